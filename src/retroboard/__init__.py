@@ -1,0 +1,1 @@
+"""retroboard: a BBS / Usenet-style discussion server."""

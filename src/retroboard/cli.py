@@ -1,0 +1,162 @@
+"""Command line: `retroboard serve`, `user add|list|set-level`, `db upgrade`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from retroboard.config import ConfigError, Settings, load_settings
+from retroboard.ui.menus import MenuError
+
+log = logging.getLogger("retroboard")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", help="data folder (database, SSH host key, custom art)")
+    p.add_argument("--config", help="TOML config file")
+    p.add_argument("--database-url", dest="database_url", help="SQLAlchemy URL (default: SQLite in the data folder)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="retroboard", description="A BBS / Usenet-style board for telnet and SSH.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the board")
+    _common(serve)
+    serve.add_argument("--host", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument("--telnet-port", dest="telnet_port", type=int, help="telnet port (default 2323)")
+    serve.add_argument("--ssh-port", dest="ssh_port", type=int, help="SSH port (default 2222)")
+
+    user = sub.add_parser("user", help="manage accounts")
+    usub = user.add_subparsers(dest="user_command", required=True)
+    add = usub.add_parser("add", help="create an account")
+    _common(add)
+    add.add_argument("handle")
+    add.add_argument("--level", default="user", choices=["user", "moderator", "sysop"])
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--real-name", default="")
+    add.add_argument("--location", default="")
+    lst = usub.add_parser("list", help="list accounts")
+    _common(lst)
+    setl = usub.add_parser("set-level", help="change an account's level")
+    _common(setl)
+    setl.add_argument("handle")
+    setl.add_argument("level", choices=["user", "moderator", "sysop"])
+
+    db = sub.add_parser("db", help="database maintenance")
+    dsub = db.add_subparsers(dest="db_command", required=True)
+    up = dsub.add_parser("upgrade", help="apply migrations (serve does this too)")
+    _common(up)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    cli: dict[str, Any] = {k: getattr(args, k, None) for k in
+                           ("data", "host", "telnet_port", "ssh_port", "database_url")}
+    return load_settings(cli, config_file=getattr(args, "config", None))
+
+
+async def _with_board_services(settings: Settings, job: Callable[[Any], Awaitable[int]]) -> int:
+    from retroboard.bus import EventBus
+    from retroboard.db.engine import Database
+    from retroboard.db.migrate import upgrade
+    from retroboard.services.passwords import HashParams, Passwords
+    from retroboard.services.users import UserService
+
+    db = Database(settings.db_url)
+    try:
+        await upgrade(db)
+        passwords = Passwords(HashParams(settings.argon2_time_cost, settings.argon2_memory_kib,
+                                         settings.argon2_parallelism))
+        users = UserService(db, passwords, EventBus())
+        return await job(users)
+    finally:
+        await db.dispose()
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise SystemExit("retroboard: the passwords differ")
+    return first
+
+
+def _run(args: argparse.Namespace) -> int:
+    from retroboard.domain.errors import BoardError
+    from retroboard.domain.users import Level
+
+    settings = _settings(args)
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("asyncssh", "telnetlib3", "alembic", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    if args.command == "serve":
+        from retroboard.app import serve
+
+        asyncio.run(serve(settings))
+        return 0
+    if args.command == "db":
+        async def job(_users: Any) -> int:
+            print("database is up to date")
+            return 0
+        return asyncio.run(_with_board_services(settings, job))
+    if args.command == "user":
+        if args.user_command == "add":
+            password = _read_password(args)
+
+            async def add(users: Any) -> int:
+                user = await users.register(args.handle, password, real_name=args.real_name,
+                                            location=args.location, level=Level.parse(args.level))
+                print(f"created {user.handle} ({user.level.label})")
+                return 0
+            job = add
+        elif args.user_command == "list":
+            async def list_users(users: Any) -> int:
+                rows = await users.list()
+                print(f"{'HANDLE':<20} {'LEVEL':<10} {'CALLS':>5}  {'LAST ON':<17} LOCATION")
+                for u in rows:
+                    last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+                    print(f"{u.handle:<20} {u.level.label:<10} {u.login_count:>5}  {last:<17} {u.location}")
+                return 0
+            job = list_users
+        else:
+            async def set_level(users: Any) -> int:
+                user = await users.set_level(args.handle, Level.parse(args.level))
+                print(f"{user.handle} is now {user.level.label}")
+                return 0
+            job = set_level
+        try:
+            return asyncio.run(_with_board_services(settings, job))
+        except BoardError as exc:
+            print(f"retroboard: {exc}", file=sys.stderr)
+            return 1
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ConfigError as exc:
+        print(f"retroboard: {exc}", file=sys.stderr)
+        return 2
+    except MenuError as exc:
+        print(f"retroboard: menu definition error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"retroboard: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

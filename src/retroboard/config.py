@@ -1,0 +1,151 @@
+"""Settings: defaults, then a TOML file, then RETROBOARD_* environment, then command-line flags."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "RETROBOARD_"
+
+
+class ConfigError(Exception):
+    """A configuration value is wrong; the message names the key and is shown as one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the board needs to start. Built by `load_settings`, never at import time."""
+
+    data: Path = Path("retroboard-data")
+    host: str = "0.0.0.0"
+    telnet_port: int = 2323
+    ssh_port: int = 2222
+    database_url: str = ""  # empty: SQLite file in the data folder
+    board_name: str = "retroboard"
+    domain: str = "retroboard.local"  # right-hand side of Message-IDs
+    idle_timeout: int = 900  # seconds without a key before disconnecting
+    idle_warning: int = 60  # seconds of warning before the idle disconnect
+    max_sessions: int = 2000
+    login_attempts: int = 3
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+    log_level: str = "INFO"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL: the configured one, or SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data / 'retroboard.db').resolve()}"
+
+    @property
+    def host_key_path(self) -> Path:
+        return self.data / "ssh_host_ed25519_key"
+
+    @property
+    def art_dir(self) -> Path:
+        return self.data / "art"
+
+
+_INT_RANGES = {
+    "telnet_port": (0, 65535),
+    "ssh_port": (0, 65535),
+    "idle_timeout": (30, 86400),
+    "idle_warning": (0, 3600),
+    "max_sessions": (1, 100000),
+    "login_attempts": (1, 20),
+    "argon2_time_cost": (1, 20),
+    "argon2_memory_kib": (1024, 4 * 1024 * 1024),
+    "argon2_parallelism": (1, 64),
+}
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _coerce(key: str, value: Any, source: str) -> Any:
+    """Turn a raw value from TOML, env or CLI into the field's type, or raise ConfigError."""
+    where = f"{source} key '{key}'"
+    if key in _INT_RANGES:
+        lo, hi = _INT_RANGES[key]
+        try:
+            if isinstance(value, bool):
+                raise ValueError
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: expected a whole number, got {value!r}") from None
+        if not lo <= number <= hi:
+            raise ConfigError(f"{where}: {number} is outside {lo}..{hi}")
+        return number
+    if key == "data":
+        if not isinstance(value, str | Path) or not str(value).strip():
+            raise ConfigError(f"{where}: expected a folder path, got {value!r}")
+        return Path(value).expanduser()
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected text, got {value!r}")
+    if key == "log_level":
+        if value.upper() not in _LOG_LEVELS:
+            raise ConfigError(f"{where}: expected one of {', '.join(_LOG_LEVELS)}, got {value!r}")
+        return value.upper()
+    if key == "database_url" and value and not value.startswith(("sqlite", "postgresql")):
+        raise ConfigError(f"{where}: expected a sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+    if key == "host" and not value.strip():
+        raise ConfigError(f"{where}: expected an address such as 0.0.0.0 or 127.0.0.1")
+    return value
+
+
+_KNOWN = {f.name for f in fields(Settings)} - {"extra"}
+
+
+def _apply(settings: Settings, values: dict[str, Any], source: str) -> Settings:
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in _KNOWN:
+            raise ConfigError(f"{source}: unknown key '{key}' (known: {', '.join(sorted(_KNOWN))})")
+        changes[key] = _coerce(key, value, source)
+    return replace(settings, **changes) if changes else settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: {exc.strerror}") from None
+    # Accept both a flat file and one with a [retroboard] table.
+    table = doc.get("retroboard", doc)
+    if not isinstance(table, dict):
+        raise ConfigError(f"config file {path}: [retroboard] must be a table")
+    return {k.replace("-", "_"): v for k, v in table.items()}
+
+
+def load_settings(cli: dict[str, Any] | None = None, environ: dict[str, str] | None = None,
+                  config_file: str | Path | None = None) -> Settings:
+    """Merge the sources in order of precedence: CLI > environment > config file > defaults.
+
+    The config file is `config_file`, else $RETROBOARD_CONFIG, else `retroboard.toml` in the
+    data folder when that exists. Raises ConfigError naming the bad key.
+    """
+    env = os.environ if environ is None else environ
+    cli = {k: v for k, v in (cli or {}).items() if v is not None}
+    env_values = {
+        name: env[ENV_PREFIX + name.upper()] for name in _KNOWN if ENV_PREFIX + name.upper() in env
+    }
+    settings = Settings()
+    path = config_file or env.get(ENV_PREFIX + "CONFIG")
+    if not path:
+        data = cli.get("data") or env_values.get("data") or settings.data
+        candidate = Path(data) / "retroboard.toml"
+        path = candidate if candidate.is_file() else None
+    if path:
+        settings = _apply(settings, _read_toml(Path(path)), f"config file {path}")
+    settings = _apply(settings, env_values, "environment")
+    settings = _apply(settings, cli, "command line")
+    return settings

@@ -1,0 +1,1 @@
+"""Domain: dataclasses, rules and errors shared by every layer (standard library only)."""

@@ -1,0 +1,1 @@
+"""Services: plain async methods over the database that return domain dataclasses."""

@@ -1,0 +1,155 @@
+"""Accounts: register, authenticate, look up, list and change levels."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from retroboard.bus import EventBus
+from retroboard.db.engine import Database
+from retroboard.db.tables import UserRow, utc, utcnow
+from retroboard.domain.errors import AuthFailed, Conflict, NotFound, ValidationError
+from retroboard.domain.events import UserLoggedIn, UserRegistered
+from retroboard.domain.text import sanitize
+from retroboard.domain.users import (
+    EDITORS,
+    LOCATION_MAX,
+    REAL_NAME_MAX,
+    Level,
+    User,
+    check_handle,
+    check_password,
+)
+from retroboard.services.passwords import Passwords
+
+log = logging.getLogger(__name__)
+
+
+def to_user(row: UserRow) -> User:
+    created = utc(row.created_at)
+    assert created is not None
+    return User(id=row.id, handle=row.handle, level=Level(row.level), real_name=row.real_name,
+                location=row.location, created_at=created, last_login_at=utc(row.last_login_at),
+                login_count=row.login_count, editor=row.editor)
+
+
+def _clean_field(value: str, limit: int) -> str:
+    return sanitize(value, multiline=False).strip()[:limit]
+
+
+class UserService:
+    """Every method is one unit of work; errors are domain errors with user-fit messages."""
+
+    def __init__(self, db: Database, passwords: Passwords, bus: EventBus) -> None:
+        self._db = db
+        self._pw = passwords
+        self._bus = bus
+
+    def check_new_handle(self, handle: str) -> str:
+        """Validate a handle's form (not its availability). Raises ValidationError."""
+        try:
+            return check_handle(handle)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    async def handle_taken(self, handle: str) -> bool:
+        async with self._db.read() as s:
+            found = await s.scalar(select(UserRow.id).where(UserRow.handle_key == handle.lower()))
+            return found is not None
+
+    async def register(self, handle: str, password: str, *, real_name: str = "",
+                       location: str = "", level: Level = Level.USER) -> User:
+        """Create an account in one transaction. Raises ValidationError or Conflict."""
+        handle = self.check_new_handle(handle)
+        try:
+            check_password(password, handle)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        password_hash = await self._pw.hash(password)
+        row = UserRow(handle=handle, handle_key=handle.lower(), password_hash=password_hash,
+                      level=int(level), real_name=_clean_field(real_name, REAL_NAME_MAX),
+                      location=_clean_field(location, LOCATION_MAX), created_at=utcnow(),
+                      last_login_at=utcnow(), login_count=1)  # registering is the first call
+        try:
+            async with self._db.write() as s:
+                s.add(row)
+        except IntegrityError:
+            raise Conflict(f"The handle '{handle}' is taken.") from None
+        user = replace(to_user(row), last_login_at=None)  # no call before this one
+        self._bus.publish(UserRegistered(user.id, user.handle))
+        return user
+
+    async def authenticate(self, handle: str, password: str) -> User:
+        """Check a handle and password; record the login. Raises AuthFailed."""
+        async with self._db.read() as s:
+            row = await s.scalar(select(UserRow).where(UserRow.handle_key == handle.strip().lower()))
+        stored = row.password_hash if row else None
+        if not await self._pw.verify(stored, password) or row is None:
+            raise AuthFailed("Wrong handle or password.")
+        new_hash = await self._pw.hash(password) if self._pw.needs_rehash(row.password_hash) else None
+        async with self._db.write() as s:
+            fresh = await s.get(UserRow, row.id)
+            if fresh is None:
+                raise AuthFailed("Wrong handle or password.")
+            previous = utc(fresh.last_login_at)
+            fresh.last_login_at = utcnow()
+            fresh.login_count += 1
+            if new_hash:
+                fresh.password_hash = new_hash
+            # The returned user carries the *previous* call's time, which is what screens show.
+            user = replace(to_user(fresh), last_login_at=previous)
+        self._bus.publish(UserLoggedIn(user.id, user.handle))
+        return user
+
+    async def get(self, handle: str) -> User:
+        async with self._db.read() as s:
+            row = await s.scalar(select(UserRow).where(UserRow.handle_key == handle.strip().lower()))
+            if row is None:
+                raise NotFound(f"No user called '{handle}'.")
+            return to_user(row)
+
+    async def get_by_id(self, user_id: int) -> User:
+        async with self._db.read() as s:
+            row = await s.get(UserRow, user_id)
+            if row is None:
+                raise NotFound("No such user.")
+            return to_user(row)
+
+    async def list(self) -> list[User]:
+        async with self._db.read() as s:
+            rows = await s.scalars(select(UserRow).order_by(UserRow.handle_key))
+            return [to_user(r) for r in rows]
+
+    async def count(self) -> int:
+        async with self._db.read() as s:
+            return int(await s.scalar(select(func.count(UserRow.id))) or 0)
+
+    async def set_level(self, handle: str, level: Level) -> User:
+        async with self._db.write() as s:
+            row = await s.scalar(select(UserRow).where(UserRow.handle_key == handle.strip().lower()))
+            if row is None:
+                raise NotFound(f"No user called '{handle}'.")
+            row.level = int(level)
+            return to_user(row)
+
+    async def set_editor(self, user_id: int, editor: str) -> User:
+        if editor not in EDITORS:
+            raise ValidationError(f"Unknown editor {editor!r}.")
+        async with self._db.write() as s:
+            row = await s.get(UserRow, user_id)
+            if row is None:
+                raise NotFound("No such user.")
+            row.editor = editor
+            return to_user(row)
+
+    async def update_profile(self, user_id: int, *, real_name: str, location: str) -> User:
+        async with self._db.write() as s:
+            row = await s.get(UserRow, user_id)
+            if row is None:
+                raise NotFound("No such user.")
+            row.real_name = _clean_field(real_name, REAL_NAME_MAX)
+            row.location = _clean_field(location, LOCATION_MAX)
+            return to_user(row)

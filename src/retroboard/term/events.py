@@ -1,0 +1,46 @@
+"""Input events a Terminal yields: keys, resizes, and the Disconnected error."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One keypress. `name` is the printable character itself, or a named key.
+
+    Named keys: enter, backspace, delete, tab, escape, up, down, left, right, home, end,
+    pgup, pgdn, insert, f1..f4, and ctrl-a..ctrl-z (except the ones that have names:
+    ctrl-h is backspace, ctrl-i is tab, ctrl-m/ctrl-j are enter).
+    """
+
+    name: str
+
+    @property
+    def is_char(self) -> bool:
+        """True for a printable character (including space)."""
+        return len(self.name) == 1 and self.name.isprintable()
+
+    @property
+    def char(self) -> str:
+        """The printable character, or '' for a named key."""
+        return self.name if self.is_char else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Resize:
+    """The client's window changed size."""
+
+    cols: int
+    rows: int
+
+
+Event = Key | Resize
+
+
+class Disconnected(Exception):
+    """The connection is gone (closed, dropped, or idle too long)."""
+
+
+class IdleTimeout(Disconnected):
+    """The user was idle past the limit and has been disconnected."""

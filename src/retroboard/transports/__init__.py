@@ -1,0 +1,1 @@
+"""Transports: turn telnet and SSH connections into Terminals (the only telnetlib3/asyncssh users)."""

@@ -1,0 +1,1 @@
+"""User interface: session loop, screens, menus as data, widgets and rendering."""

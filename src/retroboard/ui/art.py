@@ -1,0 +1,477 @@
+"""ANSI art: SAUCE parsing, CP437 .ans loading, a name->file library and safe cropped rendering."""
+
+from __future__ import annotations
+
+import logging
+import re
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+ESC = "\x1b"
+RESET = "\x1b[0m"
+EOF_BYTE = 0x1A  # DOS end-of-file marker; SAUCE metadata follows it
+SAUCE_SIZE = 128
+COMNT_ID = b"COMNT"
+COMNT_LINE = 64
+DEFAULT_WIDTH = 80  # ANSI.SYS wraps here when SAUCE gives no width
+MAX_WIDTH = 400  # a SAUCE width above this is garbage; use DEFAULT_WIDTH
+MAX_ROWS = 1000  # canvas bound: cursor moves in a hostile file cannot grow memory without limit
+MAX_ART_BYTES = 1 << 20  # load_art refuses bigger files
+MAX_CROP = 0.25  # render_art gives up (returns None) when cropping would cut more than this
+
+# ID "SAUCE", version "00", title, author, group, date, filesize, datatype, filetype,
+# tinfo1..4, comment lines, flags, tinfos (font name).
+_SAUCE = struct.Struct("<5s2s35s20s20s8sIBBHHHHBB22s")
+assert _SAUCE.size == SAUCE_SIZE
+
+# Bytes 0x00-0x1F and 0x7F are glyphs on a PC screen, but Python's cp437 codec leaves them as
+# control characters. Outside escape sequences (and apart from CR, LF, ESC) art uses the glyphs.
+CP437_CONTROL_GLYPHS: dict[str, str] = {
+    chr(i): g for i, g in enumerate(" ☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼")
+} | {"\x7f": "⌂"}
+
+
+@dataclass(frozen=True)
+class Sauce:
+    """A SAUCE00 record. For character art tinfo1 is the width and tinfo2 the number of lines."""
+
+    title: str
+    author: str
+    group: str
+    date: str  # CCYYMMDD as stored (not validated: real files hold all sorts)
+    datatype: int
+    filetype: int
+    tinfo1: int
+    tinfo2: int
+    flags: int
+    comments: list[str] = field(default_factory=list)
+    filesize: int = 0
+    tinfo3: int = 0
+    tinfo4: int = 0
+    font: str = ""  # TInfoS, e.g. "IBM VGA"
+
+    @property
+    def width(self) -> int:
+        return self.tinfo1
+
+    @property
+    def height(self) -> int:
+        return self.tinfo2
+
+
+def _field(raw: bytes) -> str:
+    return raw.decode("cp437").rstrip(" \x00")
+
+
+def _cut_dangling(data: bytes) -> bytes:
+    """No valid record: drop a trailing EOF marker and any broken SAUCE/COMNT after it."""
+    i = data.rfind(bytes([EOF_BYTE]))
+    if i != -1:
+        tail = data[i + 1 :]
+        if not tail or tail.startswith((b"SAUCE", COMNT_ID)):
+            return data[:i]
+    j = data.rfind(b"SAUCE00", max(0, len(data) - SAUCE_SIZE))
+    if j != -1:  # a cut-off record without the EOF byte before it
+        return data[:j]
+    return data
+
+
+def _parse_sauce(data: bytes) -> tuple[bytes, Sauce | None]:
+    if len(data) < SAUCE_SIZE or data[-SAUCE_SIZE:][:7] != b"SAUCE00":
+        return _cut_dangling(data), None
+    (_id, _ver, title, author, group, date, filesize, datatype, filetype,
+     t1, t2, t3, t4, ncomments, flags, tinfos) = _SAUCE.unpack(data[-SAUCE_SIZE:])  # fmt: skip
+    body = data[:-SAUCE_SIZE]
+    comments: list[str] = []
+    if ncomments:
+        start = len(body) - len(COMNT_ID) - COMNT_LINE * ncomments
+        if start >= 0 and body[start : start + len(COMNT_ID)] == COMNT_ID:
+            block = body[start + len(COMNT_ID) :]
+            comments = [
+                _field(block[k * COMNT_LINE : (k + 1) * COMNT_LINE]) for k in range(ncomments)
+            ]
+            body = body[:start]
+        # else: the count is set but the block is missing (common): keep the body as it is
+    if body and body[-1] == EOF_BYTE:
+        body = body[:-1]
+    sauce = Sauce(
+        title=_field(title),
+        author=_field(author),
+        group=_field(group),
+        date=_field(date),
+        datatype=datatype,
+        filetype=filetype,
+        tinfo1=t1,
+        tinfo2=t2,
+        flags=flags,
+        comments=comments,
+        filesize=filesize,
+        tinfo3=t3,
+        tinfo4=t4,
+        font=tinfos.split(b"\x00", 1)[0].decode("cp437").rstrip(),
+    )
+    return body, sauce
+
+
+def parse_sauce(data: bytes) -> tuple[bytes, Sauce | None]:
+    """Split a file into (content, SAUCE record or None). Never raises.
+
+    The record, a COMNT block (only when it is really there) and the 0x1A EOF byte before them
+    are removed from the content. Without a valid record the content is returned as it is, except
+    that a trailing EOF byte, and a truncated "SAUCE"/"COMNT" remnant after it, are cut off.
+    """
+    try:
+        return _parse_sauce(bytes(data))
+    except Exception:  # defensive: metadata parsing must never take a screen down
+        log.debug("unparseable SAUCE record", exc_info=True)
+        return bytes(data), None
+
+
+# ---- the character canvas -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """16-colour text attributes; fg/bg are 0-7 (ANSI order) or None for the default."""
+
+    bold: bool = False
+    underline: bool = False
+    blink: bool = False
+    reverse: bool = False
+    fg: int | None = None
+    bg: int | None = None
+
+    def sgr(self) -> str:
+        """The full SGR sequence for this style, always starting from a reset: ESC[0;1;34m."""
+        parts = ["0"]
+        if self.bold:
+            parts.append("1")
+        if self.underline:
+            parts.append("4")
+        if self.blink:
+            parts.append("5")
+        if self.reverse:
+            parts.append("7")
+        if self.fg is not None:
+            parts.append(str(30 + self.fg))
+        if self.bg is not None:
+            parts.append(str(40 + self.bg))
+        return f"{ESC}[{';'.join(parts)}m"
+
+    @property
+    def blank_background(self) -> bool:
+        """A space in this style cannot be seen on the terminal's own background."""
+        return self.bg is None and not self.reverse and not self.underline
+
+
+PLAIN = Style()
+Cell = tuple[str, Style]
+
+
+def _apply_sgr(style: Style, params: str) -> Style:
+    """Apply SGR parameters; only the 16-colour subset survives (bright via bold)."""
+    bold, under, blink, rev = style.bold, style.underline, style.blink, style.reverse
+    fg, bg = style.fg, style.bg
+    tokens = params.split(";") if params else ["0"]
+    k = 0
+    while k < len(tokens):
+        tok = tokens[k]
+        k += 1
+        if tok == "":
+            tok = "0"
+        if not tok.isdigit() or len(tok) > 4:
+            continue  # "38:5:1" style sub-parameters and junk are ignored
+        n = int(tok)
+        if n == 0:
+            bold = under = blink = rev = False
+            fg = bg = None
+        elif n == 1:
+            bold = True
+        elif n == 22:
+            bold = False
+        elif n == 4:
+            under = True
+        elif n == 24:
+            under = False
+        elif n in (5, 6):
+            blink = True
+        elif n == 25:
+            blink = False
+        elif n == 7:
+            rev = True
+        elif n == 27:
+            rev = False
+        elif 30 <= n <= 37:
+            fg = n - 30
+        elif n == 39:
+            fg = None
+        elif 40 <= n <= 47:
+            bg = n - 40
+        elif n == 49:
+            bg = None
+        elif 90 <= n <= 97:
+            fg, bold = n - 90, True
+        elif 100 <= n <= 107:
+            bg = n - 100  # no iCE colours: a bright background becomes the normal one
+        elif n in (38, 48) and k < len(tokens):
+            k += 2 if tokens[k] == "5" else 4 if tokens[k] == "2" else 0  # 256/true colour
+    return Style(bold, under, blink, rev, fg, bg)
+
+
+def _num(text: str, default: int) -> int:
+    """First numeric CSI parameter (bounded, so a 10,000-digit number is harmless)."""
+    first = text.split(";", 1)[0]
+    if not first.isdigit():
+        return default
+    return (int(first) if len(first) <= 6 else 999_999) or default
+
+
+class _Canvas:
+    """A tiny ANSI.SYS: text, SGR, CR/LF, wrapping and cursor moves paint cells on a grid."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.rows: list[list[Cell]] = [[]]
+        self.row = 0
+        self.col = 0
+        self.style = PLAIN
+        self.saved = (0, 0)
+
+    def _goto_row(self, row: int) -> None:
+        self.row = min(max(row, 0), MAX_ROWS - 1)
+        while len(self.rows) <= self.row:
+            self.rows.append([])
+
+    def put(self, ch: str) -> None:
+        if self.col >= self.width:  # pending wrap, as on a PC screen
+            self._goto_row(self.row + 1)
+            self.col = 0
+        line = self.rows[self.row]
+        if len(line) < self.col:
+            line.extend([(" ", PLAIN)] * (self.col - len(line)))
+        if self.col == len(line):
+            line.append((ch, self.style))
+        else:
+            line[self.col] = (ch, self.style)
+        self.col += 1
+
+    def newline(self) -> None:
+        self._goto_row(self.row + 1)
+        self.col = 0
+
+    def csi(self, params: str, intermediates: str, final: str) -> None:
+        if intermediates or params[:1] in ("?", "<", "=", ">"):
+            return  # private or extended sequences: dropped
+        if final == "m":
+            self.style = _apply_sgr(self.style, params)
+        elif final == "C":  # cursor forward: the usual ANSI way to skip blank space
+            self.col = min(self.col + _num(params, 1), self.width - 1)
+        elif final == "D":
+            self.col = max(self.col - _num(params, 1), 0)
+        elif final == "A":
+            self._goto_row(self.row - _num(params, 1))
+        elif final == "B":
+            self._goto_row(self.row + _num(params, 1))
+        elif final == "G":
+            self.col = min(_num(params, 1), self.width) - 1
+        elif final in ("H", "f"):
+            parts = params.split(";")
+            row = _num(parts[0], 1)
+            col = _num(parts[1], 1) if len(parts) > 1 else 1
+            self._goto_row(row - 1)
+            self.col = min(col, self.width) - 1
+        elif final == "s":
+            self.saved = (self.row, self.col)
+        elif final == "u":
+            self._goto_row(self.saved[0])
+            self.col = self.saved[1]
+        # everything else (clear screen, erase line, modes, ...) has no place in the output
+
+
+def _paint(text: str, width: int) -> list[list[Cell]]:
+    """Interpret decoded art text onto a canvas. Only text and styles come out of it."""
+    canvas = _Canvas(width)
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == ESC:
+            nxt = text[i + 1] if i + 1 < n else ""
+            if nxt == "[":
+                j = i + 2
+                while j < n and "0" <= text[j] <= "?":
+                    j += 1
+                params = text[i + 2 : j]
+                k = j
+                while k < n and " " <= text[k] <= "/":
+                    k += 1
+                if k < n and "@" <= text[k] <= "~":
+                    canvas.csi(params, text[j:k], text[k])
+                    i = k + 1
+                else:
+                    i = k  # broken sequence: drop it, go on from the odd character
+            elif nxt and nxt in "]P^_X":  # OSC / DCS / PM / APC / SOS: drop through BEL or ST
+                j = i + 2
+                while (
+                    j < n
+                    and text[j] != "\x07"
+                    and not (text[j] == ESC and text[j + 1 : j + 2] == "\\")
+                ):
+                    j += 1
+                i = j + (2 if j < n and text[j] == ESC else 1)
+            else:  # ESC, intermediates, final: e.g. ESC c (reset) or ESC ( B
+                j = i + 1
+                while j < n and " " <= text[j] <= "/":
+                    j += 1
+                i = j + 1 if j < n and "0" <= text[j] <= "~" else j
+            continue
+        if ch == "\r":
+            canvas.col = 0
+        elif ch == "\n":
+            canvas.newline()
+        else:
+            canvas.put(CP437_CONTROL_GLYPHS.get(ch, ch))
+        i += 1
+    return canvas.rows
+
+
+def _trimmed(row: Iterable[Cell]) -> list[Cell]:
+    cells = list(row)
+    while cells and cells[-1][0] in (" ", "\xa0") and cells[-1][1].blank_background:
+        cells.pop()
+    return cells
+
+
+# ---- art ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Art:
+    """A loaded piece of art: the decoded text, its SAUCE and its measured size in cells."""
+
+    name: str
+    text: str  # CP437-decoded content, escape sequences intact, cut at the first 0x1A
+    sauce: Sauce | None
+    width: int  # visible columns of the widest line (trailing blank cells not counted)
+    height: int  # lines (trailing empty lines not counted)
+    rows: tuple[tuple[Cell, ...], ...] = field(repr=False, compare=False)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, name: str = "") -> Art:
+        content, sauce = parse_sauce(data)
+        eof = content.find(bytes([EOF_BYTE]))
+        if eof != -1:
+            content = content[:eof]
+        text = content.decode("cp437")
+        wrap = DEFAULT_WIDTH
+        if sauce is not None and sauce.datatype == 1 and 0 < sauce.tinfo1 <= MAX_WIDTH:
+            wrap = sauce.tinfo1
+        rows = [tuple(_trimmed(r)) for r in _paint(text, wrap)]
+        while rows and not rows[-1]:
+            rows.pop()
+        width = max((len(r) for r in rows), default=0)
+        return cls(name, text, sauce, width, len(rows), tuple(rows))
+
+
+def load_art(path: Path) -> Art:
+    """Read and decode one .ans file. Raises OSError, or ValueError when it is too big."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        data = fh.read(MAX_ART_BYTES + 1)
+    if len(data) > MAX_ART_BYTES:
+        raise ValueError(f"{path}: art file larger than {MAX_ART_BYTES} bytes")
+    return Art.from_bytes(data, name=path.stem)
+
+
+def render_art(art: Art, cols: int, colors: bool = True) -> str | None:
+    """The art as terminal text for a `cols`-wide screen, or None when it does not fit.
+
+    Lines are joined with CR LF (no trailing newline) and cropped to `cols`; with colours every
+    line ends with ESC[0m, without them there are no escape sequences at all. Only text and SGR
+    come out: cursor moves, clears, OSC titles and control characters in the file never do.
+    None means the art is wider than `cols` and cropping would cut more than 25% of it.
+    """
+    if cols <= 0:
+        return None
+    if art.width > cols and (art.width - cols) / art.width > MAX_CROP:
+        return None
+    lines: list[str] = []
+    for row in art.rows:
+        cells = _trimmed(row[:cols])
+        if not colors:
+            lines.append("".join(ch for ch, _ in cells))
+            continue
+        parts: list[str] = []
+        current = PLAIN
+        for ch, style in cells:
+            if style != current:
+                parts.append(style.sgr())
+                current = style
+            parts.append(ch)
+        parts.append(RESET)
+        lines.append("".join(parts))
+    return "\r\n".join(lines)
+
+
+def default_art_dir() -> Path:
+    """The art shipped inside the package (src/retroboard/art)."""
+    return Path(__file__).resolve().parent.parent / "art"
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+class ArtLibrary:
+    """Named art looked up in folders in order: a sysop's folder first, then the packaged one."""
+
+    SUFFIX = ".ans"
+
+    def __init__(self, dirs: Iterable[Path | str]) -> None:
+        self.dirs: list[Path] = [Path(d) for d in dirs]
+        self._cache: dict[str, Art | None] = {}
+
+    @classmethod
+    def standard(cls, custom_dir: Path | None = None) -> ArtLibrary:
+        """`custom_dir` (e.g. DATA/art) when given, then the packaged default art."""
+        dirs = [custom_dir] if custom_dir is not None else []
+        return cls([*dirs, default_art_dir()])
+
+    def get(self, name: str) -> Art | None:
+        """The art called `name` ("welcome" or "welcome.ans"), or None. Results are cached."""
+        if name.endswith(self.SUFFIX):
+            name = name[: -len(self.SUFFIX)]
+        if name in self._cache:
+            return self._cache[name]
+        art: Art | None = None
+        if _NAME.fullmatch(name):  # a plain name only: never a path out of the folders
+            for folder in self.dirs:
+                path = folder / f"{name}{self.SUFFIX}"
+                if not path.is_file():
+                    continue
+                try:
+                    art = load_art(path)
+                    break
+                except (OSError, ValueError) as exc:
+                    log.warning("cannot load art %s: %s", path, exc)
+        self._cache[name] = art
+        return art
+
+    def names(self) -> list[str]:
+        """Every art name available in any of the folders, sorted."""
+        found: set[str] = set()
+        for folder in self.dirs:
+            try:
+                entries = list(folder.iterdir())
+            except OSError:
+                continue
+            found.update(
+                p.stem for p in entries if p.suffix == self.SUFFIX and _NAME.fullmatch(p.stem)
+            )
+        return sorted(found)
+
+    def clear(self) -> None:
+        """Forget cached art (after a sysop changed the files)."""
+        self._cache.clear()

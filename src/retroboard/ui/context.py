@@ -1,0 +1,70 @@
+"""SessionContext: everything a screen may use, passed explicitly (no globals)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import RenderableType
+
+from retroboard.domain.users import User
+from retroboard.term.terminal import StreamTerminal
+from retroboard.ui.render import CLEAR, Renderer
+
+
+@dataclass
+class BoardInfo:
+    """Board-wide facts screens show."""
+
+    name: str = "retroboard"
+    login_attempts: int = 3
+
+
+@dataclass
+class SessionContext:
+    """One caller's session: terminal, renderer, user, services, bus, settings."""
+
+    term: StreamTerminal
+    services: Any  # retroboard.app.Services (kept loose so ui does not import app)
+    bus: Any
+    board: BoardInfo
+    art: Any  # ui.art.ArtLibrary
+    menus: dict[str, Any]  # name -> ui.menus.Menu
+    screens: dict[str, Any]  # target name -> screen factory (ui.registry)
+    session_id: str
+    log: logging.LoggerAdapter[logging.Logger]
+    user: User | None = None
+    renderer: Renderer = field(init=False)
+    started: float = field(default_factory=time.monotonic)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.renderer = Renderer(self.term.info)
+
+    @property
+    def cols(self) -> int:
+        return self.term.info.cols
+
+    @property
+    def rows(self) -> int:
+        return self.term.info.rows
+
+    def sync_size(self) -> None:
+        """Pick up a new window size (call after a Resize event)."""
+        self.renderer.update(self.term.info)
+
+    def clear(self) -> None:
+        self.sync_size()
+        self.term.write(CLEAR)
+
+    def print(self, *renderables: RenderableType, end: str = "\n") -> None:
+        self.sync_size()
+        self.term.write(self.renderer.render(*renderables, end=end))
+
+    def write(self, text: str) -> None:
+        self.term.write(text)
+
+    async def flush(self) -> None:
+        await self.term.drain()

@@ -1,0 +1,94 @@
+"""Menus as data: load TOML menu files and check them against the screen registry and art."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from retroboard.domain.users import Level
+
+MENU_DIR = Path(__file__).resolve().parent / "menus"
+LOGOFF = "logoff"
+
+
+class MenuError(Exception):
+    """A menu file is wrong (unknown target, duplicate hotkey, missing art...)."""
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    label: str
+    target: str
+    level: Level
+
+
+@dataclass(frozen=True)
+class Menu:
+    name: str
+    title: str
+    art: str | None
+    items: tuple[MenuItem, ...]
+
+    def visible(self, level: Level) -> list[MenuItem]:
+        return [i for i in self.items if level >= i.level]
+
+    def find(self, key: str, level: Level) -> MenuItem | None:
+        for item in self.visible(level):
+            if item.key.lower() == key.lower():
+                return item
+        return None
+
+
+def parse_menu(name: str, text: str) -> Menu:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MenuError(f"menu {name}: {exc}") from None
+    items = []
+    for n, raw in enumerate(doc.get("items", []), 1):
+        try:
+            key, label, target = str(raw["key"]), str(raw["label"]), str(raw["target"])
+            level = Level.parse(str(raw.get("level", "user")))
+        except (KeyError, ValueError) as exc:
+            raise MenuError(f"menu {name}, item {n}: {exc}") from None
+        if len(key) != 1 or not key.isprintable() or key == "?":
+            raise MenuError(f"menu {name}, item {n}: hotkey must be one character other than ?")
+        items.append(MenuItem(key.upper(), label, target, level))
+    if not items:
+        raise MenuError(f"menu {name}: no items")
+    return Menu(name=name, title=str(doc.get("title", name.title())), art=doc.get("art"),
+                items=tuple(items))
+
+
+def load_menus(directory: Path = MENU_DIR) -> dict[str, Menu]:
+    return {p.stem: parse_menu(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.toml"))}
+
+
+def validate_menus(menus: dict[str, Menu], screens: Iterable[str],
+                   art_exists: Callable[[str], bool]) -> None:
+    """Raise MenuError for an unknown target, a duplicate hotkey or a missing art file."""
+    known = set(screens)
+    if "main" not in menus:
+        raise MenuError("there is no main menu (menus/main.toml)")
+    for menu in menus.values():
+        seen: dict[str, str] = {}
+        for item in menu.items:
+            if item.key in seen:
+                raise MenuError(f"menu {menu.name}: hotkey {item.key} is used by both "
+                                f"'{seen[item.key]}' and '{item.label}'")
+            seen[item.key] = item.label
+            target = item.target
+            if target.startswith("menu:"):
+                if target[5:] not in menus:
+                    raise MenuError(f"menu {menu.name}: item '{item.label}' opens unknown menu "
+                                    f"{target[5:]!r}")
+            elif target != LOGOFF and target not in known:
+                raise MenuError(f"menu {menu.name}: item '{item.label}' has unknown target "
+                                f"{target!r}")
+        if menu.art and not art_exists(menu.art):
+            raise MenuError(f"menu {menu.name}: art file {menu.art!r} is missing")
+        if not any(i.target == LOGOFF for i in menu.items) and menu.name == "main":
+            raise MenuError("menu main: there is no way to log off")

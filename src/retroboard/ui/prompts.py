@@ -1,0 +1,55 @@
+"""Small interactions every screen uses: yes/no questions, press-a-key, one-line messages."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from retroboard.term.events import Key, Resize
+from retroboard.ui.context import SessionContext
+from retroboard.ui.widgets.lineinput import read_line
+
+
+async def ask_yes_no(ctx: SessionContext, question: str, default: bool = False) -> bool:
+    """`Question? (y/N)` — one key, Enter takes the default."""
+    hint = "(Y/n)" if default else "(y/N)"
+    ctx.print(Text.assemble((question + " ", "prompt"), (hint, "dim"), " "), end="")
+    await ctx.flush()
+    while True:
+        key = await ctx.term.read_key()
+        if key.name == "enter":
+            answer = default
+        elif key.name.lower() in ("y", "n"):
+            answer = key.name.lower() == "y"
+        elif key.name == "escape":
+            answer = False
+        else:
+            continue
+        ctx.write(("Yes" if answer else "No") + "\r\n")
+        await ctx.flush()
+        return answer
+
+
+async def pause(ctx: SessionContext, text: str = "Press any key to continue") -> Key | None:
+    """Wait for one key (a resize does not count). Returns the key."""
+    ctx.print(Text(f"-- {text} --", style="dim"), end="")
+    await ctx.flush()
+    while True:
+        event = await ctx.term.read_input()
+        if isinstance(event, Resize):
+            ctx.sync_size()
+            continue
+        ctx.write("\r\x1b[K")
+        return event
+
+
+def say(ctx: SessionContext, message: str, style: str = "info") -> None:
+    """One line of feedback (user text is never markup)."""
+    ctx.print(Text(message, style=style))
+
+
+async def ask(ctx: SessionContext, prompt: str, *, max_len: int = 60, mask: str | None = None,
+              initial: str = "") -> str:
+    """A prompt in the board's style, returning the typed line."""
+    ctx.print(Text(prompt, style="prompt"), end="")
+    result = await read_line(ctx.term, "", max_len=max_len, mask=mask, initial=initial)
+    return result or ""

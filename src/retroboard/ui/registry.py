@@ -1,0 +1,17 @@
+"""The explicit table of screens that menus may open, by target name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from retroboard.ui.nav import Screen
+from retroboard.ui.screens.info import InfoScreen
+from retroboard.ui.screens.settings import SettingsScreen
+
+
+def screen_table() -> dict[str, Callable[[], Screen]]:
+    """Target name -> factory. A menu item naming anything else fails the start-up check."""
+    return {
+        "info": InfoScreen,
+        "settings": SettingsScreen,
+    }

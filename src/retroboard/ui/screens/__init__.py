@@ -1,0 +1,1 @@
+"""Screens: one module per screen with logic; each has `async run(ctx) -> Nav`."""

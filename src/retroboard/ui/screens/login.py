@@ -1,0 +1,66 @@
+"""The welcome screen and login prompt: handle, password, or `new` to register."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from retroboard.domain.errors import AuthFailed
+from retroboard.ui.context import SessionContext
+from retroboard.ui.nav import Logoff, Nav, Replace
+from retroboard.ui.prompts import ask, say
+
+
+def show_art(ctx: SessionContext, name: str) -> bool:
+    """Write a piece of art if it fits this terminal; False if the caller should use text."""
+    from retroboard.ui.art import render_art
+
+    art = ctx.art.get(name) if ctx.art else None
+    if art is None:
+        return False
+    text = render_art(art, ctx.cols, colors=bool(ctx.term.info.colors))
+    if text is None:
+        return False
+    ctx.write(text + "\r\n")
+    return True
+
+
+def draw_welcome(ctx: SessionContext) -> None:
+    ctx.clear()
+    if not show_art(ctx, "welcome"):
+        ctx.print(Text(f"*** {ctx.board.name.upper()} ***", style="title"))
+    info = ctx.term.info
+    ctx.print(Text.assemble(("Connected by ", "dim"), (info.kind, "info"), (" at ", "dim"),
+                            (f"{info.cols}x{info.rows}", "info"), (", ", "dim"),
+                            (info.encoding.upper(), "info"), (" (", "dim"),
+                            (info.term_type, "info"), (")", "dim")))
+    ctx.print(Text("Enter your handle, or NEW to become a member.", style="label"))
+
+
+class LoginScreen:
+    """Ask for a handle and password; `new` goes to registration."""
+
+    async def run(self, ctx: SessionContext) -> Nav:
+        from retroboard.ui.screens.menu import MenuScreen
+        from retroboard.ui.screens.register import RegisterScreen
+
+        draw_welcome(ctx)
+        failures = 0
+        while True:
+            handle = (await ask(ctx, "Handle: ", max_len=20)).strip()
+            if not handle:
+                continue
+            if handle.lower() == "new":
+                return Replace(RegisterScreen())
+            password = await ask(ctx, "Password: ", max_len=128, mask="*")
+            try:
+                ctx.user = await ctx.services.users.authenticate(handle, password)
+            except AuthFailed as exc:
+                failures += 1
+                ctx.log.info("login failed for handle %r", handle[:20])
+                say(ctx, str(exc), "error")
+                if failures >= ctx.board.login_attempts:
+                    say(ctx, "Too many attempts. Goodbye.", "error")
+                    return Logoff(quiet=True, reason="login failures")
+                continue
+            ctx.log.info("login ok: %s", ctx.user.handle)
+            return Replace(MenuScreen("main", greet=True))

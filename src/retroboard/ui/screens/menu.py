@@ -1,0 +1,99 @@
+"""A hotkey menu drawn from its TOML definition; `?` redraws, one key picks an item."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from retroboard.domain.users import Level
+from retroboard.term.events import Resize
+from retroboard.ui.context import SessionContext
+from retroboard.ui.menus import LOGOFF, Menu, MenuItem
+from retroboard.ui.nav import Logoff, Nav, Push
+from retroboard.ui.prompts import ask_yes_no, say
+from retroboard.ui.screens.login import show_art
+
+
+def item_text(item: MenuItem) -> Text:
+    return Text.assemble(("[", "dim"), (item.key, "hotkey"), ("] ", "dim"), (item.label, "label"))
+
+
+def menu_panel(menu: Menu, level: Level, width: int) -> Panel:
+    items = menu.visible(level)
+    columns = 2 if width >= 70 and len(items) > 5 else 1
+    grid = Table.grid(padding=(0, 3))
+    for _ in range(columns):
+        grid.add_column()
+    per_col = -(-len(items) // columns)
+    for row in range(per_col):
+        cells = [item_text(items[c * per_col + row]) if c * per_col + row < len(items) else ""
+                 for c in range(columns)]
+        grid.add_row(*cells)
+    return Panel(grid, title=Text(menu.title, style="title"), box=box.DOUBLE, expand=False,
+                 border_style="blue", padding=(0, 2))
+
+
+class MenuScreen:
+    """Shows a menu and opens what the user picks."""
+
+    def __init__(self, name: str = "main", greet: bool = False) -> None:
+        self.name = name
+        self.greet = greet
+
+    def draw(self, ctx: SessionContext, menu: Menu) -> None:
+        assert ctx.user is not None
+        ctx.clear()
+        if menu.art and ctx.rows >= 20:
+            show_art(ctx, menu.art)
+        if self.greet:
+            last = ctx.user.last_login_at
+            ctx.print(Text.assemble(("Welcome, ", "label"), (ctx.user.handle, "hotkey"),
+                                    ("!  Call #", "dim"), (str(ctx.user.login_count), "info"),
+                                    ("  Last on: ", "dim"),
+                                    (last.strftime("%d %b %Y %H:%M UTC") if last else "never",
+                                     "info")))
+            self.greet = False
+        ctx.print(menu_panel(menu, ctx.user.level, ctx.cols))
+        self.prompt(ctx)
+
+    def prompt(self, ctx: SessionContext) -> None:
+        ctx.print(Text.assemble(("Command", "prompt"), (" (? for menu) ", "dim"), ("> ", "prompt")),
+                  end="")
+
+    async def run(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
+        menu: Menu = ctx.menus[self.name]
+        self.draw(ctx, menu)
+        await ctx.flush()
+        while True:
+            event = await ctx.term.read_input()
+            if isinstance(event, Resize):
+                self.draw(ctx, menu)
+                await ctx.flush()
+                continue
+            if event.name in ("?", "enter") or event.name == "ctrl-l":
+                self.draw(ctx, menu)
+                await ctx.flush()
+                continue
+            if not event.is_char:
+                continue
+            item = menu.find(event.name, ctx.user.level)
+            if item is None:
+                ctx.write("\a")
+                continue
+            ctx.write(item.key + "\r\n")
+            if item.target == LOGOFF:
+                if await ask_yes_no(ctx, "Log off now?", default=True):
+                    return Logoff()
+                self.prompt(ctx)
+                await ctx.flush()
+                continue
+            if item.target.startswith("menu:"):
+                return Push(MenuScreen(item.target[5:]))
+            factory = ctx.screens.get(item.target)
+            if factory is None:  # validated at start-up; kept as a guard
+                say(ctx, "That is not available.", "error")
+                continue
+            return Push(factory())

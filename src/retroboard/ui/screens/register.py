@@ -1,0 +1,71 @@
+"""New-user application: handle, password twice, optional real name and location."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from retroboard.domain.errors import BoardError
+from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX, check_password
+from retroboard.ui.context import SessionContext
+from retroboard.ui.nav import Logoff, Nav, Replace
+from retroboard.ui.prompts import ask, ask_yes_no, say
+
+MAX_TRIES = 5
+
+
+class RegisterScreen:
+    """Nothing is written until the last confirmation: a dropped call leaves no account."""
+
+    async def run(self, ctx: SessionContext) -> Nav:
+        from retroboard.ui.screens.menu import MenuScreen
+
+        users = ctx.services.users
+        ctx.clear()
+        ctx.print(Text(" New user application ", style="title"))
+        ctx.print(Text("Pick a handle: 2-20 letters, digits, _ . or -, starting with a letter.",
+                       style="dim"))
+        handle = ""
+        for _ in range(MAX_TRIES):
+            typed = (await ask(ctx, "Handle (2-20 letters): ", max_len=20)).strip()
+            try:
+                handle = users.check_new_handle(typed)
+            except BoardError as exc:
+                say(ctx, str(exc), "error")
+                continue
+            if await users.handle_taken(handle):
+                say(ctx, f"'{handle}' is taken; please pick another.", "error")
+                handle = ""
+                continue
+            break
+        if not handle:
+            return Logoff(reason="registration abandoned")
+        password = ""
+        for _ in range(MAX_TRIES):
+            first = await ask(ctx, "Password (8 or more characters): ", max_len=128, mask="*")
+            try:
+                check_password(first, handle)
+            except ValueError as exc:
+                say(ctx, str(exc), "error")
+                continue
+            again = await ask(ctx, "Password again, to confirm: ", max_len=128, mask="*")
+            if again != first:
+                say(ctx, "The passwords differ; try again.", "error")
+                continue
+            password = first
+            break
+        if not password:
+            return Logoff(reason="registration abandoned")
+        real_name = await ask(ctx, "Real name (optional): ", max_len=REAL_NAME_MAX)
+        location = await ask(ctx, "Location, city/state (optional): ", max_len=LOCATION_MAX)
+        if not await ask_yes_no(ctx, f"Create the account '{handle}'?", default=True):
+            say(ctx, "No account was made.", "warn")
+            return Logoff(reason="registration declined")
+        try:
+            ctx.user = await users.register(handle, password, real_name=real_name,
+                                            location=location)
+        except BoardError as exc:
+            say(ctx, f"Sorry: {exc}", "error")
+            return Replace(RegisterScreen())
+        ctx.log.info("registered new user %s", ctx.user.handle)
+        say(ctx, f"Welcome aboard, {ctx.user.handle}!", "ok")
+        return Replace(MenuScreen("main", greet=True))

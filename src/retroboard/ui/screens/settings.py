@@ -1,0 +1,67 @@
+"""User settings: message editor, real name, location."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from retroboard.domain.errors import BoardError
+from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX
+from retroboard.term.events import Resize
+from retroboard.ui.context import SessionContext
+from retroboard.ui.nav import Back, Nav
+from retroboard.ui.prompts import ask, say
+
+EDITOR_NAMES = {"line": "Line editor (numbered lines, /S to save)",
+                "fse": "Full-screen editor (arrows, ^Z to save)"}
+
+
+class SettingsScreen:
+    def draw(self, ctx: SessionContext) -> None:
+        assert ctx.user is not None
+        u = ctx.user
+        ctx.clear()
+        ctx.print(Text(" User settings ", style="title"))
+        for key, label, value in (("E", "Message editor", EDITOR_NAMES.get(u.editor, u.editor)),
+                                  ("R", "Real name", u.real_name or "(none)"),
+                                  ("L", "Location", u.location or "(none)")):
+            ctx.print(Text.assemble(("[", "dim"), (key, "hotkey"), ("] ", "dim"),
+                                    (f"{label:<16}", "label"), (value, "info")))
+        ctx.print(Text.assemble(("[", "dim"), ("Q", "hotkey"), ("] ", "dim"), ("Back to the menu", "label")))
+        ctx.print(Text("Setting> ", style="prompt"), end="")
+
+    async def run(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
+        users = ctx.services.users
+        self.draw(ctx)
+        await ctx.flush()
+        while True:
+            event = await ctx.term.read_input()
+            if isinstance(event, Resize):
+                self.draw(ctx)
+                await ctx.flush()
+                continue
+            name = event.name.lower()
+            try:
+                if name == "e":
+                    new = "fse" if ctx.user.editor == "line" else "line"
+                    ctx.user = await users.set_editor(ctx.user.id, new)
+                elif name == "r":
+                    ctx.write("\r\n")
+                    real = await ask(ctx, "Real name: ", max_len=REAL_NAME_MAX,
+                                     initial=ctx.user.real_name)
+                    ctx.user = await users.update_profile(ctx.user.id, real_name=real,
+                                                          location=ctx.user.location)
+                elif name == "l":
+                    ctx.write("\r\n")
+                    where = await ask(ctx, "Location: ", max_len=LOCATION_MAX,
+                                      initial=ctx.user.location)
+                    ctx.user = await users.update_profile(ctx.user.id, real_name=ctx.user.real_name,
+                                                          location=where)
+                elif name in ("q", "escape", "enter"):
+                    return Back()
+                else:
+                    continue
+            except BoardError as exc:
+                say(ctx, str(exc), "error")
+            self.draw(ctx)
+            await ctx.flush()

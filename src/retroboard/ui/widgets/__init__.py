@@ -1,0 +1,1 @@
+"""Widgets: reusable input pieces (line input, pager, editors) over a Terminal."""

@@ -1,0 +1,158 @@
+"""The WWIV/Telegard-style numbered-line message editor, with typing-time word wrap."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from retroboard.term.events import Key, Resize
+from retroboard.term.terminal import TermInfo
+from retroboard.ui.widgets.editor_model import Action, LineEditorModel, clean_line, wrap_line
+from retroboard.ui.widgets.lineinput import read_line
+
+BELL = "\a"
+_ASCII = str.maketrans({"—": "-", "–": "-", "…": "...", "‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
+class EditorTerminal(Protocol):
+    """The part of a Terminal the editors need."""
+
+    @property
+    def info(self) -> TermInfo: ...
+    def write(self, text: str) -> None: ...
+    async def drain(self) -> None: ...
+    async def read_input(self) -> Key | Resize: ...
+    async def read_key(self) -> Key: ...
+
+
+def for_terminal(term: EditorTerminal, text: str) -> str:
+    """Our own messages use a few typographic characters; ASCII terminals get plain ones."""
+    return text if term.info.unicode else text.translate(_ASCII)
+
+
+def _say(term: EditorTerminal, text: str) -> None:
+    """Write a message (possibly several lines) followed by a newline."""
+    term.write(for_terminal(term, text).replace("\n", "\r\n") + "\r\n")
+
+
+async def confirm(term: EditorTerminal, question: str) -> bool:
+    """Ask a (y/N) question with a single key; anything but Y means no."""
+    term.write(for_terminal(term, question))
+    await term.drain()
+    key = await term.read_key()
+    yes = key.name in ("y", "Y")
+    term.write("Yes\r\n" if yes else "No\r\n")
+    return yes
+
+
+async def _read_entry(
+    term: EditorTerminal, prompt: str, start: str, width: int
+) -> tuple[str, bool, str]:
+    """Read one line with echo. Returns (text, wrapped, carry): `wrapped` when typing past
+    `width` ended the line, and `carry` is the partial word that moves to the next line."""
+    buf = list(start)
+    term.write(prompt + start)
+    await term.drain()
+    while True:
+        key = await term.read_key()
+        name = key.name
+        if name == "enter":
+            term.write("\r\n")
+            return "".join(buf), False, ""
+        if name == "tab":
+            chars = [" "] * (4 - len(buf) % 4)
+        elif key.is_char:
+            chars = [name]
+        else:
+            chars = []
+        if name == "backspace":
+            if buf:
+                buf.pop()
+                term.write("\b \b")
+            else:
+                term.write(BELL)
+        elif name in ("ctrl-u", "ctrl-w"):
+            drop = len(buf)
+            if name == "ctrl-w":
+                text = "".join(buf).rstrip(" ")
+                drop = len(buf) - (text.rfind(" ") + 1)
+            term.write("\b \b" * drop)
+            del buf[len(buf) - drop :]
+        for ch in chars:
+            if len(buf) < width:
+                buf.append(ch)
+                term.write(ch)
+                continue
+            line, carry = wrap_line("".join(buf) + ch, width)
+            term.write("\b \b" * (len(buf) - len(line)) + "\r\n")
+            return line, True, carry
+        await term.drain()
+
+
+async def _list(term: EditorTerminal, text: str) -> None:
+    """Show the listing, pausing at each screenful."""
+    page = max(3, term.info.rows - 2)
+    lines = for_terminal(term, text).split("\n")
+    continuous = False
+    for i, line in enumerate(lines):
+        term.write(line + "\r\n")
+        if not continuous and (i + 1) % page == 0 and i + 1 < len(lines):
+            more = "-- More -- (Y)es, (N)o, (C)ontinuous "
+            term.write(more)
+            await term.drain()
+            key = (await term.read_key()).name.lower()
+            term.write("\r" + " " * len(more) + "\r")
+            if key in ("n", "q", "escape"):
+                return
+            continuous = key == "c"
+
+
+async def run_line_editor(
+    term: EditorTerminal,
+    *,
+    title: str,
+    initial: list[str] | None = None,
+    quote: list[str] | None = None,
+    width: int | None = None,
+) -> list[str] | None:
+    """Edit a message line by line. Returns the lines (trailing blank lines removed) on /S,
+    or None when aborted. Raises Disconnected if the connection goes away."""
+    wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
+    model = LineEditorModel(initial, quote, width=wrap)
+    _say(term, f"\n{clean_line(title)}")
+    _say(
+        term,
+        "Enter your message. /S to save, /A to abort, /? for help. "
+        f"Max {model.max_lines} lines.",
+    )
+    if model.lines:
+        await _list(term, "\n".join(model.listing()))
+    carry = ""
+    while True:
+        prompt = f"{model.next_number:>2}: "
+        text, wrapped, next_carry = await _read_entry(term, prompt, carry, wrap)
+        result = model.handle_line(text, wrapped=wrapped)
+        carry = next_carry if result.action is Action.TEXT else ""
+        action = result.action
+        if action is Action.SAVE:
+            return model.result_lines()
+        if action is Action.ABORT:
+            if await confirm(term, "Abort message? (y/N) "):
+                _say(term, "Message aborted.")
+                return None
+        elif action is Action.CLEAR:
+            if await confirm(term, "Clear the whole message? (y/N) "):
+                model.clear()
+                _say(term, "Message cleared.")
+        elif action is Action.EDIT and result.line_no is not None:
+            _say(term, result.message)
+            n = result.line_no
+            old = model.lines[n - 1]
+            new = await read_line(
+                term, f"{n:>2}: ", initial=old, max_len=max(wrap, len(old)), allow_escape=True
+            )
+            _say(term, "Line unchanged." if new is None else model.replace_line(n, new).message)
+        elif action is Action.LIST:
+            await _list(term, result.message)
+        elif result.message:
+            _say(term, (BELL if action is Action.ERROR else "") + result.message)
+        await term.drain()

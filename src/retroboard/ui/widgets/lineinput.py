@@ -1,0 +1,60 @@
+"""Read one line of text with server-side echo, editing keys, a length limit and masking."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from retroboard.term.events import Key
+
+BELL = "\a"
+
+
+class LineTerminal(Protocol):
+    """The part of a Terminal a line prompt needs."""
+
+    def write(self, text: str) -> None: ...
+    async def read_key(self) -> Key: ...
+    async def drain(self) -> None: ...
+
+
+
+async def read_line(term: LineTerminal, prompt: str = "", *, max_len: int = 80,
+                    mask: str | None = None, initial: str = "",
+                    allow_escape: bool = False) -> str | None:
+    """Prompt and read a line. Characters past `max_len` ring the bell and are not taken.
+
+    Returns the text (without the Enter), or None when `allow_escape` and the user pressed ESC.
+    Raises Disconnected if the connection goes away.
+    """
+    buf = list(initial[:max_len])
+    term.write(prompt + ("".join(mask * len(buf)) if mask else "".join(buf)))
+    await term.drain()
+    while True:
+        key = await term.read_key()
+        if key.name == "enter":
+            term.write("\r\n")
+            return "".join(buf)
+        if key.name == "escape" and allow_escape:
+            term.write("\r\n")
+            return None
+        if key.name == "backspace":
+            if buf:
+                buf.pop()
+                term.write("\b \b")
+        elif key.name == "ctrl-u":  # erase the whole line, as on Unix terminals
+            term.write("\b \b" * len(buf))
+            buf.clear()
+        elif key.name == "ctrl-w":
+            while buf and buf[-1] == " ":
+                buf.pop()
+                term.write("\b \b")
+            while buf and buf[-1] != " ":
+                buf.pop()
+                term.write("\b \b")
+        elif key.is_char:
+            if len(buf) >= max_len:
+                term.write(BELL)
+            else:
+                buf.append(key.name)
+                term.write(mask if mask else key.name)
+        await term.drain()

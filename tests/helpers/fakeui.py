@@ -1,0 +1,65 @@
+"""Drive the UI through a FakeTerminal: keys in, pyte screen out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+from retroboard.term.fake import FakeTerminal
+from tests.helpers.screen import VirtualScreen
+
+
+class FakeCaller:
+    """A session on a FakeTerminal run by the real board's `on_session`."""
+
+    def __init__(self, board: Any, cols: int = 80, rows: int = 24, user: Any = None,
+                 register: bool = False, encoding: str = "utf-8") -> None:
+        self.term = FakeTerminal(cols=cols, rows=rows, encoding=encoding)
+        self.screen = VirtualScreen(cols, rows)
+        self.task = asyncio.ensure_future(board.on_session(self.term, user, register))
+        self._seen = 0
+
+    def _pump(self) -> None:
+        out = bytes(self.term.output)
+        if len(out) > self._seen:
+            self.screen.feed(out[self._seen:])
+            self._seen = len(out)
+
+    @property
+    def text(self) -> str:
+        self._pump()
+        return self.screen.text
+
+    async def wait_for(self, pattern: str, timeout: float = 5.0) -> str:
+        rx = re.compile(pattern, re.I | re.M)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while loop.time() < end:
+            if rx.search(self.text):
+                return self.text
+            if self.task.done():
+                break
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"timed out waiting for {pattern!r}; screen:\n{self.text}")
+
+    async def type(self, text: str) -> None:
+        await self.term.type_text(text)
+
+    async def line(self, text: str) -> None:
+        await self.term.type_text(text + "\r")
+
+    async def resize(self, cols: int, rows: int) -> None:
+        self.screen.resize(cols, rows)
+        self.term.resize(cols, rows)
+
+    async def hangup(self) -> None:
+        self.term.lost()
+        await asyncio.wait_for(self.task, 5)
+
+
+def quiet_logs() -> None:
+    logging.getLogger("retroboard").setLevel(logging.WARNING)
+
+
