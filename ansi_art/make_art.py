@@ -204,8 +204,7 @@ def logo(word: str, gradient: Sequence[int], shadow: int) -> list[Row]:
             if on and pix[y + 1][x + 1] is None:
                 pix[y + 1][x + 1] = shadow
     return [
-        [half_block_cell(pix[y][x], pix[y + 1][x]) for x in range(w)]
-        for y in range(0, len(pix), 2)
+        [half_block_cell(pix[y][x], pix[y + 1][x]) for x in range(w)] for y in range(0, len(pix), 2)
     ]
 
 
@@ -240,7 +239,12 @@ def welcome() -> list[Row]:
     rows = [rule(width, "▀"), []]
     rows += [center(r, width) for r in word]
     rows += [
-        center(fade("·" * 13, [DGREY]) + text(" dial in · read · post ", DGREY) + fade("·" * 13, [DGREY]), width),
+        center(
+            fade("·" * 13, [DGREY])
+            + text(" dial in · read · post ", DGREY)
+            + fade("·" * 13, [DGREY]),
+            width,
+        ),
         center(tagline, width),
         rule(width, "▄"),
     ]
@@ -254,8 +258,13 @@ def goodbye() -> list[Row]:
 
     def boxed(content: Row) -> Row:
         return (
-            pad(4) + text("║", box) + pad(2) + content + pad(inner - 4 - len(content))
-            + pad(2) + text("║", box)
+            pad(4)
+            + text("║", box)
+            + pad(2)
+            + content
+            + pad(inner - 4 - len(content))
+            + pad(2)
+            + text("║", box)
         )
 
     thanks = text("Thanks for calling ", WHITE) + text("R E T R O B O A R D", LCYAN)

@@ -70,10 +70,26 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         return
     url = await create_pg_database()
     if url is None:
-        if os.environ.get("CI"):
+        if os.environ.get("RETROBOARD_REQUIRE_PG"):
             pytest.fail("PostgreSQL is not reachable, but CI is supposed to start it")
         pytest.skip("PostgreSQL is not reachable (start it with: pg_ctlcluster 15 main start)")
     try:
         yield url
     finally:
         await drop_pg_database(url)
+
+
+@pytest.fixture
+async def offline_board(tmp_path: Path) -> AsyncIterator[object]:
+    """A Board with a fresh database, not listening: drive it with FakeCaller."""
+    from retroboard.app import Board
+    from retroboard.db.migrate import upgrade
+
+    board = Board(cheap_settings(tmp_path))
+    await upgrade(board.db)
+    try:
+        yield board
+    finally:
+        for term in list(board.sessions.values()):
+            term.lost()
+        await board.db.dispose()

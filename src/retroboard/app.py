@@ -60,6 +60,7 @@ class Board:
         self.board_info = BoardInfo(name=settings.board_name,
                                     login_attempts=settings.login_attempts)
         self.sessions: dict[str, StreamTerminal] = {}
+        self._stopping = False
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(2)
         self.telnet = TelnetTransport(self.on_session, host=settings.host,
@@ -85,6 +86,11 @@ class Board:
     async def on_session(self, term: StreamTerminal, user: Any, register: bool) -> None:
         sid = f"{self._prefix}-{next(self._ids)}"
         slog = _SessionLog(log, sid, term.info.peer)
+        if self._stopping:
+            term.write(GOING_DOWN)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(term.drain(), 1)
+            return
         if len(self.sessions) >= self.settings.max_sessions:
             slog.info("refused: board full (%d sessions)", len(self.sessions))
             term.write(BOARD_FULL)
@@ -114,7 +120,7 @@ class Board:
 
     async def stop(self) -> None:
         """Tell everyone, hang up, stop listening, close the database (well under 5 s)."""
-        self.telnet.close()
+        self._stopping = True
         terms = list(self.sessions.values())
         for term in terms:
             term.write(GOING_DOWN)
@@ -123,6 +129,7 @@ class Board:
                                timeout=SHUTDOWN_GRACE)
         for term in terms:
             term.close()
+        self.telnet.close()
         self.ssh.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.telnet.wait_closed(), 1)

@@ -14,6 +14,7 @@ from retroboard.config import ConfigError, Settings, load_settings
 from retroboard.ui.menus import MenuError
 
 log = logging.getLogger("retroboard")
+Job = Callable[[Any], Awaitable[int]]
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -61,7 +62,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(cli, config_file=getattr(args, "config", None))
 
 
-async def _with_board_services(settings: Settings, job: Callable[[Any], Awaitable[int]]) -> int:
+async def _with_board_services(settings: Settings, job: Job) -> int:
     from retroboard.bus import EventBus
     from retroboard.db.engine import Database
     from retroboard.db.migrate import upgrade
@@ -90,7 +91,6 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     from retroboard.domain.errors import BoardError
-    from retroboard.domain.users import Level
 
     settings = _settings(args)
     logging.basicConfig(level=settings.log_level,
@@ -104,41 +104,55 @@ def _run(args: argparse.Namespace) -> int:
         asyncio.run(serve(settings))
         return 0
     if args.command == "db":
-        async def job(_users: Any) -> int:
-            print("database is up to date")
-            return 0
-        return asyncio.run(_with_board_services(settings, job))
-    if args.command == "user":
-        if args.user_command == "add":
-            password = _read_password(args)
+        job: Job = _db_upgrade
+    elif args.user_command == "add":
+        password = _read_password(args)
 
-            async def add(users: Any) -> int:
-                user = await users.register(args.handle, password, real_name=args.real_name,
-                                            location=args.location, level=Level.parse(args.level))
-                print(f"created {user.handle} ({user.level.label})")
-                return 0
-            job = add
-        elif args.user_command == "list":
-            async def list_users(users: Any) -> int:
-                rows = await users.list()
-                print(f"{'HANDLE':<20} {'LEVEL':<10} {'CALLS':>5}  {'LAST ON':<17} LOCATION")
-                for u in rows:
-                    last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
-                    print(f"{u.handle:<20} {u.level.label:<10} {u.login_count:>5}  {last:<17} {u.location}")
-                return 0
-            job = list_users
-        else:
-            async def set_level(users: Any) -> int:
-                user = await users.set_level(args.handle, Level.parse(args.level))
-                print(f"{user.handle} is now {user.level.label}")
-                return 0
-            job = set_level
-        try:
-            return asyncio.run(_with_board_services(settings, job))
-        except BoardError as exc:
-            print(f"retroboard: {exc}", file=sys.stderr)
-            return 1
-    return 2
+        async def job(users: Any) -> int:
+            return await _user_add(users, args, password)
+    elif args.user_command == "list":
+        job = _user_list
+    else:
+
+        async def job(users: Any) -> int:
+            return await _user_set_level(users, args)
+
+    try:
+        return asyncio.run(_with_board_services(settings, job))
+    except BoardError as exc:
+        print(f"retroboard: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _db_upgrade(_users: Any) -> int:
+    print("database is up to date")
+    return 0
+
+
+async def _user_add(users: Any, args: argparse.Namespace, password: str) -> int:
+    from retroboard.domain.users import Level
+
+    user = await users.register(args.handle, password, real_name=args.real_name,
+                                location=args.location, level=Level.parse(args.level))
+    print(f"created {user.handle} ({user.level.label})")
+    return 0
+
+
+async def _user_list(users: Any) -> int:
+    rows = await users.list()
+    print(f"{'HANDLE':<20} {'LEVEL':<10} {'CALLS':>5}  {'LAST ON':<17} LOCATION")
+    for u in rows:
+        last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+        print(f"{u.handle:<20} {u.level.label:<10} {u.login_count:>5}  {last:<17} {u.location}")
+    return 0
+
+
+async def _user_set_level(users: Any, args: argparse.Namespace) -> int:
+    from retroboard.domain.users import Level
+
+    user = await users.set_level(args.handle, Level.parse(args.level))
+    print(f"{user.handle} is now {user.level.label}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,6 +37,9 @@ class TermInfo:
     encoding: str = "utf-8"  # utf-8 | cp437
     colors: int = 16  # 0 (none), 16, 256
     peer: str = "-"
+    # The client edits and echoes whole lines itself (ssh -T): no server echo, and a line of
+    # one character is taken as that hotkey alone.
+    line_mode: bool = False
 
     @property
     def unicode(self) -> bool:
@@ -50,9 +53,10 @@ def clamp_size(cols: int, rows: int) -> tuple[int, int]:
     return cols, rows
 
 
-def guess_info(kind: str, term_type: str | None, cols: int, rows: int, peer: str) -> TermInfo:
+def guess_info(kind: str, term_type: str | None, cols: int, rows: int, peer: str,
+               line_mode: bool = False) -> TermInfo:
     """Build TermInfo from what a transport learned: encoding and colour depth from TERM."""
-    term = (term_type or "ansi").strip().lower() or "ansi"
+    term = (term_type or "unknown").strip().lower() or "unknown"
     encoding = "cp437" if term.startswith(CP437_TERMS) else "utf-8"
     if term in ("dumb", "unknown-dumb"):
         colors = 0
@@ -62,7 +66,7 @@ def guess_info(kind: str, term_type: str | None, cols: int, rows: int, peer: str
         colors = 16
     c, r = clamp_size(cols, rows)
     return TermInfo(kind=kind, term_type=term, cols=c, rows=r, encoding=encoding,
-                    colors=colors, peer=peer)
+                    colors=colors, peer=peer, line_mode=line_mode)
 
 
 class StreamTerminal:
@@ -89,7 +93,10 @@ class StreamTerminal:
         if self._esc_timer:
             self._esc_timer.cancel()
             self._esc_timer = None
-        for key in self._decoder.feed(data):
+        keys = self._decoder.feed(data)
+        if self.info.line_mode and len(keys) == 2 and keys[0].is_char and keys[1].name == "enter":
+            keys.pop()  # a one-character line from a line-mode client is a hotkey
+        for key in keys:
             await self._queue.put(key)
         if self._decoder.pending_escape:
             self._esc_timer = asyncio.get_running_loop().call_later(ESC_WAIT, self._flush_escape)
@@ -112,7 +119,8 @@ class StreamTerminal:
 
     def set_term_type(self, term_type: str) -> None:
         """A late terminal type (telnet TTYPE) may change encoding and colours."""
-        new = guess_info(self.info.kind, term_type, self.info.cols, self.info.rows, self.info.peer)
+        new = guess_info(self.info.kind, term_type, self.info.cols, self.info.rows, self.info.peer,
+                         self.info.line_mode)
         self.info = new
         self._decoder.set_encoding(new.encoding)
 

@@ -129,7 +129,9 @@ class SSHTransport:
         conn = process.channel.get_connection()
         peer = conn.get_extra_info("peername") or ("-", 0)
         cols, rows, _, _ = process.get_terminal_size()
-        info = guess_info("ssh", process.get_terminal_type(), cols, rows, f"{peer[0]}:{peer[1]}")
+        term_type = process.get_terminal_type()
+        info = guess_info("ssh", term_type, cols, rows, f"{peer[0]}:{peer[1]}",
+                          line_mode=term_type is None)
         term = SSHTerminal(process, info)
         user = conn.get_extra_info("retroboard_user")
         register = bool(conn.get_extra_info("retroboard_register"))

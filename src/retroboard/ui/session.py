@@ -5,6 +5,7 @@ from __future__ import annotations
 from retroboard.term.events import Disconnected, IdleTimeout
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Logoff, Nav, Push, Replace, Screen
+from retroboard.ui.prompts import pause
 from retroboard.ui.screens.goodbye import say_goodbye
 from retroboard.ui.screens.login import LoginScreen
 from retroboard.ui.screens.menu import MenuScreen
@@ -42,6 +43,7 @@ async def run_session(ctx: SessionContext, first: Screen) -> str:
                 await ctx.flush()
                 if ctx.user is None or failures >= MAX_FAILURES:
                     return "error"
+                await pause(ctx, "Press any key to return to the main menu")
                 stack = [MenuScreen("main")]
                 continue
             if isinstance(nav, Push):

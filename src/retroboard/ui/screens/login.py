@@ -15,9 +15,9 @@ def show_art(ctx: SessionContext, name: str) -> bool:
     from retroboard.ui.art import render_art
 
     art = ctx.art.get(name) if ctx.art else None
-    if art is None:
+    if art is None or not ctx.term.info.colors:  # the art draws with colour; plain text reads better
         return False
-    text = render_art(art, ctx.cols, colors=bool(ctx.term.info.colors))
+    text = render_art(art, ctx.cols)
     if text is None:
         return False
     ctx.write(text + "\r\n")

@@ -368,8 +368,10 @@ class FullScreenModel:
         return True
 
     def enter(self) -> bool:
-        """Split the line at the cursor."""
-
+        """Split the line at the cursor (at the start of a wrapped line: make the break hard)."""
+        if self.col == 0 and self._joints[self.row] is not None:
+            self._joints[self.row] = None
+            return True
         return self._apply(self._split)
 
     def backspace(self) -> bool:
@@ -546,11 +548,10 @@ class FullScreenModel:
             self._set(r, text[:end])
             nxt = r + 1
             if nxt < len(self._lines) and self._joints[nxt] is not None:
-                if tail:  # tail + the old break + the continuation line
-                    moved = tail + (self._joints[nxt] or "")
-                    self._set(nxt, moved + self._lines[nxt])
-                    if self.row == nxt:
-                        self.col += len(moved)
+                moved = tail + (self._joints[nxt] or "")  # the tail, then the old break
+                self._set(nxt, moved + self._lines[nxt])
+                if self.row == nxt:
+                    self.col += len(moved)
                 self._joints[nxt] = joint
             else:
                 self._insert(nxt, tail, joint)

@@ -121,8 +121,7 @@ async def run_line_editor(
     _say(term, f"\n{clean_line(title)}")
     _say(
         term,
-        "Enter your message. /S to save, /A to abort, /? for help. "
-        f"Max {model.max_lines} lines.",
+        f"Enter your message. /S to save, /A to abort, /? for help. Max {model.max_lines} lines.",
     )
     if model.lines:
         await _list(term, "\n".join(model.listing()))

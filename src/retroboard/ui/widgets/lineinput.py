@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Protocol
 
 from retroboard.term.events import Key
+from retroboard.term.terminal import TermInfo
 
 BELL = "\a"
 
 
 class LineTerminal(Protocol):
     """The part of a Terminal a line prompt needs."""
+
+    @property
+    def info(self) -> TermInfo: ...
 
     def write(self, text: str) -> None: ...
     async def read_key(self) -> Key: ...
@@ -27,6 +31,15 @@ async def read_line(term: LineTerminal, prompt: str = "", *, max_len: int = 80,
     Raises Disconnected if the connection goes away.
     """
     buf = list(initial[:max_len])
+    if term.info.line_mode:  # the client echoes and edits; take its line as it comes
+        term.write(prompt)
+        await term.drain()
+        while True:
+            key = await term.read_key()
+            if key.name == "enter":
+                return "".join(buf)
+            if key.is_char and len(buf) < max_len:
+                buf.append(key.name)
     term.write(prompt + ("".join(mask * len(buf)) if mask else "".join(buf)))
     await term.drain()
     while True:

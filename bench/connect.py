@@ -1,0 +1,688 @@
+#!/usr/bin/env python3
+"""Connection benchmark for retroboard: burst connects, many idle sessions, memory, shutdown.
+
+This is a benchmark, not a test: it starts its own board on free ports with a temporary data
+folder, drives it with telnetlib3 clients and prints numbers next to the targets
+
+    1,000 concurrent idle sessions at <= 100 KB RSS each;
+    connect-to-login-screen p99 <= 100 ms with 100 connecting at once.
+
+Usage:  python bench/connect.py [--sessions 1000] [--burst 100] [--batch 50]
+                                [--argon2-memory-kib 65536] [--keep-data]
+
+Phases:
+  A  burst:    --burst connections at once; per connection, the time from starting the TCP
+               connect until "Handle:" arrives (connect-to-login-screen).
+  L  login:    a few logins one at a time, to show what one argon2 verify costs on its own.
+  B  sessions: --sessions telnet sessions (at most --batch logging in at once) log in as
+               `bench` and reach the main menu, then all sit idle. Server RSS per idle
+               session and server CPU while idle are measured.
+  C  hang-up:  every client hangs up; then the server gets SIGTERM and its exit is timed.
+
+Time-to-menu in phase B includes waiting for the server's two argon2 slots, so with the
+production cost (64 MiB, ~0.1-0.3 s per verify) it mostly measures the login queue; pass
+--argon2-memory-kib 8192 to see the rest of the path. Phase L reports the cost of a single
+login separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import telnetlib3
+
+HANDLE = "bench"
+PASSWORD = "bench-password-0123"
+HOST = "127.0.0.1"
+HANDLE_PROMPT = b"Handle:"
+PASSWORD_PROMPT = b"Password:"
+MENU_PROMPT = b"Command"
+TARGET_SESSIONS = 1000
+TARGET_RSS_KB = 100.0
+TARGET_BURST = 100
+TARGET_LOGIN_P99_MS = 100.0
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (p99 of 100 samples is the 99th smallest)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def ms(seconds: float) -> str:
+    return "-" if math.isnan(seconds) else f"{seconds * 1000:.1f} ms"
+
+
+def stats_line(values: list[float]) -> str:
+    if not values:
+        return "no samples"
+    return (
+        f"p50 {ms(percentile(values, 50))}  p99 {ms(percentile(values, 99))}  "
+        f"max {ms(max(values))}  (n={len(values)})"
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def raise_nofile(wanted: int) -> tuple[int, int]:
+    """Raise the soft open-file limit towards `wanted` (the server subprocess inherits it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)
+
+
+def rss_kb(pid: int) -> int:
+    """VmRSS of a process in KiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads) in seconds."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # fields from #3 (state) on
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # #14 utime, #15 stime
+
+
+def thread_count(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
+
+
+def fd_count(pid: int) -> int:
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return -1
+
+
+class ServerLog:
+    """The server's stdout+stderr file; counts lines so phases can wait for the server."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def text(self) -> str:
+        try:
+            return self.path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def count(self, needle: str) -> int:
+        return self.text().count(needle)
+
+    def problems(self) -> list[str]:
+        keys = (" ERROR ", " WARNING ", " CRITICAL ", "Traceback", "Error:")
+        return [line for line in self.text().splitlines() if any(k in line for k in keys)]
+
+    def tail(self, lines: int = 30) -> str:
+        return "\n".join(self.text().splitlines()[-lines:])
+
+
+# --------------------------------------------------------------------------- the client side
+
+
+class Probe:
+    """Watches the raw bytes of one connection and timestamps when a marker arrives.
+
+    Hooked into the protocol's data_received, so the time is when the bytes reached this
+    process, not when telnetlib3's client got round to handing them to a reader.
+    """
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.first_byte: float | None = None
+        self.closed = False
+        self._waiting: tuple[bytes, asyncio.Future[float]] | None = None
+
+    def feed(self, data: bytes) -> None:
+        if self.first_byte is None:
+            self.first_byte = time.perf_counter()
+        self.buf += data
+        self._check()
+
+    def lost(self) -> None:
+        self.closed = True
+        if self._waiting and not self._waiting[1].done():
+            self._waiting[1].set_exception(ConnectionError("server closed the connection"))
+
+    def _check(self) -> None:
+        if self._waiting is None:
+            return
+        marker, fut = self._waiting
+        idx = self.buf.find(marker)
+        if idx < 0:
+            del self.buf[: max(0, len(self.buf) - len(marker))]
+            return
+        del self.buf[: idx + len(marker)]
+        self._waiting = None
+        if not fut.done():
+            fut.set_result(time.perf_counter())
+
+    async def expect(self, marker: bytes, patience: float) -> float:
+        """Wait for `marker` (consuming up to it); returns perf_counter() of its arrival."""
+        fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waiting = (marker, fut)
+        self._check()
+        if self.closed and not fut.done():
+            raise ConnectionError("server closed the connection")
+        try:
+            return await asyncio.wait_for(fut, patience)
+        except TimeoutError:
+            tail = bytes(self.buf[-120:])
+            raise TimeoutError(
+                f"no {marker!r} after {patience:.0f} s; last bytes {tail!r}"
+            ) from None
+        finally:
+            self._waiting = None
+
+
+class ProbeClient(telnetlib3.TelnetClient):
+    """telnetlib3's plain (non-tty) client with a Probe on the raw byte stream."""
+
+    def __init__(self, probe: Probe, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.probe = probe
+
+    def data_received(self, data: bytes) -> None:
+        self.probe.feed(data)
+        super().data_received(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.probe.lost()
+        super().connection_lost(exc)
+
+
+@dataclass
+class Conn:
+    """One benchmark connection and its timings (perf_counter seconds)."""
+
+    port: int
+    probe: Probe = field(default_factory=Probe)
+    writer: Any = None
+    drain: asyncio.Task[None] | None = None
+    t_start: float = 0.0
+    t_connected: float = 0.0  # open_connection returned (client-side negotiation over)
+    t_handle: float = 0.0
+    t_password_sent: float = 0.0
+    t_menu: float = 0.0
+
+    async def connect(self, patience: float) -> None:
+        self.t_start = time.perf_counter()
+        probe = self.probe
+
+        def factory(**kwargs: Any) -> ProbeClient:
+            return ProbeClient(probe, **kwargs)
+
+        reader, self.writer = await asyncio.wait_for(
+            telnetlib3.open_connection(
+                HOST,
+                self.port,
+                client_factory=factory,
+                encoding=False,
+                term="xterm",
+                cols=80,
+                rows=24,
+                connect_minwait=0,
+                connect_maxwait=0.5,
+            ),
+            patience,
+        )
+        self.t_connected = time.perf_counter()
+        # Nobody reads the reader otherwise; keep its buffer empty so it never pauses reading.
+        self.drain = asyncio.ensure_future(_drain(reader))
+        self.t_handle = await probe.expect(HANDLE_PROMPT, patience)
+
+    async def login(self, patience: float) -> None:
+        self.writer.write(HANDLE.encode() + b"\r")
+        await self.probe.expect(PASSWORD_PROMPT, patience)
+        self.t_password_sent = time.perf_counter()
+        self.writer.write(PASSWORD.encode() + b"\r")
+        self.t_menu = await self.probe.expect(MENU_PROMPT, patience)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+        if self.drain is not None:
+            self.drain.cancel()
+
+
+async def _drain(reader: Any) -> None:
+    with contextlib.suppress(Exception):
+        while await reader.read(65536):
+            pass
+
+
+async def wait_for_log(log: ServerLog, needle: str, count: int, patience: float) -> float | None:
+    """Wait until `needle` appears `count` times in the server log; seconds taken or None."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < patience:
+        if log.count(needle) >= count:
+            return time.perf_counter() - t0
+        await asyncio.sleep(0.05)
+    return None
+
+
+def summarize_errors(errors: list[BaseException]) -> str:
+    kinds: dict[str, int] = {}
+    for e in errors:
+        key = f"{type(e).__name__}: {str(e)[:100]}"
+        kinds[key] = kinds.get(key, 0) + 1
+    return "; ".join(f"{n} x {k}" for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
+# --------------------------------------------------------------------------- phases
+
+
+@dataclass
+class Results:
+    rss_cold_kb: int = 0
+    rss_warm_kb: int = 0
+    rss_idle_kb: int = 0
+    rss_after_kb: int = 0
+    burst: list[float] = field(default_factory=list)
+    burst_first_byte: list[float] = field(default_factory=list)
+    burst_negotiated: list[float] = field(default_factory=list)
+    burst_errors: list[BaseException] = field(default_factory=list)
+    raw_login_screen: float = math.nan
+    solo_login: list[float] = field(default_factory=list)
+    solo_menu: list[float] = field(default_factory=list)
+    to_menu: list[float] = field(default_factory=list)
+    login_part: list[float] = field(default_factory=list)
+    session_errors: list[BaseException] = field(default_factory=list)
+    sessions_ok: int = 0
+    sessions_alive: int = 0
+    phase_b_seconds: float = 0.0
+    idle_cpu: float = math.nan
+    idle_seconds: float = 5.0
+    hangup_seconds: float | None = None
+    server_threads: int = 0
+    server_fds: int = 0
+    stop_seconds: float = math.nan
+    stop_rc: int | None = None
+
+
+async def phase_burst(port: int, n: int, res: Results, log: ServerLog, patience: float) -> None:
+    print(f"\n== Phase A: {n} connections at once, connect -> 'Handle:' ==")
+    conns = [Conn(port) for _ in range(n)]
+    outcomes = await asyncio.gather(*(c.connect(patience) for c in conns), return_exceptions=True)
+    for c, outcome in zip(conns, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            res.burst_errors.append(outcome)
+            continue
+        res.burst.append(c.t_handle - c.t_start)
+        res.burst_negotiated.append(c.t_connected - c.t_start)
+        if c.probe.first_byte is not None:
+            res.burst_first_byte.append(c.probe.first_byte - c.t_start)
+    print(f"  first byte from server (DO TTYPE): {stats_line(res.burst_first_byte)}")
+    print(f"  open_connection() returned:        {stats_line(res.burst_negotiated)}")
+    print(f"  login screen ('Handle:') arrived:  {stats_line(res.burst)}")
+    if res.burst_errors:
+        print(f"  FAILED: {len(res.burst_errors)}: {summarize_errors(res.burst_errors)}")
+    before = log.count("logoff (")
+    for c in conns:
+        c.close()
+    await wait_for_log(log, "logoff (", before + len(res.burst), 30)
+
+
+async def phase_raw(port: int, res: Results, log: ServerLog, patience: float) -> None:
+    """One raw TCP client that answers no telnet negotiation, for comparison."""
+    t0 = time.perf_counter()
+    reader, writer = await asyncio.open_connection(HOST, port)
+    buf = b""
+    try:
+        async with asyncio.timeout(patience):
+            while HANDLE_PROMPT not in buf:
+                chunk = await reader.read(4096)
+                if not chunk:
+                    break
+                buf += chunk
+        if HANDLE_PROMPT in buf:
+            res.raw_login_screen = time.perf_counter() - t0
+    finally:
+        before = log.count("logoff (")
+        writer.close()
+        await wait_for_log(log, "logoff (", before + 1, 10)
+    print(
+        f"  raw TCP client (answers no negotiation): login screen after {ms(res.raw_login_screen)}"
+    )
+
+
+async def phase_solo_logins(
+    port: int, n: int, res: Results, log: ServerLog, patience: float
+) -> None:
+    print(f"\n== Phase L: {n} logins one at a time (cost of one login on an idle server) ==")
+    for _ in range(n):
+        c = Conn(port)
+        try:
+            await c.connect(patience)
+            await c.login(patience)
+            res.solo_login.append(c.t_menu - c.t_password_sent)
+            res.solo_menu.append(c.t_menu - c.t_start)
+        finally:
+            before = log.count("logoff (")
+            c.close()
+            await wait_for_log(log, "logoff (", before + 1, 10)
+    print(f"  password sent -> menu: {stats_line(res.solo_login)}")
+    print(f"  connect -> menu:       {stats_line(res.solo_menu)}")
+
+
+async def phase_sessions(
+    port: int,
+    n: int,
+    batch: int,
+    res: Results,
+    pid: int,
+    log: ServerLog,
+    patience: float,
+    settle: float,
+) -> list[Conn]:
+    print(f"\n== Phase B: {n} sessions log in (at most {batch} at once) and sit at the menu ==")
+    slots = asyncio.Semaphore(batch)
+    conns = [Conn(port) for _ in range(n)]
+    done = 0
+    t_phase = time.perf_counter()
+
+    async def one(c: Conn) -> None:
+        nonlocal done
+        async with slots:
+            await c.connect(patience)
+            await c.login(patience)
+        done += 1
+        if done % max(1, n // 10) == 0:
+            print(
+                f"  {done:5d}/{n} at the menu after {time.perf_counter() - t_phase:6.1f} s, "
+                f"server RSS {rss_kb(pid) / 1024:.1f} MiB",
+                flush=True,
+            )
+
+    outcomes = await asyncio.gather(*(one(c) for c in conns), return_exceptions=True)
+    res.phase_b_seconds = time.perf_counter() - t_phase
+    for c, outcome in zip(conns, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            res.session_errors.append(outcome)
+            continue
+        res.sessions_ok += 1
+        res.to_menu.append(c.t_menu - c.t_start)
+        res.login_part.append(c.t_menu - c.t_password_sent)
+    print(f"  {res.sessions_ok}/{n} reached the menu in {res.phase_b_seconds:.1f} s")
+    if res.session_errors:
+        print(f"  FAILED: {len(res.session_errors)}: {summarize_errors(res.session_errors)}")
+    print(f"  connect -> menu:        {stats_line(res.to_menu)}")
+    print(f"  password sent -> menu:  {stats_line(res.login_part)}")
+
+    print(f"  letting the server settle for {settle:.0f} s ...", flush=True)
+    await asyncio.sleep(settle)
+    res.rss_idle_kb = rss_kb(pid)
+    res.server_threads = thread_count(pid)
+    res.server_fds = fd_count(pid)
+    cpu0 = cpu_seconds(pid)
+    t0 = time.perf_counter()
+    await asyncio.sleep(res.idle_seconds)
+    res.idle_cpu = cpu_seconds(pid) - cpu0
+    res.idle_seconds = time.perf_counter() - t0
+    res.sessions_alive = sum(1 for c in conns if c.writer is not None and not c.probe.closed)
+    print(
+        f"  server RSS with {res.sessions_ok} idle sessions: {res.rss_idle_kb / 1024:.1f} MiB "
+        f"({res.server_threads} threads, {res.server_fds} fds); "
+        f"CPU while idle {res.idle_seconds:.1f} s: {res.idle_cpu:.2f} s; "
+        f"still connected: {res.sessions_alive}"
+    )
+    return conns
+
+
+async def phase_hangup(conns: list[Conn], res: Results, pid: int, log: ServerLog) -> None:
+    print("\n== Phase C: every client hangs up ==")
+    before = log.count("logoff (")
+    live = sum(1 for c in conns if c.writer is not None)
+    for c in conns:
+        c.close()
+    res.hangup_seconds = await wait_for_log(log, "logoff (", before + live, 60)
+    await asyncio.sleep(1)
+    res.rss_after_kb = rss_kb(pid)
+    took = "not all within 60 s" if res.hangup_seconds is None else f"{res.hangup_seconds:.2f} s"
+    print(f"  server logged {live} logoffs in {took}; RSS now {res.rss_after_kb / 1024:.1f} MiB")
+
+
+async def client_main(
+    args: argparse.Namespace, port: int, pid: int, log: ServerLog, res: Results
+) -> None:
+    await phase_burst(port, args.burst, res, log, args.timeout)
+    await phase_raw(port, res, log, args.timeout)
+    await phase_solo_logins(port, 3, res, log, args.timeout)
+    await asyncio.sleep(1)
+    res.rss_warm_kb = rss_kb(pid)
+    print(f"  server RSS after phases A+L (warm, no sessions): {res.rss_warm_kb / 1024:.1f} MiB")
+    conns = await phase_sessions(
+        port, args.sessions, args.batch, res, pid, log, max(args.timeout, 120), args.settle
+    )
+    await phase_hangup(conns, res, pid, log)
+
+
+# --------------------------------------------------------------------------- the server side
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RETROBOARD_")}
+    env["RETROBOARD_ARGON2_MEMORY_KIB"] = str(args.argon2_memory_kib)
+    env["RETROBOARD_LOG_LEVEL"] = "INFO"
+    # Room for everyone plus stragglers from the burst; the default (2000) usually suffices.
+    env["RETROBOARD_MAX_SESSIONS"] = str(max(2000, args.sessions + args.burst + 100))
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def create_account(data: Path, env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "retroboard", "user", "add", HANDLE, "--data", str(data),
+         "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - t0
+
+
+def start_server(
+    data: Path, env: dict[str, str], log: ServerLog
+) -> tuple[subprocess.Popen[bytes], int, float]:
+    telnet_port, ssh_port = free_port(), free_port()
+    while ssh_port == telnet_port:
+        ssh_port = free_port()
+    cmd = [sys.executable, "-m", "retroboard", "serve", "--data", str(data), "--host", HOST,
+           "--telnet-port", str(telnet_port), "--ssh-port", str(ssh_port)]  # fmt: skip
+    t0 = time.perf_counter()
+    with log.path.open("wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    while "retroboard is running" not in log.text():
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.tail()}")
+        if time.perf_counter() - t0 > 60:
+            proc.kill()
+            raise RuntimeError(f"server did not start within 60 s:\n{log.tail()}")
+        time.sleep(0.05)
+    return proc, telnet_port, time.perf_counter() - t0
+
+
+def stop_server(proc: subprocess.Popen[bytes], res: Results) -> None:
+    t0 = time.perf_counter()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        res.stop_rc = proc.wait(timeout=30)
+        res.stop_seconds = time.perf_counter() - t0
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        res.stop_rc = None
+    print(f"\n== SIGTERM: server exited in {ms(res.stop_seconds)} with code {res.stop_rc} ==")
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(args: argparse.Namespace, res: Results, log: ServerLog) -> None:
+    n = args.sessions
+    per_session_cold = (res.rss_idle_kb - res.rss_cold_kb) / max(1, res.sessions_ok)
+    per_session_warm = (res.rss_idle_kb - res.rss_warm_kb) / max(1, res.sessions_ok)
+    burst_p99 = percentile(res.burst, 99)
+
+    def verdict(ok: bool, applicable: bool = True) -> str:
+        if not applicable:
+            return "n/a"
+        return "OK" if ok else "MISSED"
+
+    sessions_ok = res.sessions_ok >= TARGET_SESSIONS and res.sessions_alive >= TARGET_SESSIONS
+    rss_ok = per_session_cold <= TARGET_RSS_KB and res.sessions_ok == n
+    burst_ok = not res.burst_errors and burst_p99 * 1000 <= TARGET_LOGIN_P99_MS
+    big_enough = n >= TARGET_SESSIONS
+    burst_size_ok = args.burst >= TARGET_BURST
+    rows = [
+        ("concurrent idle sessions", f">= {TARGET_SESSIONS:,}",
+         f"{res.sessions_ok:,} of {n:,} (still up: {res.sessions_alive:,})",
+         verdict(sessions_ok, big_enough)),
+        ("RSS per idle session (vs start-up)", f"<= {TARGET_RSS_KB:.0f} KB",
+         f"{per_session_cold:.1f} KB", verdict(rss_ok, big_enough) if big_enough
+         else verdict(rss_ok) + f" (at {n})"),
+        ("RSS per idle session (vs warm)", "info", f"{per_session_warm:.1f} KB", ""),
+        (f"connect->login screen p99, {args.burst} at once", f"<= {TARGET_LOGIN_P99_MS:.0f} ms",
+         ms(burst_p99), verdict(burst_ok) if burst_size_ok else verdict(burst_ok) + " (small)"),
+        ("connect->login screen p50 / max", "info",
+         f"{ms(percentile(res.burst, 50))} / {ms(max(res.burst, default=math.nan))}", ""),
+        ("raw TCP client (no negotiation)", "info", ms(res.raw_login_screen), ""),
+        ("one login alone (password->menu)", "info", ms(percentile(res.solo_login, 50)), ""),
+        (f"time-to-menu p50 / p99 ({args.batch} in flight)", "info",
+         f"{ms(percentile(res.to_menu, 50))} / {ms(percentile(res.to_menu, 99))}", ""),
+        (f"{n} logins took", "info",
+         f"{res.phase_b_seconds:.1f} s ({res.sessions_ok / max(res.phase_b_seconds, 1e-9):.1f}/s)",
+         ""),
+        (f"server CPU, {res.idle_seconds:.0f} s idle with sessions", "~0",
+         f"{res.idle_cpu:.2f} s", ""),
+        ("server RSS start-up / warm / idle / after", "info",
+         f"{res.rss_cold_kb / 1024:.1f} / {res.rss_warm_kb / 1024:.1f} / "
+         f"{res.rss_idle_kb / 1024:.1f} / {res.rss_after_kb / 1024:.1f} MiB", ""),
+        ("server exit after SIGTERM", "info",
+         f"{ms(res.stop_seconds)} (code {res.stop_rc})", ""),
+    ]  # fmt: skip
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    widths = [max(w, len(h)) for w, h in zip(widths, ("measure", "target", "result", "")
+                                            , strict=True)]  # fmt: skip
+    print("\n" + "=" * (sum(widths) + 9))
+    print(
+        f"retroboard connect benchmark: sessions={n} burst={args.burst} batch={args.batch} "
+        f"argon2 memory={args.argon2_memory_kib} KiB (time_cost 3, parallelism 4, 2 slots)"
+    )
+    print(
+        "targets: 1,000 concurrent idle sessions at <= 100 KB RSS each; "
+        "connect-to-login-screen p99 <= 100 ms with 100 connecting at once"
+    )
+    print("-" * (sum(widths) + 9))
+    header = ("measure", "target", "result", "")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print("=" * (sum(widths) + 9))
+    problems = log.problems()
+    if problems:
+        print(f"\nserver log: {len(problems)} warning/error lines, first ones:")
+        for line in problems[:10]:
+            print("  " + line[:200])
+    else:
+        print("\nserver log: no warnings or errors")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sessions", type=int, default=1000, help="idle sessions to hold (1000)")
+    p.add_argument("--burst", type=int, default=100, help="connections opened at once (100)")
+    p.add_argument("--batch", type=int, default=50, help="logins in flight at once (50)")
+    p.add_argument(
+        "--argon2-memory-kib",
+        type=int,
+        default=65536,
+        help="server's argon2 memory cost; 65536 = production (default)",
+    )
+    p.add_argument("--settle", type=float, default=3.0, help="seconds before measuring idle RSS")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each prompt")
+    p.add_argument("--keep-data", action="store_true", help="keep the data folder and server log")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    limit = raise_nofile(2 * (args.sessions + args.burst) + 1024)
+    data = Path(tempfile.mkdtemp(prefix="retroboard-bench-"))
+    log = ServerLog(data / "server.log")
+    env = server_env(args)
+    res = Results()
+    proc: subprocess.Popen[bytes] | None = None
+    ok = False
+    print(f"open-file limit: {limit[0]} (hard {limit[1]}); data folder {data}")
+    try:
+        took = create_account(data, env)
+        print(f"created account '{HANDLE}' in {took:.2f} s (argon2 {args.argon2_memory_kib} KiB)")
+        proc, port, took = start_server(data, env, log)
+        print(f"server pid {proc.pid} listening on telnet {HOST}:{port}, up in {took:.2f} s")
+        time.sleep(2)
+        res.rss_cold_kb = rss_kb(proc.pid)
+        print(f"server RSS after start-up, no sessions: {res.rss_cold_kb / 1024:.1f} MiB")
+        asyncio.run(client_main(args, port, proc.pid, log, res))
+        stop_server(proc, res)
+        report(args, res, log)
+        ok = True
+    except KeyboardInterrupt:
+        print("\ninterrupted")
+    except Exception as exc:
+        print(f"\nbenchmark failed: {type(exc).__name__}: {exc}")
+        print(f"server log tail:\n{log.tail()}")
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if args.keep_data or not ok:
+            print(f"\ndata folder and server log kept in {data}")
+        else:
+            shutil.rmtree(data, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""The full-screen message editor (SlyEdit-like): header, text area and a status line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from retroboard.term.events import Resize
+from retroboard.ui.widgets.editor_model import FullScreenModel, clean_line
+from retroboard.ui.widgets.line_editor import BELL, EditorTerminal, for_terminal
+
+CSI = "\x1b["
+HEADER_KEYS = "Ctrl-Z save  Ctrl-A abort  Ctrl-Q quote"
+STATUS_KEYS = "^Z Save  ^A Abort  ^Q Quote  ^Y Del line"
+TOP = 3  # screen row of the first text line (row 1 header, row 2 border)
+
+
+class _View:
+    """Draws the editor and remembers what is on screen so only changed rows are rewritten."""
+
+    def __init__(self, term: EditorTerminal, title: str) -> None:
+        self.term = term
+        self.title = clean_line(title)
+        self.shown: list[str | None] = []
+        self.status_shown: str | None = None
+
+    @property
+    def cols(self) -> int:
+        return self.term.info.cols
+
+    @property
+    def rows(self) -> int:
+        return self.term.info.rows
+
+    @property
+    def text_width(self) -> int:
+        return max(1, self.cols - 1)
+
+    @property
+    def text_height(self) -> int:
+        return max(1, self.rows - TOP)
+
+    def _style(self, text: str) -> str:
+        return f"{CSI}7m{text}{CSI}0m" if self.term.info.colors else text
+
+    def full(
+        self, model: FullScreenModel, status: str = "", cursor_on_status: bool = False
+    ) -> None:
+        """Clear the screen and draw everything."""
+        self._frame()
+        self.update(model, status, cursor_on_status)
+
+    def _frame(self) -> None:
+        width = self.text_width
+        keys = HEADER_KEYS if width >= len(HEADER_KEYS) + 12 else ""
+        room, title = width - len(keys) - 2, self.title
+        if len(title) > room:
+            title = title[: room - 3] + "..."
+        header = f" {title}".ljust(width - len(keys)) + keys
+        border = ("─" if self.term.info.unicode else "-") * width
+        self.term.write(f"{CSI}0m{CSI}2J{CSI}1;1H{self._style(header)}{CSI}2;1H{border}")
+        self.shown = [None] * self.text_height
+        self.status_shown = None
+
+    def update(
+        self, model: FullScreenModel, status: str = "", cursor_on_status: bool = False
+    ) -> None:
+        """Rewrite the rows that changed, the status line, and place the cursor.
+
+        If the terminal size changed (even without a Resize event), re-layout first."""
+        if (model.width, model.height) != (self.text_width, self.text_height):
+            model.resize(self.text_width, self.text_height)
+            self._frame()
+        out: list[str] = []
+        width = self.text_width
+        for i in range(self.text_height):
+            idx = model.top + i
+            text = model.line(idx)[:width] if idx < model.line_count else ""
+            if self.shown[i] != text:
+                out.append(f"{CSI}{TOP + i};1H{text}{CSI}K")
+                self.shown[i] = text
+        where = f"Ln {model.row + 1}/{model.line_count} Col {model.col + 1} "
+        where += "OVR" if model.overwrite else "INS"
+        left = for_terminal(self.term, status) if status else STATUS_KEYS
+        if len(left) + 1 + len(where) <= width:
+            line = left + " " * (width - len(left) - len(where)) + where
+        else:
+            line = left[:width]
+        if line != self.status_shown:
+            out.append(f"{CSI}{self.rows};1H{self._style(line)}{CSI}K")
+            self.status_shown = line
+        if cursor_on_status:
+            out.append(f"{CSI}{self.rows};{min(len(left) + 1, self.cols)}H")
+        else:
+            row = TOP + model.row - model.top
+            out.append(f"{CSI}{row};{min(model.col, width) + 1}H")
+        self.term.write("".join(out))
+
+    def close(self) -> None:
+        self.term.write(f"{CSI}0m{CSI}2J{CSI}1;1H")
+
+
+async def _ask(view: _View, model: FullScreenModel, question: str) -> bool:
+    """A (y/N) question on the status line; the editor stays usable across a resize."""
+    view.update(model, question, cursor_on_status=True)
+    while True:
+        await view.term.drain()
+        event = await view.term.read_input()
+        if isinstance(event, Resize):
+            view.full(model, question, cursor_on_status=True)
+            continue
+        return event.name in ("y", "Y")
+
+
+async def run_full_screen_editor(
+    term: EditorTerminal,
+    *,
+    title: str,
+    initial: list[str] | None = None,
+    quote: list[str] | None = None,
+) -> list[str] | None:
+    """Edit a message full screen. Returns the lines (trailing blank lines removed) on Ctrl-Z,
+    or None when aborted (Ctrl-A or ESC, confirmed). Raises Disconnected if the line drops."""
+    view = _View(term, title)
+    model = FullScreenModel(initial, quote, width=view.text_width, height=view.text_height)
+    actions: dict[str, Callable[[], object]] = {
+        "enter": model.enter,
+        "backspace": model.backspace,
+        "delete": model.delete,
+        "left": model.left,
+        "right": model.right,
+        "up": model.up,
+        "down": model.down,
+        "home": model.home,
+        "end": model.end,
+        "pgup": model.page_up,
+        "pgdn": model.page_down,
+        "ctrl-y": model.delete_line,
+        "ctrl-q": model.insert_quote,
+        "insert": model.toggle_overwrite,
+    }
+    view.full(model)
+    while True:
+        await term.drain()
+        event = await term.read_input()
+        if isinstance(event, Resize):
+            view.full(model)
+            continue
+        name, status = event.name, ""
+        if name == "ctrl-z":
+            if model.is_empty:
+                status = "Nothing to save: type your message, or ^A to abort."
+                term.write(BELL)
+            else:
+                view.close()
+                return model.result_lines()
+        elif name in ("ctrl-a", "escape"):
+            if await _ask(view, model, "Abort this message? (y/N) "):
+                view.close()
+                return None
+        elif name == "ctrl-l":
+            view.full(model)
+            continue
+        elif name == "tab":
+            model.insert_text(" " * (4 - model.col % 4))
+        elif event.is_char:
+            model.insert_char(name)
+        elif name in actions:
+            actions[name]()
+        if model.notice:
+            status, model.notice = model.notice, ""
+            term.write(BELL)
+        view.update(model, status)
