@@ -164,12 +164,18 @@ class Probe:
     def __init__(self) -> None:
         self.buf = bytearray()
         self.first_byte: float | None = None
+        self.chunks = 0
+        self.rx_bytes = 0
+        self.chunks_at_mark = 0  # reads and bytes received when the first marker arrived
+        self.bytes_at_mark = 0
         self.closed = False
         self._waiting: tuple[bytes, asyncio.Future[float]] | None = None
 
     def feed(self, data: bytes) -> None:
         if self.first_byte is None:
             self.first_byte = time.perf_counter()
+        self.chunks += 1
+        self.rx_bytes += len(data)
         self.buf += data
         self._check()
 
@@ -188,6 +194,8 @@ class Probe:
             return
         del self.buf[: idx + len(marker)]
         self._waiting = None
+        if not self.chunks_at_mark:
+            self.chunks_at_mark, self.bytes_at_mark = self.chunks, self.rx_bytes
         if not fut.done():
             fut.set_result(time.perf_counter())
 
@@ -317,6 +325,8 @@ class Results:
     burst_first_byte: list[float] = field(default_factory=list)
     burst_negotiated: list[float] = field(default_factory=list)
     burst_errors: list[BaseException] = field(default_factory=list)
+    burst_server_cpu: float = math.nan
+    burst_client_cpu: float = math.nan
     raw_login_screen: float = math.nan
     solo_login: list[float] = field(default_factory=list)
     solo_menu: list[float] = field(default_factory=list)
@@ -335,10 +345,15 @@ class Results:
     stop_rc: int | None = None
 
 
-async def phase_burst(port: int, n: int, res: Results, log: ServerLog, patience: float) -> None:
+async def phase_burst(
+    port: int, n: int, res: Results, pid: int, log: ServerLog, patience: float
+) -> None:
     print(f"\n== Phase A: {n} connections at once, connect -> 'Handle:' ==")
     conns = [Conn(port) for _ in range(n)]
+    server_cpu, client_cpu = cpu_seconds(pid), time.process_time()
     outcomes = await asyncio.gather(*(c.connect(patience) for c in conns), return_exceptions=True)
+    res.burst_server_cpu = cpu_seconds(pid) - server_cpu
+    res.burst_client_cpu = time.process_time() - client_cpu
     for c, outcome in zip(conns, outcomes, strict=True):
         if isinstance(outcome, BaseException):
             res.burst_errors.append(outcome)
@@ -350,6 +365,19 @@ async def phase_burst(port: int, n: int, res: Results, log: ServerLog, patience:
     print(f"  first byte from server (DO TTYPE): {stats_line(res.burst_first_byte)}")
     print(f"  open_connection() returned:        {stats_line(res.burst_negotiated)}")
     print(f"  login screen ('Handle:') arrived:  {stats_line(res.burst)}")
+    ok = [c for c, o in zip(conns, outcomes, strict=True) if not isinstance(o, BaseException)]
+    if ok:
+        chunks = sorted(c.probe.chunks_at_mark for c in ok)
+        size = sorted(c.probe.bytes_at_mark for c in ok)
+        print(
+            f"  per connection until 'Handle:': {chunks[len(chunks) // 2]} reads, "
+            f"{size[len(size) // 2]} bytes (median)"
+        )
+    print(
+        f"  CPU used during the burst: server {res.burst_server_cpu * 1000:.0f} ms "
+        f"({res.burst_server_cpu * 1000 / max(1, n):.1f} ms per connection), "
+        f"this client process {res.burst_client_cpu * 1000:.0f} ms"
+    )
     if res.burst_errors:
         print(f"  FAILED: {len(res.burst_errors)}: {summarize_errors(res.burst_errors)}")
     before = log.count("logoff (")
@@ -480,7 +508,7 @@ async def phase_hangup(conns: list[Conn], res: Results, pid: int, log: ServerLog
 async def client_main(
     args: argparse.Namespace, port: int, pid: int, log: ServerLog, res: Results
 ) -> None:
-    await phase_burst(port, args.burst, res, log, args.timeout)
+    await phase_burst(port, args.burst, res, pid, log, args.timeout)
     await phase_raw(port, res, log, args.timeout)
     await phase_solo_logins(port, 3, res, log, args.timeout)
     await asyncio.sleep(1)

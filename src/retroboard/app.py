@@ -16,7 +16,12 @@ from retroboard.config import Settings
 from retroboard.db.engine import Database
 from retroboard.db.migrate import upgrade
 from retroboard.domain.errors import AuthFailed
+from retroboard.services.articles import ArticleService
+from retroboard.services.drafts import DraftService
+from retroboard.services.groups import GroupService
+from retroboard.services.moderation import ModerationService
 from retroboard.services.passwords import HashParams, Passwords
+from retroboard.services.search import SearchService
 from retroboard.services.users import UserService
 from retroboard.term.terminal import StreamTerminal
 from retroboard.transports.ssh import SSHTransport
@@ -40,6 +45,20 @@ class Services:
     """Everything screens may call, built once per process."""
 
     users: UserService
+    groups: GroupService
+    articles: ArticleService
+    search: SearchService
+    moderation: ModerationService
+    drafts: DraftService
+
+
+def build_services(settings: Settings, db: Database, bus: EventBus) -> Services:
+    params = HashParams(settings.argon2_time_cost, settings.argon2_memory_kib,
+                        settings.argon2_parallelism)
+    articles = ArticleService(db, bus, domain=settings.domain, path_host=settings.domain)
+    return Services(users=UserService(db, Passwords(params), bus), groups=GroupService(db, bus),
+                    articles=articles, search=SearchService(db),
+                    moderation=ModerationService(db, bus, articles), drafts=DraftService(db))
 
 
 class Board:
@@ -49,10 +68,7 @@ class Board:
         self.settings = settings
         self.bus = EventBus()
         self.db = Database(settings.db_url)
-        params = HashParams(settings.argon2_time_cost, settings.argon2_memory_kib,
-                            settings.argon2_parallelism)
-        self.passwords = Passwords(params)
-        self.services = Services(users=UserService(self.db, self.passwords, self.bus))
+        self.services = build_services(settings, self.db, self.bus)
         self.art = ArtLibrary([settings.art_dir, default_art_dir()])
         self.menus = load_menus()
         self.screens = screen_table()

@@ -49,6 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     setl.add_argument("handle")
     setl.add_argument("level", choices=["user", "moderator", "sysop"])
 
+    group = sub.add_parser("group", help="manage discussion groups")
+    gsub = group.add_subparsers(dest="group_command", required=True)
+    gadd = gsub.add_parser("add", help="create a group (Usenet-style name, e.g. comp.sys.amiga)")
+    _common(gadd)
+    gadd.add_argument("name")
+    gadd.add_argument("--description", default="")
+    gadd.add_argument("--policy", default="open", choices=["open", "moderated", "read-only"])
+    gadd.add_argument("--read-level", dest="read_level", default="user",
+                      choices=["user", "moderator", "sysop"])
+    gadd.add_argument("--post-level", dest="post_level", default=None,
+                      choices=["user", "moderator", "sysop"])
+    glist = gsub.add_parser("list", help="list groups")
+    _common(glist)
+
     db = sub.add_parser("db", help="database maintenance")
     dsub = db.add_subparsers(dest="db_command", required=True)
     up = dsub.add_parser("upgrade", help="apply migrations (serve does this too)")
@@ -63,19 +77,15 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _with_board_services(settings: Settings, job: Job) -> int:
+    from retroboard.app import build_services
     from retroboard.bus import EventBus
     from retroboard.db.engine import Database
     from retroboard.db.migrate import upgrade
-    from retroboard.services.passwords import HashParams, Passwords
-    from retroboard.services.users import UserService
 
     db = Database(settings.db_url)
     try:
         await upgrade(db)
-        passwords = Passwords(HashParams(settings.argon2_time_cost, settings.argon2_memory_kib,
-                                         settings.argon2_parallelism))
-        users = UserService(db, passwords, EventBus())
-        return await job(users)
+        return await job(build_services(settings, db, EventBus()))
     finally:
         await db.dispose()
 
@@ -105,23 +115,53 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "db":
         job: Job = _db_upgrade
+    elif args.command == "group":
+
+        async def job(services: Any) -> int:
+            if args.group_command == "add":
+                return await _group_add(services, args)
+            return await _group_list(services)
+
     elif args.user_command == "add":
         password = _read_password(args)
 
-        async def job(users: Any) -> int:
-            return await _user_add(users, args, password)
+        async def job(services: Any) -> int:
+            return await _user_add(services.users, args, password)
     elif args.user_command == "list":
-        job = _user_list
+
+        async def job(services: Any) -> int:
+            return await _user_list(services.users)
     else:
 
-        async def job(users: Any) -> int:
-            return await _user_set_level(users, args)
+        async def job(services: Any) -> int:
+            return await _user_set_level(services.users, args)
 
     try:
         return asyncio.run(_with_board_services(settings, job))
     except BoardError as exc:
         print(f"retroboard: {exc}", file=sys.stderr)
         return 1
+
+
+async def _group_add(services: Any, args: argparse.Namespace) -> int:
+    from retroboard.domain.boards import Policy
+    from retroboard.domain.users import Level
+
+    post = Level.parse(args.post_level) if args.post_level else None
+    g = await services.groups.create(args.name, args.description, Policy(args.policy),
+                                     Level.parse(args.read_level), post)
+    print(f"created {g.name} ({g.policy.value})")
+    return 0
+
+
+async def _group_list(services: Any) -> int:
+    groups = await services.groups.all_groups()
+    width = max([len(g.name) for g in groups] + [5])
+    print(f"{'GROUP':<{width}}  {'POLICY':<9}  {'READ':<9} {'POST':<9} {'ARTICLES':>8}  DESCRIPTION")
+    for g in groups:
+        print(f"{g.name:<{width}}  {g.policy.value:<9}  {g.read_level.label:<9} "
+              f"{g.post_level.label:<9} {g.article_count:>8}  {g.description}")
+    return 0
 
 
 async def _db_upgrade(_users: Any) -> int:

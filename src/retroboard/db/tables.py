@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Integer, String, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -39,3 +39,101 @@ class UserRow(Base):
     login_count: Mapped[int] = mapped_column(Integer, default=0)
     editor: Mapped[str] = mapped_column(String(8), default="line")
     charset: Mapped[str] = mapped_column(String(8), default="auto")  # auto | utf-8 | cp437
+
+
+class GroupRow(Base):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    policy: Mapped[str] = mapped_column(String(12), default="open")
+    read_level: Mapped[int] = mapped_column(Integer, default=10)
+    post_level: Mapped[int] = mapped_column(Integer, default=10)
+    high: Mapped[int] = mapped_column(Integer, default=0)  # last number given out
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+    deleted_numbers: Mapped[str] = mapped_column(Text, default="")  # RangeSet of tombstones
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ThreadRow(Base):
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(120))
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_post_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), nullable=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    author: Mapped[str] = mapped_column(String(20))
+    author_name: Mapped[str] = mapped_column(String(40), default="")
+    subject: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    date: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    refs: Mapped[str] = mapped_column(Text, default="")  # References header, space separated
+    newsgroups: Mapped[str] = mapped_column(Text)  # comma separated, as in the header
+    status: Mapped[str] = mapped_column(String(10), default="posted")
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    lines: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class XrefRow(Base):
+    """An article's number in one group (an article posted to 3 groups has 3 rows)."""
+
+    __tablename__ = "xref"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    thread_id: Mapped[int] = mapped_column(Integer)
+
+
+class GroupThreadRow(Base):
+    """A thread's presence in a group, ordered by its latest activity there."""
+
+    __tablename__ = "group_threads"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), primary_key=True)
+    last_post_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    article_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PendingGroupRow(Base):
+    """Groups a held (moderated) article will be numbered in once approved."""
+
+    __tablename__ = "pending_groups"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+
+
+class SubscriptionRow(Base):
+    """newsrc: a user's subscription and read marks (ranges) for one group."""
+
+    __tablename__ = "subscriptions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=True)
+    read_ranges: Mapped[str] = mapped_column(Text, default="")
+
+
+class DraftRow(Base):
+    __tablename__ = "drafts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    groups: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    parent_message_id: Mapped[str | None] = mapped_column(String(250), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,348 @@
+"""Articles: post and follow up, thread lists, reading with exact read marks, next unread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from retroboard.bus import EventBus
+from retroboard.db.engine import Database
+from retroboard.db.tables import (
+    ArticleRow,
+    GroupRow,
+    GroupThreadRow,
+    PendingGroupRow,
+    ThreadRow,
+    XrefRow,
+    utc,
+    utcnow,
+)
+from retroboard.domain.boards import (
+    Article,
+    ArticleHead,
+    Policy,
+    PostResult,
+    Status,
+    ThreadPage,
+    ThreadView,
+)
+from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
+from retroboard.domain.events import ArticlePosted
+from retroboard.domain.newsrc import RangeSet
+from retroboard.domain.text import sanitize
+from retroboard.domain.threads import build_tree, flatten
+from retroboard.domain.users import User
+from retroboard.domain.usenet import (
+    UsenetRuleError,
+    check_post,
+    followup_references,
+    make_message_id,
+    parse_references,
+)
+from retroboard.services.board_common import (
+    check_post as check_may_post,
+)
+from retroboard.services.board_common import (
+    check_read,
+    group_row,
+    head_of,
+    mark_numbers,
+    skip_set,
+    subscription,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_CROSSPOST = 5
+HEAD_COLUMNS = (ArticleRow.id, ArticleRow.message_id, ArticleRow.subject, ArticleRow.author,
+                ArticleRow.author_name, ArticleRow.date, ArticleRow.refs, ArticleRow.thread_id,
+                ArticleRow.deleted)
+
+
+def _head(row: Sequence[object], number: int, read: bool, group: str) -> ArticleHead:
+    (aid, mid, subject, author, name, date, refs, thread_id, deleted) = row[:9]
+    d = utc(date)  # type: ignore[arg-type]
+    assert d is not None
+    return ArticleHead(id=int(aid), message_id=str(mid), subject=str(subject),  # type: ignore[call-overload]
+                       author=str(author), author_name=str(name), date=d,
+                       references=tuple(str(refs).split()) if refs else (),
+                       thread_id=int(thread_id), number=number, read=read,  # type: ignore[call-overload]
+                       deleted=bool(deleted), group=group)
+
+
+class ArticleService:
+    def __init__(self, db: Database, bus: EventBus, *, domain: str, path_host: str) -> None:
+        self._db = db
+        self._bus = bus
+        self._domain = domain
+        self._path = path_host
+
+    # ---- posting --------------------------------------------------------------------------
+    async def post(self, user: User, groups: Sequence[str], subject: str, body: str,
+                   parent_message_id: str | None = None) -> PostResult:
+        """Post a new thread or a follow-up. Control characters are stripped from every field.
+
+        Raises ValidationError (limits, empty), NotFound (group or parent), PermissionDenied
+        (read-only group, locked thread, level too low), StorageError (disk full).
+        """
+        subject = sanitize(subject, multiline=False).strip()
+        body = "\n".join(line.rstrip() for line in sanitize(body).split("\n")).strip("\n")
+        try:
+            check_post(subject, body)
+        except UsenetRuleError as exc:
+            raise ValidationError(str(exc)) from None
+        names = list(dict.fromkeys(g.strip().lower() for g in groups if g.strip()))
+        if not names:
+            raise ValidationError("Choose at least one group to post to.")
+        if len(names) > MAX_CROSSPOST:
+            raise ValidationError(f"A post may go to at most {MAX_CROSSPOST} groups.")
+        async with self._db.write() as s:
+            rows = [await group_row(s, n, for_update=True) for n in names]
+            for g in rows:
+                check_may_post(user, g)
+            now = utcnow()
+            refs: list[str] = []
+            parent: ArticleRow | None = None
+            if parent_message_id:
+                parent = await s.scalar(select(ArticleRow).where(
+                    ArticleRow.message_id == parent_message_id))
+                if parent is None or parent.status != Status.POSTED:
+                    raise NotFound("The article you are replying to is gone.")
+                thread = await s.get(ThreadRow, parent.thread_id)
+                assert thread is not None
+                if thread.locked and not user.is_moderator:
+                    raise PermissionDenied("This thread is locked: no more follow-ups.")
+                refs = followup_references(parse_references(parent.refs), parent.message_id)
+            else:
+                thread = ThreadRow(subject=subject, locked=False, created_at=now,
+                                   last_post_at=now)
+                s.add(thread)
+                await s.flush()
+            held = any(g.policy == Policy.MODERATED for g in rows) and not user.is_moderator
+            article = ArticleRow(
+                message_id=make_message_id(self._domain), thread_id=thread.id,
+                parent_id=parent.id if parent else None, author_id=user.id, author=user.handle,
+                author_name=user.real_name, subject=subject, body=body, date=now,
+                refs=" ".join(refs), newsgroups=",".join(g.name for g in rows),
+                status=Status.PENDING if held else Status.POSTED, deleted=False,
+                lines=body.count("\n") + 1)
+            s.add(article)
+            await s.flush()
+            if held:
+                for g in rows:
+                    s.add(PendingGroupRow(article_id=article.id, group_id=g.id))
+                xref: list[tuple[str, int]] = []
+            else:
+                xref = await self._publish(s, article, thread, rows)
+                await mark_numbers(s, user.id, [(g.id, n) for g, (_, n) in zip(rows, xref, strict=True)])
+            result = self._article(article, xref, thread.locked, number=xref[0][1] if xref else 0,
+                                   group=rows[0].name, read=True)
+        if not held:
+            self._bus.publish(ArticlePosted(article.id, article.message_id,
+                                            tuple(g for g, _ in xref), user.handle, subject))
+        return PostResult(article=result, pending=held)
+
+    async def _publish(self, s: AsyncSession, article: ArticleRow, thread: ThreadRow,
+                       groups: Sequence[GroupRow]) -> list[tuple[str, int]]:
+        """Give the article the next number in each group and index it for search."""
+        xref = []
+        for g in groups:
+            g.high += 1
+            g.article_count += 1
+            s.add(XrefRow(group_id=g.id, number=g.high, article_id=article.id,
+                          thread_id=thread.id))
+            gt = await s.get(GroupThreadRow, (g.id, thread.id))
+            if gt is None:
+                s.add(GroupThreadRow(group_id=g.id, thread_id=thread.id,
+                                     last_post_at=article.date, article_count=1))
+            else:
+                gt.last_post_at = article.date
+                gt.article_count += 1
+            xref.append((g.name, g.high))
+        thread.last_post_at = article.date
+        await s.flush()
+        await index_article(s, article)
+        return xref
+
+    def _article(self, row: ArticleRow, xref: Sequence[tuple[str, int]], locked: bool, *,
+                 number: int, group: str, read: bool) -> Article:
+        return Article(head=head_of(row, number=number, read=read, group=group), body=row.body,
+                       newsgroups=tuple(row.newsgroups.split(",")), xref=tuple(xref),
+                       status=Status(row.status), path=f"{self._path}!not-for-mail",
+                       lines=row.lines, thread_locked=locked)
+
+    # ---- reading --------------------------------------------------------------------------
+    async def thread_page(self, user: User, group: str, *, cursor: tuple[datetime, int] | None = None,
+                          limit: int = 20) -> ThreadPage:
+        """Threads by latest activity (keyset paging), each with its articles' heads."""
+        async with self._db.read() as s:
+            g = await group_row(s, group)
+            check_read(user, g)
+            sub = await subscription(s, user.id, g.id)
+            read = RangeSet.parse(sub.read_ranges if sub else "")
+            q = (select(GroupThreadRow.thread_id, GroupThreadRow.last_post_at, ThreadRow.subject,
+                        ThreadRow.locked)
+                 .join(ThreadRow, ThreadRow.id == GroupThreadRow.thread_id)
+                 .where(GroupThreadRow.group_id == g.id))
+            if cursor is not None:
+                q = q.where(tuple_(GroupThreadRow.last_post_at, GroupThreadRow.thread_id)
+                            < tuple_(cursor[0], cursor[1]))
+            q = q.order_by(GroupThreadRow.last_post_at.desc(), GroupThreadRow.thread_id.desc())
+            threads = (await s.execute(q.limit(limit + 1))).all()
+            more = len(threads) > limit
+            threads = threads[:limit]
+            ids = [t.thread_id for t in threads]
+            heads: dict[int, list[ArticleHead]] = {i: [] for i in ids}
+            if ids:
+                rows = (await s.execute(
+                    select(*HEAD_COLUMNS, XrefRow.number)
+                    .join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                    .where(XrefRow.thread_id.in_(ids), XrefRow.group_id == g.id))).all()
+                for r in rows:
+                    heads[r.thread_id].append(_head(r, r.number, r.number in read, g.name))
+        views = tuple(ThreadView(thread_id=t.thread_id, subject=t.subject,
+                                 last_post_at=utc(t.last_post_at) or utcnow(), locked=t.locked,
+                                 articles=tuple(sorted(heads[t.thread_id], key=lambda h: h.number)))
+                      for t in threads)
+        last = threads[-1] if threads else None
+        next_cursor = (utc(last.last_post_at) or utcnow(), last.thread_id) if more and last else None
+        return ThreadPage(threads=views, cursor=next_cursor)
+
+    async def thread(self, user: User, group: str, thread_id: int) -> ThreadView:
+        """One whole thread as seen in `group` (for navigation inside it)."""
+        async with self._db.read() as s:
+            g = await group_row(s, group)
+            check_read(user, g)
+            sub = await subscription(s, user.id, g.id)
+            read = RangeSet.parse(sub.read_ranges if sub else "")
+            t = await s.get(ThreadRow, thread_id)
+            if t is None:
+                raise NotFound("That thread is gone.")
+            gt = await s.get(GroupThreadRow, (g.id, thread_id))
+            rows = (await s.execute(
+                select(*HEAD_COLUMNS, XrefRow.number)
+                .join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                .where(XrefRow.thread_id == thread_id, XrefRow.group_id == g.id))).all()
+        heads = tuple(sorted((_head(r, r.number, r.number in read, g.name) for r in rows),
+                             key=lambda h: h.number))
+        return ThreadView(thread_id=t.id, subject=t.subject,
+                          last_post_at=utc(gt.last_post_at if gt else t.last_post_at) or utcnow(),
+                          locked=t.locked, articles=heads)
+
+    async def read_article(self, user: User, group: str, number: int, *,
+                           mark_read: bool = True) -> Article:
+        """The article with `number` in `group`; marks it read in every group it is in."""
+        async with self._db.write() if mark_read else self._db.read() as s:
+            g = await group_row(s, group)
+            check_read(user, g)
+            x = await s.get(XrefRow, (g.id, number))
+            if x is None:
+                raise NotFound(f"There is no article {number} in {g.name}.")
+            row = await s.get(ArticleRow, x.article_id)
+            assert row is not None
+            xref = (await s.execute(
+                select(GroupRow.name, XrefRow.number, XrefRow.group_id)
+                .join(GroupRow, GroupRow.id == XrefRow.group_id)
+                .where(XrefRow.article_id == row.id))).all()
+            thread = await s.get(ThreadRow, row.thread_id)
+            sub = await subscription(s, user.id, g.id)
+            was_read = number in RangeSet.parse(sub.read_ranges if sub else "")
+            if mark_read and not was_read:
+                await mark_numbers(s, user.id, [(r.group_id, r.number) for r in xref])
+            return self._article(row, [(r.name, r.number) for r in xref],
+                                 bool(thread and thread.locked), number=number, group=g.name,
+                                 read=was_read or mark_read)
+
+    async def article_by_message_id(self, user: User, message_id: str) -> Article:
+        async with self._db.read() as s:
+            row = await s.scalar(select(ArticleRow).where(ArticleRow.message_id == message_id))
+            if row is None or row.status != Status.POSTED:
+                raise NotFound("No such article.")
+            xref = (await s.execute(
+                select(GroupRow, XrefRow.number).join(XrefRow, XrefRow.group_id == GroupRow.id)
+                .where(XrefRow.article_id == row.id))).all()
+            readable = [(g, n) for g, n in xref if user.level >= g.read_level]
+            if not readable:
+                raise NotFound("No such article.")
+            thread = await s.get(ThreadRow, row.thread_id)
+            g, n = readable[0]
+            return self._article(row, [(gg.name, nn) for gg, nn in xref],
+                                 bool(thread and thread.locked), number=n, group=g.name,
+                                 read=False)
+
+    async def mark(self, user: User, group: str, number: int, *, read: bool) -> None:
+        """Mark one article read or unread (in every group it was posted to)."""
+        async with self._db.write() as s:
+            g = await group_row(s, group)
+            check_read(user, g)
+            x = await s.get(XrefRow, (g.id, number))
+            if x is None:
+                raise NotFound(f"There is no article {number} in {g.name}.")
+            marks = (await s.execute(select(XrefRow.group_id, XrefRow.number)
+                                     .where(XrefRow.article_id == x.article_id))).all()
+            await mark_numbers(s, user.id, [(m.group_id, m.number) for m in marks], read=read)
+
+    async def next_unread(self, user: User, group: str, after: int = 0) -> ArticleHead | None:
+        """The first unread article numbered above `after` (wrapping to the start), or None."""
+        async with self._db.read() as s:
+            g = await group_row(s, group)
+            check_read(user, g)
+            sub = await subscription(s, user.id, g.id)
+            skip = skip_set(g, sub.read_ranges if sub else "")
+            n = skip.first_missing(1, g.high, after)
+            if n is None and after:
+                n = skip.first_missing(1, g.high, 0)
+            if n is None:
+                return None
+            row = (await s.execute(select(*HEAD_COLUMNS).join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                                   .where(XrefRow.group_id == g.id, XrefRow.number == n))).first()
+            return _head(row, n, False, g.name) if row else None
+
+    async def unread_in_thread_order(self, user: User, group: str, limit: int = 500
+                                     ) -> list[ArticleHead]:
+        """Unread articles of a group, thread by thread, each thread in tree order (new-scan)."""
+        async with self._db.read() as s:
+            g = await group_row(s, group)
+            check_read(user, g)
+            sub = await subscription(s, user.id, g.id)
+            skip = skip_set(g, sub.read_ranges if sub else "")
+            numbers = list(skip.missing_in(1, g.high, limit))
+            if not numbers:
+                return []
+            rows = (await s.execute(
+                select(*HEAD_COLUMNS, XrefRow.number)
+                .join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                .where(XrefRow.group_id == g.id, XrefRow.number.in_(numbers)))).all()
+        unread = [_head(r, r.number, False, g.name) for r in rows]
+        by_thread: dict[int, list[ArticleHead]] = {}
+        for h in unread:
+            by_thread.setdefault(h.thread_id, []).append(h)
+        ordered: list[ArticleHead] = []
+        for heads in sorted(by_thread.values(), key=lambda hs: min(h.date for h in hs)):
+            ordered += [row.item for row in flatten(build_tree(heads))]
+        return ordered
+
+
+async def index_article(s: AsyncSession, article: ArticleRow) -> None:
+    """Add an article to the full-text index (SQLite FTS5; PostgreSQL indexes itself)."""
+    if s.get_bind().dialect.name == "sqlite":
+        await s.execute(text("INSERT INTO articles_fts(rowid, subject, body, author) "
+                             "VALUES (:id, :subject, :body, :author)"),
+                        {"id": article.id, "subject": article.subject, "body": article.body,
+                         "author": article.author})
+
+
+async def unindex_article(s: AsyncSession, article: ArticleRow) -> None:
+    """Remove an article from the full-text index (before its text changes)."""
+    if s.get_bind().dialect.name == "sqlite":
+        await s.execute(text("INSERT INTO articles_fts(articles_fts, rowid, subject, body, author) "
+                             "VALUES ('delete', :id, :subject, :body, :author)"),
+                        {"id": article.id, "subject": article.subject, "body": article.body,
+                         "author": article.author})
+
+
+

@@ -1,0 +1,101 @@
+"""Moderation: tombstone articles, lock threads, approve or reject held posts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from retroboard.bus import EventBus
+from retroboard.db.engine import Database
+from retroboard.db.tables import ArticleRow, GroupRow, PendingGroupRow, ThreadRow, XrefRow
+from retroboard.domain.boards import ArticleHead, Status
+from retroboard.domain.errors import NotFound, PermissionDenied
+from retroboard.domain.events import ArticlePosted
+from retroboard.domain.newsrc import RangeSet
+from retroboard.domain.users import User
+from retroboard.services.articles import ArticleService, unindex_article
+from retroboard.services.board_common import head_of
+
+TOMBSTONE = "[This article was deleted by {who}.]"
+
+
+def _require_moderator(user: User) -> None:
+    if not user.is_moderator:
+        raise PermissionDenied("Only moderators and the sysop may do that.")
+
+
+class ModerationService:
+    def __init__(self, db: Database, bus: EventBus, articles: ArticleService) -> None:
+        self._db = db
+        self._bus = bus
+        self._articles = articles
+
+    async def delete(self, user: User, article_id: int) -> None:
+        """Replace an article with a tombstone; the thread tree keeps its place.
+
+        Moderators may delete anything; an author may delete (cancel) their own article.
+        """
+        async with self._db.write() as s:
+            row = await s.get(ArticleRow, article_id)
+            if row is None or row.deleted:
+                raise NotFound("That article is already gone.")
+            if not user.is_moderator and row.author_id != user.id:
+                raise PermissionDenied("You may only delete your own articles.")
+            if row.status == Status.POSTED:
+                await unindex_article(s, row)
+            who = "its author" if row.author_id == user.id else f"moderator {user.handle}"
+            row.deleted = True
+            row.body = TOMBSTONE.format(who=who)
+            xrefs = (await s.execute(select(XrefRow).where(XrefRow.article_id == row.id))).scalars()
+            for x in xrefs:
+                g = await s.get(GroupRow, x.group_id)
+                assert g is not None
+                deleted = RangeSet.parse(g.deleted_numbers)
+                deleted.add(x.number)
+                g.deleted_numbers = str(deleted)
+
+    async def lock(self, user: User, thread_id: int, locked: bool = True) -> None:
+        _require_moderator(user)
+        async with self._db.write() as s:
+            t = await s.get(ThreadRow, thread_id)
+            if t is None:
+                raise NotFound("That thread is gone.")
+            t.locked = locked
+
+    async def queue(self, user: User) -> list[tuple[ArticleHead, str, tuple[str, ...]]]:
+        """Held posts, oldest first: (head, body, groups)."""
+        _require_moderator(user)
+        async with self._db.read() as s:
+            rows = (await s.scalars(select(ArticleRow).where(ArticleRow.status == Status.PENDING)
+                                    .order_by(ArticleRow.id))).all()
+            return [(head_of(r), r.body, tuple(r.newsgroups.split(","))) for r in rows]
+
+    async def approve(self, user: User, article_id: int) -> None:
+        _require_moderator(user)
+        async with self._db.write() as s:
+            row = await s.get(ArticleRow, article_id)
+            if row is None or row.status != Status.PENDING:
+                raise NotFound("That post is no longer waiting.")
+            pend = (await s.scalars(select(PendingGroupRow).where(
+                PendingGroupRow.article_id == article_id))).all()
+            groups = [await s.get(GroupRow, p.group_id, with_for_update=True) for p in pend]
+            thread = await s.get(ThreadRow, row.thread_id)
+            assert thread is not None
+            row.status = Status.POSTED
+            for p in pend:
+                await s.delete(p)
+            xref = await self._articles._publish(s, row, thread, [g for g in groups if g])
+        self._bus.publish(ArticlePosted(row.id, row.message_id, tuple(g for g, _ in xref),
+                                        row.author, row.subject))
+
+    async def reject(self, user: User, article_id: int) -> None:
+        _require_moderator(user)
+        async with self._db.write() as s:
+            row = await s.get(ArticleRow, article_id)
+            if row is None or row.status != Status.PENDING:
+                raise NotFound("That post is no longer waiting.")
+            row.status = Status.REJECTED
+            for p in (await s.scalars(select(PendingGroupRow).where(
+                    PendingGroupRow.article_id == article_id))).all():
+                await s.delete(p)
+
+
