@@ -6,11 +6,14 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, text, tuple_
+from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
+from retroboard.db.fulltext import index_article
 from retroboard.db.tables import (
     ArticleRow,
     GroupRow,
@@ -35,7 +38,6 @@ from retroboard.domain.events import ArticlePosted
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.text import sanitize
 from retroboard.domain.threads import build_tree, flatten
-from retroboard.domain.users import User
 from retroboard.domain.usenet import (
     UsenetRuleError,
     check_post,
@@ -43,6 +45,7 @@ from retroboard.domain.usenet import (
     make_message_id,
     parse_references,
 )
+from retroboard.domain.users import User
 from retroboard.services.board_common import (
     check_post as check_may_post,
 )
@@ -101,72 +104,67 @@ class ArticleService:
         if len(names) > MAX_CROSSPOST:
             raise ValidationError(f"A post may go to at most {MAX_CROSSPOST} groups.")
         async with self._db.write() as s:
-            rows = [await group_row(s, n, for_update=True) for n in names]
+            found = {g.name: g for g in (await s.scalars(
+                select(GroupRow).where(GroupRow.name.in_(names)).with_for_update())).all()}
+            for n in names:
+                if n not in found:
+                    raise NotFound(f"There is no group called '{n[:80]}'.")
+            rows = [found[n] for n in names]
             for g in rows:
                 check_may_post(user, g)
             now = utcnow()
             refs: list[str] = []
-            parent: ArticleRow | None = None
+            parent_id: int | None = None
+            locked = False
             if parent_message_id:
-                parent = await s.scalar(select(ArticleRow).where(
-                    ArticleRow.message_id == parent_message_id))
+                parent = (await s.execute(
+                    select(ArticleRow.id, ArticleRow.refs, ArticleRow.thread_id, ArticleRow.status,
+                           ThreadRow.locked)
+                    .join(ThreadRow, ThreadRow.id == ArticleRow.thread_id)
+                    .where(ArticleRow.message_id == parent_message_id))).first()
                 if parent is None or parent.status != Status.POSTED:
                     raise NotFound("The article you are replying to is gone.")
-                thread = await s.get(ThreadRow, parent.thread_id)
-                assert thread is not None
-                if thread.locked and not user.is_moderator:
+                if parent.locked and not user.is_moderator:
                     raise PermissionDenied("This thread is locked: no more follow-ups.")
-                refs = followup_references(parse_references(parent.refs), parent.message_id)
+                locked = bool(parent.locked)
+                parent_id, thread_id = parent.id, parent.thread_id
+                refs = followup_references(parse_references(parent.refs), parent_message_id)
             else:
-                thread = ThreadRow(subject=subject, locked=False, created_at=now,
-                                   last_post_at=now)
-                s.add(thread)
-                await s.flush()
+                thread_id = (await s.execute(
+                    insert(ThreadRow).values(subject=subject, locked=False, created_at=now,
+                                             last_post_at=now)
+                    .returning(ThreadRow.id))).scalar_one()
             held = any(g.policy == Policy.MODERATED for g in rows) and not user.is_moderator
             article = ArticleRow(
-                message_id=make_message_id(self._domain), thread_id=thread.id,
-                parent_id=parent.id if parent else None, author_id=user.id, author=user.handle,
+                message_id=make_message_id(self._domain), thread_id=thread_id,
+                parent_id=parent_id, author_id=user.id, author=user.handle,
                 author_name=user.real_name, subject=subject, body=body, date=now,
                 refs=" ".join(refs), newsgroups=",".join(g.name for g in rows),
                 status=Status.PENDING if held else Status.POSTED, deleted=False,
                 lines=body.count("\n") + 1)
-            s.add(article)
-            await s.flush()
+            article.id = (await s.execute(
+                insert(ArticleRow).values(
+                    message_id=article.message_id, thread_id=thread_id, parent_id=parent_id,
+                    author_id=user.id, author=article.author, author_name=article.author_name,
+                    subject=subject, body=body, date=now, refs=article.refs,
+                    newsgroups=article.newsgroups, status=article.status, deleted=False,
+                    lines=article.lines)
+                .returning(ArticleRow.id))).scalar_one()
+            xref: list[tuple[str, int]] = []
             if held:
-                for g in rows:
-                    s.add(PendingGroupRow(article_id=article.id, group_id=g.id))
-                xref: list[tuple[str, int]] = []
+                await s.execute(insert(PendingGroupRow),
+                                [{"article_id": article.id, "group_id": g.id} for g in rows])
             else:
-                xref = await self._publish(s, article, thread, rows)
-                await mark_numbers(s, user.id, [(g.id, n) for g, (_, n) in zip(rows, xref, strict=True)])
-            result = self._article(article, xref, thread.locked, number=xref[0][1] if xref else 0,
+                numbers = await publish(s, article, [(g.id, g.name) for g in rows],
+                                        new_thread=parent_message_id is None)
+                xref = [(g.name, n) for g, n in zip(rows, numbers, strict=True)]
+                await mark_numbers(s, user.id, [(g.id, n) for g, n in zip(rows, numbers, strict=True)])
+            result = self._article(article, xref, locked, number=xref[0][1] if xref else 0,
                                    group=rows[0].name, read=True)
         if not held:
             self._bus.publish(ArticlePosted(article.id, article.message_id,
                                             tuple(g for g, _ in xref), user.handle, subject))
         return PostResult(article=result, pending=held)
-
-    async def _publish(self, s: AsyncSession, article: ArticleRow, thread: ThreadRow,
-                       groups: Sequence[GroupRow]) -> list[tuple[str, int]]:
-        """Give the article the next number in each group and index it for search."""
-        xref = []
-        for g in groups:
-            g.high += 1
-            g.article_count += 1
-            s.add(XrefRow(group_id=g.id, number=g.high, article_id=article.id,
-                          thread_id=thread.id))
-            gt = await s.get(GroupThreadRow, (g.id, thread.id))
-            if gt is None:
-                s.add(GroupThreadRow(group_id=g.id, thread_id=thread.id,
-                                     last_post_at=article.date, article_count=1))
-            else:
-                gt.last_post_at = article.date
-                gt.article_count += 1
-            xref.append((g.name, g.high))
-        thread.last_post_at = article.date
-        await s.flush()
-        await index_article(s, article)
-        return xref
 
     def _article(self, row: ArticleRow, xref: Sequence[tuple[str, int]], locked: bool, *,
                  number: int, group: str, read: bool) -> Article:
@@ -327,22 +325,31 @@ class ArticleService:
         return ordered
 
 
-async def index_article(s: AsyncSession, article: ArticleRow) -> None:
-    """Add an article to the full-text index (SQLite FTS5; PostgreSQL indexes itself)."""
-    if s.get_bind().dialect.name == "sqlite":
-        await s.execute(text("INSERT INTO articles_fts(rowid, subject, body, author) "
-                             "VALUES (:id, :subject, :body, :author)"),
-                        {"id": article.id, "subject": article.subject, "body": article.body,
-                         "author": article.author})
+async def publish(s: AsyncSession, article: ArticleRow, groups: Sequence[tuple[int, str]], *,
+                  new_thread: bool) -> list[int]:
+    """Give the article the next number in each group (never reused) and index it for search.
 
-
-async def unindex_article(s: AsyncSession, article: ArticleRow) -> None:
-    """Remove an article from the full-text index (before its text changes)."""
-    if s.get_bind().dialect.name == "sqlite":
-        await s.execute(text("INSERT INTO articles_fts(articles_fts, rowid, subject, body, author) "
-                             "VALUES ('delete', :id, :subject, :body, :author)"),
-                        {"id": article.id, "subject": article.subject, "body": article.body,
-                         "author": article.author})
-
-
-
+    Few statements on purpose: on SQLite every statement is a hop to the driver's thread.
+    """
+    numbers = []
+    for group_id, _ in groups:
+        numbers.append((await s.execute(
+            update(GroupRow).where(GroupRow.id == group_id)
+            .values(high=GroupRow.high + 1, article_count=GroupRow.article_count + 1)
+            .returning(GroupRow.high))).scalar_one())
+    await s.execute(insert(XrefRow), [
+        {"group_id": g, "number": n, "article_id": article.id, "thread_id": article.thread_id}
+        for (g, _), n in zip(groups, numbers, strict=True)])
+    dialect_insert = sqlite_insert if s.get_bind().dialect.name == "sqlite" else pg_insert
+    stmt = dialect_insert(GroupThreadRow)
+    await s.execute(stmt.on_conflict_do_update(
+        index_elements=[GroupThreadRow.group_id, GroupThreadRow.thread_id],
+        set_={"last_post_at": stmt.excluded.last_post_at,
+              "article_count": GroupThreadRow.article_count + 1}), [
+        {"group_id": g, "thread_id": article.thread_id, "last_post_at": article.date,
+         "article_count": 1} for g, _ in groups])
+    if not new_thread:
+        await s.execute(update(ThreadRow).where(ThreadRow.id == article.thread_id)
+                        .values(last_post_at=article.date))
+    await index_article(s, article)
+    return numbers

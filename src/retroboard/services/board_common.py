@@ -11,8 +11,8 @@ from retroboard.db.tables import ArticleRow, GroupRow, SubscriptionRow, utc
 from retroboard.domain.boards import ArticleHead, Group, Policy
 from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.newsrc import RangeSet
-from retroboard.domain.users import Level, User
 from retroboard.domain.usenet import UsenetRuleError, validate_group_name
+from retroboard.domain.users import Level, User
 
 
 def to_group(row: GroupRow) -> Group:
@@ -100,8 +100,10 @@ async def mark_numbers(s: AsyncSession, user_id: int, marks: Iterable[tuple[int,
     by_group: dict[int, list[int]] = {}
     for group_id, number in marks:
         by_group.setdefault(group_id, []).append(number)
+    existing = {r.group_id: r for r in (await s.scalars(select(SubscriptionRow).where(
+        SubscriptionRow.user_id == user_id, SubscriptionRow.group_id.in_(list(by_group))))).all()}
     for group_id, numbers in by_group.items():
-        row = await subscription(s, user_id, group_id)
+        row = existing.get(group_id)
         if row is None:
             row = SubscriptionRow(user_id=user_id, group_id=group_id, subscribed=False,
                                   read_ranges="")

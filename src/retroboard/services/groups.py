@@ -11,8 +11,8 @@ from retroboard.db.tables import GroupRow, SubscriptionRow, utcnow
 from retroboard.domain.boards import Group, GroupStatus, Policy
 from retroboard.domain.errors import Conflict, ValidationError
 from retroboard.domain.text import sanitize
-from retroboard.domain.users import Level, User
 from retroboard.domain.usenet import UsenetRuleError, validate_group_name
+from retroboard.domain.users import Level, User
 from retroboard.services.board_common import (
     check_read,
     group_row,

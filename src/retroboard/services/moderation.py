@@ -6,13 +6,14 @@ from sqlalchemy import select
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
+from retroboard.db.fulltext import unindex_article
 from retroboard.db.tables import ArticleRow, GroupRow, PendingGroupRow, ThreadRow, XrefRow
 from retroboard.domain.boards import ArticleHead, Status
 from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.users import User
-from retroboard.services.articles import ArticleService, unindex_article
+from retroboard.services.articles import ArticleService, publish
 from retroboard.services.board_common import head_of
 
 TOMBSTONE = "[This article was deleted by {who}.]"
@@ -77,13 +78,13 @@ class ModerationService:
                 raise NotFound("That post is no longer waiting.")
             pend = (await s.scalars(select(PendingGroupRow).where(
                 PendingGroupRow.article_id == article_id))).all()
-            groups = [await s.get(GroupRow, p.group_id, with_for_update=True) for p in pend]
-            thread = await s.get(ThreadRow, row.thread_id)
-            assert thread is not None
+            groups = [g for g in [await s.get(GroupRow, p.group_id) for p in pend] if g]
             row.status = Status.POSTED
             for p in pend:
                 await s.delete(p)
-            xref = await self._articles._publish(s, row, thread, [g for g in groups if g])
+            await s.flush()
+            numbers = await publish(s, row, [(g.id, g.name) for g in groups], new_thread=False)
+            xref = [(g.name, n) for g, n in zip(groups, numbers, strict=True)]
         self._bus.publish(ArticlePosted(row.id, row.message_id, tuple(g for g, _ in xref),
                                         row.author, row.subject))
 

@@ -12,6 +12,7 @@ CSI = "\x1b["
 HEADER_KEYS = "Ctrl-Z save  Ctrl-A abort  Ctrl-Q quote"
 STATUS_KEYS = "^Z Save  ^A Abort  ^Q Quote  ^Y Del line"
 TOP = 3  # screen row of the first text line (row 1 header, row 2 border)
+EDIT_KEYS = frozenset({"enter", "backspace", "delete", "tab", "ctrl-y", "ctrl-q"})
 
 
 class _View:
@@ -117,9 +118,13 @@ async def run_full_screen_editor(
     title: str,
     initial: list[str] | None = None,
     quote: list[str] | None = None,
+    on_change: Callable[[list[str]], None] | None = None,
 ) -> list[str] | None:
     """Edit a message full screen. Returns the lines (trailing blank lines removed) on Ctrl-Z,
-    or None when aborted (Ctrl-A or ESC, confirmed). Raises Disconnected if the line drops."""
+    or None when aborted (Ctrl-A or ESC, confirmed). Raises Disconnected if the line drops.
+
+    `on_change`, if given, is called with a copy of the lines after every key that edits the
+    text (not after cursor moves), so a caller can keep it to save as a draft."""
     view = _View(term, title)
     model = FullScreenModel(initial, quote, width=view.text_width, height=view.text_height)
     actions: dict[str, Callable[[], object]] = {
@@ -166,6 +171,8 @@ async def run_full_screen_editor(
             model.insert_char(name)
         elif name in actions:
             actions[name]()
+        if on_change is not None and (event.is_char or name in EDIT_KEYS):
+            on_change(model.lines)
         if model.notice:
             status, model.notice = model.notice, ""
             term.write(BELL)

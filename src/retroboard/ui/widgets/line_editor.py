@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from retroboard.term.events import Key, Resize
@@ -113,9 +114,14 @@ async def run_line_editor(
     initial: list[str] | None = None,
     quote: list[str] | None = None,
     width: int | None = None,
+    on_change: Callable[[list[str]], None] | None = None,
 ) -> list[str] | None:
     """Edit a message line by line. Returns the lines (trailing blank lines removed) on /S,
-    or None when aborted. Raises Disconnected if the connection goes away."""
+    or None when aborted. Raises Disconnected if the connection goes away.
+
+    `on_change`, if given, is called with a copy of the message's lines after every entered
+    line or command (so a caller can keep the text to save as a draft if the line drops);
+    the line being typed is not included until Enter or word wrap ends it."""
     wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
     model = LineEditorModel(initial, quote, width=wrap)
     _say(term, f"\n{clean_line(title)}")
@@ -154,4 +160,6 @@ async def run_line_editor(
             await _list(term, result.message)
         elif result.message:
             _say(term, (BELL if action is Action.ERROR else "") + result.message)
+        if on_change is not None:
+            on_change(list(model.lines))
         await term.drain()
