@@ -172,3 +172,20 @@ async def test_read_after_hangup_raises_disconnected(offline_board: Any) -> None
         pass
     else:
         raise AssertionError("expected Disconnected")
+
+
+async def test_charset_preference_switches_to_cp437_and_sticks(offline_board: Any) -> None:
+    c = await register(offline_board)
+    await c.type("u")
+    await c.wait_for("Character set")
+    await c.type("c")  # auto -> utf-8
+    await c.wait_for(r"Character set\s+UTF-8")
+    await c.type("c")  # utf-8 -> cp437
+    await c.wait_for(r"Character set\s+CP437")
+    assert c.term.info.encoding == "cp437"
+    mark = len(c.term.output)
+    await c.type("q")
+    await c.wait_for(r"\[G\] Goodbye")
+    assert "═".encode("cp437") in bytes(c.term.output[mark:])
+    assert (await offline_board.services.users.get("ada")).charset == "cp437"
+    await c.hangup()

@@ -37,6 +37,7 @@ RESERVED_HANDLES = frozenset({"new", "all", "guest", "sysop", "root", "admin", "
                               "postmaster", "usenet", "news", "nobody"})
 _HANDLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 EDITORS = ("line", "fse")
+CHARSETS = ("auto", "utf-8", "cp437")  # auto: guessed from the terminal type
 
 
 def check_handle(handle: str) -> str:
@@ -74,6 +75,7 @@ class User:
     last_login_at: datetime | None
     login_count: int
     editor: str = "line"  # line | fse
+    charset: str = "auto"  # auto | utf-8 | cp437
 
     @property
     def is_moderator(self) -> bool:

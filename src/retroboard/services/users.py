@@ -15,6 +15,7 @@ from retroboard.domain.errors import AuthFailed, Conflict, NotFound, ValidationE
 from retroboard.domain.events import UserLoggedIn, UserRegistered
 from retroboard.domain.text import sanitize
 from retroboard.domain.users import (
+    CHARSETS,
     EDITORS,
     LOCATION_MAX,
     REAL_NAME_MAX,
@@ -33,7 +34,7 @@ def to_user(row: UserRow) -> User:
     assert created is not None
     return User(id=row.id, handle=row.handle, level=Level(row.level), real_name=row.real_name,
                 location=row.location, created_at=created, last_login_at=utc(row.last_login_at),
-                login_count=row.login_count, editor=row.editor)
+                login_count=row.login_count, editor=row.editor, charset=row.charset)
 
 
 def _clean_field(value: str, limit: int) -> str:
@@ -143,6 +144,16 @@ class UserService:
             if row is None:
                 raise NotFound("No such user.")
             row.editor = editor
+            return to_user(row)
+
+    async def set_charset(self, user_id: int, charset: str) -> User:
+        if charset not in CHARSETS:
+            raise ValidationError(f"Unknown character set {charset!r}.")
+        async with self._db.write() as s:
+            row = await s.get(UserRow, user_id)
+            if row is None:
+                raise NotFound("No such user.")
+            row.charset = charset
             return to_user(row)
 
     async def update_profile(self, user_id: int, *, real_name: str, location: str) -> User:

@@ -124,6 +124,13 @@ class StreamTerminal:
         self.info = new
         self._decoder.set_encoding(new.encoding)
 
+    def set_encoding(self, encoding: str) -> None:
+        """Switch the character set both ways (a user's preference overriding the guess)."""
+        if encoding not in ("utf-8", "cp437"):
+            raise ValueError(f"unsupported encoding {encoding!r}")
+        self.info = replace(self.info, encoding=encoding)
+        self._decoder.set_encoding(encoding)
+
     def lost(self) -> None:
         """The peer went away: wake any reader with Disconnected."""
         if self._closed:

@@ -29,6 +29,8 @@ async def run_session(ctx: SessionContext, first: Screen) -> str:
     """Run until logoff or disconnect. Returns why the session ended (for the log)."""
     stack: list[Screen] = [first]
     failures = 0
+    if ctx.user is not None and ctx.user.charset != "auto":  # logged in by SSH already
+        ctx.term.set_encoding(ctx.user.charset)
     try:
         while stack:
             screen = stack[-1]

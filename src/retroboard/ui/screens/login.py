@@ -63,4 +63,6 @@ class LoginScreen:
                     return Logoff(quiet=True, reason="login failures")
                 continue
             ctx.log.info("login ok: %s", ctx.user.handle)
+            if ctx.user.charset != "auto":
+                ctx.term.set_encoding(ctx.user.charset)
             return Replace(MenuScreen("main", greet=True))

@@ -11,8 +11,19 @@ from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav
 from retroboard.ui.prompts import ask, say
 
+CHARSET_NAMES = {"auto": "Automatic, from your terminal type", "utf-8": "UTF-8",
+                 "cp437": "CP437 (IBM PC, for SyncTERM and DOS terminals)"}
 EDITOR_NAMES = {"line": "Line editor (numbered lines, /S to save)",
                 "fse": "Full-screen editor (arrows, ^Z to save)"}
+
+
+def apply_charset(ctx: SessionContext) -> None:
+    """Use the user's chosen character set (or go back to the one guessed from TERM)."""
+    assert ctx.user is not None
+    if ctx.user.charset == "auto":
+        ctx.term.set_term_type(ctx.term.info.term_type)
+    else:
+        ctx.term.set_encoding(ctx.user.charset)
 
 
 class SettingsScreen:
@@ -21,7 +32,11 @@ class SettingsScreen:
         u = ctx.user
         ctx.clear()
         ctx.print(Text(" User settings ", style="title"))
+        charset = CHARSET_NAMES.get(u.charset, u.charset)
+        if u.charset == "auto":
+            charset += f" (now {ctx.term.info.encoding.upper()})"
         for key, label, value in (("E", "Message editor", EDITOR_NAMES.get(u.editor, u.editor)),
+                                  ("C", "Character set", charset),
                                   ("R", "Real name", u.real_name or "(none)"),
                                   ("L", "Location", u.location or "(none)")):
             ctx.print(Text.assemble(("[", "dim"), (key, "hotkey"), ("] ", "dim"),
@@ -45,6 +60,11 @@ class SettingsScreen:
                 if name == "e":
                     new = "fse" if ctx.user.editor == "line" else "line"
                     ctx.user = await users.set_editor(ctx.user.id, new)
+                elif name == "c":
+                    order = ["auto", "utf-8", "cp437"]
+                    new = order[(order.index(ctx.user.charset) + 1) % len(order)]
+                    ctx.user = await users.set_charset(ctx.user.id, new)
+                    apply_charset(ctx)
                 elif name == "r":
                     ctx.write("\r\n")
                     real = await ask(ctx, "Real name: ", max_len=REAL_NAME_MAX,
