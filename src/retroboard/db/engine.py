@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -69,6 +70,9 @@ class Database:
             writer_engine = self.engine.execution_options(sqlite_immediate=True)
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
+        # SQLite has one writer at a time anyway; queueing writers here (first come, first
+        # served) replaces busy_timeout's sleep-and-retry backoff, which made the tail slow.
+        self._write_lock = asyncio.Lock() if self.dialect == "sqlite" else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,7 +90,7 @@ class Database:
 
         A full disk or a lock held too long becomes StorageError with a message fit for a user.
         """
-        async with self._writer() as session:
+        async with self._write_turn(), self._writer() as session:
             try:
                 async with session.begin():
                     yield session
@@ -98,6 +102,14 @@ class Database:
                 if "locked" in text or "busy" in text:
                     raise StorageError("The board is busy; please try again.") from exc
                 raise StorageError("The board could not save that; please try again.") from exc
+
+    @asynccontextmanager
+    async def _write_turn(self) -> AsyncIterator[None]:
+        if self._write_lock is None:
+            yield
+            return
+        async with self._write_lock:
+            yield
 
     async def dispose(self) -> None:
         await self.engine.dispose()

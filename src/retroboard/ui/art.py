@@ -432,6 +432,7 @@ class ArtLibrary:
     def __init__(self, dirs: Iterable[Path | str]) -> None:
         self.dirs: list[Path] = [Path(d) for d in dirs]
         self._cache: dict[str, Art | None] = {}
+        self._rendered: dict[tuple[str, int, bool], str | None] = {}
 
     @classmethod
     def standard(cls, custom_dir: Path | None = None) -> ArtLibrary:
@@ -459,6 +460,14 @@ class ArtLibrary:
         self._cache[name] = art
         return art
 
+    def rendered(self, name: str, cols: int, colors: bool = True) -> str | None:
+        """`render_art` of the named art, cached per width (it is drawn for every caller)."""
+        key = (name, cols, colors)
+        if key not in self._rendered:
+            art = self.get(name)
+            self._rendered[key] = render_art(art, cols, colors) if art else None
+        return self._rendered[key]
+
     def names(self) -> list[str]:
         """Every art name available in any of the folders, sorted."""
         found: set[str] = set()
@@ -475,3 +484,4 @@ class ArtLibrary:
     def clear(self) -> None:
         """Forget cached art (after a sysop changed the files)."""
         self._cache.clear()
+        self._rendered.clear()

@@ -12,12 +12,9 @@ from retroboard.ui.prompts import ask, say
 
 def show_art(ctx: SessionContext, name: str) -> bool:
     """Write a piece of art if it fits this terminal; False if the caller should use text."""
-    from retroboard.ui.art import render_art
-
-    art = ctx.art.get(name) if ctx.art else None
-    if art is None or not ctx.term.info.colors:  # the art draws with colour; plain text reads better
+    if not ctx.art or not ctx.term.info.colors:  # the art draws with colour; plain text reads better
         return False
-    text = render_art(art, ctx.cols)
+    text = ctx.art.rendered(name, ctx.cols)
     if text is None:
         return False
     ctx.write(text + "\r\n")
