@@ -38,14 +38,16 @@ from retroboard.db.engine import Database  # noqa: E402
 from retroboard.db.migrate import upgrade  # noqa: E402
 from retroboard.domain.newsrc import RangeSet  # noqa: E402
 
-WORDS = ("amiga commodore atari apple modem baud sysop door ansi fidonet usenet kermit zmodem "
-         "xmodem floppy disk drive hayes kilobyte megabyte terminal cpm basic pascal assembler "
-         "motorola zilog intel chip board cable serial printer monitor keyboard joystick game "
-         "demo scene tracker sound graphics sprite copper blitter kickstart workbench guru "
-         "meditation boot sector virus archive lharc arc zip upload download ratio handle "
-         "echo mail net node point message thread reply quote flame troll lurker newbie "
-         "the a of and to in is it that for on with as was at by this be from or have not "
-         "are but what all were when we there can an your which their said if do will each").split()
+WORDS = (
+    "amiga commodore atari apple modem baud sysop door ansi fidonet usenet kermit zmodem "
+    "xmodem floppy disk drive hayes kilobyte megabyte terminal cpm basic pascal assembler "
+    "motorola zilog intel chip board cable serial printer monitor keyboard joystick game "
+    "demo scene tracker sound graphics sprite copper blitter kickstart workbench guru "
+    "meditation boot sector virus archive lharc arc zip upload download ratio handle "
+    "echo mail net node point message thread reply quote flame troll lurker newbie "
+    "the a of and to in is it that for on with as was at by this be from or have not "
+    "are but what all were when we there can an your which their said if do will each"
+).split()
 RARE = [f"zq{n:05d}" for n in range(2000)]  # rare words: each in ~N/2000 articles
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 PASSWORD_HASH = "$argon2id$v=19$m=1024,t=1,p=1$YmVuY2hiZW5jaA$2HbFwI7o7kS0zjDfOpmk6w"
@@ -73,7 +75,9 @@ def thread_size(rng: random.Random) -> int:
     return min(400, int(rng.paretovariate(1.3)))
 
 
-def generate(path: Path, n_articles: int, n_groups: int, n_users: int, seed: int = 1) -> dict[str, Any]:
+def generate(
+    path: Path, n_articles: int, n_groups: int, n_users: int, seed: int = 1
+) -> dict[str, Any]:
     """Bulk-load a board into the migrated SQLite database at `path`."""
     rng = random.Random(seed)
     con = sqlite3.connect(path)
@@ -81,18 +85,29 @@ def generate(path: Path, n_articles: int, n_groups: int, n_users: int, seed: int
     con.execute("PRAGMA synchronous=OFF")
     start = datetime(1988, 1, 1, tzinfo=UTC)
     con.execute("DELETE FROM groups")
-    groups = [f"{h}.g{i:03d}" for i, h in zip(range(n_groups),
-              ["comp.sys", "rec.games", "alt.folklore", "sci.electronics", "misc.forsale"] * n_groups,
-              strict=False)]
-    con.executemany("INSERT INTO groups (id, name, description, policy, read_level, post_level,"
-                    " high, article_count, deleted_numbers, created_at) VALUES"
-                    " (?, ?, 'bench group', 'open', 10, 10, 0, 0, '', ?)",
-                    [(i + 1, g, start.strftime(FMT)) for i, g in enumerate(groups)])
-    con.executemany("INSERT INTO users (id, handle, handle_key, password_hash, level, real_name,"
-                    " location, created_at, login_count, editor, charset) VALUES"
-                    " (?, ?, ?, ?, 10, ?, 'Bench', ?, 1, 'line', 'auto')",
-                    [(u, f"user{u}", f"user{u}", PASSWORD_HASH, f"User {u}", start.strftime(FMT))
-                     for u in range(1, n_users + 1)])
+    groups = [
+        f"{h}.g{i:03d}"
+        for i, h in zip(
+            range(n_groups),
+            ["comp.sys", "rec.games", "alt.folklore", "sci.electronics", "misc.forsale"] * n_groups,
+            strict=False,
+        )
+    ]
+    con.executemany(
+        "INSERT INTO groups (id, name, description, policy, read_level, post_level,"
+        " high, article_count, deleted_numbers, created_at) VALUES"
+        " (?, ?, 'bench group', 'open', 10, 10, 0, 0, '', ?)",
+        [(i + 1, g, start.strftime(FMT)) for i, g in enumerate(groups)],
+    )
+    con.executemany(
+        "INSERT INTO users (id, handle, handle_key, password_hash, level, real_name,"
+        " location, created_at, login_count, editor, charset) VALUES"
+        " (?, ?, ?, ?, 10, ?, 'Bench', ?, 1, 'line', 'auto')",
+        [
+            (u, f"user{u}", f"user{u}", PASSWORD_HASH, f"User {u}", start.strftime(FMT))
+            for u in range(1, n_users + 1)
+        ],
+    )
     high = [0] * (n_groups + 1)
     aid = 0
     tid = 0
@@ -126,10 +141,23 @@ def generate(path: Path, n_articles: int, n_groups: int, n_users: int, seed: int
                 quote = parent[3]
             body = body_text(rng, quote)
             user = rng.randint(1, n_users)
-            articles.append((aid, msgid, tid, parent[0] if parent else None, user, f"user{user}",
-                             f"User {user}", subject if k == 0 else "Re: " + subject, body,
-                             t.strftime(FMT), refs, ",".join(groups[g - 1] for g in gids),
-                             body.count("\n") + 1))
+            articles.append(
+                (
+                    aid,
+                    msgid,
+                    tid,
+                    parent[0] if parent else None,
+                    user,
+                    f"user{user}",
+                    f"User {user}",
+                    subject if k == 0 else "Re: " + subject,
+                    body,
+                    t.strftime(FMT),
+                    refs,
+                    ",".join(groups[g - 1] for g in gids),
+                    body.count("\n") + 1,
+                )
+            )
             members.append((aid, msgid, refs, body))
             for g in gids:
                 high[g] += 1
@@ -140,8 +168,10 @@ def generate(path: Path, n_articles: int, n_groups: int, n_users: int, seed: int
         if len(articles) >= 50_000:
             _flush(con, articles, xrefs, threads, gthreads)
     _flush(con, articles, xrefs, threads, gthreads)
-    con.executemany("UPDATE groups SET high = ?, article_count = ? WHERE id = ?",
-                    [(high[g], high[g], g) for g in range(1, n_groups + 1)])
+    con.executemany(
+        "UPDATE groups SET high = ?, article_count = ? WHERE id = ?",
+        [(high[g], high[g], g) for g in range(1, n_groups + 1)],
+    )
     con.commit()
     t0 = time.perf_counter()
     con.execute("INSERT INTO articles_fts(articles_fts) VALUES('rebuild')")
@@ -154,16 +184,28 @@ def generate(path: Path, n_articles: int, n_groups: int, n_users: int, seed: int
     return {"groups": groups, "high": high, "threads": tid, "fts_seconds": fts_s}
 
 
-def _flush(con: sqlite3.Connection, articles: list, xrefs: list, threads: list, gthreads: list) -> None:
-    con.executemany("INSERT INTO threads (id, subject, locked, created_at, last_post_at)"
-                    " VALUES (?, ?, 0, ?, ?)", threads)
-    con.executemany("INSERT INTO articles (id, message_id, thread_id, parent_id, author_id,"
-                    " author, author_name, subject, body, date, refs, newsgroups, status,"
-                    " deleted, lines) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'posted',0,?)", articles)
-    con.executemany("INSERT INTO xref (group_id, number, article_id, thread_id) VALUES (?,?,?,?)",
-                    xrefs)
-    con.executemany("INSERT INTO group_threads (group_id, thread_id, last_post_at, article_count)"
-                    " VALUES (?,?,?,?)", gthreads)
+def _flush(
+    con: sqlite3.Connection, articles: list, xrefs: list, threads: list, gthreads: list
+) -> None:
+    con.executemany(
+        "INSERT INTO threads (id, subject, locked, created_at, last_post_at)"
+        " VALUES (?, ?, 0, ?, ?)",
+        threads,
+    )
+    con.executemany(
+        "INSERT INTO articles (id, message_id, thread_id, parent_id, author_id,"
+        " author, author_name, subject, body, date, refs, newsgroups, status,"
+        " deleted, lines) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'posted',0,?)",
+        articles,
+    )
+    con.executemany(
+        "INSERT INTO xref (group_id, number, article_id, thread_id) VALUES (?,?,?,?)", xrefs
+    )
+    con.executemany(
+        "INSERT INTO group_threads (group_id, thread_id, last_post_at, article_count)"
+        " VALUES (?,?,?,?)",
+        gthreads,
+    )
     con.commit()
     for lst in (articles, xrefs, threads, gthreads):
         lst.clear()
@@ -183,10 +225,13 @@ async def timed(samples: int, fn: Callable[[int], Awaitable[Any]]) -> tuple[floa
     return statistics.median(times), pct(times, 99)
 
 
-async def measure(path: Path, info: dict[str, Any], samples: int, seed: int = 2) -> dict[str, tuple[float, float]]:
+async def measure(
+    path: Path, info: dict[str, Any], samples: int, seed: int = 2
+) -> dict[str, tuple[float, float]]:
     rng = random.Random(seed)
-    settings = Settings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1,
-                        domain="bench.example")
+    settings = Settings(
+        argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1, domain="bench.example"
+    )
     db = Database(f"sqlite+aiosqlite:///{path}")
     sv = build_services(settings, db, EventBus())
     groups: list[str] = info["groups"]
@@ -203,8 +248,14 @@ async def measure(path: Path, info: dict[str, Any], samples: int, seed: int = 2)
                 read.add(n)
             async with db.write() as s:
                 from sqlalchemy import text
-                await s.execute(text("UPDATE subscriptions SET read_ranges = :r WHERE user_id = :u"
-                                     " AND group_id = :g"), {"r": str(read), "u": reader.id, "g": gi + 1})
+
+                await s.execute(
+                    text(
+                        "UPDATE subscriptions SET read_ranges = :r WHERE user_id = :u"
+                        " AND group_id = :g"
+                    ),
+                    {"r": str(read), "u": reader.id, "g": gi + 1},
+                )
     busy = [gi for gi in range(len(groups)) if high[gi + 1] > 0]
     results: dict[str, tuple[float, float]] = {}
 
@@ -224,17 +275,24 @@ async def measure(path: Path, info: dict[str, Any], samples: int, seed: int = 2)
 
     async def follow_up(_: int) -> None:
         gi = rng.choice(busy)
-        parent = await sv.articles.read_article(poster, groups[gi], rng.randint(1, high[gi + 1]),
-                                                mark_read=False)
+        parent = await sv.articles.read_article(
+            poster, groups[gi], rng.randint(1, high[gi + 1]), mark_read=False
+        )
         t0 = time.perf_counter()
-        await sv.articles.post(poster, [groups[gi]], "Re: " + parent.head.subject[:100],
-                               "> quoted\nA follow-up for the benchmark.",
-                               parent_message_id=parent.head.message_id)
+        await sv.articles.post(
+            poster,
+            [groups[gi]],
+            "Re: " + parent.head.subject[:100],
+            "> quoted\nA follow-up for the benchmark.",
+            parent_message_id=parent.head.message_id,
+        )
         post_times.append((time.perf_counter() - t0) * 1000)
 
     async def next_unread(_: int) -> None:
         gi = rng.randrange(min(100, len(busy)))
-        await sv.articles.next_unread(reader, groups[busy[gi]], after=rng.randint(0, high[busy[gi] + 1]))
+        await sv.articles.next_unread(
+            reader, groups[busy[gi]], after=rng.randint(0, high[busy[gi] + 1])
+        )
 
     async def search(i: int) -> None:
         q = rng.choice(RARE) if i % 2 else rng.choice(["amiga modem", "sysop", "zmodem kermit"])
@@ -252,7 +310,9 @@ async def measure(path: Path, info: dict[str, Any], samples: int, seed: int = 2)
     return results
 
 
-async def run_size(n: int, args: argparse.Namespace) -> tuple[dict[str, tuple[float, float]], float]:
+async def run_size(
+    n: int, args: argparse.Namespace
+) -> tuple[dict[str, tuple[float, float]], float]:
     folder = Path(tempfile.mkdtemp(prefix="rb-bench-"))
     path = Path(args.keep) if args.keep and n == max(args.sizes) else folder / "board.db"
     if path.exists():
@@ -264,9 +324,12 @@ async def run_size(n: int, args: argparse.Namespace) -> tuple[dict[str, tuple[fl
     info = await asyncio.to_thread(generate, path, n, args.groups, args.users)
     gen_s = time.perf_counter() - t0
     size = path.stat().st_size
-    print(f"\n== {n:,} articles in {args.groups} groups, {info['threads']:,} threads: generated in "
-          f"{gen_s:.0f} s (FTS build {info['fts_seconds']:.0f} s); database {size / 1e6:.0f} MB = "
-          f"{size / n:.0f} bytes/article", flush=True)
+    print(
+        f"\n== {n:,} articles in {args.groups} groups, {info['threads']:,} threads: generated in "
+        f"{gen_s:.0f} s (FTS build {info['fts_seconds']:.0f} s); database {size / 1e6:.0f} MB = "
+        f"{size / n:.0f} bytes/article",
+        flush=True,
+    )
     res = await measure(path, info, args.samples)
     print(f"   {'operation':<34} {'p50 ms':>8} {'p99 ms':>8}")
     for name, (p50, p99) in res.items():
@@ -280,26 +343,36 @@ async def run_size(n: int, args: argparse.Namespace) -> tuple[dict[str, tuple[fl
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
-                        default=[10_000, 1_000_000], help="article counts, comma separated")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[10_000, 1_000_000],
+        help="article counts, comma separated",
+    )
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--keep", help="keep the largest database at this path")
     args = parser.parse_args()
-    print(f"retroboard board benchmark: SQLite {sqlite3.sqlite_version}, Python "
-          f"{sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    print(
+        f"retroboard board benchmark: SQLite {sqlite3.sqlite_version}, Python "
+        f"{sys.version.split()[0]}, {os.cpu_count()} CPUs"
+    )
     all_res = {n: await run_size(n, args) for n in args.sizes}
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
-        print(f"\n== targets at {large:,} (reads <= 20 ms p99, post <= 10 ms p99, "
-              f"<= 2x slower than at {small:,})")
+        print(
+            f"\n== targets at {large:,} (reads <= 20 ms p99, post <= 10 ms p99, "
+            f"<= 2x slower than at {small:,})"
+        )
         for name, (_, p99) in all_res[large][0].items():
             base = all_res[small][0][name][1]
             limit = 10 if name.startswith("post") else 20
             ratio = p99 / base if base else float("inf")
             ok = "OK" if p99 <= limit and ratio <= 2 else "MISSED"
-            print(f"   {name:<34} p99 {p99:7.2f} ms (limit {limit}) x{ratio:4.2f} vs {small:,}  {ok}")
+            print(
+                f"   {name:<34} p99 {p99:7.2f} ms (limit {limit}) x{ratio:4.2f} vs {small:,}  {ok}"
+            )
 
 
 if __name__ == "__main__":

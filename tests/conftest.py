@@ -12,13 +12,22 @@ import pytest
 
 from retroboard.config import Settings
 
-PG_ADMIN_URL = os.environ.get("RETROBOARD_TEST_PG", "postgresql+asyncpg://root@/postgres?host=/var/run/postgresql")
+PG_ADMIN_URL = os.environ.get(
+    "RETROBOARD_TEST_PG", "postgresql+asyncpg://root@/postgres?host=/var/run/postgresql"
+)
 
 
 def cheap_settings(data: Path, **changes: object) -> Settings:
     """Settings for tests: loopback, port 0, fast (weak) password hashing."""
-    base = Settings(data=data, host="127.0.0.1", telnet_port=0, ssh_port=0,
-                    argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1)
+    base = Settings(
+        data=data,
+        host="127.0.0.1",
+        telnet_port=0,
+        ssh_port=0,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -28,8 +37,9 @@ async def _pg_available() -> bool:
     except ImportError:
         return False
     try:
-        conn = await asyncpg.connect(host="/var/run/postgresql", user="root", database="postgres",
-                                     timeout=2)
+        conn = await asyncpg.connect(
+            host="/var/run/postgresql", user="root", database="postgres", timeout=2
+        )
     except Exception:
         return False
     await conn.close()

@@ -34,8 +34,10 @@ from retroboard.ui.session import first_screen, run_session
 
 log = logging.getLogger(__name__)
 
-GOING_DOWN = ("\r\n\x1b[0;1;31m*** The board is going down NOW for maintenance. "
-              "Please call again later. ***\x1b[0m\r\n")
+GOING_DOWN = (
+    "\r\n\x1b[0;1;31m*** The board is going down NOW for maintenance. "
+    "Please call again later. ***\x1b[0m\r\n"
+)
 BOARD_FULL = "\r\nSorry, all lines are busy. Please call again later.\r\n"
 SHUTDOWN_GRACE = 2.0
 
@@ -53,12 +55,18 @@ class Services:
 
 
 def build_services(settings: Settings, db: Database, bus: EventBus) -> Services:
-    params = HashParams(settings.argon2_time_cost, settings.argon2_memory_kib,
-                        settings.argon2_parallelism)
+    params = HashParams(
+        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+    )
     articles = ArticleService(db, bus, domain=settings.domain, path_host=settings.domain)
-    return Services(users=UserService(db, Passwords(params), bus), groups=GroupService(db, bus),
-                    articles=articles, search=SearchService(db),
-                    moderation=ModerationService(db, bus, articles), drafts=DraftService(db))
+    return Services(
+        users=UserService(db, Passwords(params), bus),
+        groups=GroupService(db, bus),
+        articles=articles,
+        search=SearchService(db),
+        moderation=ModerationService(db, bus, articles),
+        drafts=DraftService(db),
+    )
 
 
 class Board:
@@ -73,25 +81,38 @@ class Board:
         self.menus = load_menus()
         self.screens = screen_table()
         validate_menus(self.menus, self.screens, lambda name: self.art.get(name) is not None)
-        self.board_info = BoardInfo(name=settings.board_name,
-                                    login_attempts=settings.login_attempts)
+        self.board_info = BoardInfo(
+            name=settings.board_name, login_attempts=settings.login_attempts
+        )
         self.sessions: dict[str, StreamTerminal] = {}
         self._stopping = False
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(2)
-        self.telnet = TelnetTransport(self.on_session, host=settings.host,
-                                      port=settings.telnet_port)
-        self.ssh = SSHTransport(self.on_session, self.authenticate, host=settings.host,
-                                port=settings.ssh_port, host_key_path=settings.host_key_path)
+        self.telnet = TelnetTransport(
+            self.on_session, host=settings.host, port=settings.telnet_port
+        )
+        self.ssh = SSHTransport(
+            self.on_session,
+            self.authenticate,
+            host=settings.host,
+            port=settings.ssh_port,
+            host_key_path=settings.host_key_path,
+        )
 
     async def start(self) -> None:
         self.settings.data.mkdir(parents=True, exist_ok=True)
         await upgrade(self.db)
         await self.telnet.start()
         await self.ssh.start()
-        log.info("%s is up: telnet %s:%d, ssh %s:%d, database %s", self.settings.board_name,
-                 self.settings.host, self.telnet.port, self.settings.host, self.ssh.port,
-                 self.db.dialect)
+        log.info(
+            "%s is up: telnet %s:%d, ssh %s:%d, database %s",
+            self.settings.board_name,
+            self.settings.host,
+            self.telnet.port,
+            self.settings.host,
+            self.ssh.port,
+            self.db.dialect,
+        )
 
     async def authenticate(self, handle: str, password: str) -> Any:
         try:
@@ -116,11 +137,26 @@ class Board:
         term.idle_timeout = self.settings.idle_timeout
         term.idle_warning = self.settings.idle_warning
         self.sessions[sid] = term
-        slog.info("connect via %s (%s %dx%d)%s", term.info.kind, term.info.term_type,
-                  term.info.cols, term.info.rows, f" as {user.handle}" if user else "")
-        ctx = SessionContext(term=term, services=self.services, bus=self.bus,
-                             board=self.board_info, art=self.art, menus=self.menus,
-                             screens=self.screens, session_id=sid, log=slog, user=user)
+        slog.info(
+            "connect via %s (%s %dx%d)%s",
+            term.info.kind,
+            term.info.term_type,
+            term.info.cols,
+            term.info.rows,
+            f" as {user.handle}" if user else "",
+        )
+        ctx = SessionContext(
+            term=term,
+            services=self.services,
+            bus=self.bus,
+            board=self.board_info,
+            art=self.art,
+            menus=self.menus,
+            screens=self.screens,
+            session_id=sid,
+            log=slog,
+            user=user,
+        )
         reason = "error"
         try:
             reason = await run_session(ctx, first_screen(ctx, register=register))
@@ -141,10 +177,16 @@ class Board:
         for term in terms:
             term.write(GOING_DOWN)
         if terms:
-            await asyncio.wait([asyncio.ensure_future(_drain_quietly(t)) for t in terms],
-                               timeout=SHUTDOWN_GRACE)
+            await asyncio.wait(
+                [asyncio.ensure_future(_drain_quietly(t)) for t in terms], timeout=SHUTDOWN_GRACE
+            )
         for term in terms:
             term.close()
+        # Let sessions finish their teardown (a composer saves its draft) before the database goes.
+        for _ in range(int(SHUTDOWN_GRACE / 0.05)):
+            if not self.sessions:
+                break
+            await asyncio.sleep(0.05)
         self.telnet.close()
         self.ssh.close()
         with contextlib.suppress(Exception):
@@ -180,8 +222,11 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    print(f"retroboard is running: telnet port {board.telnet.port}, ssh port {board.ssh.port} "
-          f"(data in {settings.data}). Ctrl-C to stop.", flush=True)
+    print(
+        f"retroboard is running: telnet port {board.telnet.port}, ssh port {board.ssh.port} "
+        f"(data in {settings.data}). Ctrl-C to stop.",
+        flush=True,
+    )
     await stop.wait()
     log.info("shutting down (%d sessions)", len(board.sessions))
     await board.stop()

@@ -20,17 +20,25 @@ Job = Callable[[Any], Awaitable[int]]
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", help="data folder (database, SSH host key, custom art)")
     p.add_argument("--config", help="TOML config file")
-    p.add_argument("--database-url", dest="database_url", help="SQLAlchemy URL (default: SQLite in the data folder)")
+    p.add_argument(
+        "--database-url",
+        dest="database_url",
+        help="SQLAlchemy URL (default: SQLite in the data folder)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="retroboard", description="A BBS / Usenet-style board for telnet and SSH.")
+    parser = argparse.ArgumentParser(
+        prog="retroboard", description="A BBS / Usenet-style board for telnet and SSH."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the board")
     _common(serve)
     serve.add_argument("--host", help="address to listen on (default 0.0.0.0)")
-    serve.add_argument("--telnet-port", dest="telnet_port", type=int, help="telnet port (default 2323)")
+    serve.add_argument(
+        "--telnet-port", dest="telnet_port", type=int, help="telnet port (default 2323)"
+    )
     serve.add_argument("--ssh-port", dest="ssh_port", type=int, help="SSH port (default 2222)")
 
     user = sub.add_parser("user", help="manage accounts")
@@ -39,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(add)
     add.add_argument("handle")
     add.add_argument("--level", default="user", choices=["user", "moderator", "sysop"])
-    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     add.add_argument("--real-name", default="")
     add.add_argument("--location", default="")
     lst = usub.add_parser("list", help="list accounts")
@@ -56,10 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     gadd.add_argument("name")
     gadd.add_argument("--description", default="")
     gadd.add_argument("--policy", default="open", choices=["open", "moderated", "read-only"])
-    gadd.add_argument("--read-level", dest="read_level", default="user",
-                      choices=["user", "moderator", "sysop"])
-    gadd.add_argument("--post-level", dest="post_level", default=None,
-                      choices=["user", "moderator", "sysop"])
+    gadd.add_argument(
+        "--read-level", dest="read_level", default="user", choices=["user", "moderator", "sysop"]
+    )
+    gadd.add_argument(
+        "--post-level", dest="post_level", default=None, choices=["user", "moderator", "sysop"]
+    )
     glist = gsub.add_parser("list", help="list groups")
     _common(glist)
 
@@ -71,8 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    cli: dict[str, Any] = {k: getattr(args, k, None) for k in
-                           ("data", "host", "telnet_port", "ssh_port", "database_url")}
+    cli: dict[str, Any] = {
+        k: getattr(args, k, None)
+        for k in ("data", "host", "telnet_port", "ssh_port", "database_url")
+    }
     return load_settings(cli, config_file=getattr(args, "config", None))
 
 
@@ -103,8 +117,9 @@ def _run(args: argparse.Namespace) -> int:
     from retroboard.domain.errors import BoardError
 
     settings = _settings(args)
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     for noisy in ("asyncssh", "telnetlib3", "alembic", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -148,8 +163,9 @@ async def _group_add(services: Any, args: argparse.Namespace) -> int:
     from retroboard.domain.users import Level
 
     post = Level.parse(args.post_level) if args.post_level else None
-    g = await services.groups.create(args.name, args.description, Policy(args.policy),
-                                     Level.parse(args.read_level), post)
+    g = await services.groups.create(
+        args.name, args.description, Policy(args.policy), Level.parse(args.read_level), post
+    )
     print(f"created {g.name} ({g.policy.value})")
     return 0
 
@@ -157,10 +173,14 @@ async def _group_add(services: Any, args: argparse.Namespace) -> int:
 async def _group_list(services: Any) -> int:
     groups = await services.groups.all_groups()
     width = max([len(g.name) for g in groups] + [5])
-    print(f"{'GROUP':<{width}}  {'POLICY':<9}  {'READ':<9} {'POST':<9} {'ARTICLES':>8}  DESCRIPTION")
+    print(
+        f"{'GROUP':<{width}}  {'POLICY':<9}  {'READ':<9} {'POST':<9} {'ARTICLES':>8}  DESCRIPTION"
+    )
     for g in groups:
-        print(f"{g.name:<{width}}  {g.policy.value:<9}  {g.read_level.label:<9} "
-              f"{g.post_level.label:<9} {g.article_count:>8}  {g.description}")
+        print(
+            f"{g.name:<{width}}  {g.policy.value:<9}  {g.read_level.label:<9} "
+            f"{g.post_level.label:<9} {g.article_count:>8}  {g.description}"
+        )
     return 0
 
 
@@ -172,8 +192,13 @@ async def _db_upgrade(_users: Any) -> int:
 async def _user_add(users: Any, args: argparse.Namespace, password: str) -> int:
     from retroboard.domain.users import Level
 
-    user = await users.register(args.handle, password, real_name=args.real_name,
-                                location=args.location, level=Level.parse(args.level))
+    user = await users.register(
+        args.handle,
+        password,
+        real_name=args.real_name,
+        location=args.location,
+        level=Level.parse(args.level),
+    )
     print(f"created {user.handle} ({user.level.label})")
     return 0
 

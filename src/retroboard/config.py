@@ -126,8 +126,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return {k.replace("-", "_"): v for k, v in table.items()}
 
 
-def load_settings(cli: dict[str, Any] | None = None, environ: dict[str, str] | None = None,
-                  config_file: str | Path | None = None) -> Settings:
+def load_settings(
+    cli: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    config_file: str | Path | None = None,
+) -> Settings:
     """Merge the sources in order of precedence: CLI > environment > config file > defaults.
 
     The config file is `config_file`, else $RETROBOARD_CONFIG, else `retroboard.toml` in the

@@ -15,15 +15,25 @@ import pytest
 
 from tests.helpers.clients import TelnetClient
 
-CHEAP = {"RETROBOARD_ARGON2_TIME_COST": "1", "RETROBOARD_ARGON2_MEMORY_KIB": "1024",
-         "RETROBOARD_ARGON2_PARALLELISM": "1"}
+CHEAP = {
+    "RETROBOARD_ARGON2_TIME_COST": "1",
+    "RETROBOARD_ARGON2_MEMORY_KIB": "1024",
+    "RETROBOARD_ARGON2_PARALLELISM": "1",
+}
 
 
-def run(data: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    data: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = dict(os.environ, RETROBOARD_DATA=str(data), **CHEAP, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "retroboard", *args], input=stdin, text=True,
-                          capture_output=True, env=full_env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "retroboard", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env=full_env,
+        timeout=60,
+    )
 
 
 def free_port() -> int:
@@ -33,11 +43,22 @@ def free_port() -> int:
 
 
 def test_user_add_list_set_level(tmp_path: Path) -> None:
-    r = run(tmp_path, "user", "add", "sysop1", "--level", "sysop", "--password-stdin",
-            stdin="Sysop-pass-1\n")
+    r = run(
+        tmp_path,
+        "user",
+        "add",
+        "sysop1",
+        "--level",
+        "sysop",
+        "--password-stdin",
+        stdin="Sysop-pass-1\n",
+    )
     assert r.returncode == 0, r.stderr
     assert "created sysop1 (sysop)" in r.stdout
-    assert run(tmp_path, "user", "add", "bob", "--password-stdin", stdin="Bobs-pass-1\n").returncode == 0
+    assert (
+        run(tmp_path, "user", "add", "bob", "--password-stdin", stdin="Bobs-pass-1\n").returncode
+        == 0
+    )
     r = run(tmp_path, "user", "list")
     lines = r.stdout.splitlines()
     assert lines[0].split()[:2] == ["HANDLE", "LEVEL"]
@@ -69,9 +90,25 @@ async def test_serve_then_sigterm_tells_users_and_exits(tmp_path: Path) -> None:
     tport, sport = free_port(), free_port()
     env = dict(os.environ, **CHEAP)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "retroboard", "serve", "--data", str(tmp_path), "--host",
-         "127.0.0.1", "--telnet-port", str(tport), "--ssh-port", str(sport)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "retroboard",
+            "serve",
+            "--data",
+            str(tmp_path),
+            "--host",
+            "127.0.0.1",
+            "--telnet-port",
+            str(tport),
+            "--ssh-port",
+            str(sport),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         for _ in range(100):
             try:

@@ -195,4 +195,3 @@ async def test_telnet_tells_client_its_terminal_type(live_board: Any) -> None:
     screen = await c.wait_for("Handle:")
     assert "100x30" in screen and "vt100" in screen
     c.close()
-

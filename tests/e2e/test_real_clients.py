@@ -11,8 +11,10 @@ from tests.helpers.clients import ProgramClient
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
-    pytest.mark.skipif(shutil.which("telnet") is None or shutil.which("ssh") is None,
-                       reason="needs the telnet and ssh programs (apt-get install telnet)"),
+    pytest.mark.skipif(
+        shutil.which("telnet") is None or shutil.which("ssh") is None,
+        reason="needs the telnet and ssh programs (apt-get install telnet)",
+    ),
 ]
 MENU = r"\[G\] Goodbye"
 
@@ -36,7 +38,9 @@ async def test_inetutils_telnet_registers_and_logs_off(live_board: Any) -> None:
         await c.send("y")
         screen = await c.wait_for(MENU)
         assert "Welcome, linus!" in screen
-        assert "XTERM" in live_board.sessions[next(iter(live_board.sessions))].info.term_type.upper()
+        assert (
+            "XTERM" in live_board.sessions[next(iter(live_board.sessions))].info.term_type.upper()
+        )
         await c.send("g")
         await c.wait_for(r"Log off now\?")
         await c.send("y")

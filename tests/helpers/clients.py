@@ -13,9 +13,18 @@ import telnetlib3
 
 from tests.helpers.screen import VirtualScreen
 
-SSH_OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "LogLevel=ERROR", "-o", "PubkeyAuthentication=no",
-            "-o", "PreferredAuthentications=password"]
+SSH_OPTS = [
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    "PubkeyAuthentication=no",
+    "-o",
+    "PreferredAuthentications=password",
+]
 
 
 class _Waiting:
@@ -59,11 +68,19 @@ class TelnetClient(_Waiting):
         self.screen = VirtualScreen(cols, rows)
 
     @classmethod
-    async def connect(cls, port: int, cols: int = 80, rows: int = 24,
-                      term: str = "xterm-256color") -> TelnetClient:
+    async def connect(
+        cls, port: int, cols: int = 80, rows: int = 24, term: str = "xterm-256color"
+    ) -> TelnetClient:
         reader, writer = await telnetlib3.open_connection(
-            "127.0.0.1", port, encoding=False, cols=cols, rows=rows, term=term,
-            connect_minwait=0.05, connect_maxwait=1.0)
+            "127.0.0.1",
+            port,
+            encoding=False,
+            cols=cols,
+            rows=rows,
+            term=term,
+            connect_minwait=0.05,
+            connect_maxwait=1.0,
+        )
         return cls(reader, writer, cols, rows)
 
     async def _pump(self, wait: float) -> None:
@@ -103,11 +120,25 @@ class SSHClient(_Waiting):
         self.screen = VirtualScreen(cols, rows)
 
     @classmethod
-    async def connect(cls, port: int, user: str, password: str, cols: int = 80, rows: int = 24,
-                      term: str = "xterm-256color") -> SSHClient:
-        conn = await asyncssh.connect("127.0.0.1", port, username=user, password=password,
-                                      known_hosts=None, client_keys=None, agent_path=None,
-                                      preferred_auth="password")
+    async def connect(
+        cls,
+        port: int,
+        user: str,
+        password: str,
+        cols: int = 80,
+        rows: int = 24,
+        term: str = "xterm-256color",
+    ) -> SSHClient:
+        conn = await asyncssh.connect(
+            "127.0.0.1",
+            port,
+            username=user,
+            password=password,
+            known_hosts=None,
+            client_keys=None,
+            agent_path=None,
+            preferred_auth="password",
+        )
         process = await conn.create_process(term_type=term, term_size=(cols, rows), encoding=None)
         return cls(conn, process, cols, rows)
 
@@ -143,8 +174,7 @@ class ProgramClient(_Waiting):
 
     def __init__(self, argv: list[str], cols: int = 80, rows: int = 24) -> None:
         env = dict(os.environ, TERM="xterm", LANG="C.UTF-8")
-        self.child = pexpect.spawn(argv[0], argv[1:], dimensions=(rows, cols), env=env,
-                                   timeout=10)
+        self.child = pexpect.spawn(argv[0], argv[1:], dimensions=(rows, cols), env=env, timeout=10)
         self.screen = VirtualScreen(cols, rows)
 
     @classmethod

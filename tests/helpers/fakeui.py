@@ -14,8 +14,15 @@ from tests.helpers.screen import VirtualScreen
 class FakeCaller:
     """A session on a FakeTerminal run by the real board's `on_session`."""
 
-    def __init__(self, board: Any, cols: int = 80, rows: int = 24, user: Any = None,
-                 register: bool = False, encoding: str = "utf-8") -> None:
+    def __init__(
+        self,
+        board: Any,
+        cols: int = 80,
+        rows: int = 24,
+        user: Any = None,
+        register: bool = False,
+        encoding: str = "utf-8",
+    ) -> None:
         self.term = FakeTerminal(cols=cols, rows=rows, encoding=encoding)
         self.screen = VirtualScreen(cols, rows)
         self.task = asyncio.ensure_future(board.on_session(self.term, user, register))
@@ -24,7 +31,7 @@ class FakeCaller:
     def _pump(self) -> None:
         out = bytes(self.term.output)
         if len(out) > self._seen:
-            self.screen.feed(out[self._seen:])
+            self.screen.feed(out[self._seen :])
             self._seen = len(out)
 
     @property
@@ -61,5 +68,3 @@ class FakeCaller:
 
 def quiet_logs() -> None:
     logging.getLogger("retroboard").setLevel(logging.WARNING)
-
-

@@ -22,8 +22,9 @@ from retroboard.domain.users import Level, User
 async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
     db = Database(db_url)
     await upgrade(db)
-    settings = Settings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1,
-                        domain="test.example")
+    settings = Settings(
+        argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1, domain="test.example"
+    )
     try:
         yield build_services(settings, db, EventBus()), db
     finally:
@@ -40,8 +41,14 @@ async def people(sv: Services) -> tuple[User, User, User]:
 async def test_fresh_board_has_default_groups(board: tuple[Services, Database]) -> None:
     sv, _ = board
     names = [g.name for g in await sv.groups.all_groups()]
-    for name in ("local.general", "local.sysop", "comp.sys.retro", "rec.games.bbs",
-                 "alt.folklore.computers", "misc.test"):
+    for name in (
+        "local.general",
+        "local.sysop",
+        "comp.sys.retro",
+        "rec.games.bbs",
+        "alt.folklore.computers",
+        "misc.test",
+    ):
         assert name in names
 
 
@@ -61,7 +68,9 @@ async def test_post_followup_thread_and_unread(board: tuple[Services, Database])
     alice, bob, _ = await people(sv)
     await sv.groups.subscribe(alice, "comp.sys.retro")
     await sv.groups.subscribe(bob, "comp.sys.retro")
-    root = (await sv.articles.post(alice, ["comp.sys.retro"], "Amiga 500 PSU", "Mine hums.")).article
+    root = (
+        await sv.articles.post(alice, ["comp.sys.retro"], "Amiga 500 PSU", "Mine hums.")
+    ).article
     assert root.head.message_id.endswith("@test.example>") and root.xref == (("comp.sys.retro", 1),)
     # bob sees one unread; alice (the author) none
     [bob_view] = await sv.groups.selector(bob, subscribed_only=True)
@@ -71,9 +80,15 @@ async def test_post_followup_thread_and_unread(board: tuple[Services, Database])
     # bob follows up
     art = await sv.articles.read_article(bob, "comp.sys.retro", 1)
     assert art.body == "Mine hums."
-    reply = (await sv.articles.post(bob, art.newsgroups, "Re: Amiga 500 PSU",
-                                    "> Mine hums.\nRecap it.",
-                                    parent_message_id=art.head.message_id)).article
+    reply = (
+        await sv.articles.post(
+            bob,
+            art.newsgroups,
+            "Re: Amiga 500 PSU",
+            "> Mine hums.\nRecap it.",
+            parent_message_id=art.head.message_id,
+        )
+    ).article
     assert reply.head.references == (root.head.message_id,)
     assert reply.head.thread_id == root.head.thread_id
     # alice: exactly bob's reply is unread, and it hangs under her post in the tree
@@ -92,7 +107,8 @@ async def test_post_followup_thread_and_unread(board: tuple[Services, Database])
 
 
 async def test_numbers_never_reused_and_crosspost_read_everywhere(
-        board: tuple[Services, Database]) -> None:
+    board: tuple[Services, Database],
+) -> None:
     sv, _ = board
     alice, bob, mod = await people(sv)
     await sv.articles.post(alice, ["misc.test"], "one", "1")
@@ -113,10 +129,16 @@ async def test_tombstone_keeps_tree(board: tuple[Services, Database]) -> None:
     sv, _ = board
     alice, bob, mod = await people(sv)
     root = (await sv.articles.post(alice, ["misc.test"], "root", "r")).article
-    mid = (await sv.articles.post(bob, ["misc.test"], "Re: root", "m",
-                                  parent_message_id=root.head.message_id)).article
-    leaf = (await sv.articles.post(alice, ["misc.test"], "Re: root", "l",
-                                   parent_message_id=mid.head.message_id)).article
+    mid = (
+        await sv.articles.post(
+            bob, ["misc.test"], "Re: root", "m", parent_message_id=root.head.message_id
+        )
+    ).article
+    leaf = (
+        await sv.articles.post(
+            alice, ["misc.test"], "Re: root", "l", parent_message_id=mid.head.message_id
+        )
+    ).article
     with pytest.raises(PermissionDenied):
         await sv.moderation.delete(alice, mid.head.id)  # not hers
     await sv.moderation.delete(mod, mid.head.id)
@@ -130,8 +152,14 @@ async def test_tombstone_keeps_tree(board: tuple[Services, Database]) -> None:
 async def test_hostile_text_is_stripped(board: tuple[Services, Database]) -> None:
     sv, _ = board
     alice, _, _ = await people(sv)
-    art = (await sv.articles.post(alice, ["misc.test"], "[bold]x[/bold]\x1b[31m!",
-                                  "a\x1b[2Jb\x1b]0;x\x07c\x07d\r\ne\x9b1m")).article
+    art = (
+        await sv.articles.post(
+            alice,
+            ["misc.test"],
+            "[bold]x[/bold]\x1b[31m!",
+            "a\x1b[2Jb\x1b]0;x\x07c\x07d\r\ne\x9b1m",
+        )
+    ).article
     assert art.head.subject == "[bold]x[/bold]!"
     assert "\x1b" not in art.body and "\x07" not in art.body and "\x9b" not in art.body
     assert art.body == "abcd\ne"
@@ -154,10 +182,12 @@ async def test_limits_and_refusals(board: tuple[Services, Database]) -> None:
     root = (await sv.articles.post(alice, ["misc.test"], "lock me", "x")).article
     await sv.moderation.lock(mod, root.head.thread_id)
     with pytest.raises(PermissionDenied, match="locked"):
-        await sv.articles.post(alice, ["misc.test"], "Re: lock me", "y",
-                               parent_message_id=root.head.message_id)
-    await sv.articles.post(mod, ["misc.test"], "Re: lock me", "mods may",
-                           parent_message_id=root.head.message_id)
+        await sv.articles.post(
+            alice, ["misc.test"], "Re: lock me", "y", parent_message_id=root.head.message_id
+        )
+    await sv.articles.post(
+        mod, ["misc.test"], "Re: lock me", "mods may", parent_message_id=root.head.message_id
+    )
     with pytest.raises(PermissionDenied):
         await sv.moderation.lock(alice, root.head.thread_id, False)
 
@@ -224,7 +254,8 @@ async def test_search(board: tuple[Services, Database]) -> None:
     hits = await sv.search.search(alice, "kickstart")
     assert [h.head.subject for h in hits] == ["Hello", "Kickstart ROM"]
     assert [h.group for h in await sv.search.search(alice, "kickstart", group="misc.test")] == [
-        "misc.test"]
+        "misc.test"
+    ]
     assert [h.head.author for h in await sv.search.search(alice, "bob")] == ["bob"]
     assert await sv.search.search(alice, 'kick" OR "x AND (') == []  # syntax is just words
     with pytest.raises(ValidationError):
@@ -245,7 +276,15 @@ async def test_drafts(board: tuple[Services, Database]) -> None:
 async def test_concurrent_posts_get_distinct_numbers(board: tuple[Services, Database]) -> None:
     sv, _ = board
     alice, bob, _ = await people(sv)
-    results = await asyncio.gather(*(sv.articles.post(alice if i % 2 else bob, ["misc.test"],
-                                                      f"p{i}", "x") for i in range(12)))
+    results = await asyncio.gather(
+        *(sv.articles.post(alice if i % 2 else bob, ["misc.test"], f"p{i}", "x") for i in range(12))
+    )
     numbers = sorted(r.article.xref[0][1] for r in results)
     assert numbers == list(range(1, 13))
+
+
+async def test_signature_separator_survives_posting(board: tuple[Services, Database]) -> None:
+    sv, _ = board
+    alice, _, _ = await people(sv)
+    art = (await sv.articles.post(alice, ["misc.test"], "sig", "text   \n-- \nalice\n")).article
+    assert art.body == "text\n-- \nalice"

@@ -40,8 +40,9 @@ async def test_upgrade_is_idempotent(db_url: str) -> None:
 async def test_register_then_authenticate(users: UserService) -> None:
     bus_events = []
     with users._bus.subscribe(UserRegistered) as sub:
-        user = await users.register("Ada", "Analytical-1", real_name="Ada Lovelace",
-                                    location="London")
+        user = await users.register(
+            "Ada", "Analytical-1", real_name="Ada Lovelace", location="London"
+        )
         bus_events = sub.drain()
     assert user.handle == "Ada" and user.level == Level.USER and user.login_count == 1
     assert bus_events == [UserRegistered(user.id, "Ada")]
@@ -77,8 +78,9 @@ async def test_handle_unique_case_insensitive(users: UserService) -> None:
 
 
 async def test_concurrent_registrations_of_one_handle(users: UserService) -> None:
-    results = await asyncio.gather(*(users.register("eve", f"Eves-pass-{i}1") for i in range(5)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(users.register("eve", f"Eves-pass-{i}1") for i in range(5)), return_exceptions=True
+    )
     assert sum(not isinstance(r, Exception) for r in results) == 1
     assert all(isinstance(r, Conflict) for r in results if isinstance(r, Exception))
 
@@ -97,8 +99,9 @@ async def test_bad_passwords(users: UserService) -> None:
 
 
 async def test_profile_fields_are_sanitised(users: UserService) -> None:
-    user = await users.register("gina", "Ginas-pass-1", real_name="Gina\x1b[2J\x1b]0;pwn\x07 G",
-                                location="Ro\x00me")
+    user = await users.register(
+        "gina", "Ginas-pass-1", real_name="Gina\x1b[2J\x1b]0;pwn\x07 G", location="Ro\x00me"
+    )
     assert user.real_name == "Gina G" and user.location == "Rome"
 
 
@@ -108,7 +111,9 @@ async def test_levels_and_listing(users: UserService) -> None:
     promoted = await users.set_level("hal", Level.MODERATOR)
     assert promoted.level == Level.MODERATOR
     assert [(u.handle, u.level) for u in await users.list()] == [
-        ("hal", Level.MODERATOR), ("ida", Level.SYSOP)]
+        ("hal", Level.MODERATOR),
+        ("ida", Level.SYSOP),
+    ]
     with pytest.raises(NotFound):
         await users.set_level("zed", Level.USER)
 

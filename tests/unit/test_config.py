@@ -38,12 +38,15 @@ def test_database_url_from_env() -> None:
     assert load_settings({}, environ={"RETROBOARD_DATABASE_URL": url}).db_url == url
 
 
-@pytest.mark.parametrize("env,needle", [
-    ({"RETROBOARD_TELNET_PORT": "abc"}, "telnet_port"),
-    ({"RETROBOARD_SSH_PORT": "70000"}, "ssh_port"),
-    ({"RETROBOARD_DATABASE_URL": "mysql://x"}, "database_url"),
-    ({"RETROBOARD_LOG_LEVEL": "LOUD"}, "log_level"),
-])
+@pytest.mark.parametrize(
+    "env,needle",
+    [
+        ({"RETROBOARD_TELNET_PORT": "abc"}, "telnet_port"),
+        ({"RETROBOARD_SSH_PORT": "70000"}, "ssh_port"),
+        ({"RETROBOARD_DATABASE_URL": "mysql://x"}, "database_url"),
+        ({"RETROBOARD_LOG_LEVEL": "LOUD"}, "log_level"),
+    ],
+)
 def test_bad_values_name_the_key(env: dict[str, str], needle: str) -> None:
     with pytest.raises(ConfigError) as err:
         load_settings({}, environ=env)

@@ -40,13 +40,30 @@ def test_backspace_as_del_or_bs(code: bytes) -> None:
     assert names(code) == ["backspace"]
 
 
-@pytest.mark.parametrize("seq,name", [
-    (b"\x1b[A", "up"), (b"\x1b[B", "down"), (b"\x1b[C", "right"), (b"\x1b[D", "left"),
-    (b"\x1bOA", "up"), (b"\x1b[H", "home"), (b"\x1b[F", "end"), (b"\x1b[1~", "home"),
-    (b"\x1b[4~", "end"), (b"\x1b[5~", "pgup"), (b"\x1b[6~", "pgdn"), (b"\x1b[3~", "delete"),
-    (b"\x1b[2~", "insert"), (b"\x1bOP", "f1"), (b"\x1bOS", "f4"), (b"\x1b[11~", "f1"),
-    (b"\x1b[14~", "f4"), (b"\x1b[[A", "f1"), (b"\x1b[1;5C", "right"),
-])
+@pytest.mark.parametrize(
+    "seq,name",
+    [
+        (b"\x1b[A", "up"),
+        (b"\x1b[B", "down"),
+        (b"\x1b[C", "right"),
+        (b"\x1b[D", "left"),
+        (b"\x1bOA", "up"),
+        (b"\x1b[H", "home"),
+        (b"\x1b[F", "end"),
+        (b"\x1b[1~", "home"),
+        (b"\x1b[4~", "end"),
+        (b"\x1b[5~", "pgup"),
+        (b"\x1b[6~", "pgdn"),
+        (b"\x1b[3~", "delete"),
+        (b"\x1b[2~", "insert"),
+        (b"\x1bOP", "f1"),
+        (b"\x1bOS", "f4"),
+        (b"\x1b[11~", "f1"),
+        (b"\x1b[14~", "f4"),
+        (b"\x1b[[A", "f1"),
+        (b"\x1b[1;5C", "right"),
+    ],
+)
 def test_escape_sequences(seq: bytes, name: str) -> None:
     assert names(seq) == [name]
 
@@ -75,7 +92,7 @@ def test_utf8_split_across_packets() -> None:
     data = "é€".encode()
     out = []
     for i in range(len(data)):
-        out += dec.feed(data[i:i + 1])
+        out += dec.feed(data[i : i + 1])
     assert [k.name for k in out] == ["é", "€"]
 
 
@@ -100,13 +117,35 @@ def test_garbage_never_raises_and_yields_only_known_keys() -> None:
     rnd = os.urandom(20000)
     keys = []
     for i in range(0, len(rnd), 97):
-        keys += dec.feed(rnd[i:i + 97])
+        keys += dec.feed(rnd[i : i + 97])
     keys += dec.flush()
     for k in keys:
-        assert k.is_char or k.name in {
-            "enter", "backspace", "tab", "escape", "up", "down", "left", "right", "home",
-            "end", "pgup", "pgdn", "insert", "delete", "f1", "f2", "f3", "f4", "backtab",
-        } or k.name.startswith("ctrl-")
+        assert (
+            k.is_char
+            or k.name
+            in {
+                "enter",
+                "backspace",
+                "tab",
+                "escape",
+                "up",
+                "down",
+                "left",
+                "right",
+                "home",
+                "end",
+                "pgup",
+                "pgdn",
+                "insert",
+                "delete",
+                "f1",
+                "f2",
+                "f3",
+                "f4",
+                "backtab",
+            }
+            or k.name.startswith("ctrl-")
+        )
     assert not any(len(k.name) == 1 and not k.name.isprintable() for k in keys)
 
 

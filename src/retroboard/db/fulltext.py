@@ -13,7 +13,9 @@ _SELECT = """
     SELECT a.id, a.message_id, a.subject, a.author, a.author_name, a.date, a.refs,
            a.thread_id, g.name AS group_name, x.number"""
 
-SQLITE_SEARCH = _SELECT + """
+SQLITE_SEARCH = (
+    _SELECT
+    + """
     FROM articles_fts f
     JOIN articles a ON a.id = f.rowid
     JOIN xref x ON x.article_id = a.id
@@ -21,14 +23,18 @@ SQLITE_SEARCH = _SELECT + """
     WHERE articles_fts MATCH :q AND a.deleted = 0 AND a.status = 'posted'
       AND g.read_level <= :level {group_filter}
     ORDER BY f.rowid DESC LIMIT :limit"""
+)
 
-POSTGRES_SEARCH = _SELECT + """
+POSTGRES_SEARCH = (
+    _SELECT
+    + """
     FROM articles a
     JOIN xref x ON x.article_id = a.id
     JOIN groups g ON g.id = x.group_id
     WHERE a.search @@ plainto_tsquery('simple', :q) AND NOT a.deleted
       AND a.status = 'posted' AND g.read_level <= :level {group_filter}
     ORDER BY a.id DESC LIMIT :limit"""
+)
 
 
 def fts5_query(terms: list[str]) -> str:
@@ -36,12 +42,16 @@ def fts5_query(terms: list[str]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-async def search_rows(s: AsyncSession, terms: list[str], *, level: int, group: str | None,
-                      limit: int) -> list[Any]:
+async def search_rows(
+    s: AsyncSession, terms: list[str], *, level: int, group: str | None, limit: int
+) -> list[Any]:
     """Rows of posted, undeleted articles matching every term, newest first."""
     sqlite = s.get_bind().dialect.name == "sqlite"
-    params: dict[str, object] = {"level": level, "limit": limit,
-                                 "q": fts5_query(terms) if sqlite else " ".join(terms)}
+    params: dict[str, object] = {
+        "level": level,
+        "limit": limit,
+        "q": fts5_query(terms) if sqlite else " ".join(terms),
+    }
     group_filter = ""
     if group:
         group_filter = "AND g.name = :group"
@@ -53,16 +63,32 @@ async def search_rows(s: AsyncSession, terms: list[str], *, level: int, group: s
 async def index_article(s: AsyncSession, article: ArticleRow) -> None:
     """Add an article to the full-text index (SQLite FTS5; PostgreSQL indexes itself)."""
     if s.get_bind().dialect.name == "sqlite":
-        await s.execute(text("INSERT INTO articles_fts(rowid, subject, body, author) "
-                             "VALUES (:id, :subject, :body, :author)"),
-                        {"id": article.id, "subject": article.subject, "body": article.body,
-                         "author": article.author})
+        await s.execute(
+            text(
+                "INSERT INTO articles_fts(rowid, subject, body, author) "
+                "VALUES (:id, :subject, :body, :author)"
+            ),
+            {
+                "id": article.id,
+                "subject": article.subject,
+                "body": article.body,
+                "author": article.author,
+            },
+        )
 
 
 async def unindex_article(s: AsyncSession, article: ArticleRow) -> None:
     """Remove an article from the full-text index (before its text changes)."""
     if s.get_bind().dialect.name == "sqlite":
-        await s.execute(text("INSERT INTO articles_fts(articles_fts, rowid, subject, body, author) "
-                             "VALUES ('delete', :id, :subject, :body, :author)"),
-                        {"id": article.id, "subject": article.subject, "body": article.body,
-                         "author": article.author})
+        await s.execute(
+            text(
+                "INSERT INTO articles_fts(articles_fts, rowid, subject, body, author) "
+                "VALUES ('delete', :id, :subject, :body, :author)"
+            ),
+            {
+                "id": article.id,
+                "subject": article.subject,
+                "body": article.body,
+                "author": article.author,
+            },
+        )

@@ -33,8 +33,9 @@ class UserRow(Base):
     level: Mapped[int] = mapped_column(Integer, default=10)
     real_name: Mapped[str] = mapped_column(String(40), default="")
     location: Mapped[str] = mapped_column(String(40), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
-                                                 server_default=func.current_timestamp())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.current_timestamp()
+    )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     login_count: Mapped[int] = mapped_column(Integer, default=0)
     editor: Mapped[str] = mapped_column(String(8), default="line")

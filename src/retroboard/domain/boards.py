@@ -94,8 +94,11 @@ class Article:
         ]
         if h.references:
             rows.append(("References", " ".join(h.references)))
-        rows += [("Organization", organization), ("Lines", str(self.lines)),
-                 ("Xref", f"{self.path.split('!')[0]} " + " ".join(f"{g}:{n}" for g, n in self.xref))]
+        rows += [
+            ("Organization", organization),
+            ("Lines", str(self.lines)),
+            ("Xref", f"{self.path.split('!')[0]} " + " ".join(f"{g}:{n}" for g, n in self.xref)),
+        ]
         return rows
 
 
@@ -146,4 +149,3 @@ class SearchHit:
     head: ArticleHead
     group: str
     snippet: str = ""
-

@@ -21,9 +21,7 @@ class Level(IntEnum):
         try:
             return cls[name.strip().upper()]
         except KeyError:
-            raise ValueError(
-                f"unknown level {name!r} (use user, moderator or sysop)"
-            ) from None
+            raise ValueError(f"unknown level {name!r} (use user, moderator or sysop)") from None
 
     @property
     def label(self) -> str:
@@ -33,8 +31,22 @@ class Level(IntEnum):
 HANDLE_MIN, HANDLE_MAX = 2, 20
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 REAL_NAME_MAX, LOCATION_MAX = 40, 40
-RESERVED_HANDLES = frozenset({"new", "all", "guest", "sysop", "root", "admin", "off", "anonymous",
-                              "postmaster", "usenet", "news", "nobody"})
+RESERVED_HANDLES = frozenset(
+    {
+        "new",
+        "all",
+        "guest",
+        "sysop",
+        "root",
+        "admin",
+        "off",
+        "anonymous",
+        "postmaster",
+        "usenet",
+        "news",
+        "nobody",
+    }
+)
 _HANDLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 EDITORS = ("line", "fse")
 CHARSETS = ("auto", "utf-8", "cp437")  # auto: guessed from the terminal type

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -61,20 +62,38 @@ from retroboard.services.board_common import (
 log = logging.getLogger(__name__)
 
 MAX_CROSSPOST = 5
-HEAD_COLUMNS = (ArticleRow.id, ArticleRow.message_id, ArticleRow.subject, ArticleRow.author,
-                ArticleRow.author_name, ArticleRow.date, ArticleRow.refs, ArticleRow.thread_id,
-                ArticleRow.deleted)
+SIGNATURE_SEPARATOR = "-- "  # keeps its trailing space, so readers can find the signature
+HEAD_COLUMNS = (
+    ArticleRow.id,
+    ArticleRow.message_id,
+    ArticleRow.subject,
+    ArticleRow.author,
+    ArticleRow.author_name,
+    ArticleRow.date,
+    ArticleRow.refs,
+    ArticleRow.thread_id,
+    ArticleRow.deleted,
+)
 
 
-def _head(row: Sequence[object], number: int, read: bool, group: str) -> ArticleHead:
-    (aid, mid, subject, author, name, date, refs, thread_id, deleted) = row[:9]
-    d = utc(date)  # type: ignore[arg-type]
+def _head(row: Any, number: int, read: bool, group: str) -> ArticleHead:
+    """An ArticleHead from a row of HEAD_COLUMNS (a Core result row)."""
+    d = utc(row.date)
     assert d is not None
-    return ArticleHead(id=int(aid), message_id=str(mid), subject=str(subject),  # type: ignore[call-overload]
-                       author=str(author), author_name=str(name), date=d,
-                       references=tuple(str(refs).split()) if refs else (),
-                       thread_id=int(thread_id), number=number, read=read,  # type: ignore[call-overload]
-                       deleted=bool(deleted), group=group)
+    return ArticleHead(
+        id=row.id,
+        message_id=row.message_id,
+        subject=row.subject,
+        author=row.author,
+        author_name=row.author_name,
+        date=d,
+        references=tuple(row.refs.split()) if row.refs else (),
+        thread_id=row.thread_id,
+        number=number,
+        read=read,
+        deleted=bool(row.deleted),
+        group=group,
+    )
 
 
 class ArticleService:
@@ -85,15 +104,24 @@ class ArticleService:
         self._path = path_host
 
     # ---- posting --------------------------------------------------------------------------
-    async def post(self, user: User, groups: Sequence[str], subject: str, body: str,
-                   parent_message_id: str | None = None) -> PostResult:
+    async def post(
+        self,
+        user: User,
+        groups: Sequence[str],
+        subject: str,
+        body: str,
+        parent_message_id: str | None = None,
+    ) -> PostResult:
         """Post a new thread or a follow-up. Control characters are stripped from every field.
 
         Raises ValidationError (limits, empty), NotFound (group or parent), PermissionDenied
         (read-only group, locked thread, level too low), StorageError (disk full).
         """
         subject = sanitize(subject, multiline=False).strip()
-        body = "\n".join(line.rstrip() for line in sanitize(body).split("\n")).strip("\n")
+        body = "\n".join(
+            line if line == SIGNATURE_SEPARATOR else line.rstrip()
+            for line in sanitize(body).split("\n")
+        ).strip("\n")
         try:
             check_post(subject, body)
         except UsenetRuleError as exc:
@@ -104,8 +132,14 @@ class ArticleService:
         if len(names) > MAX_CROSSPOST:
             raise ValidationError(f"A post may go to at most {MAX_CROSSPOST} groups.")
         async with self._db.write() as s:
-            found = {g.name: g for g in (await s.scalars(
-                select(GroupRow).where(GroupRow.name.in_(names)).with_for_update())).all()}
+            found = {
+                g.name: g
+                for g in (
+                    await s.scalars(
+                        select(GroupRow).where(GroupRow.name.in_(names)).with_for_update()
+                    )
+                ).all()
+            }
             for n in names:
                 if n not in found:
                     raise NotFound(f"There is no group called '{n[:80]}'.")
@@ -117,11 +151,19 @@ class ArticleService:
             parent_id: int | None = None
             locked = False
             if parent_message_id:
-                parent = (await s.execute(
-                    select(ArticleRow.id, ArticleRow.refs, ArticleRow.thread_id, ArticleRow.status,
-                           ThreadRow.locked)
-                    .join(ThreadRow, ThreadRow.id == ArticleRow.thread_id)
-                    .where(ArticleRow.message_id == parent_message_id))).first()
+                parent = (
+                    await s.execute(
+                        select(
+                            ArticleRow.id,
+                            ArticleRow.refs,
+                            ArticleRow.thread_id,
+                            ArticleRow.status,
+                            ThreadRow.locked,
+                        )
+                        .join(ThreadRow, ThreadRow.id == ArticleRow.thread_id)
+                        .where(ArticleRow.message_id == parent_message_id)
+                    )
+                ).first()
                 if parent is None or parent.status != Status.POSTED:
                     raise NotFound("The article you are replying to is gone.")
                 if parent.locked and not user.is_moderator:
@@ -130,65 +172,128 @@ class ArticleService:
                 parent_id, thread_id = parent.id, parent.thread_id
                 refs = followup_references(parse_references(parent.refs), parent_message_id)
             else:
-                thread_id = (await s.execute(
-                    insert(ThreadRow).values(subject=subject, locked=False, created_at=now,
-                                             last_post_at=now)
-                    .returning(ThreadRow.id))).scalar_one()
+                thread_id = (
+                    await s.execute(
+                        insert(ThreadRow)
+                        .values(subject=subject, locked=False, created_at=now, last_post_at=now)
+                        .returning(ThreadRow.id)
+                    )
+                ).scalar_one()
             held = any(g.policy == Policy.MODERATED for g in rows) and not user.is_moderator
             article = ArticleRow(
-                message_id=make_message_id(self._domain), thread_id=thread_id,
-                parent_id=parent_id, author_id=user.id, author=user.handle,
-                author_name=user.real_name, subject=subject, body=body, date=now,
-                refs=" ".join(refs), newsgroups=",".join(g.name for g in rows),
-                status=Status.PENDING if held else Status.POSTED, deleted=False,
-                lines=body.count("\n") + 1)
-            article.id = (await s.execute(
-                insert(ArticleRow).values(
-                    message_id=article.message_id, thread_id=thread_id, parent_id=parent_id,
-                    author_id=user.id, author=article.author, author_name=article.author_name,
-                    subject=subject, body=body, date=now, refs=article.refs,
-                    newsgroups=article.newsgroups, status=article.status, deleted=False,
-                    lines=article.lines)
-                .returning(ArticleRow.id))).scalar_one()
+                message_id=make_message_id(self._domain),
+                thread_id=thread_id,
+                parent_id=parent_id,
+                author_id=user.id,
+                author=user.handle,
+                author_name=user.real_name,
+                subject=subject,
+                body=body,
+                date=now,
+                refs=" ".join(refs),
+                newsgroups=",".join(g.name for g in rows),
+                status=Status.PENDING if held else Status.POSTED,
+                deleted=False,
+                lines=body.count("\n") + 1,
+            )
+            article.id = (
+                await s.execute(
+                    insert(ArticleRow)
+                    .values(
+                        message_id=article.message_id,
+                        thread_id=thread_id,
+                        parent_id=parent_id,
+                        author_id=user.id,
+                        author=article.author,
+                        author_name=article.author_name,
+                        subject=subject,
+                        body=body,
+                        date=now,
+                        refs=article.refs,
+                        newsgroups=article.newsgroups,
+                        status=article.status,
+                        deleted=False,
+                        lines=article.lines,
+                    )
+                    .returning(ArticleRow.id)
+                )
+            ).scalar_one()
             xref: list[tuple[str, int]] = []
             if held:
-                await s.execute(insert(PendingGroupRow),
-                                [{"article_id": article.id, "group_id": g.id} for g in rows])
+                await s.execute(
+                    insert(PendingGroupRow),
+                    [{"article_id": article.id, "group_id": g.id} for g in rows],
+                )
             else:
-                numbers = await publish(s, article, [(g.id, g.name) for g in rows],
-                                        new_thread=parent_message_id is None)
+                numbers = await publish(
+                    s, article, [(g.id, g.name) for g in rows], new_thread=parent_message_id is None
+                )
                 xref = [(g.name, n) for g, n in zip(rows, numbers, strict=True)]
-                await mark_numbers(s, user.id, [(g.id, n) for g, n in zip(rows, numbers, strict=True)])
-            result = self._article(article, xref, locked, number=xref[0][1] if xref else 0,
-                                   group=rows[0].name, read=True)
+                await mark_numbers(
+                    s, user.id, [(g.id, n) for g, n in zip(rows, numbers, strict=True)]
+                )
+            result = self._article(
+                article,
+                xref,
+                locked,
+                number=xref[0][1] if xref else 0,
+                group=rows[0].name,
+                read=True,
+            )
         if not held:
-            self._bus.publish(ArticlePosted(article.id, article.message_id,
-                                            tuple(g for g, _ in xref), user.handle, subject))
+            self._bus.publish(
+                ArticlePosted(
+                    article.id, article.message_id, tuple(g for g, _ in xref), user.handle, subject
+                )
+            )
         return PostResult(article=result, pending=held)
 
-    def _article(self, row: ArticleRow, xref: Sequence[tuple[str, int]], locked: bool, *,
-                 number: int, group: str, read: bool) -> Article:
-        return Article(head=head_of(row, number=number, read=read, group=group), body=row.body,
-                       newsgroups=tuple(row.newsgroups.split(",")), xref=tuple(xref),
-                       status=Status(row.status), path=f"{self._path}!not-for-mail",
-                       lines=row.lines, thread_locked=locked)
+    def _article(
+        self,
+        row: ArticleRow,
+        xref: Sequence[tuple[str, int]],
+        locked: bool,
+        *,
+        number: int,
+        group: str,
+        read: bool,
+    ) -> Article:
+        return Article(
+            head=head_of(row, number=number, read=read, group=group),
+            body=row.body,
+            newsgroups=tuple(row.newsgroups.split(",")),
+            xref=tuple(xref),
+            status=Status(row.status),
+            path=f"{self._path}!not-for-mail",
+            lines=row.lines,
+            thread_locked=locked,
+        )
 
     # ---- reading --------------------------------------------------------------------------
-    async def thread_page(self, user: User, group: str, *, cursor: tuple[datetime, int] | None = None,
-                          limit: int = 20) -> ThreadPage:
+    async def thread_page(
+        self, user: User, group: str, *, cursor: tuple[datetime, int] | None = None, limit: int = 20
+    ) -> ThreadPage:
         """Threads by latest activity (keyset paging), each with its articles' heads."""
         async with self._db.read() as s:
             g = await group_row(s, group)
             check_read(user, g)
             sub = await subscription(s, user.id, g.id)
             read = RangeSet.parse(sub.read_ranges if sub else "")
-            q = (select(GroupThreadRow.thread_id, GroupThreadRow.last_post_at, ThreadRow.subject,
-                        ThreadRow.locked)
-                 .join(ThreadRow, ThreadRow.id == GroupThreadRow.thread_id)
-                 .where(GroupThreadRow.group_id == g.id))
+            q = (
+                select(
+                    GroupThreadRow.thread_id,
+                    GroupThreadRow.last_post_at,
+                    ThreadRow.subject,
+                    ThreadRow.locked,
+                )
+                .join(ThreadRow, ThreadRow.id == GroupThreadRow.thread_id)
+                .where(GroupThreadRow.group_id == g.id)
+            )
             if cursor is not None:
-                q = q.where(tuple_(GroupThreadRow.last_post_at, GroupThreadRow.thread_id)
-                            < tuple_(cursor[0], cursor[1]))
+                q = q.where(
+                    tuple_(GroupThreadRow.last_post_at, GroupThreadRow.thread_id)
+                    < tuple_(cursor[0], cursor[1])
+                )
             q = q.order_by(GroupThreadRow.last_post_at.desc(), GroupThreadRow.thread_id.desc())
             threads = (await s.execute(q.limit(limit + 1))).all()
             more = len(threads) > limit
@@ -196,18 +301,29 @@ class ArticleService:
             ids = [t.thread_id for t in threads]
             heads: dict[int, list[ArticleHead]] = {i: [] for i in ids}
             if ids:
-                rows = (await s.execute(
-                    select(*HEAD_COLUMNS, XrefRow.number)
-                    .join(XrefRow, XrefRow.article_id == ArticleRow.id)
-                    .where(XrefRow.thread_id.in_(ids), XrefRow.group_id == g.id))).all()
+                rows = (
+                    await s.execute(
+                        select(*HEAD_COLUMNS, XrefRow.number)
+                        .join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                        .where(XrefRow.thread_id.in_(ids), XrefRow.group_id == g.id)
+                    )
+                ).all()
                 for r in rows:
                     heads[r.thread_id].append(_head(r, r.number, r.number in read, g.name))
-        views = tuple(ThreadView(thread_id=t.thread_id, subject=t.subject,
-                                 last_post_at=utc(t.last_post_at) or utcnow(), locked=t.locked,
-                                 articles=tuple(sorted(heads[t.thread_id], key=lambda h: h.number)))
-                      for t in threads)
+        views = tuple(
+            ThreadView(
+                thread_id=t.thread_id,
+                subject=t.subject,
+                last_post_at=utc(t.last_post_at) or utcnow(),
+                locked=t.locked,
+                articles=tuple(sorted(heads[t.thread_id], key=lambda h: h.number)),
+            )
+            for t in threads
+        )
         last = threads[-1] if threads else None
-        next_cursor = (utc(last.last_post_at) or utcnow(), last.thread_id) if more and last else None
+        next_cursor = (
+            (utc(last.last_post_at) or utcnow(), last.thread_id) if more and last else None
+        )
         return ThreadPage(threads=views, cursor=next_cursor)
 
     async def thread(self, user: User, group: str, thread_id: int) -> ThreadView:
@@ -221,18 +337,29 @@ class ArticleService:
             if t is None:
                 raise NotFound("That thread is gone.")
             gt = await s.get(GroupThreadRow, (g.id, thread_id))
-            rows = (await s.execute(
-                select(*HEAD_COLUMNS, XrefRow.number)
-                .join(XrefRow, XrefRow.article_id == ArticleRow.id)
-                .where(XrefRow.thread_id == thread_id, XrefRow.group_id == g.id))).all()
-        heads = tuple(sorted((_head(r, r.number, r.number in read, g.name) for r in rows),
-                             key=lambda h: h.number))
-        return ThreadView(thread_id=t.id, subject=t.subject,
-                          last_post_at=utc(gt.last_post_at if gt else t.last_post_at) or utcnow(),
-                          locked=t.locked, articles=heads)
+            rows = (
+                await s.execute(
+                    select(*HEAD_COLUMNS, XrefRow.number)
+                    .join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                    .where(XrefRow.thread_id == thread_id, XrefRow.group_id == g.id)
+                )
+            ).all()
+        heads = tuple(
+            sorted(
+                (_head(r, r.number, r.number in read, g.name) for r in rows), key=lambda h: h.number
+            )
+        )
+        return ThreadView(
+            thread_id=t.id,
+            subject=t.subject,
+            last_post_at=utc(gt.last_post_at if gt else t.last_post_at) or utcnow(),
+            locked=t.locked,
+            articles=heads,
+        )
 
-    async def read_article(self, user: User, group: str, number: int, *,
-                           mark_read: bool = True) -> Article:
+    async def read_article(
+        self, user: User, group: str, number: int, *, mark_read: bool = True
+    ) -> Article:
         """The article with `number` in `group`; marks it read in every group it is in."""
         async with self._db.write() if mark_read else self._db.read() as s:
             g = await group_row(s, group)
@@ -242,35 +369,52 @@ class ArticleService:
                 raise NotFound(f"There is no article {number} in {g.name}.")
             row = await s.get(ArticleRow, x.article_id)
             assert row is not None
-            xref = (await s.execute(
-                select(GroupRow.name, XrefRow.number, XrefRow.group_id)
-                .join(GroupRow, GroupRow.id == XrefRow.group_id)
-                .where(XrefRow.article_id == row.id))).all()
+            xref = (
+                await s.execute(
+                    select(GroupRow.name, XrefRow.number, XrefRow.group_id)
+                    .join(GroupRow, GroupRow.id == XrefRow.group_id)
+                    .where(XrefRow.article_id == row.id)
+                )
+            ).all()
             thread = await s.get(ThreadRow, row.thread_id)
             sub = await subscription(s, user.id, g.id)
             was_read = number in RangeSet.parse(sub.read_ranges if sub else "")
             if mark_read and not was_read:
                 await mark_numbers(s, user.id, [(r.group_id, r.number) for r in xref])
-            return self._article(row, [(r.name, r.number) for r in xref],
-                                 bool(thread and thread.locked), number=number, group=g.name,
-                                 read=was_read or mark_read)
+            return self._article(
+                row,
+                [(r.name, r.number) for r in xref],
+                bool(thread and thread.locked),
+                number=number,
+                group=g.name,
+                read=was_read or mark_read,
+            )
 
     async def article_by_message_id(self, user: User, message_id: str) -> Article:
         async with self._db.read() as s:
             row = await s.scalar(select(ArticleRow).where(ArticleRow.message_id == message_id))
             if row is None or row.status != Status.POSTED:
                 raise NotFound("No such article.")
-            xref = (await s.execute(
-                select(GroupRow, XrefRow.number).join(XrefRow, XrefRow.group_id == GroupRow.id)
-                .where(XrefRow.article_id == row.id))).all()
+            xref = (
+                await s.execute(
+                    select(GroupRow, XrefRow.number)
+                    .join(XrefRow, XrefRow.group_id == GroupRow.id)
+                    .where(XrefRow.article_id == row.id)
+                )
+            ).all()
             readable = [(g, n) for g, n in xref if user.level >= g.read_level]
             if not readable:
                 raise NotFound("No such article.")
             thread = await s.get(ThreadRow, row.thread_id)
             g, n = readable[0]
-            return self._article(row, [(gg.name, nn) for gg, nn in xref],
-                                 bool(thread and thread.locked), number=n, group=g.name,
-                                 read=False)
+            return self._article(
+                row,
+                [(gg.name, nn) for gg, nn in xref],
+                bool(thread and thread.locked),
+                number=n,
+                group=g.name,
+                read=False,
+            )
 
     async def mark(self, user: User, group: str, number: int, *, read: bool) -> None:
         """Mark one article read or unread (in every group it was posted to)."""
@@ -280,8 +424,13 @@ class ArticleService:
             x = await s.get(XrefRow, (g.id, number))
             if x is None:
                 raise NotFound(f"There is no article {number} in {g.name}.")
-            marks = (await s.execute(select(XrefRow.group_id, XrefRow.number)
-                                     .where(XrefRow.article_id == x.article_id))).all()
+            marks = (
+                await s.execute(
+                    select(XrefRow.group_id, XrefRow.number).where(
+                        XrefRow.article_id == x.article_id
+                    )
+                )
+            ).all()
             await mark_numbers(s, user.id, [(m.group_id, m.number) for m in marks], read=read)
 
     async def next_unread(self, user: User, group: str, after: int = 0) -> ArticleHead | None:
@@ -296,12 +445,18 @@ class ArticleService:
                 n = skip.first_missing(1, g.high, 0)
             if n is None:
                 return None
-            row = (await s.execute(select(*HEAD_COLUMNS).join(XrefRow, XrefRow.article_id == ArticleRow.id)
-                                   .where(XrefRow.group_id == g.id, XrefRow.number == n))).first()
+            row = (
+                await s.execute(
+                    select(*HEAD_COLUMNS)
+                    .join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                    .where(XrefRow.group_id == g.id, XrefRow.number == n)
+                )
+            ).first()
             return _head(row, n, False, g.name) if row else None
 
-    async def unread_in_thread_order(self, user: User, group: str, limit: int = 500
-                                     ) -> list[ArticleHead]:
+    async def unread_in_thread_order(
+        self, user: User, group: str, limit: int = 500
+    ) -> list[ArticleHead]:
         """Unread articles of a group, thread by thread, each thread in tree order (new-scan)."""
         async with self._db.read() as s:
             g = await group_row(s, group)
@@ -311,10 +466,13 @@ class ArticleService:
             numbers = list(skip.missing_in(1, g.high, limit))
             if not numbers:
                 return []
-            rows = (await s.execute(
-                select(*HEAD_COLUMNS, XrefRow.number)
-                .join(XrefRow, XrefRow.article_id == ArticleRow.id)
-                .where(XrefRow.group_id == g.id, XrefRow.number.in_(numbers)))).all()
+            rows = (
+                await s.execute(
+                    select(*HEAD_COLUMNS, XrefRow.number)
+                    .join(XrefRow, XrefRow.article_id == ArticleRow.id)
+                    .where(XrefRow.group_id == g.id, XrefRow.number.in_(numbers))
+                )
+            ).all()
         unread = [_head(r, r.number, False, g.name) for r in rows]
         by_thread: dict[int, list[ArticleHead]] = {}
         for h in unread:
@@ -325,31 +483,57 @@ class ArticleService:
         return ordered
 
 
-async def publish(s: AsyncSession, article: ArticleRow, groups: Sequence[tuple[int, str]], *,
-                  new_thread: bool) -> list[int]:
+async def publish(
+    s: AsyncSession, article: ArticleRow, groups: Sequence[tuple[int, str]], *, new_thread: bool
+) -> list[int]:
     """Give the article the next number in each group (never reused) and index it for search.
 
     Few statements on purpose: on SQLite every statement is a hop to the driver's thread.
     """
     numbers = []
     for group_id, _ in groups:
-        numbers.append((await s.execute(
-            update(GroupRow).where(GroupRow.id == group_id)
-            .values(high=GroupRow.high + 1, article_count=GroupRow.article_count + 1)
-            .returning(GroupRow.high))).scalar_one())
-    await s.execute(insert(XrefRow), [
-        {"group_id": g, "number": n, "article_id": article.id, "thread_id": article.thread_id}
-        for (g, _), n in zip(groups, numbers, strict=True)])
+        numbers.append(
+            (
+                await s.execute(
+                    update(GroupRow)
+                    .where(GroupRow.id == group_id)
+                    .values(high=GroupRow.high + 1, article_count=GroupRow.article_count + 1)
+                    .returning(GroupRow.high)
+                )
+            ).scalar_one()
+        )
+    await s.execute(
+        insert(XrefRow),
+        [
+            {"group_id": g, "number": n, "article_id": article.id, "thread_id": article.thread_id}
+            for (g, _), n in zip(groups, numbers, strict=True)
+        ],
+    )
     dialect_insert = sqlite_insert if s.get_bind().dialect.name == "sqlite" else pg_insert
     stmt = dialect_insert(GroupThreadRow)
-    await s.execute(stmt.on_conflict_do_update(
-        index_elements=[GroupThreadRow.group_id, GroupThreadRow.thread_id],
-        set_={"last_post_at": stmt.excluded.last_post_at,
-              "article_count": GroupThreadRow.article_count + 1}), [
-        {"group_id": g, "thread_id": article.thread_id, "last_post_at": article.date,
-         "article_count": 1} for g, _ in groups])
+    await s.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[GroupThreadRow.group_id, GroupThreadRow.thread_id],
+            set_={
+                "last_post_at": stmt.excluded.last_post_at,
+                "article_count": GroupThreadRow.article_count + 1,
+            },
+        ),
+        [
+            {
+                "group_id": g,
+                "thread_id": article.thread_id,
+                "last_post_at": article.date,
+                "article_count": 1,
+            }
+            for g, _ in groups
+        ],
+    )
     if not new_thread:
-        await s.execute(update(ThreadRow).where(ThreadRow.id == article.thread_id)
-                        .values(last_post_at=article.date))
+        await s.execute(
+            update(ThreadRow)
+            .where(ThreadRow.id == article.thread_id)
+            .values(last_post_at=article.date)
+        )
     await index_article(s, article)
     return numbers

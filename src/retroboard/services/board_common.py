@@ -16,21 +16,37 @@ from retroboard.domain.users import Level, User
 
 
 def to_group(row: GroupRow) -> Group:
-    return Group(id=row.id, name=row.name, description=row.description,
-                 policy=Policy(row.policy), read_level=Level(row.read_level),
-                 post_level=Level(row.post_level), high=row.high,
-                 article_count=row.article_count)
+    return Group(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        policy=Policy(row.policy),
+        read_level=Level(row.read_level),
+        post_level=Level(row.post_level),
+        high=row.high,
+        article_count=row.article_count,
+    )
 
 
-def head_of(row: ArticleRow, *, number: int = 0, read: bool = False, group: str = ""
-            ) -> ArticleHead:
+def head_of(
+    row: ArticleRow, *, number: int = 0, read: bool = False, group: str = ""
+) -> ArticleHead:
     date = utc(row.date)
     assert date is not None
-    return ArticleHead(id=row.id, message_id=row.message_id, subject=row.subject,
-                       author=row.author, author_name=row.author_name, date=date,
-                       references=tuple(row.refs.split()) if row.refs else (),
-                       thread_id=row.thread_id, number=number, read=read,
-                       deleted=row.deleted, group=group)
+    return ArticleHead(
+        id=row.id,
+        message_id=row.message_id,
+        subject=row.subject,
+        author=row.author,
+        author_name=row.author_name,
+        date=date,
+        references=tuple(row.refs.split()) if row.refs else (),
+        thread_id=row.thread_id,
+        number=number,
+        read=read,
+        deleted=row.deleted,
+        group=group,
+    )
 
 
 def normalise_name(name: str) -> str:
@@ -62,9 +78,13 @@ def check_read(user: User, group: GroupRow) -> None:
 def check_post(user: User, group: GroupRow) -> None:
     check_read(user, group)
     if group.policy == Policy.READ_ONLY and not user.is_moderator:
-        raise PermissionDenied(f"{group.name} is read-only: only moderators and the sysop post there.")
+        raise PermissionDenied(
+            f"{group.name} is read-only: only moderators and the sysop post there."
+        )
     if user.level < group.post_level:
-        raise PermissionDenied(f"Posting to {group.name} needs level {Level(group.post_level).label}.")
+        raise PermissionDenied(
+            f"Posting to {group.name} needs level {Level(group.post_level).label}."
+        )
 
 
 def unread_count(group: GroupRow, read_ranges: str) -> int:
@@ -74,7 +94,9 @@ def unread_count(group: GroupRow, read_ranges: str) -> int:
     read = RangeSet.parse(read_ranges)
     deleted = RangeSet.parse(group.deleted_numbers)
     live = group.high - deleted.count_in(1, group.high)
-    read_live = read.count_in(1, group.high) - sum(read.count_in(lo, hi) for lo, hi in deleted.ranges)
+    read_live = read.count_in(1, group.high) - sum(
+        read.count_in(lo, hi) for lo, hi in deleted.ranges
+    )
     return max(0, live - read_live)
 
 
@@ -90,8 +112,9 @@ async def subscription(s: AsyncSession, user_id: int, group_id: int) -> Subscrip
     return await s.get(SubscriptionRow, (user_id, group_id))
 
 
-async def mark_numbers(s: AsyncSession, user_id: int, marks: Iterable[tuple[int, int]], *,
-                       read: bool = True) -> None:
+async def mark_numbers(
+    s: AsyncSession, user_id: int, marks: Iterable[tuple[int, int]], *, read: bool = True
+) -> None:
     """Mark (group_id, number) pairs read (or unread) in the user's newsrc, in every group.
 
     A group the user is not subscribed to still keeps read marks (unsubscribed row), so a
@@ -100,13 +123,22 @@ async def mark_numbers(s: AsyncSession, user_id: int, marks: Iterable[tuple[int,
     by_group: dict[int, list[int]] = {}
     for group_id, number in marks:
         by_group.setdefault(group_id, []).append(number)
-    existing = {r.group_id: r for r in (await s.scalars(select(SubscriptionRow).where(
-        SubscriptionRow.user_id == user_id, SubscriptionRow.group_id.in_(list(by_group))))).all()}
+    existing = {
+        r.group_id: r
+        for r in (
+            await s.scalars(
+                select(SubscriptionRow).where(
+                    SubscriptionRow.user_id == user_id, SubscriptionRow.group_id.in_(list(by_group))
+                )
+            )
+        ).all()
+    }
     for group_id, numbers in by_group.items():
         row = existing.get(group_id)
         if row is None:
-            row = SubscriptionRow(user_id=user_id, group_id=group_id, subscribed=False,
-                                  read_ranges="")
+            row = SubscriptionRow(
+                user_id=user_id, group_id=group_id, subscribed=False, read_ranges=""
+            )
             s.add(row)
         ranges = RangeSet.parse(row.read_ranges)
         for n in numbers:

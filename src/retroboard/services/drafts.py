@@ -32,9 +32,13 @@ class DraftService:
             row = await s.get(DraftRow, user_id)
             if row is None:
                 return None
-            return Draft(groups=tuple(g for g in row.groups.split(",") if g), subject=row.subject,
-                         body=row.body, parent_message_id=row.parent_message_id,
-                         updated_at=utc(row.updated_at))
+            return Draft(
+                groups=tuple(g for g in row.groups.split(",") if g),
+                subject=row.subject,
+                body=row.body,
+                parent_message_id=row.parent_message_id,
+                updated_at=utc(row.updated_at),
+            )
 
     async def discard(self, user_id: int) -> None:
         async with self._db.write() as s:

@@ -30,8 +30,14 @@ class GroupService:
         self._db = db
         self._bus = bus
 
-    async def create(self, name: str, description: str = "", policy: Policy = Policy.OPEN,
-                     read_level: Level = Level.USER, post_level: Level | None = None) -> Group:
+    async def create(
+        self,
+        name: str,
+        description: str = "",
+        policy: Policy = Policy.OPEN,
+        read_level: Level = Level.USER,
+        post_level: Level | None = None,
+    ) -> Group:
         """Add a group. Raises ValidationError for a bad Usenet name, Conflict if it exists."""
         try:
             name = validate_group_name(name)
@@ -42,9 +48,17 @@ class GroupService:
             raise ValidationError(f"A description is at most {DESCRIPTION_MAX} characters.")
         if post_level is None:
             post_level = Level.MODERATOR if policy == Policy.READ_ONLY else Level.USER
-        row = GroupRow(name=name, description=description, policy=policy.value,
-                       read_level=int(read_level), post_level=int(max(post_level, read_level)),
-                       high=0, article_count=0, deleted_numbers="", created_at=utcnow())
+        row = GroupRow(
+            name=name,
+            description=description,
+            policy=policy.value,
+            read_level=int(read_level),
+            post_level=int(max(post_level, read_level)),
+            high=0,
+            article_count=0,
+            deleted_numbers="",
+            created_at=utcnow(),
+        )
         try:
             async with self._db.write() as s:
                 s.add(row)
@@ -61,24 +75,37 @@ class GroupService:
     async def selector(self, user: User, *, subscribed_only: bool) -> list[GroupStatus]:
         """Groups the user may read, with subscription and exact unread counts, by name."""
         async with self._db.read() as s:
-            q = (select(GroupRow, SubscriptionRow)
-                 .outerjoin(SubscriptionRow, (SubscriptionRow.group_id == GroupRow.id)
-                            & (SubscriptionRow.user_id == user.id))
-                 .where(GroupRow.read_level <= int(user.level)))
+            q = (
+                select(GroupRow, SubscriptionRow)
+                .outerjoin(
+                    SubscriptionRow,
+                    (SubscriptionRow.group_id == GroupRow.id)
+                    & (SubscriptionRow.user_id == user.id),
+                )
+                .where(GroupRow.read_level <= int(user.level))
+            )
             if subscribed_only:
                 q = q.where(SubscriptionRow.subscribed.is_(True))
             rows = (await s.execute(q.order_by(GroupRow.name))).all()
-        return [GroupStatus(group=to_group(g), subscribed=bool(sub and sub.subscribed),
-                            unread=unread_count(g, sub.read_ranges if sub else ""))
-                for g, sub in rows]
+        return [
+            GroupStatus(
+                group=to_group(g),
+                subscribed=bool(sub and sub.subscribed),
+                unread=unread_count(g, sub.read_ranges if sub else ""),
+            )
+            for g, sub in rows
+        ]
 
     async def status(self, user: User, name: str) -> GroupStatus:
         async with self._db.read() as s:
             g = await group_row(s, name)
             check_read(user, g)
             sub = await subscription(s, user.id, g.id)
-            return GroupStatus(group=to_group(g), subscribed=bool(sub and sub.subscribed),
-                               unread=unread_count(g, sub.read_ranges if sub else ""))
+            return GroupStatus(
+                group=to_group(g),
+                subscribed=bool(sub and sub.subscribed),
+                unread=unread_count(g, sub.read_ranges if sub else ""),
+            )
 
     async def names(self, user: User) -> list[str]:
         async with self._db.read() as s:
@@ -91,12 +118,12 @@ class GroupService:
             check_read(user, g)
             sub = await subscription(s, user.id, g.id)
             if sub is None:
-                sub = SubscriptionRow(user_id=user.id, group_id=g.id, subscribed=on,
-                                      read_ranges="")
+                sub = SubscriptionRow(user_id=user.id, group_id=g.id, subscribed=on, read_ranges="")
                 s.add(sub)
             sub.subscribed = on
-            return GroupStatus(group=to_group(g), subscribed=on,
-                               unread=unread_count(g, sub.read_ranges))
+            return GroupStatus(
+                group=to_group(g), subscribed=on, unread=unread_count(g, sub.read_ranges)
+            )
 
     async def catch_up(self, user: User, name: str) -> None:
         """Mark every article in the group read (newsrc becomes 1-high)."""
@@ -105,8 +132,9 @@ class GroupService:
             check_read(user, g)
             sub = await subscription(s, user.id, g.id)
             if sub is None:
-                sub = SubscriptionRow(user_id=user.id, group_id=g.id, subscribed=False,
-                                      read_ranges="")
+                sub = SubscriptionRow(
+                    user_id=user.id, group_id=g.id, subscribed=False, read_ranges=""
+                )
                 s.add(sub)
             sub.read_ranges = f"1-{g.high}" if g.high > 1 else ("1" if g.high == 1 else "")
 
@@ -115,9 +143,14 @@ class GroupService:
         from retroboard.domain.newsrc import RangeSet, format_newsrc_line
 
         async with self._db.read() as s:
-            rows = (await s.execute(
-                select(GroupRow.name, SubscriptionRow.subscribed, SubscriptionRow.read_ranges)
-                .join(SubscriptionRow, SubscriptionRow.group_id == GroupRow.id)
-                .where(SubscriptionRow.user_id == user.id).order_by(GroupRow.name))).all()
-        return "".join(format_newsrc_line(n, bool(sub), RangeSet.parse(r)) + "\n"
-                       for n, sub, r in rows)
+            rows = (
+                await s.execute(
+                    select(GroupRow.name, SubscriptionRow.subscribed, SubscriptionRow.read_ranges)
+                    .join(SubscriptionRow, SubscriptionRow.group_id == GroupRow.id)
+                    .where(SubscriptionRow.user_id == user.id)
+                    .order_by(GroupRow.name)
+                )
+            ).all()
+        return "".join(
+            format_newsrc_line(n, bool(sub), RangeSet.parse(r)) + "\n" for n, sub, r in rows
+        )

@@ -66,8 +66,13 @@ class ModerationService:
         """Held posts, oldest first: (head, body, groups)."""
         _require_moderator(user)
         async with self._db.read() as s:
-            rows = (await s.scalars(select(ArticleRow).where(ArticleRow.status == Status.PENDING)
-                                    .order_by(ArticleRow.id))).all()
+            rows = (
+                await s.scalars(
+                    select(ArticleRow)
+                    .where(ArticleRow.status == Status.PENDING)
+                    .order_by(ArticleRow.id)
+                )
+            ).all()
             return [(head_of(r), r.body, tuple(r.newsgroups.split(","))) for r in rows]
 
     async def approve(self, user: User, article_id: int) -> None:
@@ -76,8 +81,11 @@ class ModerationService:
             row = await s.get(ArticleRow, article_id)
             if row is None or row.status != Status.PENDING:
                 raise NotFound("That post is no longer waiting.")
-            pend = (await s.scalars(select(PendingGroupRow).where(
-                PendingGroupRow.article_id == article_id))).all()
+            pend = (
+                await s.scalars(
+                    select(PendingGroupRow).where(PendingGroupRow.article_id == article_id)
+                )
+            ).all()
             groups = [g for g in [await s.get(GroupRow, p.group_id) for p in pend] if g]
             row.status = Status.POSTED
             for p in pend:
@@ -85,8 +93,11 @@ class ModerationService:
             await s.flush()
             numbers = await publish(s, row, [(g.id, g.name) for g in groups], new_thread=False)
             xref = [(g.name, n) for g, n in zip(groups, numbers, strict=True)]
-        self._bus.publish(ArticlePosted(row.id, row.message_id, tuple(g for g, _ in xref),
-                                        row.author, row.subject))
+        self._bus.publish(
+            ArticlePosted(
+                row.id, row.message_id, tuple(g for g, _ in xref), row.author, row.subject
+            )
+        )
 
     async def reject(self, user: User, article_id: int) -> None:
         _require_moderator(user)
@@ -95,8 +106,9 @@ class ModerationService:
             if row is None or row.status != Status.PENDING:
                 raise NotFound("That post is no longer waiting.")
             row.status = Status.REJECTED
-            for p in (await s.scalars(select(PendingGroupRow).where(
-                    PendingGroupRow.article_id == article_id))).all():
+            for p in (
+                await s.scalars(
+                    select(PendingGroupRow).where(PendingGroupRow.article_id == article_id)
+                )
+            ).all():
                 await s.delete(p)
-
-

@@ -20,8 +20,11 @@ class Passwords:
     """Hash and verify in worker threads; at most `concurrency` at once (each uses memory_kib)."""
 
     def __init__(self, params: HashParams = HashParams(), concurrency: int = 2) -> None:
-        self._hasher = PasswordHasher(time_cost=params.time_cost, memory_cost=params.memory_kib,
-                                      parallelism=params.parallelism)
+        self._hasher = PasswordHasher(
+            time_cost=params.time_cost,
+            memory_cost=params.memory_kib,
+            parallelism=params.parallelism,
+        )
         self._slots = asyncio.Semaphore(concurrency)
         # A real hash to verify against when the handle does not exist, so both cases take
         # the same time and nobody can probe which handles exist.

@@ -36,8 +36,9 @@ class SearchService:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def search(self, user: User, query: str, *, group: str | None = None,
-                     limit: int = 20) -> list[SearchHit]:
+    async def search(
+        self, user: User, query: str, *, group: str | None = None, limit: int = 20
+    ) -> list[SearchHit]:
         """Newest first. Only posted, undeleted articles in groups the user may read.
 
         Every word must match (in the subject, the body or the author's handle).
@@ -56,10 +57,17 @@ class SearchService:
             if r.id in seen:  # a cross-posted article shows once, in its first readable group
                 continue
             seen.add(r.id)
-            head = ArticleHead(id=r.id, message_id=r.message_id, subject=r.subject,
-                               author=r.author, author_name=r.author_name,
-                               date=_as_datetime(r.date),
-                               references=tuple(r.refs.split()) if r.refs else (),
-                               thread_id=r.thread_id, number=r.number, group=r.group_name)
+            head = ArticleHead(
+                id=r.id,
+                message_id=r.message_id,
+                subject=r.subject,
+                author=r.author,
+                author_name=r.author_name,
+                date=_as_datetime(r.date),
+                references=tuple(r.refs.split()) if r.refs else (),
+                thread_id=r.thread_id,
+                number=r.number,
+                group=r.group_name,
+            )
             hits.append(SearchHit(head=head, group=r.group_name))
         return hits

@@ -32,9 +32,18 @@ log = logging.getLogger(__name__)
 def to_user(row: UserRow) -> User:
     created = utc(row.created_at)
     assert created is not None
-    return User(id=row.id, handle=row.handle, level=Level(row.level), real_name=row.real_name,
-                location=row.location, created_at=created, last_login_at=utc(row.last_login_at),
-                login_count=row.login_count, editor=row.editor, charset=row.charset)
+    return User(
+        id=row.id,
+        handle=row.handle,
+        level=Level(row.level),
+        real_name=row.real_name,
+        location=row.location,
+        created_at=created,
+        last_login_at=utc(row.last_login_at),
+        login_count=row.login_count,
+        editor=row.editor,
+        charset=row.charset,
+    )
 
 
 def _clean_field(value: str, limit: int) -> str:
@@ -61,8 +70,15 @@ class UserService:
             found = await s.scalar(select(UserRow.id).where(UserRow.handle_key == handle.lower()))
             return found is not None
 
-    async def register(self, handle: str, password: str, *, real_name: str = "",
-                       location: str = "", level: Level = Level.USER) -> User:
+    async def register(
+        self,
+        handle: str,
+        password: str,
+        *,
+        real_name: str = "",
+        location: str = "",
+        level: Level = Level.USER,
+    ) -> User:
         """Create an account in one transaction. Raises ValidationError or Conflict."""
         handle = self.check_new_handle(handle)
         try:
@@ -70,10 +86,17 @@ class UserService:
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
         password_hash = await self._pw.hash(password)
-        row = UserRow(handle=handle, handle_key=handle.lower(), password_hash=password_hash,
-                      level=int(level), real_name=_clean_field(real_name, REAL_NAME_MAX),
-                      location=_clean_field(location, LOCATION_MAX), created_at=utcnow(),
-                      last_login_at=utcnow(), login_count=1)  # registering is the first call
+        row = UserRow(
+            handle=handle,
+            handle_key=handle.lower(),
+            password_hash=password_hash,
+            level=int(level),
+            real_name=_clean_field(real_name, REAL_NAME_MAX),
+            location=_clean_field(location, LOCATION_MAX),
+            created_at=utcnow(),
+            last_login_at=utcnow(),
+            login_count=1,
+        )  # registering is the first call
         try:
             async with self._db.write() as s:
                 s.add(row)
@@ -86,11 +109,15 @@ class UserService:
     async def authenticate(self, handle: str, password: str) -> User:
         """Check a handle and password; record the login. Raises AuthFailed."""
         async with self._db.read() as s:
-            row = await s.scalar(select(UserRow).where(UserRow.handle_key == handle.strip().lower()))
+            row = await s.scalar(
+                select(UserRow).where(UserRow.handle_key == handle.strip().lower())
+            )
         stored = row.password_hash if row else None
         if not await self._pw.verify(stored, password) or row is None:
             raise AuthFailed("Wrong handle or password.")
-        new_hash = await self._pw.hash(password) if self._pw.needs_rehash(row.password_hash) else None
+        new_hash = (
+            await self._pw.hash(password) if self._pw.needs_rehash(row.password_hash) else None
+        )
         async with self._db.write() as s:
             fresh = await s.get(UserRow, row.id)
             if fresh is None:
@@ -107,7 +134,9 @@ class UserService:
 
     async def get(self, handle: str) -> User:
         async with self._db.read() as s:
-            row = await s.scalar(select(UserRow).where(UserRow.handle_key == handle.strip().lower()))
+            row = await s.scalar(
+                select(UserRow).where(UserRow.handle_key == handle.strip().lower())
+            )
             if row is None:
                 raise NotFound(f"No user called '{handle}'.")
             return to_user(row)
@@ -130,7 +159,9 @@ class UserService:
 
     async def set_level(self, handle: str, level: Level) -> User:
         async with self._db.write() as s:
-            row = await s.scalar(select(UserRow).where(UserRow.handle_key == handle.strip().lower()))
+            row = await s.scalar(
+                select(UserRow).where(UserRow.handle_key == handle.strip().lower())
+            )
             if row is None:
                 raise NotFound(f"No user called '{handle}'.")
             row.level = int(level)

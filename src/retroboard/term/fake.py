@@ -8,10 +8,12 @@ from retroboard.term.terminal import StreamTerminal, TermInfo
 class FakeTerminal(StreamTerminal):
     """Records everything written; `type_text`/`press` feed input as a client would."""
 
-    def __init__(self, cols: int = 80, rows: int = 24, encoding: str = "utf-8",
-                 term_type: str = "xterm") -> None:
-        super().__init__(TermInfo(kind="fake", term_type=term_type, cols=cols, rows=rows,
-                                  encoding=encoding))
+    def __init__(
+        self, cols: int = 80, rows: int = 24, encoding: str = "utf-8", term_type: str = "xterm"
+    ) -> None:
+        super().__init__(
+            TermInfo(kind="fake", term_type=term_type, cols=cols, rows=rows, encoding=encoding)
+        )
         self.output = bytearray()
         self.hung_up = False
 

@@ -8,19 +8,46 @@ from retroboard.term.events import Key
 
 # Final bytes of CSI sequences without parameters: ESC [ A etc.
 _CSI_FINAL = {
-    "A": "up", "B": "down", "C": "right", "D": "left",
-    "H": "home", "F": "end", "K": "end", "P": "f1", "Q": "f2", "R": "f3", "S": "f4",
+    "A": "up",
+    "B": "down",
+    "C": "right",
+    "D": "left",
+    "H": "home",
+    "F": "end",
+    "K": "end",
+    "P": "f1",
+    "Q": "f2",
+    "R": "f3",
+    "S": "f4",
     "Z": "backtab",
 }
 # ESC [ n ~  (VT220 style)
 _CSI_TILDE = {
-    "1": "home", "2": "insert", "3": "delete", "4": "end", "5": "pgup", "6": "pgdn",
-    "7": "home", "8": "end", "11": "f1", "12": "f2", "13": "f3", "14": "f4",
+    "1": "home",
+    "2": "insert",
+    "3": "delete",
+    "4": "end",
+    "5": "pgup",
+    "6": "pgdn",
+    "7": "home",
+    "8": "end",
+    "11": "f1",
+    "12": "f2",
+    "13": "f3",
+    "14": "f4",
 }
 # ESC O x  (SS3, application cursor keys and VT100 PF keys)
 _SS3 = {
-    "A": "up", "B": "down", "C": "right", "D": "left", "H": "home", "F": "end",
-    "P": "f1", "Q": "f2", "R": "f3", "S": "f4",
+    "A": "up",
+    "B": "down",
+    "C": "right",
+    "D": "left",
+    "H": "home",
+    "F": "end",
+    "P": "f1",
+    "Q": "f2",
+    "R": "f3",
+    "S": "f4",
 }
 _MAX_SEQ = 32  # longest escape sequence we wait for before giving up on it
 

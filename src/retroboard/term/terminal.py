@@ -53,8 +53,9 @@ def clamp_size(cols: int, rows: int) -> tuple[int, int]:
     return cols, rows
 
 
-def guess_info(kind: str, term_type: str | None, cols: int, rows: int, peer: str,
-               line_mode: bool = False) -> TermInfo:
+def guess_info(
+    kind: str, term_type: str | None, cols: int, rows: int, peer: str, line_mode: bool = False
+) -> TermInfo:
     """Build TermInfo from what a transport learned: encoding and colour depth from TERM."""
     term = (term_type or "unknown").strip().lower() or "unknown"
     encoding = "cp437" if term.startswith(CP437_TERMS) else "utf-8"
@@ -65,8 +66,16 @@ def guess_info(kind: str, term_type: str | None, cols: int, rows: int, peer: str
     else:
         colors = 16
     c, r = clamp_size(cols, rows)
-    return TermInfo(kind=kind, term_type=term, cols=c, rows=r, encoding=encoding,
-                    colors=colors, peer=peer, line_mode=line_mode)
+    return TermInfo(
+        kind=kind,
+        term_type=term,
+        cols=c,
+        rows=r,
+        encoding=encoding,
+        colors=colors,
+        peer=peer,
+        line_mode=line_mode,
+    )
 
 
 class StreamTerminal:
@@ -84,7 +93,9 @@ class StreamTerminal:
         # warned, after `idle_timeout` they are disconnected. None disables it.
         self.idle_timeout: float | None = None
         self.idle_warning: float = 60.0
-        self.idle_warning_text = "\a\r\n*** Are you still there? Press a key, or you will be disconnected. ***\r\n"
+        self.idle_warning_text = (
+            "\a\r\n*** Are you still there? Press a key, or you will be disconnected. ***\r\n"
+        )
         self.idle_goodbye_text = "\r\n*** Disconnected: idle too long. ***\r\n"
 
     # ---- called by the transport -------------------------------------------------------
@@ -119,8 +130,14 @@ class StreamTerminal:
 
     def set_term_type(self, term_type: str) -> None:
         """A late terminal type (telnet TTYPE) may change encoding and colours."""
-        new = guess_info(self.info.kind, term_type, self.info.cols, self.info.rows, self.info.peer,
-                         self.info.line_mode)
+        new = guess_info(
+            self.info.kind,
+            term_type,
+            self.info.cols,
+            self.info.rows,
+            self.info.peer,
+            self.info.line_mode,
+        )
         self.info = new
         self._decoder.set_encoding(new.encoding)
 

@@ -21,8 +21,9 @@ Authenticate = Callable[[str, str], Awaitable[Any]]
 READ_SIZE = 4096
 
 
-async def run_with_pump(term: StreamTerminal, pump: Awaitable[None],
-                        session: Awaitable[None]) -> None:
+async def run_with_pump(
+    term: StreamTerminal, pump: Awaitable[None], session: Awaitable[None]
+) -> None:
     """Run the reader pump and the session together; whichever ends first ends both."""
     pump_task = asyncio.ensure_future(pump)
     session_task = asyncio.ensure_future(session)

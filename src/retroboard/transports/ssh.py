@@ -102,8 +102,15 @@ class _BoardSSHServer(asyncssh.SSHServer):
 class SSHTransport:
     """Listens for SSH; each session channel becomes an SSHTerminal handed to `on_session`."""
 
-    def __init__(self, on_session: OnSession, authenticate: Authenticate, *, host: str,
-                 port: int, host_key_path: Path) -> None:
+    def __init__(
+        self,
+        on_session: OnSession,
+        authenticate: Authenticate,
+        *,
+        host: str,
+        port: int,
+        host_key_path: Path,
+    ) -> None:
         self._on_session = on_session
         self.authenticate = authenticate
         self._host = host
@@ -120,18 +127,27 @@ class SSHTransport:
     async def start(self) -> None:
         key = await asyncio.to_thread(load_or_create_host_key, self._key_path)
         self._acceptor = await asyncssh.create_server(
-            lambda: _BoardSSHServer(self), self._host, self._port, server_host_keys=[key],
-            process_factory=self._handle, encoding=None, line_editor=False,
-            login_timeout=60, keepalive_interval=60, keepalive_count_max=3,
-            server_version="retroboard")
+            lambda: _BoardSSHServer(self),
+            self._host,
+            self._port,
+            server_host_keys=[key],
+            process_factory=self._handle,
+            encoding=None,
+            line_editor=False,
+            login_timeout=60,
+            keepalive_interval=60,
+            keepalive_count_max=3,
+            server_version="retroboard",
+        )
 
     async def _handle(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         conn = process.channel.get_connection()
         peer = conn.get_extra_info("peername") or ("-", 0)
         cols, rows, _, _ = process.get_terminal_size()
         term_type = process.get_terminal_type()
-        info = guess_info("ssh", term_type, cols, rows, f"{peer[0]}:{peer[1]}",
-                          line_mode=term_type is None)
+        info = guess_info(
+            "ssh", term_type, cols, rows, f"{peer[0]}:{peer[1]}", line_mode=term_type is None
+        )
         term = SSHTerminal(process, info)
         user = conn.get_extra_info("retroboard_user")
         register = bool(conn.get_extra_info("retroboard_register"))

@@ -66,16 +66,29 @@ class TelnetTransport:
 
     async def start(self) -> None:
         self._server = await telnetlib3.create_server(
-            host=self._host, port=self._port, protocol_factory=_BoardTelnetProtocol,
-            shell=self._shell, encoding=False, connect_maxwait=CONNECT_MAXWAIT, timeout=False,
-            term="ansi", cols=80, rows=24)
+            host=self._host,
+            port=self._port,
+            protocol_factory=_BoardTelnetProtocol,
+            shell=self._shell,
+            encoding=False,
+            connect_maxwait=CONNECT_MAXWAIT,
+            timeout=False,
+            term="ansi",
+            cols=80,
+            rows=24,
+        )
 
     async def _shell(self, reader: Any, writer: Any) -> None:
         protocol = writer.protocol
         peer = writer.get_extra_info("peername") or ("-", 0)
         ttype = writer.get_extra_info("ttype1") or writer.get_extra_info("TERM")
-        info = guess_info("telnet", ttype, int(writer.get_extra_info("cols") or 80),
-                          int(writer.get_extra_info("rows") or 24), f"{peer[0]}:{peer[1]}")
+        info = guess_info(
+            "telnet",
+            ttype,
+            int(writer.get_extra_info("cols") or 80),
+            int(writer.get_extra_info("rows") or 24),
+            f"{peer[0]}:{peer[1]}",
+        )
         term = TelnetTerminal(writer, info)
         if isinstance(protocol, _BoardTelnetProtocol):
             protocol.terminal = term

@@ -59,16 +59,20 @@ def parse_menu(name: str, text: str) -> Menu:
         items.append(MenuItem(key.upper(), label, target, level))
     if not items:
         raise MenuError(f"menu {name}: no items")
-    return Menu(name=name, title=str(doc.get("title", name.title())), art=doc.get("art"),
-                items=tuple(items))
+    return Menu(
+        name=name, title=str(doc.get("title", name.title())), art=doc.get("art"), items=tuple(items)
+    )
 
 
 def load_menus(directory: Path = MENU_DIR) -> dict[str, Menu]:
-    return {p.stem: parse_menu(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.toml"))}
+    return {
+        p.stem: parse_menu(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.toml"))
+    }
 
 
-def validate_menus(menus: dict[str, Menu], screens: Iterable[str],
-                   art_exists: Callable[[str], bool]) -> None:
+def validate_menus(
+    menus: dict[str, Menu], screens: Iterable[str], art_exists: Callable[[str], bool]
+) -> None:
     """Raise MenuError for an unknown target, a duplicate hotkey or a missing art file."""
     known = set(screens)
     if "main" not in menus:
@@ -77,17 +81,21 @@ def validate_menus(menus: dict[str, Menu], screens: Iterable[str],
         seen: dict[str, str] = {}
         for item in menu.items:
             if item.key in seen:
-                raise MenuError(f"menu {menu.name}: hotkey {item.key} is used by both "
-                                f"'{seen[item.key]}' and '{item.label}'")
+                raise MenuError(
+                    f"menu {menu.name}: hotkey {item.key} is used by both "
+                    f"'{seen[item.key]}' and '{item.label}'"
+                )
             seen[item.key] = item.label
             target = item.target
             if target.startswith("menu:"):
                 if target[5:] not in menus:
-                    raise MenuError(f"menu {menu.name}: item '{item.label}' opens unknown menu "
-                                    f"{target[5:]!r}")
+                    raise MenuError(
+                        f"menu {menu.name}: item '{item.label}' opens unknown menu {target[5:]!r}"
+                    )
             elif target != LOGOFF and target not in known:
-                raise MenuError(f"menu {menu.name}: item '{item.label}' has unknown target "
-                                f"{target!r}")
+                raise MenuError(
+                    f"menu {menu.name}: item '{item.label}' has unknown target {target!r}"
+                )
         if menu.art and not art_exists(menu.art):
             raise MenuError(f"menu {menu.name}: art file {menu.art!r} is missing")
         if not any(i.target == LOGOFF for i in menu.items) and menu.name == "main":

@@ -47,8 +47,14 @@ def say(ctx: SessionContext, message: str, style: str = "info") -> None:
     ctx.print(Text(message, style=style))
 
 
-async def ask(ctx: SessionContext, prompt: str, *, max_len: int = 60, mask: str | None = None,
-              initial: str = "") -> str:
+async def ask(
+    ctx: SessionContext,
+    prompt: str,
+    *,
+    max_len: int = 60,
+    mask: str | None = None,
+    initial: str = "",
+) -> str:
     """A prompt in the board's style, returning the typed line."""
     ctx.print(Text(prompt, style="prompt"), end="")
     result = await read_line(ctx.term, "", max_len=max_len, mask=mask, initial=initial)

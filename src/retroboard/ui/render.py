@@ -12,24 +12,27 @@ from retroboard.term.terminal import TermInfo
 CLEAR = "\x1b[0m\x1b[2J\x1b[H"
 # The 16 named ANSI colours only: rich caches SGR codes per Style, so deeper colours could
 # leak into a 16-colour session (see shared notes). Themes give the screens names to use.
-THEME = Theme({
-    "title": "bold bright_white on blue",
-    "hotkey": "bold bright_yellow",
-    "label": "bright_white",
-    "dim": "bright_black",
-    "info": "cyan",
-    "ok": "bold green",
-    "warn": "bold yellow",
-    "error": "bold red",
-    "prompt": "bold bright_cyan",
-    "unread": "bold bright_green",
-    "author": "yellow",
-    "date": "cyan",
-    "subject": "bright_white",
-    "tree": "blue",
-    "quote": "green",
-    "header": "bold cyan",
-}, inherit=False)
+THEME = Theme(
+    {
+        "title": "bold bright_white on blue",
+        "hotkey": "bold bright_yellow",
+        "label": "bright_white",
+        "dim": "bright_black",
+        "info": "cyan",
+        "ok": "bold green",
+        "warn": "bold yellow",
+        "error": "bold red",
+        "prompt": "bold bright_cyan",
+        "unread": "bold bright_green",
+        "author": "yellow",
+        "date": "cyan",
+        "subject": "bright_white",
+        "tree": "blue",
+        "quote": "green",
+        "header": "bold cyan",
+    },
+    inherit=False,
+)
 
 
 class _Sink(io.StringIO):
@@ -46,15 +49,28 @@ class Renderer:
         self.console = self._make(info)
 
     def _make(self, info: TermInfo) -> Console:
-        return Console(file=_Sink(), width=info.cols, height=info.rows,
-                       color_system="standard" if info.colors else None, force_terminal=True,
-                       force_interactive=False, legacy_windows=False, emoji=False,
-                       highlight=False, markup=True, theme=THEME, no_color=not info.colors,
-                       _environ={})
+        return Console(
+            file=_Sink(),
+            width=info.cols,
+            height=info.rows,
+            color_system="standard" if info.colors else None,
+            force_terminal=True,
+            force_interactive=False,
+            legacy_windows=False,
+            emoji=False,
+            highlight=False,
+            markup=True,
+            theme=THEME,
+            no_color=not info.colors,
+            _environ={},
+        )
 
     def update(self, info: TermInfo) -> None:
-        if (info.cols, info.rows, info.colors) != (self._info.cols, self._info.rows,
-                                                   self._info.colors):
+        if (info.cols, info.rows, info.colors) != (
+            self._info.cols,
+            self._info.rows,
+            self._info.colors,
+        ):
             self.console = self._make(info)
         self._info = info
 

@@ -11,8 +11,10 @@ from retroboard.ui.screens.login import LoginScreen
 from retroboard.ui.screens.menu import MenuScreen
 from retroboard.ui.screens.register import RegisterScreen
 
-APOLOGY = ("\r\n\x1b[0;1;31m*** Sorry, something went wrong on the board. "
-           "The sysop has been told. ***\x1b[0m\r\n")
+APOLOGY = (
+    "\r\n\x1b[0;1;31m*** Sorry, something went wrong on the board. "
+    "The sysop has been told. ***\x1b[0m\r\n"
+)
 MAX_FAILURES = 3
 
 

@@ -16,8 +16,14 @@ async def say_goodbye(ctx: SessionContext) -> None:
     if not show_art(ctx, "goodbye"):
         ctx.print(Text("Thanks for calling!", style="title"))
     who = ctx.user.handle if ctx.user else "caller"
-    ctx.print(Text.assemble(("Goodbye, ", "label"), (who, "hotkey"), (". You were online for ", "label"),
-                            (f"{minutes} minute{'s' if minutes != 1 else ''}", "info"),
-                            (". Call again soon!", "label")))
+    ctx.print(
+        Text.assemble(
+            ("Goodbye, ", "label"),
+            (who, "hotkey"),
+            (". You were online for ", "label"),
+            (f"{minutes} minute{'s' if minutes != 1 else ''}", "info"),
+            (". Call again soon!", "label"),
+        )
+    )
     ctx.print(Text("NO CARRIER", style="dim"))
     await ctx.flush()

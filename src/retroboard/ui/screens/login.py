@@ -12,7 +12,9 @@ from retroboard.ui.prompts import ask, say
 
 def show_art(ctx: SessionContext, name: str) -> bool:
     """Write a piece of art if it fits this terminal; False if the caller should use text."""
-    if not ctx.art or not ctx.term.info.colors:  # the art draws with colour; plain text reads better
+    if (
+        not ctx.art or not ctx.term.info.colors
+    ):  # the art draws with colour; plain text reads better
         return False
     text = ctx.art.rendered(name, ctx.cols)
     if text is None:
@@ -26,10 +28,19 @@ def draw_welcome(ctx: SessionContext) -> None:
     if not show_art(ctx, "welcome"):
         ctx.print(Text(f"*** {ctx.board.name.upper()} ***", style="title"))
     info = ctx.term.info
-    ctx.print(Text.assemble(("Connected by ", "dim"), (info.kind, "info"), (" at ", "dim"),
-                            (f"{info.cols}x{info.rows}", "info"), (", ", "dim"),
-                            (info.encoding.upper(), "info"), (" (", "dim"),
-                            (info.term_type, "info"), (")", "dim")))
+    ctx.print(
+        Text.assemble(
+            ("Connected by ", "dim"),
+            (info.kind, "info"),
+            (" at ", "dim"),
+            (f"{info.cols}x{info.rows}", "info"),
+            (", ", "dim"),
+            (info.encoding.upper(), "info"),
+            (" (", "dim"),
+            (info.term_type, "info"),
+            (")", "dim"),
+        )
+    )
     ctx.print(Text("Enter your handle, or NEW to become a member.", style="label"))
 
 

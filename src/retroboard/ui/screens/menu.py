@@ -13,6 +13,7 @@ from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
 from retroboard.ui.nav import Logoff, Nav, Push
 from retroboard.ui.prompts import ask_yes_no, say
+from retroboard.ui.screens.draft_offer import draft_offer
 from retroboard.ui.screens.login import show_art
 
 
@@ -28,11 +29,19 @@ def menu_panel(menu: Menu, level: Level, width: int) -> Panel:
         grid.add_column()
     per_col = -(-len(items) // columns)
     for row in range(per_col):
-        cells = [item_text(items[c * per_col + row]) if c * per_col + row < len(items) else ""
-                 for c in range(columns)]
+        cells = [
+            item_text(items[c * per_col + row]) if c * per_col + row < len(items) else ""
+            for c in range(columns)
+        ]
         grid.add_row(*cells)
-    return Panel(grid, title=Text(menu.title, style="title"), box=box.DOUBLE, expand=False,
-                 border_style="blue", padding=(0, 2))
+    return Panel(
+        grid,
+        title=Text(menu.title, style="title"),
+        box=box.DOUBLE,
+        expand=False,
+        border_style="blue",
+        padding=(0, 2),
+    )
 
 
 class MenuScreen:
@@ -41,6 +50,7 @@ class MenuScreen:
     def __init__(self, name: str = "main", greet: bool = False) -> None:
         self.name = name
         self.greet = greet
+        self.offer_draft = greet  # right after login: offer an unfinished message first
 
     def draw(self, ctx: SessionContext, menu: Menu) -> None:
         assert ctx.user is not None
@@ -49,22 +59,34 @@ class MenuScreen:
             show_art(ctx, menu.art)
         if self.greet:
             last = ctx.user.last_login_at
-            ctx.print(Text.assemble(("Welcome, ", "label"), (ctx.user.handle, "hotkey"),
-                                    ("!  Call #", "dim"), (str(ctx.user.login_count), "info"),
-                                    ("  Last on: ", "dim"),
-                                    (last.strftime("%d %b %Y %H:%M UTC") if last else "never",
-                                     "info")))
+            ctx.print(
+                Text.assemble(
+                    ("Welcome, ", "label"),
+                    (ctx.user.handle, "hotkey"),
+                    ("!  Call #", "dim"),
+                    (str(ctx.user.login_count), "info"),
+                    ("  Last on: ", "dim"),
+                    (last.strftime("%d %b %Y %H:%M UTC") if last else "never", "info"),
+                )
+            )
             self.greet = False
         ctx.print(menu_panel(menu, ctx.user.level, ctx.cols))
         self.prompt(ctx)
 
     def prompt(self, ctx: SessionContext) -> None:
-        ctx.print(Text.assemble(("Command", "prompt"), (" (? for menu) ", "dim"), ("> ", "prompt")),
-                  end="")
+        ctx.print(
+            Text.assemble(("Command", "prompt"), (" (? for menu) ", "dim"), ("> ", "prompt")),
+            end="",
+        )
 
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
         menu: Menu = ctx.menus[self.name]
+        if self.offer_draft:
+            self.offer_draft = False
+            offer = await draft_offer(ctx)
+            if offer is not None:
+                return Push(offer)
         self.draw(ctx, menu)
         await ctx.flush()
         while True:

@@ -22,8 +22,12 @@ class RegisterScreen:
         users = ctx.services.users
         ctx.clear()
         ctx.print(Text(" New user application ", style="title"))
-        ctx.print(Text("Pick a handle: 2-20 letters, digits, _ . or -, starting with a letter.",
-                       style="dim"))
+        ctx.print(
+            Text(
+                "Pick a handle: 2-20 letters, digits, _ . or -, starting with a letter.",
+                style="dim",
+            )
+        )
         handle = ""
         for _ in range(MAX_TRIES):
             typed = (await ask(ctx, "Handle (2-20 letters): ", max_len=20)).strip()
@@ -61,8 +65,9 @@ class RegisterScreen:
             say(ctx, "No account was made.", "warn")
             return Logoff(reason="registration declined")
         try:
-            ctx.user = await users.register(handle, password, real_name=real_name,
-                                            location=location)
+            ctx.user = await users.register(
+                handle, password, real_name=real_name, location=location
+            )
         except BoardError as exc:
             say(ctx, f"Sorry: {exc}", "error")
             return Replace(RegisterScreen())

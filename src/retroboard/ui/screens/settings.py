@@ -11,10 +11,15 @@ from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav
 from retroboard.ui.prompts import ask, say
 
-CHARSET_NAMES = {"auto": "Automatic, from your terminal type", "utf-8": "UTF-8",
-                 "cp437": "CP437 (IBM PC, for SyncTERM and DOS terminals)"}
-EDITOR_NAMES = {"line": "Line editor (numbered lines, /S to save)",
-                "fse": "Full-screen editor (arrows, ^Z to save)"}
+CHARSET_NAMES = {
+    "auto": "Automatic, from your terminal type",
+    "utf-8": "UTF-8",
+    "cp437": "CP437 (IBM PC, for SyncTERM and DOS terminals)",
+}
+EDITOR_NAMES = {
+    "line": "Line editor (numbered lines, /S to save)",
+    "fse": "Full-screen editor (arrows, ^Z to save)",
+}
 
 
 def apply_charset(ctx: SessionContext) -> None:
@@ -35,13 +40,26 @@ class SettingsScreen:
         charset = CHARSET_NAMES.get(u.charset, u.charset)
         if u.charset == "auto":
             charset += f" (now {ctx.term.info.encoding.upper()})"
-        for key, label, value in (("E", "Message editor", EDITOR_NAMES.get(u.editor, u.editor)),
-                                  ("C", "Character set", charset),
-                                  ("R", "Real name", u.real_name or "(none)"),
-                                  ("L", "Location", u.location or "(none)")):
-            ctx.print(Text.assemble(("[", "dim"), (key, "hotkey"), ("] ", "dim"),
-                                    (f"{label:<16}", "label"), (value, "info")))
-        ctx.print(Text.assemble(("[", "dim"), ("Q", "hotkey"), ("] ", "dim"), ("Back to the menu", "label")))
+        for key, label, value in (
+            ("E", "Message editor", EDITOR_NAMES.get(u.editor, u.editor)),
+            ("C", "Character set", charset),
+            ("R", "Real name", u.real_name or "(none)"),
+            ("L", "Location", u.location or "(none)"),
+        ):
+            ctx.print(
+                Text.assemble(
+                    ("[", "dim"),
+                    (key, "hotkey"),
+                    ("] ", "dim"),
+                    (f"{label:<16}", "label"),
+                    (value, "info"),
+                )
+            )
+        ctx.print(
+            Text.assemble(
+                ("[", "dim"), ("Q", "hotkey"), ("] ", "dim"), ("Back to the menu", "label")
+            )
+        )
         ctx.print(Text("Setting> ", style="prompt"), end="")
 
     async def run(self, ctx: SessionContext) -> Nav:
@@ -67,16 +85,20 @@ class SettingsScreen:
                     apply_charset(ctx)
                 elif name == "r":
                     ctx.write("\r\n")
-                    real = await ask(ctx, "Real name: ", max_len=REAL_NAME_MAX,
-                                     initial=ctx.user.real_name)
-                    ctx.user = await users.update_profile(ctx.user.id, real_name=real,
-                                                          location=ctx.user.location)
+                    real = await ask(
+                        ctx, "Real name: ", max_len=REAL_NAME_MAX, initial=ctx.user.real_name
+                    )
+                    ctx.user = await users.update_profile(
+                        ctx.user.id, real_name=real, location=ctx.user.location
+                    )
                 elif name == "l":
                     ctx.write("\r\n")
-                    where = await ask(ctx, "Location: ", max_len=LOCATION_MAX,
-                                      initial=ctx.user.location)
-                    ctx.user = await users.update_profile(ctx.user.id, real_name=ctx.user.real_name,
-                                                          location=where)
+                    where = await ask(
+                        ctx, "Location: ", max_len=LOCATION_MAX, initial=ctx.user.location
+                    )
+                    ctx.user = await users.update_profile(
+                        ctx.user.id, real_name=ctx.user.real_name, location=where
+                    )
                 elif name in ("q", "escape", "enter"):
                     return Back()
                 else:

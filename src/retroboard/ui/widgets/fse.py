@@ -11,6 +11,7 @@ from retroboard.ui.widgets.line_editor import BELL, EditorTerminal, for_terminal
 CSI = "\x1b["
 HEADER_KEYS = "Ctrl-Z save  Ctrl-A abort  Ctrl-Q quote"
 STATUS_KEYS = "^Z Save  ^A Abort  ^Q Quote  ^Y Del line"
+STATUS_KEYS_SHORT = "^Z Save  ^A Abort  ^Q Quote"  # for narrow screens
 TOP = 3  # screen row of the first text line (row 1 header, row 2 border)
 EDIT_KEYS = frozenset({"enter", "backspace", "delete", "tab", "ctrl-y", "ctrl-q"})
 
@@ -82,6 +83,8 @@ class _View:
         where = f"Ln {model.row + 1}/{model.line_count} Col {model.col + 1} "
         where += "OVR" if model.overwrite else "INS"
         left = for_terminal(self.term, status) if status else STATUS_KEYS
+        if not status and len(left) + 1 + len(where) > width:
+            left = STATUS_KEYS_SHORT
         if len(left) + 1 + len(where) <= width:
             line = left + " " * (width - len(left) - len(where)) + where
         else:

@@ -125,10 +125,12 @@ async def run_line_editor(
     wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
     model = LineEditorModel(initial, quote, width=wrap)
     _say(term, f"\n{clean_line(title)}")
-    _say(
-        term,
-        f"Enter your message. /S to save, /A to abort, /? for help. Max {model.max_lines} lines.",
+    intro = (
+        f"Enter your message. /S to save, /A to abort, /? for help. Max {model.max_lines} lines."
     )
+    if len(intro) >= term.info.cols:
+        intro = f"/S save, /A abort, /? help. {model.max_lines} lines max."
+    _say(term, intro)
     if model.lines:
         await _list(term, "\n".join(model.listing()))
     carry = ""

@@ -21,10 +21,15 @@ class LineTerminal(Protocol):
     async def drain(self) -> None: ...
 
 
-
-async def read_line(term: LineTerminal, prompt: str = "", *, max_len: int = 80,
-                    mask: str | None = None, initial: str = "",
-                    allow_escape: bool = False) -> str | None:
+async def read_line(
+    term: LineTerminal,
+    prompt: str = "",
+    *,
+    max_len: int = 80,
+    mask: str | None = None,
+    initial: str = "",
+    allow_escape: bool = False,
+) -> str | None:
     """Prompt and read a line. Characters past `max_len` ring the bell and are not taken.
 
     Returns the text (without the Enter), or None when `allow_escape` and the user pressed ESC.
@@ -32,14 +37,15 @@ async def read_line(term: LineTerminal, prompt: str = "", *, max_len: int = 80,
     """
     buf = list(initial[:max_len])
     if term.info.line_mode:  # the client echoes and edits; take its line as it comes
-        term.write(prompt)
+        term.write(prompt + (f"[{initial[:max_len]}] " if initial else ""))
         await term.drain()
+        typed: list[str] = []
         while True:
             key = await term.read_key()
-            if key.name == "enter":
-                return "".join(buf)
-            if key.is_char and len(buf) < max_len:
-                buf.append(key.name)
+            if key.name == "enter":  # an empty line keeps the pre-filled value
+                return "".join(typed) if typed else "".join(buf)
+            if key.is_char and len(typed) < max_len:
+                typed.append(key.name)
     term.write(prompt + ("".join(mask * len(buf)) if mask else "".join(buf)))
     await term.drain()
     while True:

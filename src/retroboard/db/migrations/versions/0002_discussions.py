@@ -70,9 +70,13 @@ def upgrade() -> None:
         sa.Column("lines", sa.Integer(), nullable=False, server_default="0"),
     )
     op.create_index("ix_articles_thread_id", "articles", ["thread_id"])
-    op.create_index("ix_articles_status", "articles", ["status"],
-                    sqlite_where=sa.text("status = 'pending'"),
-                    postgresql_where=sa.text("status = 'pending'"))
+    op.create_index(
+        "ix_articles_status",
+        "articles",
+        ["status"],
+        sqlite_where=sa.text("status = 'pending'"),
+        postgresql_where=sa.text("status = 'pending'"),
+    )
     op.create_table(
         "xref",
         sa.Column("group_id", sa.Integer(), sa.ForeignKey("groups.id"), primary_key=True),
@@ -89,8 +93,9 @@ def upgrade() -> None:
         _ts("last_post_at"),
         sa.Column("article_count", sa.Integer(), nullable=False, server_default="0"),
     )
-    op.create_index("ix_group_threads_activity", "group_threads",
-                    ["group_id", "last_post_at", "thread_id"])
+    op.create_index(
+        "ix_group_threads_activity", "group_threads", ["group_id", "last_post_at", "thread_id"]
+    )
     op.create_table(
         "pending_groups",
         sa.Column("article_id", sa.Integer(), sa.ForeignKey("articles.id"), primary_key=True),
@@ -114,24 +119,47 @@ def upgrade() -> None:
     )
     if op.get_bind().dialect.name == "sqlite":
         # External-content FTS5 index over the articles table (rowid = articles.id).
-        op.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(subject, body, author, "
-                   "content='articles', content_rowid='id', tokenize='unicode61')")
+        op.execute(
+            "CREATE VIRTUAL TABLE articles_fts USING fts5(subject, body, author, "
+            "content='articles', content_rowid='id', tokenize='unicode61')"
+        )
     else:
-        op.execute("ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS "
-                   "(to_tsvector('simple', subject || ' ' || body || ' ' || author)) STORED")
+        op.execute(
+            "ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('simple', subject || ' ' || body || ' ' || author)) STORED"
+        )
         op.execute("CREATE INDEX ix_articles_search ON articles USING GIN (search)")
     now = datetime.now(UTC)
-    op.bulk_insert(groups, [
-        {"name": n, "description": d, "policy": p, "read_level": 10,
-         "post_level": 50 if p == "read-only" else 10, "high": 0, "article_count": 0,
-         "deleted_numbers": "", "created_at": now}
-        for n, d, p in DEFAULT_GROUPS
-    ])
+    op.bulk_insert(
+        groups,
+        [
+            {
+                "name": n,
+                "description": d,
+                "policy": p,
+                "read_level": 10,
+                "post_level": 50 if p == "read-only" else 10,
+                "high": 0,
+                "article_count": 0,
+                "deleted_numbers": "",
+                "created_at": now,
+            }
+            for n, d, p in DEFAULT_GROUPS
+        ],
+    )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS articles_fts")
-    for table in ("drafts", "subscriptions", "pending_groups", "group_threads", "xref",
-                  "articles", "threads", "groups"):
+    for table in (
+        "drafts",
+        "subscriptions",
+        "pending_groups",
+        "group_threads",
+        "xref",
+        "articles",
+        "threads",
+        "groups",
+    ):
         op.drop_table(table)

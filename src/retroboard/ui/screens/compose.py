@@ -1,0 +1,402 @@
+"""Compose a post: a new thread or a follow-up, in the user's editor, kept as a draft if the line drops."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from rich.text import Text
+
+from retroboard.domain.boards import Article, Draft, Group, Policy, PostResult
+from retroboard.domain.errors import BoardError
+from retroboard.domain.usenet import SUBJECT_MAX, attribution_line, quote_body, reply_subject
+from retroboard.domain.users import Level, User
+from retroboard.term.events import Disconnected
+from retroboard.ui.context import SessionContext
+from retroboard.ui.nav import Back, Nav
+from retroboard.ui.prompts import ask, ask_yes_no, pause, say
+from retroboard.ui.widgets.fse import run_full_screen_editor
+from retroboard.ui.widgets.line_editor import run_line_editor
+
+GROUPS_INPUT_MAX = 400  # characters typed at a newsgroups prompt
+_SPLIT = re.compile(r"[,\s]+")
+
+
+def parse_groups(text: str) -> list[str]:
+    """Group names typed at a prompt (commas and/or spaces between them), lowercased, no repeats."""
+    return list(dict.fromkeys(g.lower() for g in _SPLIT.split(text.strip()) if g))
+
+
+def posting_refusal(user: User, group: Group) -> str | None:
+    """Why `user` may not post to `group` (None if they may).
+
+    The service decides for real when the post is made; asking here first spares the user
+    writing a whole message for a group that will refuse it."""
+    if group.policy == Policy.READ_ONLY and not user.is_moderator:
+        return f"{group.name} is read-only: only moderators and the sysop post there."
+    if user.level < group.post_level:
+        return f"Posting to {group.name} needs level {Level(group.post_level).label}."
+    return None
+
+
+def option_text(options: list[str]) -> Text:
+    """`(E)dit again, (S)ave...` with each hotkey letter highlighted."""
+    out = Text()
+    for i, opt in enumerate(options):
+        if i:
+            out.append(", ", "dim")
+        key_at = opt.index("(") + 1
+        out.append(opt[: key_at - 1], "label")
+        out.append("(", "dim")
+        out.append(opt[key_at], "hotkey")
+        out.append(opt[key_at + 1 :], "label")
+    return out
+
+
+async def choose(ctx: SessionContext, lead: Text | str, options: list[str]) -> str:
+    """Show `lead` and the options, and wait for one of the option keys (returned lower case)."""
+    keys = {opt[opt.index("(") + 1].lower() for opt in options}
+    prompt = Text.assemble(
+        lead if isinstance(lead, Text) else Text(lead, "prompt"),
+        " " if lead else "",
+        option_text(options),
+        (" > ", "prompt"),
+    )
+    ctx.print(prompt, end="")
+    await ctx.flush()
+    while True:
+        key = await ctx.term.read_key()
+        name = key.name.lower()
+        if name in keys:
+            ctx.write(name.upper() + "\r\n")
+            await ctx.flush()
+            return name
+        ctx.write("\a")
+        await ctx.flush()
+
+
+def posted_message(result: PostResult) -> str:
+    if result.pending:
+        return "Your post is waiting for a moderator's approval."
+    where = ", ".join(f"{g} as article {n}" for g, n in result.article.xref)
+    return f"Posted to {where}."
+
+
+class ComposeScreen:
+    """Write and post one article. `run` returns Back(PostResult), or Back(None) if nothing
+    was posted. Raises Disconnected (after saving the text as a draft) if the line drops."""
+
+    def __init__(
+        self, groups: list[str], parent: Article | None = None, draft: Draft | None = None
+    ) -> None:
+        self.groups = list(groups)
+        self.parent = parent
+        self.draft = draft
+        self.parent_message_id = (
+            parent.head.message_id
+            if parent is not None
+            else draft.parent_message_id
+            if draft is not None
+            else None
+        )
+        self.quote: list[str] | None = None
+        if parent is not None:
+            h = parent.head
+            self.quote = [
+                attribution_line(h.author, h.author_name, h.date),
+                *quote_body(parent.body),
+            ]
+        self.subject = ""
+        self.lines: list[str] | None = None  # the latest text while it is being written
+        self._initial: list[str] = []
+        self._groups: list[str] = list(groups)
+        self._finished = False  # posted or abandoned: nothing left to keep
+        self._owns_draft = draft is not None  # the stored draft is this message
+
+    # ---- the whole flow -------------------------------------------------------------------
+    async def run(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
+        try:
+            return await self._compose(ctx)
+        except Disconnected:
+            await self._save_on_hangup(ctx)
+            raise
+
+    async def _compose(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
+        kind = "Follow-up" if self.parent_message_id else "New article"
+        ctx.clear()
+        ctx.print(Text(f" {kind} ", style="title"))
+        if self.draft is not None:
+            groups, self.subject = list(self.draft.groups), self.draft.subject
+            initial = self.draft.body.split("\n")
+            self._show_headers(ctx, groups)
+        else:
+            picked = await (
+                self._followup_groups(ctx) if self.parent is not None else self._new_thread(ctx)
+            )
+            if picked is None:
+                await pause(ctx)
+                return Back(None)
+            groups = picked
+            initial = self._prefill(ctx, self.quote) if self.quote else []
+        return await self._write_and_post(ctx, groups, initial)
+
+    def _prefill(self, ctx: SessionContext, lines: list[str]) -> list[str]:
+        """`lines` (the quote) followed by a blank line and then the cursor.
+
+        The line editor lists the text and prompts for the line after it; the full-screen
+        editor puts the cursor on the last line, so it gets a second blank line to type on."""
+        assert ctx.user is not None
+        return [*lines, "", ""] if ctx.user.editor == "fse" else [*lines, ""]
+
+    def _show_headers(self, ctx: SessionContext, groups: list[str]) -> None:
+        ctx.print(Text.assemble(("Newsgroups: ", "label"), (",".join(groups), "info")))
+        ctx.print(Text.assemble(("Subject: ", "label"), (self.subject, "subject")))
+        if self.parent is not None:
+            ctx.print(
+                Text.assemble(("In reply to: ", "label"), (self.parent.head.from_line, "author"))
+            )
+
+    # ---- headers: groups and subject --------------------------------------------------------
+    async def _postable(self, ctx: SessionContext, name: str) -> Group | None:
+        """The group if the user may post to it; otherwise say why and return None."""
+        assert ctx.user is not None
+        try:
+            status = await ctx.services.groups.status(ctx.user, name)
+        except BoardError as exc:
+            say(ctx, str(exc), "error")
+            return None
+        refusal = posting_refusal(ctx.user, status.group)
+        if refusal:
+            say(ctx, refusal, "error")
+            return None
+        group: Group = status.group
+        return group
+
+    async def _check_all(self, ctx: SessionContext, names: list[str]) -> list[Group] | None:
+        found = [await self._postable(ctx, n) for n in names]
+        return None if None in found else [g for g in found if g is not None]
+
+    def _moderation_notes(self, ctx: SessionContext, groups: list[Group]) -> None:
+        assert ctx.user is not None
+        if ctx.user.is_moderator:
+            return
+        for g in groups:
+            if g.policy == Policy.MODERATED:
+                say(
+                    ctx,
+                    f"{g.name} is moderated: your post will wait for a moderator's approval.",
+                    "warn",
+                )
+
+    async def _new_thread(self, ctx: SessionContext) -> list[str] | None:
+        """Check the groups, ask for a subject and extra groups. None (after saying why) = abort."""
+        names = parse_groups(",".join(self.groups))
+        groups = await self._check_all(ctx, names) if names else None
+        if names and groups is None:
+            return None
+        while groups is None:
+            names = parse_groups(await ask(ctx, "Post to which group? ", max_len=GROUPS_INPUT_MAX))
+            if not names:
+                say(ctx, "No group, so nothing was posted.", "warn")
+                return None
+            groups = await self._check_all(ctx, names)
+        raw = await ask(ctx, "Subject: ", max_len=SUBJECT_MAX)
+        self.subject = raw.strip()
+        if len(raw) >= SUBJECT_MAX:
+            say(ctx, f"(A subject is at most {SUBJECT_MAX} characters long.)", "warn")
+        if not self.subject:
+            say(ctx, "No subject, so nothing was posted.", "warn")
+            return None
+        ctx.print(
+            Text.assemble(("Newsgroups: ", "label"), (",".join(g.name for g in groups), "info"))
+        )
+        while True:
+            prompt = (
+                "Also post to (comma separated, Enter for none): "
+                if ctx.cols >= 60
+                else "Also post to (Enter: none): "
+            )
+            typed = await ask(ctx, prompt, max_len=GROUPS_INPUT_MAX)
+            extra = [n for n in parse_groups(typed) if n not in {g.name for g in groups}]
+            more = await self._check_all(ctx, extra)
+            if more is not None:
+                break
+        groups += [g for g in more if g.name not in {x.name for x in groups}]
+        if more:
+            ctx.print(
+                Text.assemble(("Newsgroups: ", "label"), (",".join(g.name for g in groups), "info"))
+            )
+        self._moderation_notes(ctx, groups)
+        return [g.name for g in groups]
+
+    async def _followup_groups(self, ctx: SessionContext) -> list[str] | None:
+        """The parent's (readable) groups, which the user may edit. None = abort."""
+        assert ctx.user is not None and self.parent is not None
+        if self.parent.thread_locked and not ctx.user.is_moderator:
+            say(ctx, "This thread is locked: no more follow-ups.", "error")
+            return None
+        self.subject = reply_subject(self.parent.head.subject)
+        readable = []
+        for name in self.parent.newsgroups:
+            try:
+                await ctx.services.groups.status(ctx.user, name)
+            except BoardError:
+                continue  # a group this user cannot see stays out of sight
+            readable.append(name)
+        current = ",".join(readable or self.groups)
+        ctx.print(Text.assemble(("Subject: ", "label"), (self.subject, "subject")))
+        ctx.print(Text.assemble(("In reply to: ", "label"), (self.parent.head.from_line, "author")))
+        while True:
+            if ctx.term.info.line_mode:  # the client edits the line: it cannot show a default
+                typed = await ask(
+                    ctx, f"Newsgroups (Enter keeps {current}): ", max_len=GROUPS_INPUT_MAX
+                )
+                typed = typed or current
+            else:
+                typed = await ask(ctx, "Newsgroups: ", max_len=GROUPS_INPUT_MAX, initial=current)
+            names = parse_groups(typed)
+            if not names:
+                say(ctx, "No group, so nothing was posted.", "warn")
+                return None
+            groups = await self._check_all(ctx, names)
+            if groups is not None:
+                self._moderation_notes(ctx, groups)
+                return [g.name for g in groups]
+            current = ",".join(names)
+
+    # ---- the editor, posting, and what happens when posting fails -------------------------
+    async def _edit(self, ctx: SessionContext, initial: list[str]) -> list[str] | None:
+        assert ctx.user is not None
+        self._initial = list(initial)
+        self.lines = list(initial)
+
+        def keep(lines: list[str]) -> None:
+            self.lines = lines
+
+        if ctx.user.editor == "fse":
+            result = await run_full_screen_editor(
+                ctx.term, title=self.subject, initial=initial, quote=self.quote, on_change=keep
+            )
+        else:
+            result = await run_line_editor(
+                ctx.term, title=self.subject, initial=initial, quote=self.quote, on_change=keep
+            )
+        if result is not None:
+            self.lines = result
+        return result
+
+    def _only_quoted(self, lines: list[str]) -> bool:
+        if not self.quote:
+            return False
+        return all(
+            not line.strip() or line.lstrip().startswith(">") or line == self.quote[0]
+            for line in lines
+        )
+
+    def _as_draft(self, groups: list[str]) -> Draft:
+        return Draft(
+            groups=tuple(groups),
+            subject=self.subject,
+            body="\n".join(self.lines or []),
+            parent_message_id=self.parent_message_id,
+        )
+
+    async def _write_and_post(
+        self, ctx: SessionContext, groups: list[str], initial: list[str]
+    ) -> Nav:
+        assert ctx.user is not None
+        self._groups = groups
+        while True:
+            lines = await self._edit(ctx, initial)
+            initial = lines or []
+            if lines is None:
+                self._finished = True
+                if self._owns_draft:
+                    await self._discard(ctx)
+                say(ctx, "Nothing was posted.", "warn")
+                await pause(ctx)
+                return Back(None)
+            if self._only_quoted(lines) and not await ask_yes_no(
+                ctx, "Your follow-up has only quoted text. Post it anyway?"
+            ):
+                initial = self._prefill(ctx, lines)
+                continue
+            say(ctx, "Posting...", "dim")
+            await ctx.flush()
+            try:
+                result = await ctx.services.articles.post(
+                    ctx.user, groups, self.subject, "\n".join(lines), self.parent_message_id
+                )
+            except BoardError as exc:
+                say(ctx, str(exc), "error")
+                nav = await self._after_failure(ctx)
+                if nav is None:
+                    continue
+                return nav
+            self._finished = True
+            say(ctx, posted_message(result), "ok")
+            if self._owns_draft:
+                await self._discard(ctx)
+            await pause(ctx)
+            return Back(result)
+
+    async def _after_failure(self, ctx: SessionContext) -> Nav | None:
+        """Keep the text; offer to edit again (None), leave it as a draft, or abandon it."""
+        saved = await self._save_draft(ctx)
+        if saved:
+            say(ctx, "Your text is kept as a draft.", "info")
+        while True:
+            pick = await choose(ctx, "", ["(E)dit again", "(S)ave as draft and leave", "(A)bandon"])
+            if pick == "e":
+                return None
+            if pick == "s":
+                if saved or await self._save_draft(ctx):
+                    self._finished = True
+                    say(ctx, "Saved. You will be offered it when you next log in.", "ok")
+                    await pause(ctx)
+                    return Back(None)
+                continue
+            if await ask_yes_no(ctx, "Throw this message away?"):
+                self._finished = True
+                await self._discard(ctx)
+                say(ctx, "Message abandoned.", "warn")
+                await pause(ctx)
+                return Back(None)
+
+    async def _save_draft(self, ctx: SessionContext) -> bool:
+        assert ctx.user is not None
+        try:
+            await ctx.services.drafts.save(ctx.user.id, self._as_draft(self._groups))
+        except BoardError as exc:
+            say(ctx, f"Your text could not be saved as a draft: {exc}", "error")
+            return False
+        self._owns_draft = True
+        return True
+
+    async def _discard(self, ctx: SessionContext) -> None:
+        assert ctx.user is not None
+        try:
+            await ctx.services.drafts.discard(ctx.user.id)
+        except BoardError:
+            ctx.log.warning("could not discard a draft", exc_info=True)
+        self._owns_draft = False
+
+    async def _save_on_hangup(self, ctx: SessionContext) -> None:
+        """The line dropped while the message was open: keep it for the next login.
+
+        Nothing is saved before the editor opened, after the message was posted or abandoned,
+        or when the text is still what the editor started with (a stored draft already has it;
+        an untouched quote is not worth offering back)."""
+        if ctx.user is None or self.lines is None or self._finished:
+            return
+        if self.lines == self._initial or not any(line.strip() for line in self.lines):
+            return
+        save = ctx.services.drafts.save(ctx.user.id, self._as_draft(self._groups))
+        try:
+            await asyncio.shield(save)  # finish the write even if the session is being cancelled
+        except BoardError:
+            ctx.log.warning("could not save a draft after the line dropped", exc_info=True)
+        else:
+            ctx.log.info("line dropped while writing: kept a draft (%d lines)", len(self.lines))

@@ -1,0 +1,140 @@
+"""Offer an unfinished message (kept when the line dropped) back at login: resume, discard, later."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+
+from retroboard.domain.boards import Article, Draft
+from retroboard.domain.errors import BoardError, NotFound
+from retroboard.term.events import Resize
+from retroboard.ui.context import SessionContext
+from retroboard.ui.nav import Back, Nav, Replace, Screen
+from retroboard.ui.prompts import ask_yes_no, pause, say
+from retroboard.ui.screens.compose import ComposeScreen, option_text
+
+PREVIEW_LINES = 6
+
+
+async def draft_offer(ctx: SessionContext) -> Screen | None:
+    """The screen to show right after login if the user has an unfinished message, else None."""
+    if ctx.user is None:
+        return None
+    try:
+        draft = await ctx.services.drafts.get(ctx.user.id)
+    except BoardError:
+        ctx.log.warning("could not look for a draft", exc_info=True)
+        return None
+    return DraftOfferScreen(draft) if draft is not None else None
+
+
+def own_lines(draft: Draft) -> list[str]:
+    """What the user wrote, for a preview: no quoted lines, no attribution, no blank edges."""
+    own = [line for line in draft.body.split("\n") if not line.lstrip().startswith(">")]
+    if draft.parent_message_id and own and own[0].endswith(" wrote:"):
+        own = own[1:]
+    while own and not own[0].strip():
+        own.pop(0)
+    while own and not own[-1].strip():
+        own.pop()
+    return own
+
+
+class DraftOfferScreen:
+    """`You have an unfinished message from ...: (R)esume, (D)iscard, (L)ater`."""
+
+    def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+
+    def draw(self, ctx: SessionContext) -> None:
+        d = self.draft
+        ctx.clear()
+        ctx.print(Text(" Unfinished message ", style="title"))
+        ctx.print(Text.assemble(("Newsgroups: ", "label"), (",".join(d.groups), "info")))
+        ctx.print(Text.assemble(("Subject: ", "label"), (d.subject, "subject")))
+        if d.parent_message_id:
+            ctx.print(Text("(a follow-up)", style="dim"))
+        lines = d.body.split("\n")
+        own = own_lines(d)
+        room = max(1, min(PREVIEW_LINES, ctx.rows - 9))
+        ctx.print(Text(""))
+        for line in own[:room]:
+            ctx.print(Text(line, no_wrap=True, overflow="ellipsis"))
+        hidden = len(lines) - min(room, len(own))
+        if hidden:
+            ctx.print(Text(f"... {len(lines)} lines in all", style="dim"))
+        ctx.print(Text(""))
+        when = d.updated_at.strftime("%d %b %H:%M UTC") if d.updated_at else "earlier"
+        dash = "—" if ctx.term.info.unicode else "-"
+        ctx.print(
+            Text.assemble(
+                ("You have an unfinished message from ", "label"),
+                (when, "date"),
+                (": ", "label"),
+                (f"'{d.subject}'", "subject"),
+                (f" {dash} ", "dim"),
+                option_text(["(R)esume", "(D)iscard", "(L)ater"]),
+                (" > ", "prompt"),
+            ),
+            end="",
+        )
+
+    async def run(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
+        self.draw(ctx)
+        await ctx.flush()
+        while True:
+            event = await ctx.term.read_input()
+            if isinstance(event, Resize) or event.name in ("?", "ctrl-l"):
+                self.draw(ctx)
+                await ctx.flush()
+                continue
+            name = event.name.lower()
+            if name == "r":
+                ctx.write("R\r\n")
+                screen = await self._resume(ctx)
+                if screen is not None:
+                    return Replace(screen)
+            elif name == "d":
+                ctx.write("D\r\n")
+                if await ask_yes_no(ctx, "Discard it for good?"):
+                    try:
+                        await ctx.services.drafts.discard(ctx.user.id)
+                    except BoardError as exc:
+                        say(ctx, str(exc), "error")
+                        await pause(ctx)
+                    return Back()
+            elif name in ("l", "q", "escape", "enter"):
+                return Back()
+            else:
+                ctx.write("\a")
+                await ctx.flush()
+                continue
+            self.draw(ctx)
+            await ctx.flush()
+
+    async def _resume(self, ctx: SessionContext) -> ComposeScreen | None:
+        """The compose screen for the draft; its parent article is fetched again if it had one."""
+        assert ctx.user is not None
+        draft, parent = self.draft, None
+        if draft.parent_message_id:
+            try:
+                parent = await self._parent(ctx, draft.parent_message_id)
+            except NotFound:
+                say(
+                    ctx,
+                    "The article you were answering is gone: your message will start a new thread.",
+                    "warn",
+                )
+                draft = replace(draft, parent_message_id=None)
+                await pause(ctx)
+            except BoardError as exc:
+                say(ctx, str(exc), "error")
+                await pause(ctx)
+                return None
+        return ComposeScreen(list(draft.groups), parent=parent, draft=draft)
+
+    async def _parent(self, ctx: SessionContext, message_id: str) -> Article:
+        article: Article = await ctx.services.articles.article_by_message_id(ctx.user, message_id)
+        return article

@@ -1,0 +1,374 @@
+"""A group's thread list (tin-style): one row per article, drawn as a tree, paged by keyset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.text import Text
+
+from retroboard.domain.boards import ArticleHead, GroupStatus, PostResult, ThreadView
+from retroboard.domain.errors import BoardError
+from retroboard.domain.threads import build_tree, flatten, tree_prefix
+from retroboard.term.events import Resize
+from retroboard.ui.context import SessionContext
+from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.screens.reader import (
+    DOWN,
+    NARROW,
+    PAGE_DOWN,
+    PAGE_UP,
+    QUIT,
+    REDRAW,
+    UP,
+    ReaderExit,
+    ReaderScreen,
+    at_bottom,
+    blank_rows,
+    clean,
+    compose_screen,
+    confirm,
+    fit,
+    key_hints,
+    post_message,
+    put,
+    short_date,
+    show_help,
+    title_bar,
+    use_ascii,
+    width,
+)
+
+PAGE_LIMIT = 20  # threads fetched per page
+MAX_SEARCH_PAGES = 50  # `n` loads at most this many more pages looking for an unread article
+
+THREAD_KEYS = (
+    ("Up Down j k", "move"),
+    ("PgUp PgDn b Space", "previous / next page"),
+    ("Home End", "first / last loaded article"),
+    ("Enter Right", "read the highlighted article"),
+    ("n", "move to the next unread article"),
+    ("Tab", "read the next unread article"),
+    ("w  p", "post a new thread in this group"),
+    ("c", "catch up: mark every article read (asks first)"),
+    ("q  Esc  Left", "back to the group list"),
+    ("?", "this help"),
+)
+HINTS = "Enter read  n next unread  Tab read unread  w post  c catch up  ? help  q back"
+HINTS_SHORT = "Enter read n unread w post ? q back"
+LEGEND = "+ unread  D deleted  [n] replies"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the list: an article, its thread, and its tree prefix."""
+
+    head: ArticleHead
+    thread: ThreadView
+    prefix: str
+    first: bool  # the thread's first row (carries the reply count and the lock marker)
+
+
+def thread_lines(views: tuple[ThreadView, ...], unicode: bool) -> list[Line]:
+    lines: list[Line] = []
+    for view in views:
+        for i, row in enumerate(flatten(build_tree(view.articles))):
+            lines.append(Line(row.item, view, tree_prefix(row, unicode), i == 0))
+    return lines
+
+
+class ThreadListScreen:
+    """Threads of one group by latest activity; Enter reads, n finds unread, w posts."""
+
+    def __init__(self, group_name: str) -> None:
+        self.group = group_name
+        self.status: GroupStatus | None = None
+        self.lines: list[Line] = []
+        self.threads = 0
+        self.cursor_key: tuple[datetime, int] | None = None
+        self.exhausted = False
+        self.index = 0
+        self.message = ""
+        self.message_style = "info"
+        self._pushed = ""
+
+    # ---- data
+    async def _fetch_page(self, ctx: SessionContext, limit: int = PAGE_LIMIT) -> bool:
+        assert ctx.user is not None
+        if self.exhausted:
+            return False
+        page = await ctx.services.articles.thread_page(
+            ctx.user, self.group, cursor=self.cursor_key, limit=limit
+        )
+        self.lines += thread_lines(page.threads, not use_ascii(ctx))
+        self.threads += len(page.threads)
+        self.cursor_key = page.cursor
+        self.exhausted = page.cursor is None
+        return bool(page.threads)
+
+    async def _ensure(self, ctx: SessionContext, rows: int) -> None:
+        """Load pages until `rows` rows are loaded or the group has no more threads."""
+        while len(self.lines) < rows and not self.exhausted:
+            if not await self._fetch_page(ctx):
+                break
+
+    async def _reload(self, ctx: SessionContext, focus: int | None = None) -> None:
+        """Fetch again from the top (after reading or posting), keeping the cursor's article."""
+        assert ctx.user is not None
+        if focus is None and self.lines:
+            focus = self.lines[min(self.index, len(self.lines) - 1)].head.number
+        want_threads, want_rows = max(self.threads, PAGE_LIMIT), self.index + 1
+        self.status = await ctx.services.groups.status(ctx.user, self.group)
+        self.lines, self.threads, self.cursor_key, self.exhausted = [], 0, None, False
+        await self._fetch_page(ctx, limit=want_threads)
+        await self._ensure(ctx, want_rows + self.height(ctx))
+        numbers = [line.head.number for line in self.lines]
+        if focus in numbers:
+            self.index = numbers.index(focus)
+        self.index = max(0, min(self.index, len(self.lines) - 1))
+
+    # ---- layout
+    def height(self, ctx: SessionContext) -> int:
+        return max(1, ctx.rows - 3)
+
+    def top(self, ctx: SessionContext) -> int:
+        h = self.height(ctx)
+        return (self.index // h) * h
+
+    def row_text(self, ctx: SessionContext, line: Line, selected: bool) -> Text:
+        w = width(ctx)
+        narrow = w < NARROW
+        head = line.head
+        flag = "D" if head.deleted else (" " if head.read else "+")
+        count = ""
+        if line.first and line.thread.replies:
+            n = line.thread.replies
+            count = f"[{n}]" if not narrow or n < 100 else "99+"
+        count_w = 4 if narrow else 6
+        author_w = 0 if w < 32 else 8 if narrow else 14
+        date_w = 0 if narrow else 8
+        subject_w = max(
+            1, w - 3 - count_w - (author_w + 1 if author_w else 0) - (date_w + 1 if date_w else 0)
+        )
+        text = Text.assemble(
+            (">" if selected else " ", "hotkey"),
+            (flag, "error" if head.deleted else "unread"),
+            " ",
+            (count.rjust(count_w - 1) + " ", "info"),
+        )
+        subject = Text(line.prefix + (" " if line.prefix else ""), style="tree")
+        if line.first and line.thread.locked:
+            subject.append("[locked] " if not narrow else "[L] ", style="warn")
+        subject.append(
+            clean(head.subject),
+            style="dim" if head.deleted else "unread" if not head.read else "subject",
+        )
+        fit(ctx, subject, subject_w, pad=True)
+        text.append_text(subject)
+        if author_w:
+            author = Text(" " + clean(head.author), style="author")
+            author.truncate(author_w + 1, overflow="crop", pad=True)
+            text.append_text(author)
+        if date_w:
+            text.append(" " + short_date(head.date).rjust(date_w), style="date")
+        return text
+
+    def draw_row(self, ctx: SessionContext, i: int) -> None:
+        top, h = self.top(ctx), self.height(ctx)
+        if not top <= i < top + h or i >= len(self.lines):
+            return
+        selected = i == self.index
+        put(
+            ctx,
+            2 + i - top,
+            self.row_text(ctx, self.lines[i], selected),
+            fill=selected,
+            style="reverse" if selected and ctx.term.info.colors else "",
+        )
+
+    def draw(self, ctx: SessionContext) -> None:
+        ctx.clear()
+        status = self.status
+        right = f"{status.unread} unread of {status.group.article_count}" if status else ""
+        desc = status.group.description if status and ctx.cols >= NARROW else ""
+        title_bar(ctx, f"{self.group}  {desc}".rstrip(), right)
+        self.draw_list(ctx)
+        self.draw_status(ctx)
+
+    def draw_list(self, ctx: SessionContext) -> None:
+        top, h = self.top(ctx), self.height(ctx)
+        if not self.lines:
+            blank_rows(ctx, 2, h + 1)
+            put(
+                ctx,
+                3,
+                Text(
+                    f"No articles in {clean(self.group)} yet. Press P to post the first one.",
+                    style="info",
+                ),
+            )
+            return
+        for i in range(top, top + h):
+            if i < len(self.lines):
+                self.draw_row(ctx, i)
+            else:
+                blank_rows(ctx, 2 + i - top, 2 + i - top)
+
+    def draw_status(self, ctx: SessionContext) -> None:
+        more = "" if self.exhausted else "  (more below)"
+        hints = key_hints(ctx, HINTS, HINTS_SHORT)
+        put(ctx, ctx.rows - 1, hints)
+        if self.message:
+            line = Text(clean(self.message), style=self.message_style)
+        else:
+            shown = len(self.lines)
+            line = Text.assemble(
+                (LEGEND if width(ctx) >= NARROW else "+ unread [n] replies", "dim"),
+                (f"  {self.index + 1 if shown else 0}/{shown}{more}", "dim"),
+            )
+        put(ctx, ctx.rows, line)
+        self.park(ctx)
+
+    def park(self, ctx: SessionContext) -> None:
+        if self.lines:
+            ctx.write(f"\x1b[{2 + self.index - self.top(ctx)};1H")
+        else:
+            at_bottom(ctx)
+
+    def say(self, message: str, style: str = "info") -> None:
+        self.message, self.message_style = message, style
+
+    # ---- moves
+    async def move_to(self, ctx: SessionContext, index: int) -> None:
+        await self._ensure(ctx, index + 1)
+        if not self.lines:
+            return
+        old_top, old = self.top(ctx), self.index
+        self.index = max(0, min(index, len(self.lines) - 1))
+        await self._ensure(ctx, self.top(ctx) + self.height(ctx) + 1)
+        if self.top(ctx) != old_top:
+            self.draw_list(ctx)
+        else:
+            self.draw_row(ctx, old)
+            self.draw_row(ctx, self.index)
+
+    async def next_unread(self, ctx: SessionContext) -> ArticleHead | None:
+        assert ctx.user is not None
+        after = self.lines[self.index].head.number if self.lines else 0
+        return await ctx.services.articles.next_unread(ctx.user, self.group, after=after)
+
+    async def find_row(self, ctx: SessionContext, number: int) -> int | None:
+        for _ in range(MAX_SEARCH_PAGES + 1):
+            for i, line in enumerate(self.lines):
+                if line.head.number == number:
+                    return i
+            if self.exhausted or not await self._fetch_page(ctx):
+                return None
+        return None
+
+    def read(self, ctx: SessionContext, number: int) -> Nav:
+        self._pushed = "reader"
+        return Push(ReaderScreen(self.group, number))
+
+    def post(self, ctx: SessionContext) -> Nav | None:
+        screen = compose_screen([self.group])
+        if screen is None:
+            self.say("Posting is not available on this board yet.", "warn")
+            return None
+        self._pushed = "compose"
+        return Push(screen)
+
+    async def _returned(self, ctx: SessionContext) -> None:
+        """Back from the reader or the composer: refresh and show what happened."""
+        result = ctx.state.pop("result", None)
+        focus: int | None = None
+        if isinstance(result, ReaderExit):
+            self.say(result.message)
+            if result.group == self.group:
+                focus = result.number
+        elif isinstance(result, PostResult):
+            self.say(post_message(result), "ok")
+            focus = dict(result.article.xref).get(self.group)
+        await self._reload(ctx, focus)
+
+    # ---- the loop
+    async def run(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
+        try:
+            if self._pushed:
+                self._pushed = ""
+                await self._returned(ctx)
+            elif self.status is None:
+                await self._reload(ctx)
+        except BoardError as exc:
+            return Back(ReaderExit(self.group, 0, False, str(exc)))
+        self.draw(ctx)
+        await ctx.flush()
+        while True:
+            event = await ctx.term.read_input()
+            if isinstance(event, Resize):
+                ctx.sync_size()
+                await self._ensure(ctx, self.top(ctx) + self.height(ctx) + 1)
+                self.draw(ctx)
+                await ctx.flush()
+                continue
+            self.message = ""
+            name = event.name
+            nav: Nav | None = None
+            full = False
+            try:
+                if name in UP:
+                    await self.move_to(ctx, self.index - 1)
+                elif name in DOWN:
+                    await self.move_to(ctx, self.index + 1)
+                elif name in PAGE_UP:
+                    await self.move_to(ctx, self.index - self.height(ctx))
+                elif name in PAGE_DOWN:
+                    await self.move_to(ctx, self.index + self.height(ctx))
+                elif name == "home":
+                    await self.move_to(ctx, 0)
+                elif name == "end":
+                    await self.move_to(ctx, len(self.lines) - 1)
+                elif name in ("enter", "right"):
+                    if self.lines:
+                        nav = self.read(ctx, self.lines[self.index].head.number)
+                    else:
+                        self.say("Nothing to read here yet.", "warn")
+                elif name in ("n", "tab"):
+                    head = await self.next_unread(ctx)
+                    if head is None:
+                        self.say(f"No unread articles in {self.group}.")
+                    elif name == "tab":
+                        nav = self.read(ctx, head.number)
+                    else:
+                        row = await self.find_row(ctx, head.number)
+                        if row is None:
+                            nav = self.read(ctx, head.number)
+                        else:
+                            await self.move_to(ctx, row)
+                elif name in ("w", "W", "p", "P"):
+                    nav = self.post(ctx)
+                elif name == "c":
+                    if await confirm(ctx, f"Mark every article in {clean(self.group)} read?"):
+                        await ctx.services.groups.catch_up(ctx.user, self.group)
+                        await self._reload(ctx)
+                        self.say(f"Caught up: {self.group} has no unread articles.", "ok")
+                    full = True
+                elif name in QUIT or name in ("left", "backspace"):
+                    return Back()
+                elif name == "?":
+                    await show_help(ctx, f"Thread list of {clean(self.group)}", THREAD_KEYS)
+                    full = True
+                elif name in REDRAW:
+                    full = True
+                else:
+                    ctx.write("\a")
+            except BoardError as exc:
+                self.say(str(exc), "error")
+            if nav is not None:
+                return nav
+            if full:
+                self.draw(ctx)
+            else:
+                self.draw_status(ctx)
+            await ctx.flush()

@@ -1,0 +1,429 @@
+"""The group selector and the thread list, driven through a FakeCaller and read off a pyte screen."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from typing import Any
+
+import pytest
+
+from retroboard.domain.users import Level, User
+from tests.helpers.fakeui import FakeCaller
+
+UP, DOWN, LEFT, PGUP, PGDN = "\x1b[A", "\x1b[B", "\x1b[D", "\x1b[5~", "\x1b[6~"
+HAS_COMPOSER = importlib.util.find_spec("retroboard.ui.screens.compose") is not None
+
+
+async def make_user(
+    board: Any, handle: str, level: Level = Level.USER, real_name: str = ""
+) -> User:
+    user: User = await board.services.users.register(
+        handle, f"{handle}-Password-1", real_name=real_name
+    )
+    if level != Level.USER:
+        user = await board.services.users.set_level(handle, level)
+    return user
+
+
+async def post(
+    board: Any,
+    user: User,
+    subject: str,
+    body: str = "Some text.",
+    groups: tuple[str, ...] = ("comp.sys.retro",),
+    parent: Any = None,
+) -> Any:
+    result = await board.services.articles.post(
+        user,
+        list(groups),
+        subject,
+        body,
+        parent_message_id=parent.article.head.message_id if parent is not None else None,
+    )
+    return result
+
+
+async def at_menu(board: Any, user: User, cols: int = 80, rows: int = 24) -> FakeCaller:
+    c = FakeCaller(board, cols=cols, rows=rows, user=user)
+    await c.wait_for(r"\[G\] Goodbye")
+    return c
+
+
+async def open_groups(board: Any, user: User, cols: int = 80, rows: int = 24) -> FakeCaller:
+    c = await at_menu(board, user, cols, rows)
+    await c.type("m")
+    await c.wait_for(r"Subscribed groups|All groups")
+    return c
+
+
+def row_of(c: FakeCaller, needle: str) -> str:
+    rows = [line for line in c.screen.lines if needle in line]
+    assert rows, f"{needle!r} is not on the screen:\n{c.text}"
+    return rows[0]
+
+
+def unread_in_row(c: FakeCaller, group: str) -> int:
+    match = re.match(r"^[> ][u ]\s*(\d+)\s+" + re.escape(group) + r"\b", row_of(c, group))
+    assert match, row_of(c, group)
+    return int(match.group(1))
+
+
+@pytest.fixture
+async def people(offline_board: Any) -> dict[str, User]:
+    return {
+        "ada": await make_user(offline_board, "ada", real_name="Ada Lovelace"),
+        "bob": await make_user(offline_board, "bob"),
+    }
+
+
+async def a_thread(board: Any, ada: User, bob: User) -> dict[str, Any]:
+    """A root by ada, two replies by bob (one with a reply by ada under it)."""
+    root = await post(board, ada, "Amiga 500 memory upgrade", "I have 512K. How to get 1MB?")
+    r1 = await post(board, bob, "Re: Amiga 500 memory upgrade", "Buy a trapdoor card.", parent=root)
+    r11 = await post(board, ada, "Re: Amiga 500 memory upgrade", "Thanks, ordered one.", parent=r1)
+    r2 = await post(board, bob, "Re: Amiga 500 memory upgrade", "Or find a 501.", parent=root)
+    return {"root": root, "r1": r1, "r11": r11, "r2": r2}
+
+
+# ------------------------------------------------------------------------------ selector
+
+
+async def test_main_menu_lists_groups_and_newscan_first(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    c = await at_menu(offline_board, people["bob"])
+    assert "[M] Message groups" in c.text
+    assert "[N] New-scan (read everything new)" in c.text
+    await c.hangup()
+
+
+async def test_selector_shows_subscribed_groups_with_exact_unread_counts(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    for i in range(3):
+        await post(offline_board, ada, f"Retro {i}")
+    await post(offline_board, ada, "Testing", groups=("misc.test",))
+    await post(offline_board, bob, "My own post is read", groups=("misc.test",))
+    for g in ("comp.sys.retro", "misc.test"):
+        await offline_board.services.groups.subscribe(bob, g)
+    c = await open_groups(offline_board, bob)
+    await c.wait_for("Subscribed groups \\(2\\)")
+    assert unread_in_row(c, "comp.sys.retro") == 3
+    assert unread_in_row(c, "misc.test") == 1
+    assert "Vintage computers" in row_of(c, "comp.sys.retro")  # the description
+    assert "rec.games.bbs" not in c.text  # not subscribed
+    assert c.screen.lines[0].startswith(" Subscribed groups")
+    assert row_of(c, "comp.sys.retro").startswith(">")  # the cursor
+    assert c.screen.screen.buffer[1][5].reverse  # drawn in reverse video
+    await c.hangup()
+
+
+async def test_no_subscriptions_starts_browsing_and_walks_the_hierarchy(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    groups = offline_board.services.groups
+    await groups.create("comp.sys.amiga", "Commodore Amiga")
+    await groups.create("comp.lang.c", "The C language")
+    c = await open_groups(offline_board, people["bob"])
+    await c.wait_for("All groups")
+    assert "No subscriptions yet" in c.text
+    assert re.search(r"comp\.\*\s+\(3 groups\)", c.text)
+    for top in ("alt.*", "local.*", "misc.*", "rec.*"):
+        assert top in c.text
+    assert "comp.sys.retro" not in c.text  # one level at a time
+    await c.type(DOWN)  # alt, comp, local, misc, rec
+    await c.wait_for(r"^>\s+\d+\s+comp\.\*")
+    await c.type("\r")
+    await c.wait_for(r"All groups: comp\.\*")
+    assert re.search(r"comp\.sys\.\*\s+\(2 groups\)", c.text)
+    assert re.search(r"comp\.lang\.\*\s+\(1 group\)", c.text)
+    await c.type("j\r")
+    await c.wait_for(r"All groups: comp\.sys\.\*")
+    assert "comp.sys.amiga" in c.text and "Commodore Amiga" in c.text
+    assert "comp.sys.retro" in c.text
+    await c.type(LEFT)
+    await c.wait_for(r"All groups: comp\.\*")
+    assert row_of(c, "comp.sys.*").startswith(">")  # back on the folder we came from
+    await c.type("q")
+    await c.wait_for(r"All groups\s+\d+ groups")
+    await c.type("q")
+    await c.wait_for(r"\[G\] Goodbye")
+    await c.hangup()
+
+
+async def test_subscribe_and_unsubscribe(offline_board: Any, people: dict[str, User]) -> None:
+    bob = people["bob"]
+    c = await open_groups(offline_board, bob)
+    await c.type("g")
+    await c.wait_for("Go to group:")
+    await c.line("comp.sys.retro")
+    await c.wait_for("No articles in comp.sys.retro yet")
+    await c.type("q")
+    await c.wait_for(r"All groups: comp\.sys\.\*")
+    assert row_of(c, "comp.sys.retro").startswith(">u")  # not subscribed yet
+    await c.type("s")
+    await c.wait_for("Subscribed to comp.sys.retro.")
+    assert row_of(c, "comp.sys.retro").startswith("> ")
+    await c.type("y")
+    await c.wait_for(r"Subscribed groups \(1\)")
+    assert "comp.sys.retro" in c.text
+    await c.type("u")
+    await c.wait_for("Unsubscribed from comp.sys.retro.")
+    await c.wait_for(r"Subscribed groups \(0\)")
+    assert "not subscribed to any group" in c.text
+    mine = await offline_board.services.groups.selector(bob, subscribed_only=True)
+    assert mine == []
+    await c.hangup()
+
+
+async def test_catch_up_zeroes_unread_after_confirming(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    for i in range(4):
+        await post(offline_board, ada, f"Post {i}")
+    await offline_board.services.groups.subscribe(bob, "comp.sys.retro")
+    c = await open_groups(offline_board, bob)
+    assert unread_in_row(c, "comp.sys.retro") == 4
+    await c.type("c")
+    await c.wait_for(r"Mark every article in comp\.sys\.retro read\? \(y/N\)")
+    await c.type("n")
+    await c.wait_for("Nothing was marked.")
+    assert unread_in_row(c, "comp.sys.retro") == 4
+    await c.type("c")
+    await c.wait_for(r"\(y/N\)")
+    await c.type("y")
+    await c.wait_for("Caught up with comp.sys.retro.")
+    assert unread_in_row(c, "comp.sys.retro") == 0
+    status = await offline_board.services.groups.status(bob, "comp.sys.retro")
+    assert status.unread == 0
+    await c.hangup()
+
+
+async def test_go_to_unknown_group_says_so(offline_board: Any, people: dict[str, User]) -> None:
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("g")
+    await c.wait_for("Go to group:")
+    await c.line("no.such.group")
+    await c.wait_for("There is no group called 'no.such.group'.")
+    await c.type("g")
+    await c.wait_for("Go to group:")
+    await c.line("misc.test")
+    await c.wait_for("No articles in misc.test yet. Press P to post the first one.")
+    await c.hangup()
+
+
+async def test_tab_and_n_jump_to_the_next_group_with_unread(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await post(offline_board, ada, "Hello", groups=("misc.test",))
+    for g in ("alt.folklore.computers", "comp.sys.retro", "misc.test"):
+        await offline_board.services.groups.subscribe(bob, g)
+    c = await open_groups(offline_board, bob)
+    assert row_of(c, "alt.folklore.computers").startswith(">")
+    await c.type("\t")
+    await c.wait_for(r"^>\s+1\s+misc\.test")
+    await c.type("n")  # wraps round to itself: the only group with unread
+    await c.wait_for(r"^>\s+1\s+misc\.test")
+    await c.hangup()
+
+
+async def test_selector_redraws_on_resize_and_fits_40_columns(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await offline_board.services.groups.subscribe(people["bob"], "comp.sys.retro")
+    c = await open_groups(offline_board, people["bob"])
+    await c.resize(40, 20)
+    await c.wait_for(r"^Enter open s/u g y Tab")
+    lines = c.screen.lines
+    assert all(len(line) < 40 for line in lines)  # one column kept free: no auto-wrap
+    assert lines[0].startswith(" Subscribed groups")
+    assert "comp.sys.retro" in lines[1]
+    await c.hangup()
+
+
+# ------------------------------------------------------------------------------ thread list
+
+
+async def test_thread_list_draws_the_tree_with_unread_markers(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await a_thread(offline_board, ada, bob)
+    await post(offline_board, bob, "Another thread")
+    c = await open_groups(offline_board, ada)
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for("Amiga 500 memory upgrade")
+    lines = c.screen.lines
+    assert "comp.sys.retro" in lines[0] and "3 unread of 5" in lines[0]
+    assert "Another thread" in lines[1] and lines[1][1] == "+"  # newest thread first, unread
+    root, r1, r11, r2 = lines[2:6]
+    assert re.match(r"^  \s*\[3\] Amiga 500 memory upgrade\s+ada\s+\d\d \w{3}$", root)
+    assert r1[1] == "+" and "├─ Re: Amiga 500" in r1 and "bob" in r1  # bob's, unread for ada
+    assert r11[1] == " " and "│ └─ Re: Amiga 500" in r11  # ada's own: read
+    assert r2[1] == "+" and re.search(r"^ \+\s+└─ Re: Amiga", r2)
+    assert lines[-2].startswith("Enter read")
+    await c.hangup()
+
+
+async def test_thread_list_pages_by_keyset_and_keeps_earlier_pages(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    for i in range(1, 46):
+        await post(offline_board, people["ada"], f"Thread {i:02d}")
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for("Thread 45")
+    assert "Thread 25" in c.text and "Thread 24" not in c.text  # 21 rows per page
+    await c.type(PGDN)
+    await c.wait_for("Thread 24")
+    assert "Thread 45" not in c.text and "Thread 04" in c.text
+    await c.type(PGDN)
+    await c.wait_for("Thread 03")
+    assert "Thread 01" in c.text and "43/45" in c.text
+    await c.type(PGUP)
+    await c.wait_for("Thread 24")
+    await c.type(PGUP)
+    await c.wait_for("Thread 45")
+    await c.type("k")  # already at the top: stays
+    await c.wait_for(r"^>\+\s+Thread 45")
+    await c.hangup()
+
+
+async def test_n_moves_to_the_next_unread_article(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await post(offline_board, ada, "Old unread one")
+    await post(offline_board, bob, "Bob wrote this")  # read for bob
+    await post(offline_board, bob, "Bob again")
+    c = await open_groups(offline_board, bob)
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for(r"^>\s+Bob again")
+    await c.type("n")
+    await c.wait_for(r"^>\+\s+Old unread one")
+    await c.type("\t")  # Tab reads it
+    await c.wait_for("Subject: Old unread one")
+    await c.type("q")
+    await c.wait_for(r"^> \s+Old unread one")  # now read: no marker
+    await c.type("n")
+    await c.wait_for("No unread articles in comp.sys.retro.")
+    await c.hangup()
+
+
+async def test_locked_threads_and_deleted_articles_are_marked(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    sysop = await make_user(offline_board, "sysop1", Level.SYSOP)
+    parts = await a_thread(offline_board, people["ada"], people["bob"])
+    mod = offline_board.services.moderation
+    await mod.lock(sysop, parts["root"].article.head.thread_id, True)
+    await mod.delete(sysop, parts["r2"].article.head.id)
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for(r"\[locked\] Amiga 500")
+    deleted = [line for line in c.screen.lines if re.search(r"^\s\S\s+└─ Re: Amiga", line)]
+    assert len(deleted) == 1 and deleted[0].startswith(" D"), c.text
+    await c.hangup()
+
+
+async def test_empty_group_invites_the_first_post(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("g")
+    await c.line("misc.test")
+    await c.wait_for("No articles in misc.test yet. Press P to post the first one.")
+    await c.type("?")
+    await c.wait_for("Thread list of misc.test: keys")
+    assert "catch up" in c.text
+    await c.type(" ")
+    await c.wait_for("No articles in misc.test yet")
+    await c.type("c")
+    await c.wait_for(r"\(y/N\)")
+    await c.type("y")
+    await c.wait_for("Caught up: misc.test has no unread articles.")
+    await c.type("q")
+    await c.wait_for("All groups")
+    await c.hangup()
+
+
+async def test_thread_list_at_40_columns_and_at_132x43(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await a_thread(offline_board, ada, bob)
+    long = "A very long subject line that keeps going well past any narrow screen"
+    await post(offline_board, ada, long)
+    c = await open_groups(offline_board, bob, cols=40, rows=24)
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for("Enter read")
+    lines = c.screen.lines
+    assert all(len(line) < 40 for line in lines), c.text
+    assert lines[1].startswith(">+") and "A very long subject" in lines[1]
+    assert lines[1].endswith("ada")  # the author column survives the crop
+    assert "└─" in c.text and "├─" in c.text
+    await c.resize(132, 43)
+    await c.wait_for(long)  # the whole subject fits now
+    assert re.search(long + r"\s+ada\s+\d\d \w{3}$", c.screen.lines[1])
+    await c.hangup()
+
+
+async def test_help_panel_on_the_selector(offline_board: Any, people: dict[str, User]) -> None:
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("?")
+    await c.wait_for("Group selector: keys")
+    assert "subscribe / unsubscribe" in c.text and "go to a group" in c.text
+    await c.type(" ")
+    await c.wait_for("All groups")
+    await c.hangup()
+
+
+async def test_hostile_subject_is_shown_literally(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada = people["ada"]
+    await post(offline_board, ada, "[bold]x[/bold] \x1b[31mred", "evil")
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for(re.escape("[bold]x[/bold] red"))
+    assert b"\x1b[31mred" not in bytes(c.term.output)
+    await c.hangup()
+
+
+# ------------------------------------------------------------------------------ composer
+
+
+@pytest.mark.skipif(not HAS_COMPOSER, reason="ui/screens/compose.py is not there yet")
+async def test_p_and_w_open_the_composer_and_the_new_thread_shows_up(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    bob = people["bob"]
+    await offline_board.services.groups.subscribe(bob, "misc.test")
+    c = await open_groups(offline_board, bob)
+    await c.type("p")
+    await c.wait_for("New article")
+    await c.wait_for("Subject:")
+    await c.line("Hello from the selector")
+    await c.wait_for("Also post to")
+    await c.line("")
+    await c.wait_for(" 1:")
+    await c.line("First line.")
+    await c.line("/s")
+    await c.wait_for("Press any key")
+    await c.type(" ")
+    await c.wait_for(r"Article posted \(misc\.test #1\)\.")
+    await c.type("\r")
+    await c.wait_for(r"^>\s+Hello from the selector\s+bob")
+    await c.type("w")
+    await c.wait_for("New article")
+    await c.hangup()

@@ -1,0 +1,165 @@
+"""The search screen through whole sessions: find by body word and by author, open in the reader."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from retroboard.domain.users import Level, User
+from tests.helpers.fakeui import FakeCaller
+
+PASSWORD = "Secret-pass-1"
+
+
+async def member(board: Any, handle: str, level: Level = Level.USER) -> User:
+    user: User = await board.services.users.register(handle, PASSWORD, level=level)
+    return user
+
+
+async def seed(board: Any) -> User:
+    """bob and carol post; returns ada, who searches."""
+    bob = await member(board, "bob")
+    carol = await member(board, "carol")
+    await board.services.articles.post(
+        bob,
+        ["comp.sys.retro"],
+        "Amiga 1200 accelerator",
+        "The Blizzard board is fast.\nIt needs a fan.",
+    )
+    await board.services.articles.post(
+        carol, ["rec.games.bbs"], "LORD strategy", "Visit the forest every day."
+    )
+    await board.services.articles.post(
+        carol, ["comp.sys.retro"], "C64 SID chip", "The sound is great."
+    )
+    return await member(board, "ada")
+
+
+async def open_search(board: Any, user: User, cols: int = 80, rows: int = 24) -> FakeCaller:
+    c = FakeCaller(board, user=user, cols=cols, rows=rows)
+    await c.wait_for(r"\[F\] Find \(search articles\)")
+    await c.type("f")
+    await c.wait_for(r"Search for:$")
+    return c
+
+
+async def search(c: FakeCaller, words: str, group: str = "") -> None:
+    await c.line(words)
+    await c.wait_for(r"In group \(Enter for all\):$")
+    await c.line(group)
+
+
+async def test_find_by_body_word_and_read_it(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "blizzard")
+    screen = await c.wait_for(r"Search: blizzard +1 found")
+    assert "Subject" in screen and "Author" in screen and "Group" in screen
+    row = next(line for line in c.text.split("\n") if "Amiga 1200 accelerator" in line)
+    assert row.startswith("> ") and "bob" in row and "comp.sys.retro" in row
+    assert "C64 SID chip" not in screen
+    await c.type("\r")  # Enter opens it in the reader
+    await c.wait_for(r"^Subject: Amiga 1200 accelerator$")
+    await c.wait_for(r"^The Blizzard board is fast\.$")
+    await c.type("q")  # back to the hits, as they were
+    await c.wait_for(r"Search: blizzard +1 found")
+    await c.type("q")
+    await c.wait_for(r"\[G\] Goodbye")
+    await c.hangup()
+
+
+async def test_find_by_author_handle_and_move_the_cursor(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "carol")
+    await c.wait_for(r"Search: carol +2 found")
+    assert "Amiga" not in c.text
+    newest = next(line for line in c.text.split("\n") if line.startswith("> "))
+    assert "C64 SID chip" in newest  # newest first, the cursor on it
+    await c.type("j")
+    await asyncio.sleep(0.05)
+    await c.wait_for(r"^> LORD strategy")
+    await c.wait_for(r"rec\.games\.bbs #1 from carol")  # the details line for the cursor's hit
+    await c.type("\r")
+    await c.wait_for(r"^Subject: LORD strategy$")
+    await c.hangup()
+
+
+async def test_group_filter_and_new_search(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "carol", "no.such.group")
+    await c.wait_for(r"There is no group called 'no\.such\.group'\.")
+    await c.wait_for(r"Search for:$")
+    await search(c, "carol", "rec.games.bbs")
+    await c.wait_for(r"Search: carol in rec\.games\.bbs +1 found")
+    await c.type("/")  # a new search from the list
+    await c.wait_for(r"Search for:$")
+    await search(c, "sound")
+    await c.wait_for(r"Search: sound +1 found")
+    assert "C64 SID chip" in c.text
+    await c.hangup()
+
+
+async def test_no_match_says_so(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "xyzzy")
+    await c.wait_for(r"No articles match 'xyzzy'\.")
+    await c.line("")  # Enter on its own goes back
+    await c.wait_for(r"\[G\] Goodbye")
+    await c.hangup()
+
+
+async def test_hidden_groups_stay_hidden(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    await offline_board.services.groups.create(
+        "local.staff", "Staff only", read_level=Level.MODERATOR
+    )
+    mod = await member(offline_board, "mod", Level.MODERATOR)
+    await offline_board.services.articles.post(
+        mod, ["local.staff"], "Secret plans", "The blizzard of spam."
+    )
+    c = await open_search(offline_board, ada)
+    await search(c, "blizzard")
+    await c.wait_for(r"1 found")
+    assert "Secret plans" not in c.text
+    await c.hangup()
+
+
+async def test_search_list_at_40_and_132_columns(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    c = await open_search(offline_board, ada, cols=40, rows=24)
+    await search(c, "carol")
+    await c.wait_for(r"2 found")
+    lines = c.text.split("\n")
+    assert all(len(line) <= 40 for line in lines)
+    assert any(line.startswith("> C64 SID chip") and "carol" in line for line in lines)
+    await c.resize(132, 43)
+    await c.wait_for(r"Search: carol +2 found")
+    await asyncio.sleep(0.05)
+    row = next(line for line in c.text.split("\n") if line.startswith("> C64 SID chip"))
+    assert "carol" in row and "comp.sys.retro" in row
+    assert c.text.split("\n")[42].startswith("Enter read  / new search  q back  ? help")
+    await c.type("?")
+    await c.wait_for(r"Search: keys")
+    await c.type(" ")
+    await c.wait_for(r"Search: carol +2 found")
+    await c.hangup()
+
+
+async def test_many_hits_scroll(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    bob = await offline_board.services.users.get("bob")
+    for i in range(30):
+        await offline_board.services.articles.post(bob, ["misc.test"], f"Test post {i:02d}", "zork")
+    c = await open_search(offline_board, ada, rows=12)
+    await search(c, "zork")
+    await c.wait_for(r"30 found")
+    assert "Test post 29" in c.text and "Test post 00" not in c.text
+    await c.type("\x1b[F")  # End
+    await c.wait_for(r"^> Test post 00")
+    assert "Test post 29" not in c.text
+    await c.type("\x1b[H")  # Home
+    await c.wait_for(r"^> Test post 29")
+    await c.hangup()
