@@ -12,10 +12,6 @@ import pytest
 
 from retroboard.config import Settings
 
-PG_ADMIN_URL = os.environ.get(
-    "RETROBOARD_TEST_PG", "postgresql+asyncpg://root@/postgres?host=/var/run/postgresql"
-)
-
 
 def cheap_settings(data: Path, **changes: object) -> Settings:
     """Settings for tests: loopback, port 0, fast (weak) password hashing."""
@@ -27,6 +23,7 @@ def cheap_settings(data: Path, **changes: object) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         argon2_parallelism=1,
+        default_groups="",  # tests subscribe explicitly (see test_new_accounts_start_with_...)
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 

@@ -59,8 +59,9 @@ def build_services(settings: Settings, db: Database, bus: EventBus) -> Services:
         settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
     )
     articles = ArticleService(db, bus, domain=settings.domain, path_host=settings.domain)
+    defaults = tuple(g.strip().lower() for g in settings.default_groups.split(",") if g.strip())
     return Services(
-        users=UserService(db, Passwords(params), bus),
+        users=UserService(db, Passwords(params), bus, defaults),
         groups=GroupService(db, bus),
         articles=articles,
         search=SearchService(db),

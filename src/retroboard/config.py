@@ -26,6 +26,8 @@ class Settings:
     database_url: str = ""  # empty: SQLite file in the data folder
     board_name: str = "retroboard"
     domain: str = "retroboard.local"  # right-hand side of Message-IDs
+    # Groups a new account starts subscribed to (comma separated; missing names are skipped).
+    default_groups: str = "local.general,local.sysop,comp.sys.retro,alt.folklore.computers"
     idle_timeout: int = 900  # seconds without a key before disconnecting
     idle_warning: int = 60  # seconds of warning before the idle disconnect
     max_sessions: int = 2000

@@ -23,7 +23,11 @@ async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
     db = Database(db_url)
     await upgrade(db)
     settings = Settings(
-        argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1, domain="test.example"
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+        domain="test.example",
+        default_groups="",
     )
     try:
         yield build_services(settings, db, EventBus()), db
@@ -288,3 +292,21 @@ async def test_signature_separator_survives_posting(board: tuple[Services, Datab
     alice, _, _ = await people(sv)
     art = (await sv.articles.post(alice, ["misc.test"], "sig", "text   \n-- \nalice\n")).article
     assert art.body == "text\n-- \nalice"
+
+
+async def test_new_accounts_start_with_default_subscriptions(db_url: str) -> None:
+    db = Database(db_url)
+    await upgrade(db)
+    settings = Settings(
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+        default_groups="local.general, misc.test,no.such.group",
+    )
+    try:
+        sv = build_services(settings, db, EventBus())
+        user = await sv.users.register("newbie", "Newbie-pass-1")
+        subs = await sv.groups.selector(user, subscribed_only=True)
+        assert [s.group.name for s in subs] == ["local.general", "misc.test"]
+    finally:
+        await db.dispose()

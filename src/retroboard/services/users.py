@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
-from retroboard.db.tables import UserRow, utc, utcnow
+from retroboard.db.tables import GroupRow, SubscriptionRow, UserRow, utc, utcnow
 from retroboard.domain.errors import AuthFailed, Conflict, NotFound, ValidationError
 from retroboard.domain.events import UserLoggedIn, UserRegistered
 from retroboard.domain.text import sanitize
@@ -53,10 +53,17 @@ def _clean_field(value: str, limit: int) -> str:
 class UserService:
     """Every method is one unit of work; errors are domain errors with user-fit messages."""
 
-    def __init__(self, db: Database, passwords: Passwords, bus: EventBus) -> None:
+    def __init__(
+        self,
+        db: Database,
+        passwords: Passwords,
+        bus: EventBus,
+        default_groups: tuple[str, ...] = (),
+    ) -> None:
         self._db = db
         self._pw = passwords
         self._bus = bus
+        self._default_groups = default_groups  # a new account starts subscribed to these
 
     def check_new_handle(self, handle: str) -> str:
         """Validate a handle's form (not its availability). Raises ValidationError."""
@@ -100,6 +107,15 @@ class UserService:
         try:
             async with self._db.write() as s:
                 s.add(row)
+                await s.flush()
+                if self._default_groups:
+                    ids = await s.scalars(
+                        select(GroupRow.id).where(GroupRow.name.in_(self._default_groups))
+                    )
+                    s.add_all(
+                        SubscriptionRow(user_id=row.id, group_id=g, subscribed=True, read_ranges="")
+                        for g in ids
+                    )
         except IntegrityError:
             raise Conflict(f"The handle '{handle}' is taken.") from None
         user = replace(to_user(row), last_login_at=None)  # no call before this one
