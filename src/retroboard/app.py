@@ -14,6 +14,7 @@ from typing import Any
 from retroboard.bus import EventBus
 from retroboard.config import Settings
 from retroboard.db.engine import Database
+from retroboard.db.maintenance import SqliteMaintenance
 from retroboard.db.migrate import upgrade
 from retroboard.domain.errors import AuthFailed
 from retroboard.services.articles import ArticleService
@@ -78,6 +79,7 @@ class Board:
         self.bus = EventBus()
         self.db = Database(settings.db_url)
         self.services = build_services(settings, self.db, self.bus)
+        self.maintenance = SqliteMaintenance(self.db)
         self.art = ArtLibrary([settings.art_dir, default_art_dir()])
         self.menus = load_menus()
         self.screens = screen_table()
@@ -103,6 +105,7 @@ class Board:
     async def start(self) -> None:
         self.settings.data.mkdir(parents=True, exist_ok=True)
         await upgrade(self.db)
+        self.maintenance.start()
         await self.telnet.start()
         await self.ssh.start()
         log.info(
@@ -194,6 +197,7 @@ class Board:
             await asyncio.wait_for(self.telnet.wait_closed(), 1)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.ssh.wait_closed(), 1)
+        await self.maintenance.stop()
         await self.db.dispose()
         log.info("board stopped")
 

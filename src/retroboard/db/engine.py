@@ -38,6 +38,9 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA cache_size=-32000")
         cur.execute("PRAGMA temp_store=MEMORY")
+        # The board checkpoints in the background (db/maintenance.py); this larger automatic
+        # threshold is only the safety net that keeps the WAL bounded if that ever stops.
+        cur.execute("PRAGMA wal_autocheckpoint=20000")
         cur.close()
 
     @event.listens_for(sync_engine, "begin")

@@ -1,4 +1,8 @@
-"""Full-text search SQL for each dialect: SQLite FTS5 (external content) and PostgreSQL tsvector."""
+"""Full-text search SQL for each dialect: SQLite FTS5 (external content) and PostgreSQL tsvector.
+
+The indexes follow the articles table by themselves: SQLite through triggers, PostgreSQL
+through a generated column (both made by migration 0002).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,6 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
-
-from retroboard.db.tables import ArticleRow
 
 _SELECT = """
     SELECT a.id, a.message_id, a.subject, a.author, a.author_name, a.date, a.refs,
@@ -58,37 +60,3 @@ async def search_rows(
         params["group"] = group.strip().lower()
     sql = (SQLITE_SEARCH if sqlite else POSTGRES_SEARCH).format(group_filter=group_filter)
     return list((await s.execute(text(sql), params)).all())
-
-
-async def index_article(s: AsyncSession, article: ArticleRow) -> None:
-    """Add an article to the full-text index (SQLite FTS5; PostgreSQL indexes itself)."""
-    if s.get_bind().dialect.name == "sqlite":
-        await s.execute(
-            text(
-                "INSERT INTO articles_fts(rowid, subject, body, author) "
-                "VALUES (:id, :subject, :body, :author)"
-            ),
-            {
-                "id": article.id,
-                "subject": article.subject,
-                "body": article.body,
-                "author": article.author,
-            },
-        )
-
-
-async def unindex_article(s: AsyncSession, article: ArticleRow) -> None:
-    """Remove an article from the full-text index (before its text changes)."""
-    if s.get_bind().dialect.name == "sqlite":
-        await s.execute(
-            text(
-                "INSERT INTO articles_fts(articles_fts, rowid, subject, body, author) "
-                "VALUES ('delete', :id, :subject, :body, :author)"
-            ),
-            {
-                "id": article.id,
-                "subject": article.subject,
-                "body": article.body,
-                "author": article.author,
-            },
-        )

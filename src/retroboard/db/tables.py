@@ -64,7 +64,7 @@ class ThreadRow(Base):
     subject: Mapped[str] = mapped_column(String(120))
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_post_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Latest activity is kept per group, in GroupThreadRow.last_post_at.
 
 
 class ArticleRow(Base):

@@ -7,19 +7,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import case, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
-from retroboard.db.fulltext import index_article
 from retroboard.db.tables import (
     ArticleRow,
     GroupRow,
     GroupThreadRow,
     PendingGroupRow,
+    SubscriptionRow,
     ThreadRow,
     XrefRow,
     utc,
@@ -175,7 +175,7 @@ class ArticleService:
                 thread_id = (
                     await s.execute(
                         insert(ThreadRow)
-                        .values(subject=subject, locked=False, created_at=now, last_post_at=now)
+                        .values(subject=subject, locked=False, created_at=now)
                         .returning(ThreadRow.id)
                     )
                 ).scalar_one()
@@ -225,11 +225,9 @@ class ArticleService:
                     [{"article_id": article.id, "group_id": g.id} for g in rows],
                 )
             else:
-                numbers = await publish(
-                    s, article, [(g.id, g.name) for g in rows], new_thread=parent_message_id is None
-                )
+                numbers = await publish(s, article, [(g.id, g.name) for g in rows])
                 xref = [(g.name, n) for g, n in zip(rows, numbers, strict=True)]
-                await mark_numbers(
+                await mark_own_post_read(
                     s, user.id, [(g.id, n) for g, n in zip(rows, numbers, strict=True)]
                 )
             result = self._article(
@@ -352,7 +350,7 @@ class ArticleService:
         return ThreadView(
             thread_id=t.id,
             subject=t.subject,
-            last_post_at=utc(gt.last_post_at if gt else t.last_post_at) or utcnow(),
+            last_post_at=utc(gt.last_post_at if gt else t.created_at) or utcnow(),
             locked=t.locked,
             articles=heads,
         )
@@ -484,11 +482,12 @@ class ArticleService:
 
 
 async def publish(
-    s: AsyncSession, article: ArticleRow, groups: Sequence[tuple[int, str]], *, new_thread: bool
+    s: AsyncSession, article: ArticleRow, groups: Sequence[tuple[int, str]]
 ) -> list[int]:
     """Give the article the next number in each group (never reused) and index it for search.
 
-    Few statements on purpose: on SQLite every statement is a hop to the driver's thread.
+    Few statements on purpose: on SQLite every statement costs several hops to the driver's
+    thread. The full-text index follows by itself (triggers / generated column).
     """
     numbers = []
     for group_id, _ in groups:
@@ -529,11 +528,30 @@ async def publish(
             for g, _ in groups
         ],
     )
-    if not new_thread:
-        await s.execute(
-            update(ThreadRow)
-            .where(ThreadRow.id == article.thread_id)
-            .values(last_post_at=article.date)
-        )
-    await index_article(s, article)
     return numbers
+
+
+async def mark_own_post_read(
+    s: AsyncSession, user_id: int, marks: Sequence[tuple[int, int]]
+) -> None:
+    """The author has read their own post: append its numbers to their read ranges.
+
+    One upsert per post instead of read-modify-write; RangeSet.parse merges the appended
+    ",n" the next time the ranges are read, and every later write stores them merged.
+    """
+    dialect_insert = sqlite_insert if s.get_bind().dialect.name == "sqlite" else pg_insert
+    for group_id, number in marks:
+        stmt = dialect_insert(SubscriptionRow).values(
+            user_id=user_id, group_id=group_id, subscribed=False, read_ranges=str(number)
+        )
+        await s.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[SubscriptionRow.user_id, SubscriptionRow.group_id],
+                set_={
+                    "read_ranges": case(
+                        (SubscriptionRow.read_ranges == "", str(number)),
+                        else_=SubscriptionRow.read_ranges + "," + str(number),
+                    )
+                },
+            )
+        )

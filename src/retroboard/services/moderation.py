@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
-from retroboard.db.fulltext import unindex_article
 from retroboard.db.tables import ArticleRow, GroupRow, PendingGroupRow, ThreadRow, XrefRow
 from retroboard.domain.boards import ArticleHead, Status
 from retroboard.domain.errors import NotFound, PermissionDenied
@@ -41,8 +40,6 @@ class ModerationService:
                 raise NotFound("That article is already gone.")
             if not user.is_moderator and row.author_id != user.id:
                 raise PermissionDenied("You may only delete your own articles.")
-            if row.status == Status.POSTED:
-                await unindex_article(s, row)
             who = "its author" if row.author_id == user.id else f"moderator {user.handle}"
             row.deleted = True
             row.body = TOMBSTONE.format(who=who)
@@ -91,7 +88,7 @@ class ModerationService:
             for p in pend:
                 await s.delete(p)
             await s.flush()
-            numbers = await publish(s, row, [(g.id, g.name) for g in groups], new_thread=False)
+            numbers = await publish(s, row, [(g.id, g.name) for g in groups])
             xref = [(g.name, n) for g, n in zip(groups, numbers, strict=True)]
         self._bus.publish(
             ArticlePosted(

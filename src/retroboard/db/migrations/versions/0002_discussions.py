@@ -49,7 +49,6 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(120), nullable=False),
         sa.Column("locked", sa.Boolean(), nullable=False, server_default=sa.false()),
         _ts("created_at"),
-        _ts("last_post_at"),
     )
     op.create_table(
         "articles",
@@ -122,6 +121,26 @@ def upgrade() -> None:
         op.execute(
             "CREATE VIRTUAL TABLE articles_fts USING fts5(subject, body, author, "
             "content='articles', content_rowid='id', tokenize='unicode61')"
+        )
+        # Merging happens in the background (db/maintenance.py), not inside a poster's commit.
+        op.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 0)")
+        # Triggers keep the index in step with posted, undeleted articles (the FTS5 way for
+        # external content): a post, an approval and a tombstone each update it.
+        op.execute(
+            "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles "
+            "WHEN new.status = 'posted' AND NOT new.deleted BEGIN "
+            "INSERT INTO articles_fts(rowid, subject, body, author) "
+            "VALUES (new.id, new.subject, new.body, new.author); END"
+        )
+        op.execute(
+            "CREATE TRIGGER articles_fts_update AFTER UPDATE OF status, deleted, subject, body "
+            "ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, subject, body, author) "
+            "SELECT 'delete', old.id, old.subject, old.body, old.author "
+            "WHERE old.status = 'posted' AND NOT old.deleted; "
+            "INSERT INTO articles_fts(rowid, subject, body, author) "
+            "SELECT new.id, new.subject, new.body, new.author "
+            "WHERE new.status = 'posted' AND NOT new.deleted; END"
         )
     else:
         op.execute(
