@@ -12,14 +12,13 @@ from retroboard.domain.usenet import children_at
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
-from retroboard.ui.screens.reader import (
+from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
     PAGE_DOWN,
     PAGE_UP,
     REDRAW,
     UP,
-    ReaderExit,
     blank_rows,
     clean,
     compose_screen,
@@ -31,6 +30,9 @@ from retroboard.ui.screens.reader import (
     show_help,
     title_bar,
     width,
+)
+from retroboard.ui.screens.reader import (
+    ReaderExit,
 )
 from retroboard.ui.screens.threads import ThreadListScreen
 from retroboard.ui.widgets.lineinput import read_line
@@ -301,9 +303,6 @@ class GroupSelectorScreen:
             self.say("Move to a group first, then press p to post there.", "warn")
             return None
         screen = compose_screen([entry.name])
-        if screen is None:
-            self.say("Posting is not available on this board yet.", "warn")
-            return None
         self._pushed = True
         return Push(screen)
 

@@ -13,7 +13,7 @@ from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav
 from retroboard.ui.prompts import pause, say
-from retroboard.ui.screens.reader import (
+from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
     PAGE_DOWN,

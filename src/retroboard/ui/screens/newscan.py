@@ -9,13 +9,15 @@ from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.prompts import pause
-from retroboard.ui.screens.reader import (
+from retroboard.ui.screens.kit import (
     REDRAW,
-    ReaderScreen,
     clean,
-    reading_list_of,
     show_help,
     title_bar,
+)
+from retroboard.ui.screens.reader import (
+    ReaderScreen,
+    reading_list_of,
 )
 
 SCAN_KEYS = (

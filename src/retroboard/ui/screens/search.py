@@ -10,7 +10,7 @@ from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.prompts import ask, say
-from retroboard.ui.screens.reader import (
+from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
     PAGE_DOWN,
@@ -18,8 +18,6 @@ from retroboard.ui.screens.reader import (
     QUIT,
     REDRAW,
     UP,
-    ReaderExit,
-    ReaderScreen,
     at_bottom,
     clean,
     key_hints,
@@ -29,6 +27,10 @@ from retroboard.ui.screens.reader import (
     show_help,
     title_bar,
     width,
+)
+from retroboard.ui.screens.reader import (
+    ReaderExit,
+    ReaderScreen,
 )
 
 QUERY_MAX = 100  # the search service refuses longer queries

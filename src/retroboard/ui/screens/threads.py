@@ -13,7 +13,7 @@ from retroboard.domain.threads import build_tree, flatten, tree_prefix
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
-from retroboard.ui.screens.reader import (
+from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
     PAGE_DOWN,
@@ -21,8 +21,6 @@ from retroboard.ui.screens.reader import (
     QUIT,
     REDRAW,
     UP,
-    ReaderExit,
-    ReaderScreen,
     at_bottom,
     blank_rows,
     clean,
@@ -37,6 +35,10 @@ from retroboard.ui.screens.reader import (
     title_bar,
     use_ascii,
     width,
+)
+from retroboard.ui.screens.reader import (
+    ReaderExit,
+    ReaderScreen,
 )
 
 PAGE_LIMIT = 20  # threads fetched per page
@@ -272,9 +274,6 @@ class ThreadListScreen:
 
     def post(self, ctx: SessionContext) -> Nav | None:
         screen = compose_screen([self.group])
-        if screen is None:
-            self.say("Posting is not available on this board yet.", "warn")
-            return None
         self._pushed = "compose"
         return Push(screen)
 

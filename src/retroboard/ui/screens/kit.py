@@ -1,0 +1,185 @@
+"""The drawing kit the discussion screens share: fixed-position rows, key sets, dates, help.
+
+Groups, thread list, reader, new-scan, search and the moderation queue draw full screens row
+by row (so nothing scrolls), and use the same keys for the same things.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from rich import box
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from retroboard.domain.boards import Article, PostResult
+from retroboard.domain.text import sanitize
+from retroboard.term.events import Resize
+from retroboard.ui.context import SessionContext
+from retroboard.ui.nav import Screen
+from retroboard.ui.prompts import pause
+
+CSI = "\x1b["
+DUMB_TERMS = ("dumb", "vt52", "vt05", "glasstty", "tty33")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# Keys every list screen understands (tin muscle memory plus arrows).
+UP = frozenset({"up", "k", "ctrl-p"})
+DOWN = frozenset({"down", "j", "ctrl-n"})
+PAGE_UP = frozenset({"pgup", "b", "ctrl-b"})
+PAGE_DOWN = frozenset({"pgdn", " ", "ctrl-f"})
+QUIT = frozenset({"q", "escape"})
+REDRAW = frozenset({"ctrl-l", "ctrl-r"})
+NARROW = 60  # below this many columns the screens drop their less important columns
+
+
+def use_ascii(ctx: SessionContext) -> bool:
+    """True only for dumb terminals (no colour, VT52, glass ttys): draw trees and boxes in ASCII.
+
+    UTF-8 and CP437 terminals both have the box-drawing characters.
+    """
+    info = ctx.term.info
+    return info.colors == 0 or info.term_type.startswith(DUMB_TERMS)
+
+
+def panel_box(ctx: SessionContext) -> box.Box:
+    return box.ASCII if use_ascii(ctx) else box.SQUARE
+
+
+def clean(text: str) -> str:
+    """User text for one screen row: no controls, no escapes, no line breaks."""
+    return sanitize(text, multiline=False)
+
+
+def utc(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def short_date(when: datetime, now: datetime | None = None) -> str:
+    """ "27 Nov" for this year, "Nov 2025" for older ones (locale-free)."""
+    when, now = utc(when), utc(now or datetime.now(UTC))
+    if when.year == now.year:
+        return f"{when.day:02d} {MONTHS[when.month - 1]}"
+    return f"{MONTHS[when.month - 1]} {when.year}"
+
+
+def long_date(when: datetime) -> str:
+    """ "Fri, 27 Nov 2026 06:30 UTC" (locale-free)."""
+    w = utc(when)
+    return f"{DAYS[w.weekday()]}, {w.day:02d} {MONTHS[w.month - 1]} {w.year} {w:%H:%M} UTC"
+
+
+def fit(ctx: SessionContext, text: Text, cells: int, *, pad: bool = False) -> Text:
+    """Shorten `text` to `cells` columns in place, with an ellipsis only where it can be shown."""
+    text.truncate(cells, overflow="ellipsis" if ctx.term.info.unicode else "crop", pad=pad)
+    return text
+
+
+def width(ctx: SessionContext) -> int:
+    """Usable columns: one less than the terminal, so no row ever triggers an auto-wrap."""
+    return max(1, ctx.cols - 1)
+
+
+def put(
+    ctx: SessionContext, row: int, text: Text | str, *, fill: bool = False, style: str = ""
+) -> None:
+    """Draw one screen row (1-based) from column 1, cropped to the width, clearing the rest."""
+    line = text.copy() if isinstance(text, Text) else Text(text)
+    line.truncate(width(ctx), overflow="crop", pad=fill)
+    if style:
+        line.stylize(style)
+    ctx.write(f"{CSI}{row};1H" + ctx.renderer.render(line, end="") + f"{CSI}0m{CSI}K")
+
+
+def blank_rows(ctx: SessionContext, first: int, last: int) -> None:
+    for row in range(first, last + 1):
+        ctx.write(f"{CSI}{row};1H{CSI}0m{CSI}K")
+
+
+def title_bar(ctx: SessionContext, left: str, right: str = "") -> None:
+    """Row 1: the screen's title (user text allowed) with a right-aligned note."""
+    w = width(ctx)
+    left = " " + clean(left)
+    right = clean(right) + " " if right else ""
+    line = fit(ctx, Text(left), max(0, w - len(right) - 1) if right else w)
+    if right and line.cell_len + len(right) < w:
+        line.append(" " * (w - line.cell_len - len(right)) + right)
+    put(ctx, 1, line, fill=True, style="title")
+
+
+def key_hints(ctx: SessionContext, long: str, short: str) -> Text:
+    """The key summary for a status line: the long form when it fits, else the short one."""
+    return Text(long if len(long) <= width(ctx) else short, style="dim")
+
+
+def at_bottom(ctx: SessionContext) -> None:
+    """Park the terminal cursor at the start of the last row (the message line)."""
+    ctx.write(f"{CSI}{ctx.rows};1H")
+
+
+async def confirm(ctx: SessionContext, question: str) -> bool:
+    """A (y/N) question on the last row: y says yes, anything else no. Never scrolls."""
+    put(ctx, ctx.rows, Text.assemble((question + " ", "prompt"), ("(y/N) ", "dim")))
+    ctx.write(f"{CSI}{ctx.rows};{min(len(question) + 8, ctx.cols)}H")
+    await ctx.flush()
+    while True:
+        event = await ctx.term.read_input()
+        if isinstance(event, Resize):
+            ctx.sync_size()
+            continue
+        return event.name in ("y", "Y")
+
+
+async def show_help(ctx: SessionContext, title: str, keys: Sequence[tuple[str, str]]) -> None:
+    """A help panel listing the screen's keys; waits for a key. The caller redraws after."""
+    columns = 2 if ctx.cols >= 90 and len(keys) > 8 else 1
+    grid = Table.grid(padding=(0, 2))
+    for _ in range(columns):
+        grid.add_column(style="hotkey", no_wrap=True)
+        grid.add_column(style="label")
+    per = -(-len(keys) // columns)
+    for r in range(per):
+        cells: list[Text] = []  # Text, not str: a key like "[" must never be read as markup
+        for c in range(columns):
+            i = c * per + r
+            cells += [Text(part) for part in keys[i]] if i < len(keys) else [Text(), Text()]
+        grid.add_row(*cells)
+    panel = Panel(
+        grid,
+        title=Text(f" {title}: keys ", style="title"),
+        box=panel_box(ctx),
+        border_style="info",
+        expand=False,
+    )
+    ctx.sync_size()
+    lines = ctx.renderer.render(panel).rstrip("\n").split("\n")
+    per_page = max(1, ctx.rows - 1)
+    for start in range(0, len(lines), per_page):  # a tall panel on a small screen: in pages
+        ctx.clear()
+        ctx.write("\r\n".join(lines[start : start + per_page]) + "\r\n")
+        more = start + per_page < len(lines)
+        key = await pause(
+            ctx, "Press any key for more, q to stop" if more else "Press any key to continue"
+        )
+        if key is not None and key.name in QUIT:
+            return
+
+
+def compose_screen(groups: Sequence[str], parent: Article | None = None) -> Screen:
+    """The composer screen for a new thread in `groups`, or a follow-up to `parent`."""
+    from retroboard.ui.screens.compose import ComposeScreen  # compose imports this kit
+
+    return ComposeScreen(list(groups), parent=parent)
+
+
+def post_message(result: object) -> str:
+    """A one-line note about what the composer handed back (empty if nothing was posted)."""
+    if not isinstance(result, PostResult):
+        return ""
+    if result.pending:
+        return "Your article is waiting for a moderator's approval."
+    where = ", ".join(f"{g} #{n}" for g, n in result.article.xref)
+    return f"Article posted ({where})." if where else "Article posted."
