@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from retroboard.domain.users import Level
+from retroboard.domain.users import Level, User
 
 
 class Policy(StrEnum):
@@ -149,3 +149,12 @@ class SearchHit:
     head: ArticleHead
     group: str
     snippet: str = ""
+
+
+def posting_refusal(user: User, group: Group) -> str | None:
+    """Why `user` may not post to `group`, fit to show them; None when they may."""
+    if group.policy == Policy.READ_ONLY and not user.is_moderator:
+        return f"{group.name} is read-only: only moderators and the sysop post there."
+    if user.level < group.post_level:
+        return f"Posting to {group.name} needs level {Level(group.post_level).label}."
+    return None

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.db.tables import ArticleRow, GroupRow, SubscriptionRow, utc
-from retroboard.domain.boards import ArticleHead, Group, Policy
+from retroboard.domain.boards import ArticleHead, Group, Policy, posting_refusal
 from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.usenet import UsenetRuleError, validate_group_name
@@ -77,14 +77,9 @@ def check_read(user: User, group: GroupRow) -> None:
 
 def check_post(user: User, group: GroupRow) -> None:
     check_read(user, group)
-    if group.policy == Policy.READ_ONLY and not user.is_moderator:
-        raise PermissionDenied(
-            f"{group.name} is read-only: only moderators and the sysop post there."
-        )
-    if user.level < group.post_level:
-        raise PermissionDenied(
-            f"Posting to {group.name} needs level {Level(group.post_level).label}."
-        )
+    reason = posting_refusal(user, to_group(group))
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def unread_count(group: GroupRow, read_ranges: str) -> int:

@@ -7,10 +7,9 @@ import re
 
 from rich.text import Text
 
-from retroboard.domain.boards import Article, Draft, Group, Policy, PostResult
+from retroboard.domain.boards import Article, Draft, Group, Policy, PostResult, posting_refusal
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import SUBJECT_MAX, attribution_line, quote_body, reply_subject
-from retroboard.domain.users import Level, User
 from retroboard.term.events import Disconnected
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav
@@ -25,18 +24,6 @@ _SPLIT = re.compile(r"[,\s]+")
 def parse_groups(text: str) -> list[str]:
     """Group names typed at a prompt (commas and/or spaces between them), lowercased, no repeats."""
     return list(dict.fromkeys(g.lower() for g in _SPLIT.split(text.strip()) if g))
-
-
-def posting_refusal(user: User, group: Group) -> str | None:
-    """Why `user` may not post to `group` (None if they may).
-
-    The service decides for real when the post is made; asking here first spares the user
-    writing a whole message for a group that will refuse it."""
-    if group.policy == Policy.READ_ONLY and not user.is_moderator:
-        return f"{group.name} is read-only: only moderators and the sysop post there."
-    if user.level < group.post_level:
-        return f"Posting to {group.name} needs level {Level(group.post_level).label}."
-    return None
 
 
 def option_text(options: list[str]) -> Text:
