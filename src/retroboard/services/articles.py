@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import case, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -74,26 +73,6 @@ HEAD_COLUMNS = (
     ArticleRow.thread_id,
     ArticleRow.deleted,
 )
-
-
-def _head(row: Any, number: int, read: bool, group: str) -> ArticleHead:
-    """An ArticleHead from a row of HEAD_COLUMNS (a Core result row)."""
-    d = utc(row.date)
-    assert d is not None
-    return ArticleHead(
-        id=row.id,
-        message_id=row.message_id,
-        subject=row.subject,
-        author=row.author,
-        author_name=row.author_name,
-        date=d,
-        references=tuple(row.refs.split()) if row.refs else (),
-        thread_id=row.thread_id,
-        number=number,
-        read=read,
-        deleted=bool(row.deleted),
-        group=group,
-    )
 
 
 class ArticleService:
@@ -307,7 +286,9 @@ class ArticleService:
                     )
                 ).all()
                 for r in rows:
-                    heads[r.thread_id].append(_head(r, r.number, r.number in read, g.name))
+                    heads[r.thread_id].append(
+                        head_of(r, number=r.number, read=r.number in read, group=g.name)
+                    )
         views = tuple(
             ThreadView(
                 thread_id=t.thread_id,
@@ -344,7 +325,8 @@ class ArticleService:
             ).all()
         heads = tuple(
             sorted(
-                (_head(r, r.number, r.number in read, g.name) for r in rows), key=lambda h: h.number
+                (head_of(r, number=r.number, read=r.number in read, group=g.name) for r in rows),
+                key=lambda h: h.number,
             )
         )
         return ThreadView(
@@ -450,7 +432,7 @@ class ArticleService:
                     .where(XrefRow.group_id == g.id, XrefRow.number == n)
                 )
             ).first()
-            return _head(row, n, False, g.name) if row else None
+            return head_of(row, number=n, read=False, group=g.name) if row else None
 
     async def unread_in_thread_order(
         self, user: User, group: str, limit: int = 500
@@ -471,7 +453,7 @@ class ArticleService:
                     .where(XrefRow.group_id == g.id, XrefRow.number.in_(numbers))
                 )
             ).all()
-        unread = [_head(r, r.number, False, g.name) for r in rows]
+        unread = [head_of(r, number=r.number, read=False, group=g.name) for r in rows]
         by_thread: dict[int, list[ArticleHead]] = {}
         for h in unread:
             by_thread.setdefault(h.thread_id, []).append(h)

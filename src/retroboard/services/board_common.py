@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from retroboard.db.tables import ArticleRow, GroupRow, SubscriptionRow, utc
+from retroboard.db.tables import GroupRow, SubscriptionRow, utc
 from retroboard.domain.boards import ArticleHead, Group, Policy, posting_refusal
 from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.newsrc import RangeSet
@@ -28,9 +29,8 @@ def to_group(row: GroupRow) -> Group:
     )
 
 
-def head_of(
-    row: ArticleRow, *, number: int = 0, read: bool = False, group: str = ""
-) -> ArticleHead:
+def head_of(row: Any, *, number: int = 0, read: bool = False, group: str = "") -> ArticleHead:
+    """An ArticleHead from an ArticleRow or a Core row with the same column names."""
     date = utc(row.date)
     assert date is not None
     return ArticleHead(
@@ -44,7 +44,7 @@ def head_of(
         thread_id=row.thread_id,
         number=number,
         read=read,
-        deleted=row.deleted,
+        deleted=bool(row.deleted),
         group=group,
     )
 
