@@ -17,7 +17,7 @@ from retroboard.db.engine import Database
 log = logging.getLogger(__name__)
 
 INTERVAL = 1.0  # seconds between rounds
-MERGE_PAGES = 200  # FTS5 pages merged per round (bounded work while holding the write lock)
+MERGE_PAGES = 64  # FTS5 pages merged per round: bounded work while holding the write lock
 
 
 async def maintenance_round(db: Database) -> None:
