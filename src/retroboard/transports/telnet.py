@@ -50,6 +50,12 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
         if first and ttype and self.terminal is not None:
             self.terminal.set_term_type(ttype)
 
+    def _negotiate_environ(self) -> None:
+        """Never ask for NEW-ENVIRON: the board uses none of it, and clients' values (PuTTY
+        sends the local user name unasked) must never reach a login. It also saves a round
+        trip and its parsing for every caller. (Overrides a telnetlib3 5.0.1 internal; the
+        version is pinned and tests/e2e cover negotiation.)"""
+
 
 class TelnetTransport:
     """Listens for telnet; every connection becomes a TelnetTerminal handed to `on_session`."""

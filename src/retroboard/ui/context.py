@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ class BoardInfo:
 
     name: str = "retroboard"
     login_attempts: int = 3
+    # Rendered text of screens that look the same for everyone at a given size (the welcome
+    # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
+    render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -62,6 +66,21 @@ class SessionContext:
     def print(self, *renderables: RenderableType, end: str = "\n") -> None:
         self.sync_size()
         self.term.write(self.renderer.render(*renderables, end=end))
+
+    def print_cached(
+        self, key: tuple[object, ...], make: Callable[[], RenderableType], end: str = "\n"
+    ) -> None:
+        """`print(make())`, rendered once per (key, size, colours) for the whole board."""
+        self.sync_size()
+        info = self.term.info
+        full = (*key, end, info.cols, info.rows, info.colors)
+        cache = self.board.render_cache
+        text = cache.get(full)
+        if text is None:
+            if len(cache) > 512:  # many odd window sizes: start over rather than grow
+                cache.clear()
+            text = cache[full] = self.renderer.render(make(), end=end)
+        self.term.write(text)
 
     def write(self, text: str) -> None:
         self.term.write(text)

@@ -56,6 +56,6 @@ async def ask(
     initial: str = "",
 ) -> str:
     """A prompt in the board's style, returning the typed line."""
-    ctx.print(Text(prompt, style="prompt"), end="")
+    ctx.print_cached(("prompt", prompt), lambda: Text(prompt, style="prompt"), end="")
     result = await read_line(ctx.term, "", max_len=max_len, mask=mask, initial=initial)
     return result or ""

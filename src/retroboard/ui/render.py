@@ -42,11 +42,17 @@ class _Sink(io.StringIO):
 
 
 class Renderer:
-    """One rich Console per session; rebuilt when the window size changes."""
+    """One rich Console per session, made on first use; rebuilt when the window size changes."""
 
     def __init__(self, info: TermInfo) -> None:
         self._info = info
-        self.console = self._make(info)
+        self._console: Console | None = None  # most callers never need one before login
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            self._console = self._make(self._info)
+        return self._console
 
     def _make(self, info: TermInfo) -> Console:
         return Console(
@@ -71,7 +77,7 @@ class Renderer:
             self._info.rows,
             self._info.colors,
         ):
-            self.console = self._make(info)
+            self._console = None
         self._info = info
 
     @property

@@ -28,8 +28,9 @@ def draw_welcome(ctx: SessionContext) -> None:
     if not show_art(ctx, "welcome"):
         ctx.print(Text(f"*** {ctx.board.name.upper()} ***", style="title"))
     info = ctx.term.info
-    ctx.print(
-        Text.assemble(
+    ctx.print_cached(
+        ("welcome", info.kind, info.encoding, info.term_type),
+        lambda: Text.assemble(
             ("Connected by ", "dim"),
             (info.kind, "info"),
             (" at ", "dim"),
@@ -39,9 +40,12 @@ def draw_welcome(ctx: SessionContext) -> None:
             (" (", "dim"),
             (info.term_type, "info"),
             (")", "dim"),
-        )
+        ),
     )
-    ctx.print(Text("Enter your handle, or NEW to become a member.", style="label"))
+    ctx.print_cached(
+        ("welcome-hint",),
+        lambda: Text("Enter your handle, or NEW to become a member.", style="label"),
+    )
 
 
 class LoginScreen:
