@@ -11,6 +11,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, replace
 
+from retroboard.term.codec import encode
 from retroboard.term.events import Disconnected, Event, IdleTimeout, Key, Resize
 from retroboard.term.keys import KeyDecoder
 
@@ -208,7 +209,7 @@ class StreamTerminal:
         if self._closed or not text:
             return
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
-        data = text.encode(self.info.encoding, errors="replace")
+        data = encode(text, self.info.encoding)
         self.bytes_out += len(data)
         self._send(data)
 
