@@ -198,6 +198,7 @@ async def _user_add(users: Any, args: argparse.Namespace, password: str) -> int:
         real_name=args.real_name,
         location=args.location,
         level=Level.parse(args.level),
+        first_call=False,
     )
     print(f"created {user.handle} ({user.level.label})")
     return 0

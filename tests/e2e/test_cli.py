@@ -135,3 +135,14 @@ async def test_serve_then_sigterm_tells_users_and_exits(tmp_path: Path) -> None:
         out = proc.communicate(timeout=10)[0]
     assert "Traceback" not in out
     assert "connect via telnet" in out and "logoff" in out
+
+
+def test_cli_account_has_no_calls_yet(tmp_path: Path) -> None:
+    r = run(tmp_path, "user", "add", "quiet", "--password-stdin", stdin="Quiet-pass-1\n")
+    assert r.returncode == 0
+    row = next(
+        line
+        for line in run(tmp_path, "user", "list").stdout.splitlines()
+        if line.startswith("quiet")
+    )
+    assert row.split()[2:4] == ["0", "never"]

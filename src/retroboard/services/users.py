@@ -85,8 +85,13 @@ class UserService:
         real_name: str = "",
         location: str = "",
         level: Level = Level.USER,
+        first_call: bool = True,
     ) -> User:
-        """Create an account in one transaction. Raises ValidationError or Conflict."""
+        """Create an account in one transaction. Raises ValidationError or Conflict.
+
+        `first_call`: the caller is online now (registering counts as their first call); a
+        sysop creating an account from the command line passes False.
+        """
         handle = self.check_new_handle(handle)
         try:
             check_password(password, handle)
@@ -101,9 +106,9 @@ class UserService:
             real_name=_clean_field(real_name, REAL_NAME_MAX),
             location=_clean_field(location, LOCATION_MAX),
             created_at=utcnow(),
-            last_login_at=utcnow(),
-            login_count=1,
-        )  # registering is the first call
+            last_login_at=utcnow() if first_call else None,
+            login_count=1 if first_call else 0,
+        )
         try:
             async with self._db.write() as s:
                 s.add(row)
