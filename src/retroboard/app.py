@@ -40,7 +40,9 @@ GOING_DOWN = (
     "Please call again later. ***\x1b[0m\r\n"
 )
 BOARD_FULL = "\r\nSorry, all lines are busy. Please call again later.\r\n"
-SHUTDOWN_GRACE = 2.0
+# Shutdown budget (the whole stop must stay well under the 5 s a service manager allows):
+SHUTDOWN_GRACE = 1.5  # for callers' terminals to take the "going down" message
+TEARDOWN_GRACE = 1.0  # for sessions to finish their teardown (a composer saving a draft)
 
 
 @dataclass
@@ -187,16 +189,16 @@ class Board:
         for term in terms:
             term.close()
         # Let sessions finish their teardown (a composer saves its draft) before the database goes.
-        for _ in range(int(SHUTDOWN_GRACE / 0.05)):
+        for _ in range(int(TEARDOWN_GRACE / 0.05)):
             if not self.sessions:
                 break
             await asyncio.sleep(0.05)
         self.telnet.close()
         self.ssh.close()
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.telnet.wait_closed(), 1)
+            await asyncio.wait_for(self.telnet.wait_closed(), 0.5)
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.ssh.wait_closed(), 1)
+            await asyncio.wait_for(self.ssh.wait_closed(), 0.5)
         await self.maintenance.stop()
         await self.db.dispose()
         log.info("board stopped")
