@@ -90,6 +90,7 @@ class StreamTerminal:
         self._closed = False
         self._hung_up = False
         self.bytes_out = 0
+        self.drain_timeout = DRAIN_TIMEOUT
         # Idle handling: after `idle_timeout - idle_warning` seconds without input the user is
         # warned, after `idle_timeout` they are disconnected. None disables it.
         self.idle_timeout: float | None = None
@@ -218,7 +219,7 @@ class StreamTerminal:
         if self._closed:
             return
         try:
-            await asyncio.wait_for(self._drain(), DRAIN_TIMEOUT)
+            await asyncio.wait_for(self._drain(), self.drain_timeout)
         except (TimeoutError, ConnectionError, OSError) as exc:
             log.info("dropping a client that stopped reading (%s)", type(exc).__name__)
             self.close()
