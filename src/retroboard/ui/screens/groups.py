@@ -19,7 +19,7 @@ from retroboard.ui.screens.kit import (
     PAGE_UP,
     REDRAW,
     UP,
-    blank_rows,
+    PagedRows,
     clean,
     compose_screen,
     confirm,
@@ -78,7 +78,7 @@ class Entry:
         return self.status.group.description if self.status else ""
 
 
-class GroupSelectorScreen:
+class GroupSelectorScreen(PagedRows[Entry]):
     """Pick a group to read; subscribe, catch up, go to a group by name, post."""
 
     def __init__(self) -> None:
@@ -127,12 +127,8 @@ class GroupSelectorScreen:
         return self.entries[self.index] if self.entries else None
 
     # ---- layout
-    def height(self, ctx: SessionContext) -> int:
-        return max(1, ctx.rows - 3)
-
-    def top(self, ctx: SessionContext) -> int:
-        h = self.height(ctx)
-        return (self.index // h) * h
+    def rows(self) -> list[Entry]:
+        return self.entries
 
     def row_text(self, ctx: SessionContext, entry: Entry, selected: bool) -> Text:
         w = width(ctx)
@@ -160,19 +156,6 @@ class GroupSelectorScreen:
         text.append("  " + clean(entry.note), style="info" if entry.folder else "dim")
         return text
 
-    def draw_row(self, ctx: SessionContext, i: int) -> None:
-        top, h = self.top(ctx), self.height(ctx)
-        if not top <= i < top + h or i >= len(self.entries):
-            return
-        selected = i == self.index
-        put(
-            ctx,
-            2 + i - top,
-            self.row_text(ctx, self.entries[i], selected),
-            fill=selected,
-            style="reverse" if selected and ctx.term.info.colors else "",
-        )
-
     def title(self) -> tuple[str, str]:
         if not self.show_all:
             return f"Subscribed groups ({len(self.entries)})", "y: all groups"
@@ -186,19 +169,13 @@ class GroupSelectorScreen:
         self.draw_list(ctx)
         self.draw_status(ctx)
 
-    def draw_list(self, ctx: SessionContext) -> None:
-        top, h = self.top(ctx), self.height(ctx)
-        blank_rows(ctx, 2, h + 1)
-        if not self.entries:
-            empty = (
-                "You are not subscribed to any group. Press y to see them all."
-                if not self.show_all
-                else "There are no groups here."
-            )
-            put(ctx, 3, Text(empty, style="info"))
-            return
-        for i in range(top, min(top + h, len(self.entries))):
-            self.draw_row(ctx, i)
+    def draw_empty(self, ctx: SessionContext) -> None:
+        empty = (
+            "You are not subscribed to any group. Press y to see them all."
+            if not self.show_all
+            else "There are no groups here."
+        )
+        put(ctx, 3, Text(empty, style="info"))
 
     def draw_status(self, ctx: SessionContext) -> None:
         put(ctx, ctx.rows - 1, key_hints(ctx, HINTS, HINTS_SHORT))
@@ -219,21 +196,13 @@ class GroupSelectorScreen:
                 ),
             )
         if self.entries:
-            ctx.write(f"\x1b[{2 + self.index - self.top(ctx)};1H")
+            self.park(ctx)
 
     def say(self, message: str, style: str = "info") -> None:
         self.message, self.message_style = message, style
 
     def move_to(self, ctx: SessionContext, index: int) -> None:
-        if not self.entries:
-            return
-        old_top, old = self.top(ctx), self.index
-        self.index = max(0, min(index, len(self.entries) - 1))
-        if self.top(ctx) != old_top:
-            self.draw_list(ctx)
-        else:
-            self.draw_row(ctx, old)
-            self.draw_row(ctx, self.index)
+        self.place_cursor(ctx, index)
 
     # ---- actions
     async def set_mode(

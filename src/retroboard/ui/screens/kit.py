@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 from rich import box
 from rich.panel import Panel
@@ -20,6 +21,8 @@ from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Screen
 from retroboard.ui.prompts import pause
+
+T = TypeVar("T")
 
 CSI = "\x1b["
 DUMB_TERMS = ("dumb", "vt52", "vt05", "glasstty", "tty33")
@@ -183,3 +186,67 @@ def post_message(result: object) -> str:
         return "Your article is waiting for a moderator's approval."
     where = ", ".join(f"{g} #{n}" for g, n in result.article.xref)
     return f"Article posted ({where})." if where else "Article posted."
+
+
+class PagedRows(Generic[T]):
+    """A cursor over rows drawn a page at a time below the title bar (rows 2 .. rows-2).
+
+    Subclasses provide `rows()` and `row_text()`; moving the cursor redraws two rows, or the
+    whole page when it crosses a page boundary.
+    """
+
+    index: int = 0
+
+    def rows(self) -> Sequence[T]:
+        raise NotImplementedError
+
+    def row_text(self, ctx: SessionContext, item: T, selected: bool) -> Text:
+        raise NotImplementedError
+
+    def draw_empty(self, ctx: SessionContext) -> None:
+        """What an empty list shows (nothing by default)."""
+
+    def height(self, ctx: SessionContext) -> int:
+        return max(1, ctx.rows - 3)
+
+    def top(self, ctx: SessionContext, index: int | None = None) -> int:
+        """First row of the page holding `index` (the cursor by default)."""
+        h = self.height(ctx)
+        return ((self.index if index is None else index) // h) * h
+
+    def draw_row(self, ctx: SessionContext, i: int) -> None:
+        rows, top = self.rows(), self.top(ctx)
+        if not top <= i < top + self.height(ctx) or i >= len(rows):
+            return
+        selected = i == self.index
+        style = "reverse" if selected and ctx.term.info.colors else ""
+        put(ctx, 2 + i - top, self.row_text(ctx, rows[i], selected), fill=selected, style=style)
+
+    def draw_list(self, ctx: SessionContext) -> None:
+        rows, top, h = self.rows(), self.top(ctx), self.height(ctx)
+        blank_rows(ctx, 2, h + 1)
+        if not rows:
+            self.draw_empty(ctx)
+            return
+        for i in range(top, min(top + h, len(rows))):
+            self.draw_row(ctx, i)
+
+    def place_cursor(self, ctx: SessionContext, index: int) -> None:
+        """Move the cursor to `index` (clamped) and redraw what changed."""
+        count = len(self.rows())
+        if not count:
+            return
+        old_top, old = self.top(ctx), self.index
+        self.index = max(0, min(index, count - 1))
+        if self.top(ctx) != old_top:
+            self.draw_list(ctx)
+        else:
+            self.draw_row(ctx, old)
+            self.draw_row(ctx, self.index)
+
+    def park(self, ctx: SessionContext) -> None:
+        """Leave the terminal cursor on the selected row (or the message line)."""
+        if self.rows():
+            ctx.write(f"{CSI}{2 + self.index - self.top(ctx)};1H")
+        else:
+            at_bottom(ctx)

@@ -21,8 +21,7 @@ from retroboard.ui.screens.kit import (
     QUIT,
     REDRAW,
     UP,
-    at_bottom,
-    blank_rows,
+    PagedRows,
     clean,
     compose_screen,
     confirm,
@@ -79,7 +78,7 @@ def thread_lines(views: tuple[ThreadView, ...], unicode: bool) -> list[Line]:
     return lines
 
 
-class ThreadListScreen:
+class ThreadListScreen(PagedRows[Line]):
     """Threads of one group by latest activity; Enter reads, n finds unread, w posts."""
 
     def __init__(self, group_name: str) -> None:
@@ -130,12 +129,8 @@ class ThreadListScreen:
         self.index = max(0, min(self.index, len(self.lines) - 1))
 
     # ---- layout
-    def height(self, ctx: SessionContext) -> int:
-        return max(1, ctx.rows - 3)
-
-    def top(self, ctx: SessionContext) -> int:
-        h = self.height(ctx)
-        return (self.index // h) * h
+    def rows(self) -> list[Line]:
+        return self.lines
 
     def row_text(self, ctx: SessionContext, line: Line, selected: bool) -> Text:
         w = width(ctx)
@@ -175,19 +170,6 @@ class ThreadListScreen:
             text.append(" " + short_date(head.date).rjust(date_w), style="date")
         return text
 
-    def draw_row(self, ctx: SessionContext, i: int) -> None:
-        top, h = self.top(ctx), self.height(ctx)
-        if not top <= i < top + h or i >= len(self.lines):
-            return
-        selected = i == self.index
-        put(
-            ctx,
-            2 + i - top,
-            self.row_text(ctx, self.lines[i], selected),
-            fill=selected,
-            style="reverse" if selected and ctx.term.info.colors else "",
-        )
-
     def draw(self, ctx: SessionContext) -> None:
         ctx.clear()
         status = self.status
@@ -197,24 +179,9 @@ class ThreadListScreen:
         self.draw_list(ctx)
         self.draw_status(ctx)
 
-    def draw_list(self, ctx: SessionContext) -> None:
-        top, h = self.top(ctx), self.height(ctx)
-        if not self.lines:
-            blank_rows(ctx, 2, h + 1)
-            put(
-                ctx,
-                3,
-                Text(
-                    f"No articles in {clean(self.group)} yet. Press P to post the first one.",
-                    style="info",
-                ),
-            )
-            return
-        for i in range(top, top + h):
-            if i < len(self.lines):
-                self.draw_row(ctx, i)
-            else:
-                blank_rows(ctx, 2 + i - top, 2 + i - top)
+    def draw_empty(self, ctx: SessionContext) -> None:
+        text = f"No articles in {clean(self.group)} yet. Press P to post the first one."
+        put(ctx, 3, Text(text, style="info"))
 
     def draw_status(self, ctx: SessionContext) -> None:
         more = "" if self.exhausted else "  (more below)"
@@ -231,28 +198,17 @@ class ThreadListScreen:
         put(ctx, ctx.rows, line)
         self.park(ctx)
 
-    def park(self, ctx: SessionContext) -> None:
-        if self.lines:
-            ctx.write(f"\x1b[{2 + self.index - self.top(ctx)};1H")
-        else:
-            at_bottom(ctx)
-
     def say(self, message: str, style: str = "info") -> None:
         self.message, self.message_style = message, style
 
     # ---- moves
     async def move_to(self, ctx: SessionContext, index: int) -> None:
-        await self._ensure(ctx, index + 1)
+        await self._ensure(ctx, index + 1)  # rows past the loaded ones come from the next page
         if not self.lines:
             return
-        old_top, old = self.top(ctx), self.index
-        self.index = max(0, min(index, len(self.lines) - 1))
-        await self._ensure(ctx, self.top(ctx) + self.height(ctx) + 1)
-        if self.top(ctx) != old_top:
-            self.draw_list(ctx)
-        else:
-            self.draw_row(ctx, old)
-            self.draw_row(ctx, self.index)
+        target = max(0, min(index, len(self.lines) - 1))
+        await self._ensure(ctx, self.top(ctx, target) + self.height(ctx) + 1)
+        self.place_cursor(ctx, target)
 
     async def next_unread(self, ctx: SessionContext) -> ArticleHead | None:
         assert ctx.user is not None
