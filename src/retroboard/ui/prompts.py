@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 
 from retroboard.term.events import Key, Resize
@@ -27,6 +29,17 @@ async def ask_yes_no(ctx: SessionContext, question: str, default: bool = False) 
         ctx.write(("Yes" if answer else "No") + "\r\n")
         await ctx.flush()
         return answer
+
+
+async def next_key(ctx: SessionContext, redraw: Callable[[], object]) -> Key:
+    """The next key; when the window is resized meanwhile, `redraw()` draws the screen again."""
+    while True:
+        event = await ctx.term.read_input()
+        if isinstance(event, Key):
+            return event
+        ctx.sync_size()
+        redraw()
+        await ctx.flush()
 
 
 async def pause(ctx: SessionContext, text: str = "Press any key to continue") -> Key | None:

@@ -9,9 +9,9 @@ from rich.text import Text
 from retroboard.domain.boards import GroupStatus, PostResult
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import children_at
-from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.prompts import next_key
 from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
@@ -310,12 +310,7 @@ class GroupSelectorScreen(PagedRows[Entry]):
         self.draw(ctx)
         await ctx.flush()
         while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                ctx.sync_size()
-                self.draw(ctx)
-                await ctx.flush()
-                continue
+            event = await next_key(ctx, lambda: self.draw(ctx))
             self.message = ""
             name = event.name
             entry = self.current()

@@ -8,11 +8,10 @@ from rich.table import Table
 from rich.text import Text
 
 from retroboard.domain.users import Level
-from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
 from retroboard.ui.nav import Logoff, Nav, Push
-from retroboard.ui.prompts import ask_yes_no, say
+from retroboard.ui.prompts import ask_yes_no, next_key, say
 from retroboard.ui.screens.draft_offer import draft_offer
 from retroboard.ui.screens.login import show_art
 
@@ -90,11 +89,7 @@ class MenuScreen:
         self.draw(ctx, menu)
         await ctx.flush()
         while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                self.draw(ctx, menu)
-                await ctx.flush()
-                continue
+            event = await next_key(ctx, lambda: self.draw(ctx, menu))
             if event.name in ("?", "enter") or event.name == "ctrl-l":
                 self.draw(ctx, menu)
                 await ctx.flush()

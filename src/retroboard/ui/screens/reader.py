@@ -12,9 +12,9 @@ from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.domain.threads import build_tree, flatten
 from retroboard.domain.usenet import rot13
-from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.prompts import next_key
 from retroboard.ui.screens.kit import (
     REDRAW,
     clean,
@@ -366,12 +366,7 @@ class ReaderScreen:
         self.draw(ctx)
         await ctx.flush()
         while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                ctx.sync_size()
-                self.draw(ctx)
-                await ctx.flush()
-                continue
+            event = await next_key(ctx, lambda: self.draw(ctx))
             self.message = ""
             name = event.name
             nav: Nav | None = None

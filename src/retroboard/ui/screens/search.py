@@ -6,10 +6,9 @@ from rich.text import Text
 
 from retroboard.domain.boards import SearchHit
 from retroboard.domain.errors import BoardError
-from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
-from retroboard.ui.prompts import ask, say
+from retroboard.ui.prompts import ask, next_key, say
 from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
@@ -226,12 +225,7 @@ class SearchScreen:
         self.draw(ctx)
         await ctx.flush()
         while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                ctx.sync_size()
-                self.draw(ctx)
-                await ctx.flush()
-                continue
+            event = await next_key(ctx, lambda: self.draw(ctx))
             self.message = ""
             name = event.name
             page = self._height(ctx)

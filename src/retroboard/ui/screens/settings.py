@@ -6,10 +6,9 @@ from rich.text import Text
 
 from retroboard.domain.errors import BoardError
 from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX
-from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav
-from retroboard.ui.prompts import ask, say
+from retroboard.ui.prompts import ask, next_key, say
 
 CHARSET_NAMES = {
     "auto": "Automatic, from your terminal type",
@@ -68,11 +67,7 @@ class SettingsScreen:
         self.draw(ctx)
         await ctx.flush()
         while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                self.draw(ctx)
-                await ctx.flush()
-                continue
+            event = await next_key(ctx, lambda: self.draw(ctx))
             name = event.name.lower()
             try:
                 if name == "e":
