@@ -6,7 +6,6 @@ import pytest
 
 from retroboard.ui.widgets.editor_model import (
     Action,
-    FullScreenModel,
     LineEditorModel,
     byte_size,
     clean_line,
@@ -14,6 +13,7 @@ from retroboard.ui.widgets.editor_model import (
     wrap_line,
     wrap_text,
 )
+from retroboard.ui.widgets.fse_model import FullScreenModel
 
 # ---- wrapping helpers -------------------------------------------------------------------
 

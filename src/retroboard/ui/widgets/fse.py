@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from retroboard.term.events import Resize
-from retroboard.ui.widgets.editor_model import FullScreenModel, clean_line
+from retroboard.ui.widgets.editor_model import clean_line
+from retroboard.ui.widgets.fse_model import FullScreenModel
 from retroboard.ui.widgets.line_editor import BELL, EditorTerminal, for_terminal
 
 CSI = "\x1b["
