@@ -12,8 +12,9 @@ from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.users import User
-from retroboard.services.articles import ArticleService, publish
+from retroboard.services.articles import ArticleService
 from retroboard.services.board_common import head_of
+from retroboard.services.publishing import publish
 
 TOMBSTONE = "[This article was deleted by {who}.]"
 
