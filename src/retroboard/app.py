@@ -69,7 +69,7 @@ def build_services(settings: Settings, db: Database, bus: EventBus) -> Services:
         groups=GroupService(db, bus),
         articles=articles,
         search=SearchService(db),
-        moderation=ModerationService(db, bus, articles),
+        moderation=ModerationService(db, bus),
         drafts=DraftService(db),
     )
 

@@ -12,7 +12,6 @@ from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.users import User
-from retroboard.services.articles import ArticleService
 from retroboard.services.board_common import head_of
 from retroboard.services.publishing import publish
 
@@ -25,10 +24,9 @@ def _require_moderator(user: User) -> None:
 
 
 class ModerationService:
-    def __init__(self, db: Database, bus: EventBus, articles: ArticleService) -> None:
+    def __init__(self, db: Database, bus: EventBus) -> None:
         self._db = db
         self._bus = bus
-        self._articles = articles
 
     async def delete(self, user: User, article_id: int) -> None:
         """Replace an article with a tombstone; the thread tree keeps its place.
