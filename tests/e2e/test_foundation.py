@@ -195,3 +195,23 @@ async def test_telnet_tells_client_its_terminal_type(live_board: Any) -> None:
     screen = await c.wait_for("Handle:")
     assert "100x30" in screen and "vt100" in screen
     c.close()
+
+
+async def test_slow_negotiator_still_gets_its_charset(live_board: Any) -> None:
+    """A telnet client on a slow link (300 ms round trips) says its terminal type only after
+    the 0.5 s a silent client is given: the welcome screen waits for it, so it comes in CP437."""
+    IAC, DO, WILL, SB, SE, TTYPE = 255, 253, 251, 250, 240, 24
+    reader, writer = await asyncio.open_connection("127.0.0.1", live_board.telnet.port)
+    got = b""
+    while bytes([IAC, DO, TTYPE]) not in got:
+        got += await asyncio.wait_for(reader.read(4096), 3)
+    await asyncio.sleep(0.3)  # a long round trip
+    writer.write(bytes([IAC, WILL, TTYPE]))
+    while bytes([IAC, SB, TTYPE, 1, IAC, SE]) not in got:
+        got += await asyncio.wait_for(reader.read(4096), 3)
+    await asyncio.sleep(0.4)  # the terminal type arrives about 0.7 s after connecting
+    writer.write(bytes([IAC, SB, TTYPE, 0]) + b"syncterm" + bytes([IAC, SE]))
+    while b"Handle:" not in got:
+        got += await asyncio.wait_for(reader.read(4096), 5)
+    writer.close()
+    assert "█".encode("cp437") in got and "█".encode() not in got

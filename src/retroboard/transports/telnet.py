@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 
 # A client that answers no negotiation gets its screen after this long (the issue asks <= 1 s).
 CONNECT_MAXWAIT = 0.5
+# A client that does answer (a real telnet program) may take this long to say its terminal
+# type over a slow link before the welcome screen is drawn; the wait ends as soon as it has.
+NEGOTIATING_MAXWAIT = 2.0
 
 
 class TelnetTerminal(StreamTerminal):
@@ -38,6 +41,12 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
     """telnetlib3's server with NAWS and TTYPE forwarded to the session's Terminal."""
 
     terminal: TelnetTerminal | None = None
+
+    def begin_advanced_negotiation(self) -> None:
+        # The client speaks telnet: worth waiting a little longer for TTYPE, so that a CP437
+        # terminal on a slow link does not get a UTF-8 welcome screen.
+        self.connect_maxwait = NEGOTIATING_MAXWAIT
+        super().begin_advanced_negotiation()
 
     def on_naws(self, rows: int, cols: int) -> None:
         super().on_naws(rows, cols)
