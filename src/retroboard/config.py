@@ -70,7 +70,12 @@ _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 def _coerce(key: str, value: Any, source: str) -> Any:
     """Turn a raw value from TOML, env or CLI into the field's type, or raise ConfigError."""
-    where = f"{source} key '{key}'"
+    if source == "environment":
+        where = f"environment variable {ENV_PREFIX}{key.upper()}"
+    elif source == "command line":
+        where = f"option --{key.replace('_', '-')}"
+    else:
+        where = f"{source} key '{key}'"
     if key in _INT_RANGES:
         lo, hi = _INT_RANGES[key]
         try:

@@ -41,10 +41,10 @@ def test_database_url_from_env() -> None:
 @pytest.mark.parametrize(
     "env,needle",
     [
-        ({"RETROBOARD_TELNET_PORT": "abc"}, "telnet_port"),
-        ({"RETROBOARD_SSH_PORT": "70000"}, "ssh_port"),
-        ({"RETROBOARD_DATABASE_URL": "mysql://x"}, "database_url"),
-        ({"RETROBOARD_LOG_LEVEL": "LOUD"}, "log_level"),
+        ({"RETROBOARD_TELNET_PORT": "abc"}, "environment variable RETROBOARD_TELNET_PORT"),
+        ({"RETROBOARD_SSH_PORT": "70000"}, "RETROBOARD_SSH_PORT"),
+        ({"RETROBOARD_DATABASE_URL": "mysql://x"}, "RETROBOARD_DATABASE_URL"),
+        ({"RETROBOARD_LOG_LEVEL": "LOUD"}, "RETROBOARD_LOG_LEVEL"),
     ],
 )
 def test_bad_values_name_the_key(env: dict[str, str], needle: str) -> None:
@@ -64,3 +64,8 @@ def test_unknown_key_and_broken_toml(tmp_path: Path) -> None:
         load_settings({}, environ={}, config_file=cfg)
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings({}, environ={}, config_file=tmp_path / "missing.toml")
+
+
+def test_command_line_errors_name_the_option() -> None:
+    with pytest.raises(ConfigError, match="option --telnet-port: 99999 is outside"):
+        load_settings({"telnet_port": 99999}, environ={})
