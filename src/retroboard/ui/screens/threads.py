@@ -181,6 +181,8 @@ class ThreadListScreen(PagedRows[Line]):
 
     def draw_empty(self, ctx: SessionContext) -> None:
         text = f"No articles in {clean(self.group)} yet. Press P to post the first one."
+        if len(text) > width(ctx):
+            text = "No articles yet. P posts the first."
         put(ctx, 3, Text(text, style="info"))
 
     def draw_status(self, ctx: SessionContext) -> None:
