@@ -100,3 +100,22 @@ async def test_openssh_as_new_registers(live_board: Any) -> None:
     finally:
         c.close()
     assert await live_board.services.users.handle_taken("sshnewbie")
+
+
+@pytest.mark.skipif(
+    shutil.which("plink") is None, reason="needs PuTTY's plink (apt-get install putty-tools)"
+)
+async def test_putty_plink_telnet_logs_in_and_reads_the_menu(live_board: Any) -> None:
+    await live_board.services.users.register("putty", "Pass-word-77")
+    c = ProgramClient(["plink", "-telnet", "-P", str(live_board.telnet.port), "127.0.0.1"])
+    try:
+        await c.wait_for(r"Handle:\s*$")
+        await c.line("putty")
+        await c.wait_for(r"Password:\s*$")
+        await c.line("Pass-word-77")
+        await c.wait_for(MENU)
+        await c.send("i")
+        screen = await c.wait_for("Terminal")
+        assert "80x24" in screen and "xterm" in screen.lower()
+    finally:
+        c.close()
