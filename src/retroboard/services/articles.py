@@ -156,44 +156,26 @@ class ArticleService:
                     )
                 ).scalar_one()
             held = any(g.policy == Policy.MODERATED for g in rows) and not user.is_moderator
-            article = ArticleRow(
-                message_id=make_message_id(self._domain),
-                thread_id=thread_id,
-                parent_id=parent_id,
-                author_id=user.id,
-                author=user.handle,
-                author_name=user.real_name,
-                subject=subject,
-                body=body,
-                date=now,
-                refs=" ".join(refs),
-                newsgroups=",".join(g.name for g in rows),
-                status=Status.PENDING if held else Status.POSTED,
-                deleted=False,
-                lines=body.count("\n") + 1,
-            )
-            article.id = (
-                await s.execute(
-                    insert(ArticleRow)
-                    .values(
-                        message_id=article.message_id,
-                        thread_id=thread_id,
-                        parent_id=parent_id,
-                        author_id=user.id,
-                        author=article.author,
-                        author_name=article.author_name,
-                        subject=subject,
-                        body=body,
-                        date=now,
-                        refs=article.refs,
-                        newsgroups=article.newsgroups,
-                        status=article.status,
-                        deleted=False,
-                        lines=article.lines,
-                    )
-                    .returning(ArticleRow.id)
-                )
+            values = {
+                "message_id": make_message_id(self._domain),
+                "thread_id": thread_id,
+                "parent_id": parent_id,
+                "author_id": user.id,
+                "author": user.handle,
+                "author_name": user.real_name,
+                "subject": subject,
+                "body": body,
+                "date": now,
+                "refs": " ".join(refs),
+                "newsgroups": ",".join(g.name for g in rows),
+                "status": Status.PENDING if held else Status.POSTED,
+                "deleted": False,
+                "lines": body.count("\n") + 1,
+            }
+            article_id = (
+                await s.execute(insert(ArticleRow).values(**values).returning(ArticleRow.id))
             ).scalar_one()
+            article = ArticleRow(id=article_id, **values)
             xref: list[tuple[str, int]] = []
             if held:
                 await s.execute(

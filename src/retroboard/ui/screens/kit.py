@@ -6,7 +6,7 @@ by row (so nothing scrolls), and use the same keys for the same things.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
@@ -250,3 +250,25 @@ class PagedRows(Generic[T]):
             ctx.write(f"{CSI}{2 + self.index - self.top(ctx)};1H")
         else:
             at_bottom(ctx)
+
+
+def draw_window(
+    ctx: SessionContext,
+    first_row: int,
+    height: int,
+    top: int,
+    cursor: int,
+    items: Sequence[T],
+    row: Callable[[T, bool], Text],
+) -> None:
+    """Draw `items[top:top+height]` from screen row `first_row`, the cursor row highlighted."""
+    for i in range(min(height, len(items) - top)):
+        idx = top + i
+        selected = idx == cursor
+        put(
+            ctx,
+            first_row + i,
+            row(items[idx], selected),
+            fill=selected,
+            style="title" if selected else "",
+        )

@@ -25,6 +25,7 @@ from retroboard.ui.screens.kit import (
     blank_rows,
     clean,
     confirm,
+    draw_window,
     key_hints,
     long_date,
     put,
@@ -142,17 +143,15 @@ class ModerationQueueScreen:
             self.top = self.cursor
         elif self.cursor >= self.top + height:
             self.top = self.cursor - height + 1
-        for i in range(height):
-            idx = self.top + i
-            if idx < count:
-                selected = idx == self.cursor
-                put(
-                    ctx,
-                    FIRST_ROW + i,
-                    self._row(ctx, self.items[idx], selected),
-                    fill=selected,
-                    style="title" if selected else "",
-                )
+        draw_window(
+            ctx,
+            FIRST_ROW,
+            height,
+            self.top,
+            self.cursor,
+            self.items,
+            lambda item, selected: self._row(ctx, item, selected),
+        )
         row = FIRST_ROW + height
         put(ctx, row, Text(("-" if use_ascii(ctx) else "─") * width(ctx), style="dim"))
         preview = post_lines(ctx, self.items[self.cursor], width(ctx))

@@ -19,6 +19,7 @@ from retroboard.ui.screens.kit import (
     UP,
     at_bottom,
     clean,
+    draw_window,
     key_hints,
     long_date,
     put,
@@ -176,17 +177,15 @@ class SearchScreen:
             names += " " + "Date"
         put(ctx, 2, Text(names, style="header"))
         height = self._height(ctx)
-        for i in range(height):
-            idx = self.top + i
-            if idx < count:
-                selected = idx == self.cursor
-                put(
-                    ctx,
-                    FIRST_ROW + i,
-                    self._row(ctx, self.hits[idx], selected),
-                    fill=selected,
-                    style="title" if selected else "",
-                )
+        draw_window(
+            ctx,
+            FIRST_ROW,
+            height,
+            self.top,
+            self.cursor,
+            self.hits,
+            lambda item, selected: self._row(ctx, item, selected),
+        )
         hit = self.hits[self.cursor]
         put(
             ctx,
