@@ -32,6 +32,19 @@ class Settings:
     idle_warning: int = 60  # seconds of warning before the idle disconnect
     max_sessions: int = 2000
     login_attempts: int = 3
+    # Public-safety limits (see README "Running on the public internet").
+    max_prelogin: int = 64  # connections not yet logged in, board-wide (MaxStartups-style)
+    max_per_address: int = 40  # connections from one address, logged in or not
+    max_prelogin_per_address: int = 8  # of those, not yet logged in
+    sysop_reserve: int = 4  # lines above max_sessions that only the sysop may log in on
+    login_timeout: int = 60  # seconds from connect to a successful login
+    register_timeout: int = 600  # seconds to finish a new-user application
+    prelogin_byte_budget: int = 65536  # bytes a caller may send before logging in
+    key_rate: int = 2000  # keys per second a session may send (more are paced, not lost)
+    registrations_per_hour: int = 3  # new accounts per address per hour
+    login_lock_failures: int = 10  # wrong passwords on one handle before a temporary lock
+    login_lock_minutes: int = 15  # how long that lock lasts
+    ssh_legacy_algorithms: bool = False  # also offer SHA-1 kex/MACs for old clients (SyncTERM)
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
@@ -53,6 +66,11 @@ class Settings:
     def art_dir(self) -> Path:
         return self.data / "art"
 
+    @property
+    def control_path(self) -> Path:
+        """The local control socket `node list`, `ban add` and friends talk to (mode 0600)."""
+        return self.data / "control.sock"
+
 
 _INT_RANGES = {
     "telnet_port": (0, 65535),
@@ -64,7 +82,19 @@ _INT_RANGES = {
     "argon2_time_cost": (1, 20),
     "argon2_memory_kib": (1024, 4 * 1024 * 1024),
     "argon2_parallelism": (1, 64),
+    "max_prelogin": (1, 100000),
+    "max_per_address": (1, 100000),
+    "max_prelogin_per_address": (1, 100000),
+    "sysop_reserve": (0, 1000),
+    "login_timeout": (5, 3600),
+    "register_timeout": (30, 7200),
+    "prelogin_byte_budget": (1024, 1 << 30),
+    "key_rate": (10, 1000000),
+    "registrations_per_hour": (0, 100000),
+    "login_lock_failures": (1, 1000),
+    "login_lock_minutes": (1, 10080),
 }
+_BOOLS = ("ssh_legacy_algorithms",)
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -87,6 +117,15 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         if not lo <= number <= hi:
             raise ConfigError(f"{where}: {number} is outside {lo}..{hi}")
         return number
+    if key in _BOOLS:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
     if key == "data":
         if not isinstance(value, str | Path) or not str(value).strip():
             raise ConfigError(f"{where}: expected a folder path, got {value!r}")

@@ -40,6 +40,12 @@ class UserRow(Base):
     login_count: Mapped[int] = mapped_column(Integer, default=0)
     editor: Mapped[str] = mapped_column(String(8), default="line")
     charset: Mapped[str] = mapped_column(String(8), default="auto")  # auto | utf-8 | cp437
+    # Abuse handling (migration 0003): a sysop's lock, and the temporary lock after failures.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)  # `user lock`: no logins
+    locked_reason: Mapped[str] = mapped_column(String(200), default="")
+    lock_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # since the last good login
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class GroupRow(Base):
@@ -138,3 +144,17 @@ class DraftRow(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     parent_message_id: Mapped[str | None] = mapped_column(String(250), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BanRow(Base):
+    """A ban on an address, a network (CIDR) or a handle; `expires_at` None = for good."""
+
+    __tablename__ = "bans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # address | network | handle
+    value: Mapped[str] = mapped_column(String(64))  # normalised: 10.0.0.0/8, ::1, handle_key
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_by: Mapped[str] = mapped_column(String(40), default="")

@@ -5,18 +5,46 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from retroboard.term.terminal import StreamTerminal
 
 log = logging.getLogger(__name__)
 
+
+
+class Ticket(Protocol):
+    """One admitted (or refused) connection, as the connection guard sees it.
+
+    A transport asks the guard for a ticket the moment a connection is accepted, before any
+    negotiation or password. If `refusal` is not None the transport shows that text (a busy
+    or ban screen) and hangs up. Otherwise it counts every raw byte the client sends with
+    `take_bytes` (False: over the pre-login budget, hang up) and calls `release()` exactly
+    once when the connection is gone. The app marks the ticket logged in.
+    """
+
+    address: str
+    refusal: str | None
+
+    def take_bytes(self, n: int) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class Guard(Protocol):
+    """The one connection guard every transport calls (app injects it)."""
+
+    def admit(self, kind: str, address: str) -> Ticket: ...
+
+
 # app injects this: run one whole session on a Terminal. `auth` is whatever the injected
 # authenticate callable returned for an SSH login (None for telnet); `register` is True when
-# the caller asked to become a new user (ssh new@host).
-OnSession = Callable[[StreamTerminal, Any, bool], Awaitable[None]]
-# app injects this for SSH: (handle, password) -> an opaque user, or None when wrong.
-Authenticate = Callable[[str, str], Awaitable[Any]]
+# the caller asked to become a new user (ssh new@host); `ticket` is the connection's guard
+# ticket (already admitted).
+OnSession = Callable[[StreamTerminal, Any, bool, Ticket], Awaitable[None]]
+# app injects this for SSH: (handle, password, address) -> an opaque user, or None when
+# refused. It throttles by itself (it may wait); the transport only relays the answer.
+Authenticate = Callable[[str, str, str], Awaitable[Any]]
 
 READ_SIZE = 4096
 
