@@ -190,3 +190,59 @@ def test_idempotent() -> None:
     assert sanitize(once) == once
     single = sanitize(raw, multiline=False)
     assert sanitize(single, multiline=False) == single
+
+
+class TestInvisible:
+    @pytest.mark.parametrize(
+        "code",
+        [0x200E, 0x200F, 0x061C]  # LRM, RLM, ALM
+        + [0x200B, 0x200C, 0x200D, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0xFEFF, 0x180E]
+        + [0x00AD, 0xFFF9, 0xFFFA, 0xFFFB, 0x0600, 0x206A, 0x110BD, 0x1D173]  # other Cf
+        + [0xE0000, 0xE0001, 0xE0020, 0xE0041, 0xE007F],  # tag characters
+        ids=hex,
+    )
+    def test_invisible_removed(self, code: int) -> None:
+        assert sanitize(f"a{chr(code)}b") == "ab"
+        assert sanitize(f"a{chr(code)}b", multiline=False) == "ab"
+
+    def test_every_format_character_removed(self) -> None:
+        import sys
+        import unicodedata
+
+        fmt = "".join(
+            chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"
+        )
+        assert len(fmt) > 150
+        assert sanitize(f"x{fmt}y") == "xy"
+        assert sanitize(f"x{fmt}y", multiline=False) == "xy"
+
+    def test_lone_surrogate_removed(self) -> None:
+        assert sanitize("a\ud800b\udfffc") == "abc"
+
+    @pytest.mark.parametrize("sep", ["\u2028", "\u2029"])
+    def test_line_and_paragraph_separators(self, sep: str) -> None:
+        assert sanitize(f"one{sep}two") == "one\ntwo"
+        assert sanitize(f"one{sep}two", multiline=False) == "one two"
+
+    def test_payload_reads_right_once_stripped(self) -> None:
+        payload = "\u202eTrojan\u200b \u2066Source\u2069\ufeff\u200d\u2028next"
+        assert sanitize(payload) == "Trojan Source\nnext"
+        assert sanitize(payload, multiline=False) == "Trojan Source next"
+
+    def test_visible_look_alikes_kept(self) -> None:
+        # Variation selectors (emoji presentation), combining marks and NBSP are visible text.
+        text = "\u2764\ufe0f cafe\u0301 a\u00a0b"
+        assert sanitize(text) == text
+
+    def test_escape_hidden_behind_zero_width_leaves_no_escape(self) -> None:
+        out = sanitize("a\x1b\u200b[2Jb")
+        assert "\x1b" not in out and "\u200b" not in out
+
+    def test_large_text_is_quick(self) -> None:
+        import time
+
+        big = ("Grüße \u200b日本語 \x1b[1mhello\x1b[0m \u202eworld\n" * 2000)[: 64 * 1024]
+        start = time.perf_counter()
+        out = sanitize(big)
+        assert "\u200b" not in out and "\u202e" not in out and "\x1b" not in out
+        assert time.perf_counter() - start < 1.0  # generous: ~5 ms on the 2-core machine
