@@ -228,7 +228,11 @@ class ControlServer:
 
 
 async def control_request(
-    path: Path | str, cmd: str, *, timeout: float = 3.0, **args: Any
+    path: Path | str,
+    cmd: str,
+    *,
+    timeout: float = 3.0,  # noqa: ASYNC109 - one bounded exchange, the CLI's only wait
+    **args: Any,
 ) -> dict[str, Any]:
     """Send one command to the board listening on `path` and return its answer (`ok` true).
 
