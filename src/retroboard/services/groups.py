@@ -1,13 +1,26 @@
-"""Groups: create and list them, subscriptions, unread counts, catch-up (the group selector)."""
+"""Groups: create, change, remove and list them, subscriptions, unread counts, catch-up."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, exists, select, union, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
-from retroboard.db.tables import GroupRow, SubscriptionRow, utcnow
+from retroboard.db.tables import (
+    ArticleRow,
+    GroupRow,
+    GroupThreadRow,
+    PendingGroupRow,
+    SubscriptionRow,
+    ThreadRow,
+    XrefRow,
+    utcnow,
+)
 from retroboard.domain.boards import Group, GroupStatus, Policy
 from retroboard.domain.errors import Conflict, ValidationError
 from retroboard.domain.text import sanitize
@@ -23,6 +36,19 @@ from retroboard.services.board_common import (
 )
 
 DESCRIPTION_MAX = 200
+_CHUNK = 500  # ids per IN (...) list: far below SQLite's and asyncpg's parameter limits
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield list(ids[i : i + _CHUNK])
+
+
+def _clean_description(description: str) -> str:
+    description = sanitize(description, multiline=False).strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError(f"A description is at most {DESCRIPTION_MAX} characters.")
+    return description
 
 
 class GroupService:
@@ -43,9 +69,7 @@ class GroupService:
             name = validate_group_name(name)
         except UsenetRuleError as exc:
             raise ValidationError(str(exc)) from None
-        description = sanitize(description, multiline=False).strip()
-        if len(description) > DESCRIPTION_MAX:
-            raise ValidationError(f"A description is at most {DESCRIPTION_MAX} characters.")
+        description = _clean_description(description)
         if post_level is None:
             post_level = Level.MODERATOR if policy == Policy.READ_ONLY else Level.USER
         row = GroupRow(
@@ -65,6 +89,75 @@ class GroupService:
         except IntegrityError:
             raise Conflict(f"The group {name} already exists.") from None
         return to_group(row)
+
+    async def update(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        policy: Policy | None = None,
+        read_level: Level | None = None,
+        post_level: Level | None = None,
+    ) -> Group:
+        """Change a group's description, policy or levels (None leaves a field as it is).
+
+        The rules are those of `create`: the description is one clean line of at most 200
+        characters, and the post level is never below the read level (it is raised to match);
+        a group made read-only without a post level given gets moderator as its post level.
+        Returns the changed Group. Raises NotFound (no such group) or ValidationError.
+        """
+        if description is not None:
+            description = _clean_description(description)
+        async with self._db.write() as s:
+            row = await group_row(s, name, for_update=True)
+            if description is not None:
+                row.description = description
+            if policy is not None:
+                row.policy = policy.value
+                if policy == Policy.READ_ONLY and post_level is None:
+                    post_level = max(Level(row.post_level), Level.MODERATOR)
+            if read_level is not None:
+                row.read_level = int(read_level)
+            if post_level is not None:
+                row.post_level = int(post_level)
+            row.post_level = max(row.post_level, row.read_level)
+            return to_group(row)
+
+    async def remove(self, name: str) -> int:
+        """Remove a group for good, in one unit of work.
+
+        Its numbers, thread index, subscriptions and moderation-queue entries go. Articles that
+        were only in this group are deleted (with their search index entries); cross-posted
+        ones stay in their other groups, with this group taken off their Newsgroups line.
+        Threads left without articles go too. Returns how many articles were deleted.
+        Raises NotFound when there is no such group.
+        """
+        async with self._db.write() as s:
+            g = await group_row(s, name, for_update=True)
+            here = set(
+                await s.scalars(
+                    union(
+                        select(XrefRow.article_id).where(XrefRow.group_id == g.id),
+                        select(PendingGroupRow.article_id).where(PendingGroupRow.group_id == g.id),
+                    )
+                )
+            )
+            elsewhere = set(
+                await s.scalars(
+                    union(
+                        select(XrefRow.article_id).where(XrefRow.group_id != g.id),
+                        select(PendingGroupRow.article_id).where(PendingGroupRow.group_id != g.id),
+                    )
+                )
+            )
+            only_here = sorted(here - elsewhere)
+            await _drop_from_newsgroups(s, sorted(here & elsewhere), g.name)
+            for table in (XrefRow, PendingGroupRow, GroupThreadRow, SubscriptionRow):
+                await s.execute(delete(table).where(table.group_id == g.id))
+            threads = await _delete_articles(s, only_here)
+            await _delete_empty_threads(s, threads)
+            await s.execute(delete(GroupRow).where(GroupRow.id == g.id))
+        return len(only_here)
 
     async def all_groups(self) -> list[Group]:
         """Every group, for the sysop's CLI."""
@@ -154,3 +247,60 @@ class GroupService:
         return "".join(
             format_newsrc_line(n, bool(sub), RangeSet.parse(r)) + "\n" for n, sub, r in rows
         )
+
+
+async def _drop_from_newsgroups(s: AsyncSession, ids: Sequence[int], name: str) -> None:
+    """Take the group `name` off the Newsgroups line of the cross-posted articles `ids`."""
+    changes: list[dict[str, Any]] = []
+    for chunk in _chunks(ids):
+        rows = await s.execute(
+            select(ArticleRow.id, ArticleRow.newsgroups).where(ArticleRow.id.in_(chunk))
+        )
+        for article_id, newsgroups in rows:
+            kept = [n for n in newsgroups.split(",") if n and n != name]
+            if len(kept) != len(newsgroups.split(",")):
+                changes.append({"id": article_id, "newsgroups": ",".join(kept)})
+    if changes:
+        await s.execute(update(ArticleRow), changes)  # bulk UPDATE by primary key
+
+
+async def _delete_articles(s: AsyncSession, ids: Sequence[int]) -> set[int]:
+    """Delete articles (no longer numbered anywhere). Returns the threads they were in."""
+    threads: set[int] = set()
+    for chunk in _chunks(ids):
+        threads.update(
+            await s.scalars(select(ArticleRow.thread_id).where(ArticleRow.id.in_(chunk)))
+        )
+        # Follow-ups that stay elsewhere lose their parent link (References keeps the thread).
+        await s.execute(
+            update(ArticleRow)
+            .where(ArticleRow.parent_id.in_(chunk))
+            .values(parent_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        # Tombstoning first takes each article out of SQLite's full-text index (its update
+        # trigger); an FTS5 external-content index has no way to drop a row once it is gone.
+        await s.execute(
+            update(ArticleRow)
+            .where(ArticleRow.id.in_(chunk))
+            .values(deleted=True)
+            .execution_options(synchronize_session=False)
+        )
+        await s.execute(delete(ArticleRow).where(ArticleRow.id.in_(chunk)))
+    return threads
+
+
+async def _delete_empty_threads(s: AsyncSession, thread_ids: Iterable[int]) -> None:
+    """Delete those of `thread_ids` that no article belongs to any more."""
+    for chunk in _chunks(sorted(thread_ids)):
+        empty = list(
+            await s.scalars(
+                select(ThreadRow.id).where(
+                    ThreadRow.id.in_(chunk),
+                    ~exists().where(ArticleRow.thread_id == ThreadRow.id),
+                )
+            )
+        )
+        if empty:
+            await s.execute(delete(GroupThreadRow).where(GroupThreadRow.thread_id.in_(empty)))
+            await s.execute(delete(ThreadRow).where(ThreadRow.id.in_(empty)))

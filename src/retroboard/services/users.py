@@ -1,18 +1,28 @@
-"""Accounts: register, authenticate, look up, list and change levels."""
+"""Accounts: register, authenticate, look up, list; the sysop's level, password, lock, delete."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
-from retroboard.db.tables import GroupRow, SubscriptionRow, UserRow, utc, utcnow
+from retroboard.db.tables import (
+    ArticleRow,
+    DraftRow,
+    GroupRow,
+    SubscriptionRow,
+    UserRow,
+    utc,
+    utcnow,
+)
 from retroboard.domain.errors import AuthFailed, Conflict, NotFound, ValidationError
-from retroboard.domain.events import UserLoggedIn, UserRegistered
+from retroboard.domain.events import UserChanged, UserLoggedIn, UserRegistered
 from retroboard.domain.text import sanitize
 from retroboard.domain.users import (
     CHARSETS,
@@ -27,6 +37,19 @@ from retroboard.domain.users import (
 from retroboard.services.passwords import Passwords
 
 log = logging.getLogger(__name__)
+
+DELETED_AUTHOR = "(deleted user)"  # what a deleted account's articles show as their author
+LOCK_REASON_MAX = 200
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLock:
+    """An account's lock state, for the sysop's listing (not part of what screens see)."""
+
+    locked: bool  # locked by the sysop: no logins until `user unlock`
+    reason: str
+    lock_until: datetime | None  # a temporary lock after failed logins, while in the future
+    failed_logins: int  # wrong passwords since the last good login
 
 
 def to_user(row: UserRow) -> User:
@@ -169,6 +192,23 @@ class UserService:
                 raise NotFound("No such user.")
             return to_user(row)
 
+    async def list_with_locks(self) -> list[tuple[User, AccountLock]]:
+        """Every account by handle, each with its lock state (for `retroboard user list`)."""
+        async with self._db.read() as s:
+            rows = await s.scalars(select(UserRow).order_by(UserRow.handle_key))
+            return [
+                (
+                    to_user(r),
+                    AccountLock(
+                        locked=bool(r.locked),
+                        reason=r.locked_reason,
+                        lock_until=utc(r.lock_until),
+                        failed_logins=r.failed_logins,
+                    ),
+                )
+                for r in rows
+            ]
+
     async def list(self) -> list[User]:
         async with self._db.read() as s:
             rows = await s.scalars(select(UserRow).order_by(UserRow.handle_key))
@@ -178,15 +218,116 @@ class UserService:
         async with self._db.read() as s:
             return int(await s.scalar(select(func.count(UserRow.id))) or 0)
 
-    async def set_level(self, handle: str, level: Level) -> User:
+    async def _change(self, handle: str, apply: Callable[[UserRow], None]) -> User:
+        """Apply `apply` to the account's row in one unit of work, then publish UserChanged."""
         async with self._db.write() as s:
             row = await s.scalar(
                 select(UserRow).where(UserRow.handle_key == handle.strip().lower())
             )
             if row is None:
-                raise NotFound(f"No user called '{handle}'.")
+                raise NotFound(f"No user called '{handle.strip()[:20]}'.")
+            apply(row)
+            user = to_user(row)
+            event = UserChanged(
+                row.id,
+                row.handle,
+                int(row.level),
+                bool(row.locked),
+                row.locked_reason if row.locked else "",
+            )
+        self._bus.publish(event)
+        return user
+
+    async def set_level(self, handle: str, level: Level) -> User:
+        """Change an account's level; running sessions follow (UserChanged).
+
+        Returns the changed User. Raises NotFound for an unknown handle.
+        """
+
+        def apply(row: UserRow) -> None:
             row.level = int(level)
-            return to_user(row)
+
+        return await self._change(handle, apply)
+
+    async def set_password(self, handle: str, password: str) -> User:
+        """Give an account a new password (the sysop's reset).
+
+        Returns the User. Raises ValidationError for a password the rules refuse, NotFound
+        for an unknown handle.
+        """
+        user = await self.get(handle)
+        try:
+            check_password(password, user.handle)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        password_hash = await self._pw.hash(password)
+
+        def apply(row: UserRow) -> None:
+            row.password_hash = password_hash
+
+        return await self._change(handle, apply)
+
+    async def lock(self, handle: str, reason: str = "") -> User:
+        """Lock an account: it may not log in, and its running sessions are hung up.
+
+        `reason` (one line, at most 200 characters) is shown to its owner. Returns the User.
+        Raises NotFound for an unknown handle.
+        """
+        reason = sanitize(reason, multiline=False).strip()[:LOCK_REASON_MAX]
+
+        def apply(row: UserRow) -> None:
+            row.locked = True
+            row.locked_reason = reason
+
+        return await self._change(handle, apply)
+
+    async def unlock(self, handle: str) -> User:
+        """Lift the sysop's lock and any temporary lock after failed logins (count reset too).
+
+        Returns the User. Raises NotFound for an unknown handle.
+        """
+
+        def apply(row: UserRow) -> None:
+            row.locked = False
+            row.locked_reason = ""
+            row.lock_until = None
+            row.failed_logins = 0
+
+        return await self._change(handle, apply)
+
+    async def delete(self, handle: str) -> int:
+        """Delete an account for good: its subscriptions and draft go, its articles stay.
+
+        The articles keep their place in every thread with the author "(deleted user)" (no
+        real name, no link to an account). Running sessions of the account are hung up
+        (UserChanged with level None). Returns how many articles were kept. Raises NotFound
+        for an unknown handle.
+        """
+        async with self._db.write() as s:
+            row = await s.scalar(
+                select(UserRow).where(UserRow.handle_key == handle.strip().lower())
+            )
+            if row is None:
+                raise NotFound(f"No user called '{handle.strip()[:20]}'.")
+            user_id, shown = row.id, row.handle
+            kept = await s.execute(
+                update(ArticleRow)
+                .where(ArticleRow.author_id == user_id)
+                # `status` is set to itself so that SQLite's full-text trigger (which fires on
+                # UPDATE OF status) re-indexes the article under its new author.
+                .values(
+                    author=DELETED_AUTHOR,
+                    author_name="",
+                    author_id=None,
+                    status=ArticleRow.status,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(delete(SubscriptionRow).where(SubscriptionRow.user_id == user_id))
+            await s.execute(delete(DraftRow).where(DraftRow.user_id == user_id))
+            await s.execute(delete(UserRow).where(UserRow.id == user_id))
+        self._bus.publish(UserChanged(user_id, shown, None, True, "Your account was removed."))
+        return int(kept.rowcount or 0)  # type: ignore[attr-defined]
 
     async def set_editor(self, user_id: int, editor: str) -> User:
         if editor not in EDITORS:
