@@ -310,3 +310,137 @@ async def test_new_accounts_start_with_default_subscriptions(db_url: str) -> Non
         assert [s.group.name for s in subs] == ["local.general", "misc.test"]
     finally:
         await db.dispose()
+
+
+# Invisible characters that reorder or hide text (bidi controls, zero-width, format, tags) and
+# the Unicode line/paragraph separators: none may reach the database or another user.
+INVISIBLE = (
+    "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u00ad\ufff9\ufffb"
+    "\U000e0001\U000e0041\U000e007f"
+)
+SEPARATORS = "\u2028\u2029"
+
+
+def assert_clean(text: str) -> None:
+    found = sorted({f"U+{ord(c):04X}" for c in text if c in INVISIBLE + SEPARATORS})
+    assert not found, f"{found} in {text!r}"
+
+
+async def test_invisible_characters_are_stripped_from_every_stored_field(
+    board: tuple[Services, Database],
+) -> None:
+    sv, db = board
+    alice = await sv.users.register(
+        "alice", "Analytical-1", real_name="Al\u202eice\u200b L", location="Lon\u2066don\u2069"
+    )
+    assert (alice.real_name, alice.location) == ("Alice L", "London")
+    alice = await sv.users.update_profile(
+        alice.id, real_name="A\u2028Liddell\ufeff", location="Ox\u200dford\U000e0041"
+    )
+    assert (alice.real_name, alice.location) == ("A Liddell", "Oxford")
+    group = await sv.groups.create("misc.invisible", "Des\u200bcrip\u202etion\u2029two")
+    assert group.description == "Description two"
+    root = (
+        await sv.articles.post(
+            alice,
+            ["misc.test\u200b", "\u2066misc.invisible\u2069"],
+            "Sub\u202eject\u200b\u2028here",
+            "line\u2028one\u200d\u2029line two\u00ad\nthree\u2066x\u2069",
+        )
+    ).article
+    assert root.head.subject == "Subject here"
+    assert root.body == "line\none\nline two\nthreex"
+    assert root.newsgroups == ("misc.test", "misc.invisible")
+    reply = (
+        await sv.articles.post(
+            alice,
+            ["misc.test"],
+            "Agreed",
+            "ok",
+            parent_message_id=f"\u200b{root.head.message_id}\u2060",
+        )
+    ).article
+    assert reply.head.references == (root.head.message_id,)
+    found = await sv.articles.article_by_message_id(alice, f"\ufeff{root.head.message_id}")
+    assert found.head.id == root.head.id
+    with pytest.raises(NotFound):
+        await sv.articles.article_by_message_id(alice, "<\u202e@x>")
+    await sv.drafts.save(
+        alice.id,
+        Draft(
+            ("misc.test\u200b",),
+            "dra\u202eft",
+            "bo\u2066dy\u2028end",
+            f"{root.head.message_id}\u200b",
+        ),
+    )
+    draft = await sv.drafts.get(alice.id)
+    assert draft is not None
+    assert (draft.groups, draft.subject, draft.body, draft.parent_message_id) == (
+        ("misc.test",),
+        "draft",
+        "body\nend",
+        root.head.message_id,
+    )
+    hits = await sv.search.search(alice, "Sub\u200bject", group="misc.test\u200b")
+    assert [h.head.id for h in hits] == [root.head.id]
+    # and what the database holds, column by column
+    from sqlalchemy import select
+
+    from retroboard.db.tables import ArticleRow, DraftRow, GroupRow, UserRow
+
+    async with db.read() as s:
+        for row in (await s.scalars(select(ArticleRow))).all():
+            for value in (row.subject, row.body, row.author_name, row.newsgroups, row.refs):
+                assert_clean(value)
+        for user in (await s.scalars(select(UserRow))).all():
+            assert_clean(user.real_name + user.location)
+        for g in (await s.scalars(select(GroupRow))).all():
+            assert_clean(g.description)
+        for d in (await s.scalars(select(DraftRow))).all():
+            assert_clean(d.groups + d.subject + d.body + (d.parent_message_id or ""))
+
+
+async def test_crosspost_never_names_a_group_the_reader_may_not_see(
+    board: tuple[Services, Database],
+) -> None:
+    sv, _ = board
+    alice, _, mod = await people(sv)
+    await sv.groups.create("local.staff", "staff only", read_level=Level.MODERATOR)
+    posted = (await sv.articles.post(mod, ["local.staff", "misc.test"], "Cross", "to both")).article
+    assert posted.newsgroups == ("local.staff", "misc.test")
+    number = dict(posted.xref)["misc.test"]
+
+    seen_by_mod = await sv.articles.read_article(mod, "misc.test", number)
+    assert seen_by_mod.newsgroups == ("local.staff", "misc.test")
+    assert dict(seen_by_mod.xref).keys() == {"local.staff", "misc.test"}
+
+    for art in (
+        await sv.articles.read_article(alice, "misc.test", number),
+        await sv.articles.article_by_message_id(alice, posted.head.message_id),
+    ):
+        assert art.newsgroups == ("misc.test",)
+        assert art.xref == (("misc.test", number),)
+        assert "local.staff" not in repr(art.headers("Test BBS"))
+    await sv.articles.mark(alice, "misc.test", number, read=False)
+    assert "local.staff" not in await sv.groups.newsrc(alice)
+    [hit] = await sv.search.search(alice, "cross")
+    assert hit.group == "misc.test" and "local.staff" not in repr(hit)
+
+    # a follow-up to what alice sees goes to misc.test only; local.staff stays out of reach
+    art = await sv.articles.read_article(alice, "misc.test", number)
+    reply = (
+        await sv.articles.post(
+            alice, art.newsgroups, "Re: Cross", "me too", parent_message_id=art.head.message_id
+        )
+    ).article
+    assert reply.newsgroups == ("misc.test",)
+    assert [g for g, _ in reply.xref] == ["misc.test"]
+    with pytest.raises(NotFound, match="no group called 'local.staff'"):
+        await sv.articles.post(
+            alice, ["misc.test", "local.staff"], "Re: Cross", "sneaky", art.head.message_id
+        )
+    # the thread in local.staff did not grow: alice's reply is not there
+    staff_view = await sv.articles.thread(mod, "local.staff", posted.head.thread_id)
+    assert [a.subject for a in staff_view.articles] == ["Cross"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import insert, select, tuple_
@@ -38,6 +38,7 @@ from retroboard.domain.usenet import (
     UsenetRuleError,
     check_post,
     followup_references,
+    is_valid_message_id,
     make_message_id,
     parse_references,
 )
@@ -58,6 +59,7 @@ from retroboard.services.publishing import mark_own_post_read, publish
 log = logging.getLogger(__name__)
 
 MAX_CROSSPOST = 5
+PARENT_GONE = "The article you are replying to is gone."
 SIGNATURE_SEPARATOR = "-- "  # keeps its trailing space, so readers can find the signature
 HEAD_COLUMNS = (
     ArticleRow.id,
@@ -70,6 +72,20 @@ HEAD_COLUMNS = (
     ArticleRow.thread_id,
     ArticleRow.deleted,
 )
+
+
+def clean_message_id(
+    message_id: str, missing: str = "There is no article with that Message-ID."
+) -> str:
+    """A Message-ID typed or sent by a user, without invisible characters or whitespace.
+
+    Raises NotFound(`missing`) when what is left is not a valid Message-ID (no article can
+    carry it).
+    """
+    cleaned = sanitize(message_id, multiline=False).strip()
+    if not is_valid_message_id(cleaned):
+        raise NotFound(missing)
+    return cleaned
 
 
 class ArticleService:
@@ -88,7 +104,11 @@ class ArticleService:
         body: str,
         parent_message_id: str | None = None,
     ) -> PostResult:
-        """Post a new thread or a follow-up. Control characters are stripped from every field.
+        """Post a new thread or a follow-up; returns the PostResult (pending when held).
+
+        Control and invisible characters (escapes, bidi controls, zero-width characters,
+        line separators) are stripped from every field, group names and the parent's
+        Message-ID included. A group the user may not read counts as missing.
 
         Raises ValidationError (limits, empty), NotFound (group or parent), PermissionDenied
         (read-only group, locked thread, level too low), StorageError (disk full).
@@ -102,7 +122,11 @@ class ArticleService:
             check_post(subject, body)
         except UsenetRuleError as exc:
             raise ValidationError(str(exc)) from None
-        names = list(dict.fromkeys(g.strip().lower() for g in groups if g.strip()))
+        names = list(
+            dict.fromkeys(
+                n for n in (sanitize(g, multiline=False).strip().lower() for g in groups) if n
+            )
+        )
         if not names:
             raise ValidationError("Choose at least one group to post to.")
         if len(names) > MAX_CROSSPOST:
@@ -127,6 +151,7 @@ class ArticleService:
             parent_id: int | None = None
             locked = False
             if parent_message_id:
+                parent_message_id = clean_message_id(parent_message_id, PARENT_GONE)
                 parent = (
                     await s.execute(
                         select(
@@ -141,7 +166,7 @@ class ArticleService:
                     )
                 ).first()
                 if parent is None or parent.status != Status.POSTED:
-                    raise NotFound("The article you are replying to is gone.")
+                    raise NotFound(PARENT_GONE)
                 if parent.locked and not user.is_moderator:
                     raise PermissionDenied("This thread is locked: no more follow-ups.")
                 locked = bool(parent.locked)
@@ -192,6 +217,7 @@ class ArticleService:
                 article,
                 xref,
                 locked,
+                readable={g.name for g in rows},  # check_may_post: the poster reads them all
                 number=xref[0][1] if xref else 0,
                 group=rows[0].name,
                 read=True,
@@ -213,12 +239,15 @@ class ArticleService:
         number: int,
         group: str,
         read: bool,
+        readable: Collection[str],
     ) -> Article:
+        """The Article as its reader may see it: Newsgroups and Xref name only the groups in
+        `readable` (the ones the reader's level may read), so a hidden group is never named."""
         return Article(
             head=head_of(row, number=number, read=read, group=group),
             body=row.body,
-            newsgroups=tuple(row.newsgroups.split(",")),
-            xref=tuple(xref),
+            newsgroups=tuple(n for n in row.newsgroups.split(",") if n in readable),
+            xref=tuple((g, n) for g, n in xref if g in readable),
             status=Status(row.status),
             path=f"{self._path}!not-for-mail",
             lines=row.lines,
@@ -319,7 +348,10 @@ class ArticleService:
     async def read_article(
         self, user: User, group: str, number: int, *, mark_read: bool = True
     ) -> Article:
-        """The article with `number` in `group`; marks it read in every group it is in."""
+        """The article with `number` in `group`, as `user` may see it (see _article).
+
+        Marks it read in every group it is in that the user may read. Raises NotFound.
+        """
         async with self._db.write() if mark_read else self._db.read() as s:
             g = await group_row(s, group)
             check_read(user, g)
@@ -330,7 +362,7 @@ class ArticleService:
             assert row is not None
             xref = (
                 await s.execute(
-                    select(GroupRow.name, XrefRow.number, XrefRow.group_id)
+                    select(GroupRow.name, XrefRow.number, XrefRow.group_id, GroupRow.read_level)
                     .join(GroupRow, GroupRow.id == XrefRow.group_id)
                     .where(XrefRow.article_id == row.id)
                 )
@@ -338,8 +370,9 @@ class ArticleService:
             thread = await s.get(ThreadRow, row.thread_id)
             sub = await subscription(s, user.id, g.id)
             was_read = number in RangeSet.parse(sub.read_ranges if sub else "")
+            readable = [r for r in xref if user.level >= r.read_level]
             if mark_read and not was_read:
-                await mark_numbers(s, user.id, [(r.group_id, r.number) for r in xref])
+                await mark_numbers(s, user.id, [(r.group_id, r.number) for r in readable])
             return self._article(
                 row,
                 [(r.name, r.number) for r in xref],
@@ -347,9 +380,15 @@ class ArticleService:
                 number=number,
                 group=g.name,
                 read=was_read or mark_read,
+                readable={r.name for r in readable},
             )
 
     async def article_by_message_id(self, user: User, message_id: str) -> Article:
+        """The posted article with this Message-ID, as `user` may see it.
+
+        Raises NotFound when there is none, or it is only in groups the user may not read.
+        """
+        message_id = clean_message_id(message_id)
         async with self._db.read() as s:
             row = await s.scalar(select(ArticleRow).where(ArticleRow.message_id == message_id))
             if row is None or row.status != Status.POSTED:
@@ -373,10 +412,12 @@ class ArticleService:
                 number=n,
                 group=g.name,
                 read=False,
+                readable={gg.name for gg, _ in readable},
             )
 
     async def mark(self, user: User, group: str, number: int, *, read: bool) -> None:
-        """Mark one article read or unread (in every group it was posted to)."""
+        """Mark one article read or unread, in every group it was posted to that the user
+        may read (a hidden group gets no newsrc entry). Raises NotFound."""
         async with self._db.write() as s:
             g = await group_row(s, group)
             check_read(user, g)
@@ -385,8 +426,10 @@ class ArticleService:
                 raise NotFound(f"There is no article {number} in {g.name}.")
             marks = (
                 await s.execute(
-                    select(XrefRow.group_id, XrefRow.number).where(
-                        XrefRow.article_id == x.article_id
+                    select(XrefRow.group_id, XrefRow.number)
+                    .join(GroupRow, GroupRow.id == XrefRow.group_id)
+                    .where(
+                        XrefRow.article_id == x.article_id, GroupRow.read_level <= int(user.level)
                     )
                 )
             ).all()

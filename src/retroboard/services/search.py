@@ -39,9 +39,12 @@ class SearchService:
     async def search(
         self, user: User, query: str, *, group: str | None = None, limit: int = 20
     ) -> list[SearchHit]:
-        """Newest first. Only posted, undeleted articles in groups the user may read.
+        """Matching articles as SearchHits, newest first: only posted, undeleted articles,
+        each shown in the first group of its own that the user may read (a hidden group is
+        never named in a hit).
 
-        Every word must match (in the subject, the body or the author's handle).
+        Every word must match (in the subject, the body or the author's handle); control and
+        invisible characters in the query and `group` are ignored.
         Raises ValidationError for an empty or over-long query.
         """
         if len(query) > QUERY_MAX:
@@ -49,6 +52,8 @@ class SearchService:
         terms = terms_of(query)
         if not terms:
             raise ValidationError("Type a word or two to search for.")
+        if group is not None:
+            group = sanitize(group, multiline=False).strip() or None
         async with self._db.read() as s:
             rows = await search_rows(s, terms, level=int(user.level), group=group, limit=limit)
         hits: list[SearchHit] = []
