@@ -168,3 +168,14 @@ def test_common_list_is_bundled_and_loaded_once() -> None:
     assert 9_000 <= len(words) <= 11_000
     assert {"password", "123456", "qwerty", "dragon", "letmein"} <= words
     assert all(w == w.lower() and not w.startswith("#") for w in words)
+
+
+@pytest.mark.parametrize("handle", ["sysop2", "Moderator", "r00t", "admin_"])
+def test_staff_accounts_the_sysop_creates_may_use_staff_handles(handle: str) -> None:
+    assert check_handle(handle, staff=True) == handle
+
+
+@pytest.mark.parametrize("handle", ["sysop", "root", "new", "guest"])
+def test_reserved_words_stay_reserved_even_for_staff(handle: str) -> None:
+    with pytest.raises(ValueError, match="is reserved"):
+        check_handle(handle, staff=True)

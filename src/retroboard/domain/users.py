@@ -98,7 +98,7 @@ def impersonates_staff(handle: str) -> bool:
     )
 
 
-def check_handle(handle: str) -> str:
+def check_handle(handle: str, *, staff: bool = False) -> str:
     """Return the handle stripped, or raise ValueError saying which rule it breaks.
 
     Rules: HANDLE_MIN to HANDLE_MAX characters; a letter first, then letters, digits,
@@ -109,14 +109,15 @@ def check_handle(handle: str) -> str:
     administrator, moderator, postmaster or webmaster is refused ("adminbob", "sysops");
     the short, ordinary words root, staff, system, support, usenet and operator are
     refused only as the *whole* skeleton, so "rootbeer", "staffy" and "systematic" stay
-    available.
+    available. `staff=True` (an account the sysop creates at moderator level or above)
+    skips only this last rule, so the real staff may be called "sysop2" or "Moderator".
     """
     handle = handle.strip()
     if not HANDLE_MIN <= len(handle) <= HANDLE_MAX:
         raise ValueError(f"A handle is {HANDLE_MIN} to {HANDLE_MAX} characters long.")
     if not _HANDLE_RE.fullmatch(handle):
         raise ValueError("A handle starts with a letter and uses only letters, digits, _ . and -.")
-    if handle.lower() in RESERVED_HANDLES or impersonates_staff(handle):
+    if handle.lower() in RESERVED_HANDLES or (not staff and impersonates_staff(handle)):
         raise ValueError(f"'{handle}' is reserved; please pick another handle.")
     return handle
 
