@@ -7,9 +7,13 @@ import contextlib
 import gc
 import itertools
 import logging
+import os
+import resource
 import secrets
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from retroboard.bus import EventBus
@@ -18,14 +22,21 @@ from retroboard.db.engine import Database
 from retroboard.db.maintenance import SqliteMaintenance
 from retroboard.db.migrate import upgrade
 from retroboard.domain.errors import AuthFailed
+from retroboard.domain.events import BansChanged, UserChanged
+from retroboard.domain.users import Level, User
 from retroboard.services.articles import ArticleService
+from retroboard.services.auth import LoginPolicy, LoginResult, LoginService
+from retroboard.services.bans import BanService
 from retroboard.services.drafts import DraftService
 from retroboard.services.groups import GroupService
+from retroboard.services.guard import ConnectionGuard, Limits, ban_text
 from retroboard.services.moderation import ModerationService
 from retroboard.services.passwords import HashParams, Passwords
 from retroboard.services.search import SearchService
 from retroboard.services.users import UserService
 from retroboard.term.terminal import StreamTerminal
+from retroboard.transports.base import Ticket
+from retroboard.transports.control import ControlServer
 from retroboard.transports.ssh import SSHTransport
 from retroboard.transports.telnet import TelnetTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
@@ -41,6 +52,10 @@ GOING_DOWN = (
     "Please call again later. ***\x1b[0m\r\n"
 )
 BOARD_FULL = "\r\nSorry, all lines are busy. Please call again later.\r\n"
+LOGIN_TIME_UP = "\r\n*** Time to log in is up. Goodbye. ***\r\n"
+# File descriptors kept back from connections: the database, logs, listeners, the control
+# socket and what the libraries open.
+FD_RESERVE = 64
 # Shutdown budget (the whole stop must stay well under the 5 s a service manager allows):
 SHUTDOWN_GRACE = 1.5  # for callers' terminals to take the "going down" message
 TEARDOWN_GRACE = 1.0  # for sessions to finish their teardown (a composer saving a draft)
@@ -56,22 +71,103 @@ class Services:
     search: SearchService
     moderation: ModerationService
     drafts: DraftService
+    auth: LoginService
+    bans: BanService
 
 
-def build_services(settings: Settings, db: Database, bus: EventBus) -> Services:
+def limits_of(settings: Settings) -> Limits:
+    return Limits(
+        max_sessions=settings.max_sessions,
+        max_prelogin=settings.max_prelogin,
+        max_per_address=settings.max_per_address,
+        max_prelogin_per_address=settings.max_prelogin_per_address,
+        sysop_reserve=settings.sysop_reserve,
+        prelogin_byte_budget=settings.prelogin_byte_budget,
+    )
+
+
+def build_services(
+    settings: Settings, db: Database, bus: EventBus, guard: ConnectionGuard | None = None
+) -> Services:
     params = HashParams(
         settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
     )
     articles = ArticleService(db, bus, domain=settings.domain, path_host=settings.domain)
     defaults = tuple(g.strip().lower() for g in settings.default_groups.split(",") if g.strip())
+    passwords = Passwords(params)
+    users = UserService(db, passwords, bus, defaults)
+    guard = guard or ConnectionGuard(limits_of(settings), settings.board_name)
+    policy = LoginPolicy(
+        lock_failures=settings.login_lock_failures,
+        lock_minutes=settings.login_lock_minutes,
+        registrations_per_hour=settings.registrations_per_hour,
+    )
     return Services(
-        users=UserService(db, Passwords(params), bus, defaults),
+        users=users,
         groups=GroupService(db, bus),
         articles=articles,
         search=SearchService(db),
         moderation=ModerationService(db, bus),
         drafts=DraftService(db),
+        auth=LoginService(db, passwords, bus, users, guard, policy),
+        bans=BanService(db, bus),
     )
+
+
+@dataclass
+class Node:
+    """One line in use: its node number and everything the sysop's `node` commands need."""
+
+    number: int
+    sid: str
+    term: StreamTerminal
+    ctx: SessionContext
+    ticket: Ticket | None
+    since: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class _Gate:
+    """A session's link to the guard: its address, the login deadline, the line's ticket."""
+
+    def __init__(self, board: Board, term: StreamTerminal, ticket: Ticket | None) -> None:
+        self._board = board
+        self._term = term
+        self._ticket = ticket
+        self.address = ticket.address if ticket is not None else term.info.peer.rsplit(":", 1)[0]
+        self._deadline: asyncio.TimerHandle | None = None
+        self._arm(board.settings.login_timeout)
+
+    def _arm(self, seconds: float) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = asyncio.get_running_loop().call_later(seconds, self._expire)
+
+    def _expire(self) -> None:
+        self._deadline = None
+        if self._term.closed:
+            return
+        log.info("[%s] hanging up: no login within the deadline", self._term.info.peer)
+        self._term.write(LOGIN_TIME_UP)
+        self._term.close()
+
+    def registering(self) -> None:
+        """The caller started a new-user application: it gets longer than a login."""
+        if self._deadline is not None:
+            self._arm(self._board.settings.register_timeout)
+
+    def logged_in(self, user: User) -> str | None:
+        """The caller is `user` now. Returns a refusal text when they may not use this line."""
+        if self._ticket is not None and hasattr(self._ticket, "log_in"):
+            refusal = self._ticket.log_in(user.level)
+            if refusal is not None:
+                return str(refusal)
+        self.cancel()
+        return None
+
+    def cancel(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
 
 
 class Board:
@@ -81,7 +177,8 @@ class Board:
         self.settings = settings
         self.bus = EventBus()
         self.db = Database(settings.db_url)
-        self.services = build_services(settings, self.db, self.bus)
+        self.guard = ConnectionGuard(limits_of(settings), settings.board_name)
+        self.services = build_services(settings, self.db, self.bus, self.guard)
         self.maintenance = SqliteMaintenance(self.db)
         self.art = ArtLibrary([settings.art_dir, default_art_dir()])
         self.menus = load_menus()
@@ -91,24 +188,44 @@ class Board:
             name=settings.board_name, login_attempts=settings.login_attempts
         )
         self.sessions: dict[str, StreamTerminal] = {}
+        self.nodes: dict[int, Node] = {}
         self._stopping = False
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(2)
+        self._watcher: asyncio.Task[None] | None = None
         self.telnet = TelnetTransport(
-            self.on_session, host=settings.host, port=settings.telnet_port
+            self.on_session, self.guard, host=settings.host, port=settings.telnet_port
         )
         self.ssh = SSHTransport(
             self.on_session,
             self.authenticate,
+            self.guard,
             host=settings.host,
             port=settings.ssh_port,
             host_key_path=settings.host_key_path,
         )
+        self.control = ControlServer(
+            settings.control_path,
+            {
+                "ping": self._ctl_ping,
+                "nodes": self._ctl_nodes,
+                "kick": self._ctl_kick,
+                "bans-changed": self._ctl_bans_changed,
+                "user-changed": self._ctl_user_changed,
+                "groups-changed": self._ctl_ping,
+                "stats": self._ctl_stats,
+            },
+        )
 
     async def start(self) -> None:
-        self.settings.data.mkdir(parents=True, exist_ok=True)
+        secure_data_folder(self.settings)
+        self.guard.limits = replace(self.guard.limits, fd_budget=raise_open_file_limit())
         await upgrade(self.db)
+        secure_database_files(self.settings)
+        self.guard.load_bans(await self.services.bans.active())
+        self._watcher = asyncio.ensure_future(self._watch_accounts())
         self.maintenance.start()
+        await self.control.start()
         await self.telnet.start()
         await self.ssh.start()
         log.info(
@@ -121,13 +238,19 @@ class Board:
             self.db.dialect,
         )
 
-    async def authenticate(self, handle: str, password: str) -> Any:
+    async def authenticate(self, handle: str, password: str, address: str) -> Any:
+        """SSH password auth: a LoginResult, or None when refused (logged here)."""
         try:
-            return await self.services.users.authenticate(handle, password)
-        except AuthFailed:
+            return await self.services.auth.login(handle, password, address)
+        except AuthFailed as exc:
+            log.info(
+                "ssh login refused for %r from %s: %s", handle[:20], address, type(exc).__name__
+            )
             return None
 
-    async def on_session(self, term: StreamTerminal, user: Any, register: bool) -> None:
+    async def on_session(
+        self, term: StreamTerminal, auth: Any, register: bool, ticket: Ticket | None = None
+    ) -> None:
         sid = f"{self._prefix}-{next(self._ids)}"
         slog = _SessionLog(log, sid, term.info.peer)
         if self._stopping:
@@ -135,12 +258,25 @@ class Board:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(term.drain(), 1)
             return
-        if len(self.sessions) >= self.settings.max_sessions:
+        login: LoginResult | None = auth if isinstance(auth, LoginResult) else None
+        user: User | None = login.user if login is not None else auth
+        if ticket is None and len(self.sessions) >= self.settings.max_sessions:
+            # Only sessions the guard did not admit (tests driving on_session directly)
+            # are counted here; the guard caps every transport's connections itself.
             slog.info("refused: board full (%d sessions)", len(self.sessions))
             term.write(BOARD_FULL)
             with contextlib.suppress(Exception):
-                await term.drain()
+                await asyncio.wait_for(term.drain(), 1)
             return
+        gate = _Gate(self, term, ticket)
+        if user is not None:
+            refusal = gate.logged_in(user)
+            if refusal is not None:
+                gate.cancel()
+                term.write(f"\r\n{refusal}\r\n")
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(term.drain(), 1)
+                return
         term.idle_timeout = self.settings.idle_timeout
         term.idle_warning = self.settings.idle_warning
         self.sessions[sid] = term
@@ -163,7 +299,12 @@ class Board:
             session_id=sid,
             log=slog,
             user=user,
+            gate=gate,
         )
+        if login is not None and login.failed_attempts:
+            ctx.state["login_notice"] = login
+        node = Node(self._free_node(), sid, term, ctx, ticket)
+        self.nodes[node.number] = node
         reason = "error"
         try:
             reason = await run_session(ctx, first_screen(ctx, register=register))
@@ -171,15 +312,136 @@ class Board:
             slog.exception("session failed")
             term.write("\r\n*** Sorry, something went wrong on the board. Goodbye. ***\r\n")
         finally:
+            gate.cancel()
             self.sessions.pop(sid, None)
+            self.nodes.pop(node.number, None)
             slog.info("logoff (%s)%s", reason, f" user {ctx.user.handle}" if ctx.user else "")
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(term.drain(), 2)
             term.close()
 
+    def _free_node(self) -> int:
+        """The lowest node number not in use (numbers are reused, as on a BBS)."""
+        number = 1
+        while number in self.nodes:
+            number += 1
+        return number
+
+    # ---- live privileges, bans and kicks --------------------------------------------------
+    async def _watch_accounts(self) -> None:
+        """Apply account changes and bans to running sessions as soon as they are published."""
+        with self.bus.subscribe(UserChanged, BansChanged, maxsize=256) as sub:
+            while True:
+                event = await sub.get()
+                try:
+                    if isinstance(event, UserChanged):
+                        await self._apply_user_change(event)
+                    else:
+                        await self._apply_bans()
+                except Exception:  # one bad event must not stop the watcher
+                    log.exception("could not apply %s", type(event).__name__)
+
+    async def _apply_user_change(self, event: UserChanged) -> None:
+        for node in list(self.nodes.values()):
+            user = node.ctx.user
+            if user is None or user.id != event.user_id:
+                continue
+            if event.locked or event.level is None:
+                why = (
+                    "Your account was removed by the sysop."
+                    if event.level is None
+                    else "Your account is locked by the sysop"
+                    + (f" ({event.reason})." if event.reason else ".")
+                )
+                node.ctx.log.info("disconnected: account changed (%s)", why)
+                await self.kick(node, why)
+            elif event.level != int(user.level):
+                node.ctx.user = replace(user, level=Level(event.level))
+                node.ctx.log.info("level is now %s", Level(event.level).label)
+
+    async def _apply_bans(self) -> None:
+        self.guard.load_bans(await self.services.bans.active())
+        for node in list(self.nodes.values()):
+            address = node.ticket.address if node.ticket is not None else ""
+            ban = self.guard.ban_for_address(address) if address else None
+            if ban is None and node.ctx.user is not None:
+                ban = self.guard.ban_for_handle(node.ctx.user.handle.lower())
+            if ban is not None:
+                node.ctx.log.info("disconnected: banned")
+                await self.kick(node, ban_text(self.settings.board_name, ban).strip("* "))
+
+    async def kick(self, node: Node, reason: str) -> None:
+        """Tell the caller on `node` why, and hang up (at most a second for the message)."""
+        node.term.write(f"\r\n\x1b[0;1;31m*** {reason} ***\x1b[0m\r\n")
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(node.term.drain(), 1)
+        node.term.close()
+
+    # ---- the control socket (retroboard node/ban/user commands) -------------------------
+    async def _ctl_ping(self, _req: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "board": self.settings.board_name}
+
+    async def _ctl_nodes(self, _req: dict[str, Any]) -> dict[str, Any]:
+        nodes = [
+            {
+                "node": n.number,
+                "handle": n.ctx.user.handle if n.ctx.user else None,
+                "address": n.ticket.address if n.ticket is not None else n.term.info.peer,
+                "transport": n.term.info.kind,
+                "since": n.since.isoformat(timespec="seconds"),
+                "activity": n.ctx.state.get("activity")
+                or ("logged in" if n.ctx.user else "logging in"),
+            }
+            for n in sorted(self.nodes.values(), key=lambda n: n.number)
+        ]
+        return {"ok": True, "nodes": nodes}
+
+    async def _ctl_kick(self, req: dict[str, Any]) -> dict[str, Any]:
+        try:
+            number = int(req.get("node", 0))
+        except (TypeError, ValueError):
+            return {"ok": False, "error": "a node is a number"}
+        node = self.nodes.get(number)
+        if node is None:
+            return {"ok": False, "error": f"nobody is on node {number}"}
+        reason = str(req.get("reason") or "").strip()[:200]
+        text = "The sysop has disconnected you" + (f": {reason}" if reason else ".")
+        who = node.ctx.user.handle if node.ctx.user else "a caller logging in"
+        node.ctx.log.info("kicked by the sysop%s", f" ({reason})" if reason else "")
+        await self.kick(node, text)
+        return {"ok": True, "node": number, "handle": who}
+
+    async def _ctl_bans_changed(self, _req: dict[str, Any]) -> dict[str, Any]:
+        self.bus.publish(BansChanged())
+        await self._apply_bans()
+        return {"ok": True}
+
+    async def _ctl_user_changed(self, req: dict[str, Any]) -> dict[str, Any]:
+        handle = str(req.get("handle") or "")
+        status = await self.services.auth.account_status(handle)
+        if status is None:  # deleted: find its sessions by handle
+            for node in list(self.nodes.values()):
+                if node.ctx.user is not None and node.ctx.user.handle.lower() == handle.lower():
+                    await self._apply_user_change(UserChanged(node.ctx.user.id, handle, None, True))
+            return {"ok": True}
+        user_id, level, locked, reason = status
+        await self._apply_user_change(UserChanged(user_id, handle, level, locked, reason))
+        return {"ok": True}
+
+    async def _ctl_stats(self, _req: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "sessions": len(self.sessions),
+            **self.guard.stats(),
+            **self.services.auth.stats(),
+        }
+
     async def stop(self) -> None:
         """Tell everyone, hang up, stop listening, close the database (well under 5 s)."""
         self._stopping = True
+        if self._watcher is not None:
+            self._watcher.cancel()
+        self.control.close()
         terms = list(self.sessions.values())
         for term in terms:
             term.write(GOING_DOWN)
@@ -200,9 +462,49 @@ class Board:
             await asyncio.wait_for(self.telnet.wait_closed(), 0.5)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.ssh.wait_closed(), 0.5)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.control.wait_closed(), 0.5)
         await self.maintenance.stop()
         await self.db.dispose()
         log.info("board stopped")
+
+
+def secure_data_folder(settings: Settings) -> None:
+    """The data folder holds the database, host key and control socket: owner only (0700)."""
+    settings.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(settings.data, 0o700)
+    config = settings.data / "retroboard.toml"
+    if config.is_file():
+        os.chmod(config, 0o600)
+    if not settings.database_url:
+        db_file = settings.data / "retroboard.db"
+        if not db_file.exists():
+            # SQLite gives the -wal and -shm files the database file's mode: create it 0600.
+            os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def secure_database_files(settings: Settings) -> None:
+    """Make the SQLite database and its -wal/-shm files 0600 whatever the umask was."""
+    if settings.database_url:
+        return
+    base = settings.data / "retroboard.db"
+    for path in (base, Path(f"{base}-wal"), Path(f"{base}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path, 0o600)
+
+
+def raise_open_file_limit() -> int:
+    """Raise the soft open-file limit to the hard one; returns how many connections fit."""
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or hard > soft:
+            target = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+            with contextlib.suppress(ValueError, OSError):
+                resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+                soft = target
+    except (OSError, ValueError):
+        return 0
+    return max(16, soft - FD_RESERVE)
 
 
 async def _drain_quietly(term: StreamTerminal) -> None:
@@ -223,6 +525,7 @@ class _SessionLog(logging.LoggerAdapter[logging.Logger]):
 
 async def serve(settings: Settings) -> None:
     """Run until SIGTERM/SIGINT, then shut down gracefully."""
+    os.umask(0o077)  # everything the board creates (database, keys, socket) is private
     board = Board(settings)
     await board.start()
     # Everything loaded so far lives as long as the process: keep it out of the garbage

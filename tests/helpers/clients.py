@@ -69,11 +69,17 @@ class TelnetClient(_Waiting):
 
     @classmethod
     async def connect(
-        cls, port: int, cols: int = 80, rows: int = 24, term: str = "xterm-256color"
+        cls,
+        port: int,
+        cols: int = 80,
+        rows: int = 24,
+        term: str = "xterm-256color",
+        source: str | None = None,
     ) -> TelnetClient:
         reader, writer = await telnetlib3.open_connection(
             "127.0.0.1",
             port,
+            local_addr=(source, 0) if source else None,
             encoding=False,
             cols=cols,
             rows=rows,

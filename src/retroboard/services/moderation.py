@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
-from retroboard.db.tables import ArticleRow, GroupRow, PendingGroupRow, ThreadRow, XrefRow
+from retroboard.db.tables import ArticleRow, GroupRow, PendingGroupRow, ThreadRow, UserRow, XrefRow
 from retroboard.domain.boards import ArticleHead, Status
 from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.newsrc import RangeSet
-from retroboard.domain.users import User
+from retroboard.domain.users import Level, User
 from retroboard.services.board_common import head_of
 from retroboard.services.publishing import publish
 
 TOMBSTONE = "[This article was deleted by {who}.]"
 
 
-def _require_moderator(user: User) -> None:
-    if not user.is_moderator:
+async def _current_level(s: AsyncSession, user: User) -> Level:
+    """The user's level as the database has it now (a demotion counts at once), or GUEST for
+    an account that was deleted or locked meanwhile."""
+    row = (
+        await s.execute(select(UserRow.level, UserRow.locked).where(UserRow.id == user.id))
+    ).first()
+    if row is None or row.locked:
+        return Level.GUEST
+    return Level(row.level)
+
+
+async def _require_moderator(s: AsyncSession, user: User) -> None:
+    """Raise PermissionDenied unless `user` is a moderator *now* (not when they logged in)."""
+    if not user.is_moderator or await _current_level(s, user) < Level.MODERATOR:
         raise PermissionDenied("Only moderators and the sysop may do that.")
 
 
@@ -37,8 +50,10 @@ class ModerationService:
             row = await s.get(ArticleRow, article_id)
             if row is None or row.deleted:
                 raise NotFound("That article is already gone.")
-            if not user.is_moderator and row.author_id != user.id:
-                raise PermissionDenied("You may only delete your own articles.")
+            if row.author_id != user.id:
+                if not user.is_moderator:
+                    raise PermissionDenied("You may only delete your own articles.")
+                await _require_moderator(s, user)
             who = "its author" if row.author_id == user.id else f"moderator {user.handle}"
             row.deleted = True
             row.body = TOMBSTONE.format(who=who)
@@ -51,8 +66,8 @@ class ModerationService:
                 g.deleted_numbers = str(deleted)
 
     async def lock(self, user: User, thread_id: int, locked: bool = True) -> None:
-        _require_moderator(user)
         async with self._db.write() as s:
+            await _require_moderator(s, user)
             t = await s.get(ThreadRow, thread_id)
             if t is None:
                 raise NotFound("That thread is gone.")
@@ -60,8 +75,8 @@ class ModerationService:
 
     async def queue(self, user: User) -> list[tuple[ArticleHead, str, tuple[str, ...]]]:
         """Held posts, oldest first: (head, body, groups)."""
-        _require_moderator(user)
         async with self._db.read() as s:
+            await _require_moderator(s, user)
             rows = (
                 await s.scalars(
                     select(ArticleRow)
@@ -72,8 +87,8 @@ class ModerationService:
             return [(head_of(r), r.body, tuple(r.newsgroups.split(","))) for r in rows]
 
     async def approve(self, user: User, article_id: int) -> None:
-        _require_moderator(user)
         async with self._db.write() as s:
+            await _require_moderator(s, user)
             row = await s.get(ArticleRow, article_id)
             if row is None or row.status != Status.PENDING:
                 raise NotFound("That post is no longer waiting.")
@@ -96,8 +111,8 @@ class ModerationService:
         )
 
     async def reject(self, user: User, article_id: int) -> None:
-        _require_moderator(user)
         async with self._db.write() as s:
+            await _require_moderator(s, user)
             row = await s.get(ArticleRow, article_id)
             if row is None or row.status != Status.PENDING:
                 raise NotFound("That post is no longer waiting.")

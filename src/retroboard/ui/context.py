@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from rich.console import RenderableType
 
@@ -26,6 +26,31 @@ class BoardInfo:
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
 
 
+class SessionGate(Protocol):
+    """The session's link to the connection guard (app implements it)."""
+
+    address: str  # the caller's address, for throttling and sign-up limits
+
+    def registering(self) -> None:
+        """A new-user application started (it gets a longer deadline than a login)."""
+
+    def logged_in(self, user: User) -> str | None:
+        """The caller is `user` now; a text to show and hang up when this line is not theirs."""
+
+
+class OpenGate:
+    """A gate with no guard behind it (tests that build a SessionContext by hand)."""
+
+    def __init__(self, address: str = "-") -> None:
+        self.address = address
+
+    def registering(self) -> None:
+        return None
+
+    def logged_in(self, user: User) -> str | None:
+        return None
+
+
 @dataclass
 class SessionContext:
     """One caller's session: terminal, renderer, user, services, bus, settings."""
@@ -40,6 +65,7 @@ class SessionContext:
     session_id: str
     log: logging.LoggerAdapter[logging.Logger]
     user: User | None = None
+    gate: SessionGate = field(default_factory=OpenGate)
     renderer: Renderer = field(init=False)
     started: float = field(default_factory=time.monotonic)
     state: dict[str, Any] = field(default_factory=dict)

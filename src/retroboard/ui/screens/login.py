@@ -62,18 +62,28 @@ class LoginScreen:
             if not handle:
                 continue
             if handle.lower() == "new":
+                ctx.gate.registering()
                 return Replace(RegisterScreen())
             password = await ask(ctx, "Password: ", max_len=128, mask="*")
             try:
-                ctx.user = await ctx.services.users.authenticate(handle, password)
+                result = await ctx.services.auth.login(handle, password, ctx.gate.address)
             except AuthFailed as exc:
                 failures += 1
-                ctx.log.info("login failed for handle %r", handle[:20])
+                ctx.log.info("login refused for handle %r: %s", handle[:20], type(exc).__name__)
                 say(ctx, str(exc), "error")
                 if failures >= ctx.board.login_attempts:
                     say(ctx, "Too many attempts. Goodbye.", "error")
+                    await ctx.flush()
                     return Logoff(quiet=True, reason="login failures")
                 continue
+            refusal = ctx.gate.logged_in(result.user)
+            if refusal is not None:
+                say(ctx, refusal, "error")
+                await ctx.flush()
+                return Logoff(quiet=True, reason="line reserved")
+            ctx.user = result.user
+            if result.failed_attempts:
+                ctx.state["login_notice"] = result
             ctx.log.info("login ok: %s", ctx.user.handle)
             if ctx.user.charset != "auto":
                 ctx.term.set_encoding(ctx.user.charset)

@@ -69,6 +69,20 @@ class MenuScreen:
                 )
             )
             self.greet = False
+            notice = ctx.state.pop("login_notice", None)
+            if notice is not None and notice.failed_attempts:
+                n = notice.failed_attempts
+                when = notice.last_failed_at
+                ctx.print(
+                    Text(
+                        f"{n} failed login attempt{'s' if n != 1 else ''} on your account "
+                        "since your last call"
+                        + (f", the last at {when:%d %b %Y %H:%M} UTC" if when else "")
+                        + (" (it was locked for a while)" if notice.was_locked else "")
+                        + ".",
+                        style="warn",
+                    )
+                )
         ctx.print(menu_panel(menu, ctx.user.level, ctx.cols))
         self.prompt(ctx)
 

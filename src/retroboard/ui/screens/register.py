@@ -20,8 +20,15 @@ class RegisterScreen:
         from retroboard.ui.screens.menu import MenuScreen
 
         users = ctx.services.users
+        ctx.gate.registering()
         ctx.clear()
         ctx.print(Text(" New user application ", style="title"))
+        try:
+            ctx.services.auth.check_signup(ctx.gate.address)
+        except BoardError as exc:
+            say(ctx, str(exc), "error")
+            await ctx.flush()
+            return Logoff(quiet=True, reason="sign-up quota")
         ctx.print(
             Text(
                 "Pick a handle: 2-20 letters, digits, _ . or -, starting with a letter.",
@@ -65,12 +72,18 @@ class RegisterScreen:
             say(ctx, "No account was made.", "warn")
             return Logoff(reason="registration declined")
         try:
-            ctx.user = await users.register(
-                handle, password, real_name=real_name, location=location
+            user = await ctx.services.auth.register(
+                handle, password, ctx.gate.address, real_name=real_name, location=location
             )
         except BoardError as exc:
             say(ctx, f"Sorry: {exc}", "error")
             return Replace(RegisterScreen())
+        refusal = ctx.gate.logged_in(user)
+        if refusal is not None:
+            say(ctx, f"Your account '{user.handle}' is ready, but: {refusal}", "warn")
+            await ctx.flush()
+            return Logoff(quiet=True, reason="line reserved")
+        ctx.user = user
         ctx.log.info("registered new user %s", ctx.user.handle)
         say(ctx, f"Welcome aboard, {ctx.user.handle}!", "ok")
         return Replace(MenuScreen("main", greet=True))
