@@ -1,4 +1,4 @@
-"""Command line: `retroboard serve`, `user add|list|set-level`, `db upgrade`."""
+"""Command line: `retroboard serve`, `user`, `group`, `ban`, `node`, `backup`, `restore`, `db`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
+import shlex
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from retroboard.config import ConfigError, Settings, load_settings
@@ -15,6 +19,16 @@ from retroboard.ui.menus import MenuError
 
 log = logging.getLogger("retroboard")
 Job = Callable[[Any], Awaitable[int]]
+LEVELS = ["user", "moderator", "sysop"]
+POLICIES = ["open", "moderated", "read-only"]
+
+
+class CliError(Exception):
+    """A refusal or failure to print as one line (`retroboard: ...`) with exit status 1."""
+
+
+class UsageError(Exception):
+    """The command line itself is wrong: one line, exit status 2."""
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -27,14 +41,37 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _duration(text: str) -> Any:
+    from retroboard.domain.bans import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _node_number(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a node is a number from 1 up, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retroboard", description="A BBS / Usenet-style board for telnet and SSH."
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the board")
-    _common(serve)
+    def command(
+        parent: Any, name: str, help_text: str, *positionals: tuple[str, str]
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, help=help_text, description=help_text)
+        _common(p)
+        for arg, arg_help in positionals:
+            p.add_argument(arg, help=arg_help)
+        return p
+
+    serve = command(sub, "serve", "run the board")
     serve.add_argument("--host", help="address to listen on (default 0.0.0.0)")
     serve.add_argument(
         "--telnet-port", dest="telnet_port", type=int, help="telnet port (default 2323)"
@@ -43,42 +80,110 @@ def build_parser() -> argparse.ArgumentParser:
 
     user = sub.add_parser("user", help="manage accounts")
     usub = user.add_subparsers(dest="user_command", required=True)
-    add = usub.add_parser("add", help="create an account")
-    _common(add)
-    add.add_argument("handle")
-    add.add_argument("--level", default="user", choices=["user", "moderator", "sysop"])
+    add = command(usub, "add", "create an account", ("handle", "the new account's handle"))
+    add.add_argument("--level", default="user", choices=LEVELS)
     add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add.add_argument("--real-name", default="")
     add.add_argument("--location", default="")
-    lst = usub.add_parser("list", help="list accounts")
-    _common(lst)
-    setl = usub.add_parser("set-level", help="change an account's level")
-    _common(setl)
-    setl.add_argument("handle")
-    setl.add_argument("level", choices=["user", "moderator", "sysop"])
+    command(usub, "list", "list accounts (LOCKED marks locked ones)")
+    setl = command(usub, "set-level", "change an account's level", ("handle", "the account"))
+    setl.add_argument("level", choices=LEVELS)
+    passwd = command(usub, "passwd", "set an account's password", ("handle", "the account"))
+    passwd.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    lock = command(
+        usub, "lock", "lock an account: no logins, its sessions hung up", ("handle", "the account")
+    )
+    lock.add_argument("--reason", default="", help="shown to the account's owner")
+    command(
+        usub,
+        "unlock",
+        "unlock an account (also a lock after failed logins)",
+        ("handle", "the account"),
+    )
+    command(
+        usub,
+        "delete",
+        "delete an account; its articles stay, as '(deleted user)'",
+        ("handle", "the account"),
+    )
 
     group = sub.add_parser("group", help="manage discussion groups")
     gsub = group.add_subparsers(dest="group_command", required=True)
-    gadd = gsub.add_parser("add", help="create a group (Usenet-style name, e.g. comp.sys.amiga)")
-    _common(gadd)
-    gadd.add_argument("name")
+    gadd = command(
+        gsub,
+        "add",
+        "create a group (Usenet-style name, e.g. comp.sys.amiga)",
+        ("name", "the group's name"),
+    )
     gadd.add_argument("--description", default="")
-    gadd.add_argument("--policy", default="open", choices=["open", "moderated", "read-only"])
-    gadd.add_argument(
-        "--read-level", dest="read_level", default="user", choices=["user", "moderator", "sysop"]
+    gadd.add_argument("--policy", default="open", choices=POLICIES)
+    gadd.add_argument("--read-level", dest="read_level", default="user", choices=LEVELS)
+    gadd.add_argument("--post-level", dest="post_level", default=None, choices=LEVELS)
+    command(gsub, "list", "list groups")
+    gset = command(
+        gsub, "set", "change a group's description, policy or levels", ("name", "the group")
     )
-    gadd.add_argument(
-        "--post-level", dest="post_level", default=None, choices=["user", "moderator", "sysop"]
+    gset.add_argument("--description")
+    gset.add_argument("--policy", choices=POLICIES)
+    gset.add_argument("--read-level", dest="read_level", choices=LEVELS)
+    gset.add_argument("--post-level", dest="post_level", choices=LEVELS)
+    command(
+        gsub,
+        "remove",
+        "remove a group and the articles only it holds (cross-posts stay elsewhere)",
+        ("name", "the group"),
     )
-    glist = gsub.add_parser("list", help="list groups")
-    _common(glist)
+
+    ban = sub.add_parser("ban", help="ban addresses, networks or handles")
+    bsub = ban.add_subparsers(dest="ban_command", required=True)
+    badd = command(
+        bsub,
+        "add",
+        "ban an address, a network or a handle",
+        ("target", "ADDRESS, CIDR (e.g. 192.0.2.0/24) or HANDLE"),
+    )
+    badd.add_argument(
+        "--for",
+        dest="duration",
+        type=_duration,
+        default=None,
+        help="how long: 90s, 30m, 2h, 7d, 1w (default: for good)",
+    )
+    badd.add_argument("--reason", default="", help="shown to the banned caller")
+    blist = command(bsub, "list", "list bans in force")
+    blist.add_argument("--all", action="store_true", help="include expired bans")
+    command(
+        bsub,
+        "remove",
+        "lift a ban",
+        ("target", "ADDRESS, CIDR or HANDLE (every ban on it), or a ban's ID"),
+    )
+
+    node = sub.add_parser("node", help="see and hang up callers on the running board")
+    nsub = node.add_subparsers(dest="node_command", required=True)
+    command(nsub, "list", "who is connected, on which node")
+    kick = command(nsub, "kick", "disconnect the caller on a node")
+    kick.add_argument("node", type=_node_number, help="the node number (see node list)")
+    kick.add_argument("--reason", default="", help="shown to the caller")
+
+    bk = command(
+        sub, "backup", "copy the database, consistently, while the board runs", ("file", "FILE")
+    )
+    bk.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    command(
+        sub,
+        "restore",
+        "put a backup in place of the database (the board must be stopped)",
+        ("file", "FILE"),
+    )
 
     db = sub.add_parser("db", help="database maintenance")
     dsub = db.add_subparsers(dest="db_command", required=True)
-    up = dsub.add_parser("upgrade", help="apply migrations (serve does this too)")
-    _common(up)
+    command(dsub, "upgrade", "apply migrations (serve does this too)")
     return parser
 
 
@@ -109,68 +214,79 @@ def _read_password(args: argparse.Namespace) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Password: ")
     if getpass.getpass("Again: ") != first:
-        raise SystemExit("retroboard: the passwords differ")
+        raise CliError("the passwords differ")
     return first
 
 
-def _run(args: argparse.Namespace) -> int:
-    from retroboard.domain.errors import BoardError
+# ---- talking to the running board ------------------------------------------------------------
+def _no_board(settings: Settings) -> str:
+    return f"no board is running on {settings.data} (control socket {settings.control_path})"
 
-    settings = _settings(args)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("asyncssh", "telnetlib3", "alembic", "aiosqlite"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    if args.command == "serve":
-        from retroboard.app import serve
-
-        asyncio.run(serve(settings))
-        return 0
-    if args.command == "db":
-        job: Job = _db_upgrade
-    elif args.command == "group":
-
-        async def job(services: Any) -> int:
-            if args.group_command == "add":
-                return await _group_add(services, args)
-            return await _group_list(services)
-
-    elif args.user_command == "add":
-        password = _read_password(args)
-
-        async def job(services: Any) -> int:
-            return await _user_add(services.users, args, password)
-    elif args.user_command == "list":
-
-        async def job(services: Any) -> int:
-            return await _user_list(services.users)
-    else:
-
-        async def job(services: Any) -> int:
-            return await _user_set_level(services.users, args)
+async def _ask_board(settings: Settings, cmd: str, **args: Any) -> dict[str, Any]:
+    """A control request that must reach the board: CliError when none runs or it refuses."""
+    from retroboard.transports.control import ControlError, ControlUnavailable, control_request
 
     try:
-        return asyncio.run(_with_board_services(settings, job))
-    except BoardError as exc:
-        print(f"retroboard: {exc}", file=sys.stderr)
-        return 1
+        return await control_request(settings.control_path, cmd, **args)
+    except ControlUnavailable:
+        raise CliError(_no_board(settings)) from None
+    except ControlError as exc:
+        raise CliError(str(exc)) from None
+
+
+async def _tell_board(settings: Settings, cmd: str, **args: Any) -> None:
+    """Tell a running board about a change; none running is fine (it reads the database)."""
+    from retroboard.transports.control import ControlError, ControlUnavailable, control_request
+
+    try:
+        await control_request(settings.control_path, cmd, **args)
+    except ControlUnavailable:
+        return
+    except ControlError as exc:
+        print(
+            f"retroboard: warning: the change is saved, but the running board did not "
+            f"take it at once: {exc}",
+            file=sys.stderr,
+        )
+        return
+    print("the running board has been told")
+
+
+async def _board_running(settings: Settings) -> bool:
+    from retroboard.transports.control import ControlError, ControlUnavailable, control_request
+
+    try:
+        await control_request(settings.control_path, "ping")
+    except ControlUnavailable:
+        return False
+    except ControlError:
+        return True  # something answers there: treat it as running
+    return True
+
+
+# ---- the commands ---------------------------------------------------------------------------
+def _level(name: str | None) -> Any:
+    from retroboard.domain.users import Level
+
+    return Level.parse(name) if name else None
 
 
 async def _group_add(services: Any, args: argparse.Namespace) -> int:
     from retroboard.domain.boards import Policy
-    from retroboard.domain.users import Level
 
-    post = Level.parse(args.post_level) if args.post_level else None
     g = await services.groups.create(
-        args.name, args.description, Policy(args.policy), Level.parse(args.read_level), post
+        args.name,
+        args.description,
+        Policy(args.policy),
+        _level(args.read_level),
+        _level(args.post_level),
     )
     print(f"created {g.name} ({g.policy.value})")
     return 0
 
 
-async def _group_list(services: Any) -> int:
+async def _group_list(services: Any, _args: argparse.Namespace) -> int:
     groups = await services.groups.all_groups()
     width = max([len(g.name) for g in groups] + [5])
     print(
@@ -184,57 +300,357 @@ async def _group_list(services: Any) -> int:
     return 0
 
 
-async def _db_upgrade(_users: Any) -> int:
-    print("database is up to date")
+async def _group_set(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    from retroboard.domain.boards import Policy
+
+    g = await services.groups.update(
+        args.name,
+        description=args.description,
+        policy=Policy(args.policy) if args.policy else None,
+        read_level=_level(args.read_level),
+        post_level=_level(args.post_level),
+    )
+    print(
+        f"{g.name}: {g.policy.value}, read {g.read_level.label}, post {g.post_level.label}"
+        + (f" - {g.description}" if g.description else "")
+    )
+    await _tell_board(settings, "groups-changed")
     return 0
 
 
-async def _user_add(users: Any, args: argparse.Namespace, password: str) -> int:
-    from retroboard.domain.users import Level
+async def _group_remove(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    name = args.name.strip().lower()
+    removed = await services.groups.remove(name)
+    print(
+        f"removed {name} and {removed} article{'s' if removed != 1 else ''} only it held "
+        "(cross-posted ones stay in their other groups)"
+    )
+    await _tell_board(settings, "groups-changed")
+    return 0
 
-    user = await users.register(
+
+async def _user_add(services: Any, args: argparse.Namespace, password: str) -> int:
+    user = await services.users.register(
         args.handle,
         password,
         real_name=args.real_name,
         location=args.location,
-        level=Level.parse(args.level),
+        level=_level(args.level),
         first_call=False,
     )
     print(f"created {user.handle} ({user.level.label})")
     return 0
 
 
-async def _user_list(users: Any) -> int:
-    rows = await users.list()
-    print(f"{'HANDLE':<20} {'LEVEL':<10} {'CALLS':>5}  {'LAST ON':<17} LOCATION")
-    for u in rows:
+async def _user_list(services: Any, _args: argparse.Namespace) -> int:
+    rows = await services.users.list_with_locks()
+    now = datetime.now(UTC)
+    print(f"{'HANDLE':<20} {'LEVEL':<10} {'CALLS':>5}  {'LAST ON':<17} {'LOCATION':<20} STATE")
+    for u, lock in rows:
         last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
-        print(f"{u.handle:<20} {u.level.label:<10} {u.login_count:>5}  {last:<17} {u.location}")
+        if lock.locked:
+            state = "LOCKED" + (f" ({lock.reason})" if lock.reason else "")
+        elif lock.lock_until is not None and lock.lock_until > now:
+            state = f"LOCKED until {lock.lock_until:%H:%M} UTC ({lock.failed_logins} failed logins)"
+        else:
+            state = ""
+        line = f"{u.handle:<20} {u.level.label:<10} {u.login_count:>5}  {last:<17} "
+        print((line + f"{u.location:<20} {state}").rstrip())
     return 0
 
 
-async def _user_set_level(users: Any, args: argparse.Namespace) -> int:
-    from retroboard.domain.users import Level
-
-    user = await users.set_level(args.handle, Level.parse(args.level))
+async def _user_set_level(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    user = await services.users.set_level(args.handle, _level(args.level))
     print(f"{user.handle} is now {user.level.label}")
+    await _tell_board(settings, "user-changed", handle=user.handle)
     return 0
+
+
+async def _user_passwd(
+    services: Any, args: argparse.Namespace, settings: Settings, password: str
+) -> int:
+    user = await services.users.set_password(args.handle, password)
+    print(f"{user.handle} has a new password")
+    await _tell_board(settings, "user-changed", handle=user.handle)
+    return 0
+
+
+async def _user_lock(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    user = await services.users.lock(args.handle, args.reason)
+    print(f"{user.handle} is locked: no logins until `retroboard user unlock {user.handle}`")
+    await _tell_board(settings, "user-changed", handle=user.handle)
+    return 0
+
+
+async def _user_unlock(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    user = await services.users.unlock(args.handle)
+    print(f"{user.handle} is unlocked")
+    await _tell_board(settings, "user-changed", handle=user.handle)
+    return 0
+
+
+async def _user_delete(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    user = await services.users.get(args.handle)
+    kept = await services.users.delete(user.handle)
+    print(
+        f"deleted {user.handle}; {kept} article{'s' if kept != 1 else ''} kept as '(deleted user)'"
+    )
+    await _tell_board(settings, "user-changed", handle=user.handle)
+    return 0
+
+
+async def _ban_add(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    from retroboard.domain.bans import format_remaining
+
+    b = await services.bans.add(args.target, duration=args.duration, reason=args.reason)
+    how_long = "for good" if b.expires_at is None else f"for {format_remaining(b, b.created_at)}"
+    print(f"banned {b.kind} {b.value} {how_long} (ban {b.id})")
+    await _tell_board(settings, "bans-changed")
+    return 0
+
+
+async def _ban_list(services: Any, args: argparse.Namespace) -> int:
+    from retroboard.domain.bans import format_remaining
+
+    bans = await services.bans.list(include_expired=args.all)
+    now = datetime.now(UTC)
+    width = max([len(b.value) for b in bans] + [6])
+    print(f"{'ID':>4}  {'KIND':<7}  {'TARGET':<{width}}  {'SINCE':<16}  {'LEFT':<9}  REASON")
+    for b in bans:
+        print(
+            f"{b.id:>4}  {b.kind:<7}  {b.value:<{width}}  {b.created_at:%Y-%m-%d %H:%M}  "
+            f"{format_remaining(b, now):<9}  {b.reason}".rstrip()
+        )
+    if not bans:
+        print("(no bans" + (")" if args.all else " in force)"))
+    return 0
+
+
+async def _ban_remove(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+    count = await services.bans.remove(args.target)
+    target = args.target.strip().removeprefix("#")
+    if target.isdigit():
+        print(f"lifted ban {target}")
+    else:
+        print(f"lifted {count} ban{'s' if count != 1 else ''} on {target}")
+    await _tell_board(settings, "bans-changed")
+    return 0
+
+
+def _since(text: str, now: datetime) -> str:
+    try:
+        when = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return str(text)[:16]
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    minutes = max(0, int((now - when).total_seconds()) // 60)
+    return f"{when.astimezone(UTC):%H:%M} ({minutes // 60}h{minutes % 60:02d})"
+
+
+async def _node_list(settings: Settings) -> int:
+    from retroboard.domain.text import sanitize
+
+    answer = await _ask_board(settings, "nodes")
+    nodes = answer.get("nodes") or []
+    now = datetime.now(UTC)
+    print(f"{'NODE':>4}  {'HANDLE':<20} {'ADDRESS':<39} {'VIA':<7} {'SINCE':<15} ACTIVITY")
+    for n in nodes:
+        handle = sanitize(str(n.get("handle") or "-"), multiline=False)[:20]
+        activity = sanitize(str(n.get("activity") or ""), multiline=False)[:60]
+        print(
+            f"{n.get('node', '?'):>4}  {handle:<20} {str(n.get('address', ''))[:39]:<39} "
+            f"{str(n.get('transport', ''))[:7]:<7} {_since(n.get('since', ''), now):<15} "
+            f"{activity}".rstrip()
+        )
+    if not nodes:
+        print("(nobody is connected)")
+    return 0
+
+
+async def _node_kick(settings: Settings, args: argparse.Namespace) -> int:
+    answer = await _ask_board(settings, "kick", node=args.node, reason=args.reason)
+    who = answer.get("handle")
+    print(f"disconnected node {args.node}" + (f" ({who})" if who else ""))
+    return 0
+
+
+def _pg_dump_advice(url: str, file: str, *, restore: bool) -> str:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    opts: list[str] = []
+    host = u.host or u.query.get("host")
+    if isinstance(host, tuple):
+        host = host[0]
+    if host:
+        opts += ["--host", str(host)]
+    if u.port:
+        opts += ["--port", str(u.port)]
+    if u.username:
+        opts += ["--username", u.username]
+    name = u.database or ""
+    if restore:
+        cmd = ["pg_restore", "--clean", "--if-exists", *opts, "--dbname", name, file]
+        return (
+            "restore works on SQLite databases; this board uses PostgreSQL. Stop the board, "
+            f"then restore a pg_dump file with: {shlex.join(cmd)}"
+        )
+    cmd = ["pg_dump", "--format=custom", "--file", file, *opts, name]
+    return (
+        "backup copies SQLite databases; this board uses PostgreSQL, so back it up with "
+        f"pg_dump (it is consistent while the board runs): {shlex.join(cmd)}"
+    )
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    width = max([len(t) for t in counts] + [5])
+    for table, rows in counts.items():
+        print(f"  {table:<{width}}  {rows:>9}")
+
+
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from retroboard.db.backup import backup, sqlite_file
+
+    source = sqlite_file(settings.db_url)
+    if source is None:
+        raise CliError(_pg_dump_advice(settings.db_url, str(args.file), restore=False))
+    dest: Path = args.file
+    counts = await backup(source, dest, force=args.force)
+    print(f"backed up {source} to {dest} (mode 0600):")
+    _print_counts(counts)
+    return 0
+
+
+async def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from retroboard.db.backup import restore, sqlite_file
+
+    if sqlite_file(settings.db_url) is None:
+        raise CliError(_pg_dump_advice(settings.db_url, str(args.file), restore=True))
+    if await _board_running(settings):
+        raise CliError(
+            f"a board is running on {settings.data}; stop it before restoring "
+            "(a backup can be taken while it runs)"
+        )
+    result = await restore(args.file, settings.db_url)
+    if result.kept is not None:
+        print(f"the database that was there is kept as {result.kept}")
+    print(
+        f"restored {args.file} (schema {result.revision_before} -> {result.revision_after}); "
+        "the board opens it with:"
+    )
+    _print_counts(result.counts)
+    return 0
+
+
+async def _db_upgrade(_services: Any, _args: argparse.Namespace) -> int:
+    print("database is up to date")
+    return 0
+
+
+# ---- dispatch -------------------------------------------------------------------------------
+def _job(args: argparse.Namespace, settings: Settings) -> Job:
+    """The service job for a database command (passwords are read before the loop starts)."""
+    simple = {
+        ("db", "upgrade"): _db_upgrade,
+        ("group", "add"): _group_add,
+        ("group", "list"): _group_list,
+        ("user", "list"): _user_list,
+        ("ban", "list"): _ban_list,
+    }
+    changes = {
+        ("group", "set"): _group_set,
+        ("group", "remove"): _group_remove,
+        ("user", "set-level"): _user_set_level,
+        ("user", "lock"): _user_lock,
+        ("user", "unlock"): _user_unlock,
+        ("user", "delete"): _user_delete,
+        ("ban", "add"): _ban_add,
+        ("ban", "remove"): _ban_remove,
+    }
+    key = (args.command, getattr(args, f"{args.command}_command"))
+    if key in simple:
+        fn = simple[key]
+        return lambda services: fn(services, args)
+    if key in changes:
+        change = changes[key]
+        return lambda services: change(services, args, settings)
+    password = _read_password(args)
+    if key == ("user", "add"):
+        return lambda services: _user_add(services, args, password)
+    return lambda services: _user_passwd(services, args, settings, password)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("asyncssh", "telnetlib3", "alembic", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    if args.command == "serve":
+        from retroboard.app import serve
+
+        asyncio.run(serve(settings))
+        return 0
+    if args.command == "node":
+        if args.node_command == "list":
+            return asyncio.run(_node_list(settings))
+        return asyncio.run(_node_kick(settings, args))
+    if args.command in ("backup", "restore"):
+        args.file = Path(args.file).expanduser()
+    if args.command == "backup":
+        return asyncio.run(_backup(settings, args))
+    if args.command == "restore":
+        return asyncio.run(_restore(settings, args))
+    if args.command == "group" and args.group_command == "set":
+        if all(
+            getattr(args, k) is None for k in ("description", "policy", "read_level", "post_level")
+        ):
+            raise UsageError(
+                "group set: say what to change (--description, --policy, --read-level, "
+                "--post-level)"
+            )
+    return asyncio.run(_with_board_services(settings, _job(args, settings)))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:500] or type(exc).__name__
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # every file any command creates (database, keys, backups) is private
     args = build_parser().parse_args(argv)
+    from retroboard.db.backup import BackupError
+    from retroboard.domain.errors import BoardError
+    from retroboard.transports.control import ControlError
+
     try:
         return _run(args)
-    except ConfigError as exc:
+    except (ConfigError, UsageError) as exc:
         print(f"retroboard: {exc}", file=sys.stderr)
         return 2
     except MenuError as exc:
         print(f"retroboard: menu definition error: {exc}", file=sys.stderr)
         return 2
+    except (BoardError, CliError, BackupError, ControlError) as exc:
+        print(f"retroboard: {_one_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        print(f"retroboard: {exc.strerror or exc}", file=sys.stderr)
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"retroboard: {exc.strerror or _one_line(exc)}{where}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # never a traceback: one line, details in the debug log
+        log.debug("command failed", exc_info=True)
+        print(
+            f"retroboard: {type(exc).__name__}: {_one_line(exc)} "
+            "(set RETROBOARD_LOG_LEVEL=DEBUG for details)",
+            file=sys.stderr,
+        )
         return 1
 
 
