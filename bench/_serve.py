@@ -51,6 +51,12 @@ def mib(kib: float) -> str:
     return f"{kib / 1024:.1f} MiB"
 
 
+def load_note() -> str:
+    """The machine's load average, to print next to numbers that depend on it."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} (1 / 5 min) on {os.cpu_count()} CPUs"
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))

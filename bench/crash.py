@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _serve import CHEAP_ARGON2, Board, Hangup, TelnetUser, board_env, which_retroboard
+from _serve import CHEAP_ARGON2, Board, Hangup, TelnetUser, board_env, load_note, which_retroboard
 
 GROUPS = ("misc.test", "comp.sys.retro")
 PASSWORD = "Crash-bench-pass-{}"
@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
     try:
         print(f"retroboard from {which_retroboard(env)}; data folder {data}; seed {args.seed}")
+        print(load_note())
         for i in range(1, n + 1):
             board.add_user(f"poster{i}", PASSWORD.format(i))
         took = board.start()
@@ -245,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"/S -> confirmation p50             {p50:.0f} ms")
         print(f"run time                           {elapsed:.1f} s")
+        print(f"at the end: {load_note()}")
         print("=" * 60)
         for s in lost[:10]:
             print(f"  LOST: {s} ({tally.acked[s][0]} #{tally.acked[s][1]})")
