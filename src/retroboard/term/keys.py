@@ -49,7 +49,7 @@ _SS3 = {
     "R": "f3",
     "S": "f4",
 }
-_MAX_SEQ = 32  # longest escape sequence we wait for before giving up on it
+MAX_SEQ = 32  # longest escape sequence we wait for before giving up on it (then resync)
 
 
 def _control_name(code: int) -> str | None:
@@ -73,6 +73,11 @@ class KeyDecoder:
     and function keys, and a lone ESC: when `pending_escape` is true after `feed`, the caller
     waits briefly and calls `flush()`, which turns an unfinished sequence into an Escape key.
     Invalid bytes in the chosen encoding are dropped, never raised.
+
+    Bounded: an escape sequence longer than MAX_SEQ characters, or one broken by a byte that
+    cannot be part of it, is dropped; a control character (ESC, Enter, ...) that breaks one is
+    then decoded as itself, so the stream resynchronises at once. At most MAX_SEQ + 1
+    characters and one partial character are ever held (`buffered`).
     """
 
     def __init__(self, encoding: str = "utf-8") -> None:
@@ -88,6 +93,12 @@ class KeyDecoder:
     def pending_escape(self) -> bool:
         """True while an ESC has arrived whose sequence is not finished."""
         return bool(self._seq)
+
+    @property
+    def buffered(self) -> int:
+        """Characters held back: the unfinished escape sequence plus bytes of a partial
+        character."""
+        return len(self._seq) + len(self._decoder.getstate()[0])
 
     def feed(self, data: bytes) -> list[Key]:
         """Decode `data`; return the complete keys it finished."""
@@ -146,6 +157,8 @@ class KeyDecoder:
             name = _SS3.get(ch)
             if name:
                 out.append(Key(name))
+            else:
+                self._resync(ch, out)
             return
         # CSI: parameters 0x30-0x3F, intermediates 0x20-0x2F, final 0x40-0x7E
         if "\x40" <= ch <= "\x7e":
@@ -163,5 +176,14 @@ class KeyDecoder:
             if name:
                 out.append(Key(name))
             return
-        if not ("\x20" <= ch <= "\x3f") or len(seq) > _MAX_SEQ:
+        if not ("\x20" <= ch <= "\x3f"):
             self._seq = ""  # garbage inside a sequence: drop it
+            self._resync(ch, out)
+        elif len(seq) > MAX_SEQ:
+            self._seq = ""  # endless parameters: drop them
+
+    def _resync(self, ch: str, out: list[Key]) -> None:
+        """`ch` broke an escape sequence: a control character still counts as itself (an ESC
+        starts a new sequence, an Enter is still an Enter); anything else is dropped."""
+        if ch < "\x20" or ch == "\x7f":
+            self._char(ch, out)

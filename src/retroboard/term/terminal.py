@@ -1,14 +1,21 @@
 """The Terminal every session talks to: decoded input events in, encoded text out.
 
-Transports subclass `StreamTerminal` and provide `_send`, `_drain` and `_close`; they call
-`feed()` with the raw bytes they read, `resize()` on a window change and `lost()` when the peer
-goes away. The UI only ever uses `info`, `read_input`, `write`, `drain` and `close`.
+Transports subclass `StreamTerminal` and provide `_send`, `_drain` and `_close` (and, to bound
+output, `_write_buffer_size` and `_abort`); they call `feed()` with the raw bytes they read,
+`resize()` on a window change and `lost()` when the peer goes away. The UI only ever uses
+`info`, `read_input`, `write`, `drain` and `close`.
+
+Every buffer is bounded: input is a small queue (a full queue stops the transport reading, so
+TCP holds a fast sender back), keys are paced at `key_rate` per second, and output that a
+client does not take (the transport's write buffer over `write_buffer_cap`, or `drain()` not
+finishing within `drain_timeout`) hangs the client up with an abort, never a flush.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, replace
 
 from retroboard.term.codec import encode
@@ -18,8 +25,15 @@ from retroboard.term.keys import KeyDecoder
 log = logging.getLogger(__name__)
 
 ESC_WAIT = 0.06  # seconds to wait for the rest of an escape sequence before it is a lone ESC
-DRAIN_TIMEOUT = 20.0  # a client that reads nothing for this long is dropped (bounded memory)
+DRAIN_TIMEOUT = 10.0  # a client that reads nothing for this long is dropped (bounded memory)
+WRITE_BUFFER_CAP = 1 << 20  # bytes of output a client may leave untaken before it is dropped
+CLOSE_GRACE = 2.0  # after a hang-up, seconds a client gets to take the goodbye before an abort
 QUEUE_SIZE = 256  # input events buffered per session before the transport stops reading
+KEY_RATE = 2000  # keys per second a session may send; more are paced (delayed), never lost
+BYTES_PER_KEY = 8  # input that yields no keys (garbage, sequences) is paced as a key per 8 bytes
+LINE_MODE_MAX = 2000  # characters of one line from a line-mode client; the rest is dropped
+TERM_TYPE_MAX = 40  # characters of a client-supplied terminal type that are kept
+_TERM_TYPE_JUNK = re.compile(r"[^a-z0-9._+-]+")
 
 # Terminal types that expect IBM PC code page 437 rather than UTF-8.
 CP437_TERMS = ("syncterm", "ansi", "ansi-bbs", "pcansi", "scoansi", "cterm", "netrunner-cp437")
@@ -54,11 +68,19 @@ def clamp_size(cols: int, rows: int) -> tuple[int, int]:
     return cols, rows
 
 
+def clean_term_type(term_type: str | None) -> str:
+    """A client-supplied terminal type as it may be stored and logged: lower case, only
+    [a-z0-9._+-], at most 40 characters; 'unknown' when nothing is left."""
+    term = _TERM_TYPE_JUNK.sub("", (term_type or "").lower())
+    return term[:TERM_TYPE_MAX] or "unknown"
+
+
 def guess_info(
     kind: str, term_type: str | None, cols: int, rows: int, peer: str, line_mode: bool = False
 ) -> TermInfo:
-    """Build TermInfo from what a transport learned: encoding and colour depth from TERM."""
-    term = (term_type or "unknown").strip().lower() or "unknown"
+    """Build TermInfo from what a transport learned: encoding and colour depth from TERM (which
+    is cleaned first: see `clean_term_type`)."""
+    term = clean_term_type(term_type)
     encoding = "cp437" if term.startswith(CP437_TERMS) else "utf-8"
     if term in ("dumb", "unknown-dumb"):
         colors = 0
@@ -79,18 +101,48 @@ def guess_info(
     )
 
 
+class TokenBucket:
+    """A token bucket holding at most one second's worth: `take` says how long to wait."""
+
+    def __init__(self) -> None:
+        self._tokens: float | None = None  # full on first use
+        self._stamp = 0.0
+
+    def take(self, cost: float, rate: float, now: float) -> float:
+        """Spend `cost` tokens at `now` (seconds, monotonic); returns the seconds the caller
+        should wait before going on (0.0 while within the rate). A rate <= 0 means no limit."""
+        if rate <= 0:
+            return 0.0
+        if self._tokens is None:
+            self._tokens = float(rate)
+        else:
+            self._tokens = min(float(rate), self._tokens + (now - self._stamp) * rate)
+        self._stamp = now
+        self._tokens -= cost
+        return -self._tokens / rate if self._tokens < 0 else 0.0
+
+
 class StreamTerminal:
-    """A Terminal over a byte stream; transports fill in the three I/O hooks."""
+    """A Terminal over a byte stream; transports fill in the I/O hooks."""
 
     def __init__(self, info: TermInfo) -> None:
         self.info = info
         self._decoder = KeyDecoder(info.encoding)
         self._queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_SIZE)
         self._esc_timer: asyncio.TimerHandle | None = None
+        self._abort_timer: asyncio.TimerHandle | None = None
         self._closed = False
         self._hung_up = False
+        self._eof_read = False  # the UI has been told Disconnected: every later read raises
+        self._dropped = False
+        self._bucket = TokenBucket()
+        self._line_len = 0  # characters of the current line from a line-mode client
         self.bytes_out = 0
         self.drain_timeout = DRAIN_TIMEOUT
+        self.write_buffer_cap = WRITE_BUFFER_CAP
+        # Keys per second this caller may send (the app sets it from settings); faster input
+        # is delayed, which with the transport's back-pressure slows the client down.
+        self.key_rate: float = KEY_RATE
         # Idle handling: after `idle_timeout - idle_warning` seconds without input the user is
         # warned, after `idle_timeout` they are disconnected. None disables it.
         self.idle_timeout: float | None = None
@@ -102,20 +154,54 @@ class StreamTerminal:
 
     # ---- called by the transport -------------------------------------------------------
     async def feed(self, data: bytes) -> None:
-        """Hand raw input bytes to the decoder; waits (back-pressure) while the UI is behind."""
+        """Hand raw input bytes to the decoder; waits (back-pressure) while the UI is behind,
+        and while the caller is over `key_rate` keys per second. Nothing is dropped (except
+        the tail of an overlong line from a line-mode client)."""
+        if self._closed:
+            return
         if self._esc_timer:
             self._esc_timer.cancel()
             self._esc_timer = None
         keys = self._decoder.feed(data)
-        if self.info.line_mode and len(keys) == 2 and keys[0].is_char and keys[1].name == "enter":
-            keys.pop()  # a one-character line from a line-mode client is a hotkey
+        if self.info.line_mode:
+            if len(keys) == 2 and keys[0].is_char and keys[1].name == "enter":
+                keys.pop()  # a one-character line from a line-mode client is a hotkey
+            keys = self._cap_line(keys)
         for key in keys:
             await self._queue.put(key)
+            if self._closed:
+                return
+        loop = asyncio.get_running_loop()
         if self._decoder.pending_escape:
-            self._esc_timer = asyncio.get_running_loop().call_later(ESC_WAIT, self._flush_escape)
+            self._esc_timer = loop.call_later(ESC_WAIT, self._flush_escape)
+        delay = self._bucket.take(
+            max(len(keys), len(data) / BYTES_PER_KEY), self.key_rate, loop.time()
+        )
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _cap_line(self, keys: list[Key]) -> list[Key]:
+        """A line-mode client sends whole lines: past LINE_MODE_MAX characters the rest of the
+        line is dropped (its Enter is kept)."""
+        kept: list[Key] = []
+        for key in keys:
+            if key.name == "enter":
+                self._line_len = 0
+            elif self._line_len >= LINE_MODE_MAX:
+                continue
+            else:
+                self._line_len += 1
+            kept.append(key)
+        return kept
 
     def _flush_escape(self) -> None:
         self._esc_timer = None
+        if self._closed:
+            return
+        if self._queue.maxsize - self._queue.qsize() < self._decoder.buffered + 1:
+            # No room for what the flush yields: try again once the UI has read some.
+            self._esc_timer = asyncio.get_running_loop().call_later(ESC_WAIT, self._flush_escape)
+            return
         for key in self._decoder.flush():
             if not self._queue.full():
                 self._queue.put_nowait(key)
@@ -151,12 +237,15 @@ class StreamTerminal:
         self._decoder.set_encoding(encoding)
 
     def lost(self) -> None:
-        """The peer went away: wake any reader with Disconnected."""
+        """The peer went away: wake any reader with Disconnected. Never raises."""
         if self._closed:
             return
         self._closed = True
         if self._esc_timer:
             self._esc_timer.cancel()
+            self._esc_timer = None
+        # Keys already queued are still read; the sentinel after them wakes a waiting reader.
+        # (A feed blocked on the full queue may add one key after it: it is never read.)
         while self._queue.full():
             self._queue.get_nowait()
         self._queue.put_nowait(None)
@@ -167,12 +256,14 @@ class StreamTerminal:
         return self._closed
 
     async def read_input(self) -> Event:
-        """Next Key or Resize. Raises Disconnected once the connection is gone."""
-        if self._closed and self._queue.empty():
+        """Next Key or Resize. Raises Disconnected once the connection is gone (and on every
+        read after that)."""
+        if self._eof_read or (self._closed and self._queue.empty()):
+            self._eof_read = True
             raise Disconnected()
         event = await self._next_event()
         if event is None:
-            self._queue.put_nowait(None)  # every later read raises too
+            self._eof_read = True
             raise Disconnected()
         return event
 
@@ -206,34 +297,73 @@ class StreamTerminal:
                 return event
 
     def write(self, text: str) -> None:
-        """Queue text for the client: newlines become CR LF, unencodable characters become '?'."""
+        """Queue text for the client: newlines become CR LF, unencodable characters become '?'.
+        A client that has left more than `write_buffer_cap` bytes untaken is dropped here."""
         if self._closed or not text:
             return
         text = text.replace("\r\n", "\n").replace("\n", "\r\n")
         data = encode(text, self.info.encoding)
         self.bytes_out += len(data)
         self._send(data)
+        if self._buffered_out() > self.write_buffer_cap:
+            self.drop(f"over {self.write_buffer_cap} bytes unsent")
 
     async def drain(self) -> None:
-        """Wait until the client has taken what was written; a stalled client is dropped."""
+        """Wait until the client has taken what was written; a client that takes nothing for
+        `drain_timeout` seconds is dropped. Raises Disconnected when the client is gone."""
         if self._closed:
             return
         try:
             await asyncio.wait_for(self._drain(), self.drain_timeout)
-        except (TimeoutError, ConnectionError, OSError) as exc:
-            log.info("dropping a client that stopped reading (%s)", type(exc).__name__)
+        except TimeoutError as exc:
+            self.drop(f"nothing taken for {self.drain_timeout:g} s")
+            raise Disconnected() from exc
+        except (ConnectionError, OSError) as exc:
             self.close()
             raise Disconnected() from exc
 
-    def close(self) -> None:
-        """Hang up. Safe to call more than once."""
+    def drop(self, why: str) -> None:
+        """Hang up a client that stopped reading: abort the connection at once (a graceful
+        close would wait to flush to a peer that never reads). Logged once per session."""
+        if self._dropped:
+            return
+        self._dropped = True
+        log.info("dropping a client that stopped reading (%s): %s", why, self.info.peer)
         self.lost()
-        if not self._hung_up:
-            self._hung_up = True
+        self._hung_up = True
+        self._abort_now()
+
+    def close(self) -> None:
+        """Hang up. Safe to call more than once. Output still queued gets CLOSE_GRACE seconds
+        to reach the client before the connection is aborted."""
+        self.lost()
+        if self._hung_up:
+            return
+        self._hung_up = True
+        try:
+            self._close()
+        except Exception:  # teardown: never let a dead socket raise here
+            log.debug("error while closing", exc_info=True)
+        if self._buffered_out() > 0:
             try:
-                self._close()
-            except Exception:  # teardown: never let a dead socket raise here
-                log.debug("error while closing", exc_info=True)
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                self._abort_now()
+            else:
+                self._abort_timer = loop.call_later(CLOSE_GRACE, self._abort_now)
+
+    def _buffered_out(self) -> int:
+        try:
+            return self._write_buffer_size()
+        except Exception:  # a transport already torn down holds nothing
+            return 0
+
+    def _abort_now(self) -> None:
+        self._abort_timer = None
+        try:
+            self._abort()
+        except Exception:  # teardown: never let a dead socket raise here
+            log.debug("error while aborting", exc_info=True)
 
     # ---- transport hooks -------------------------------------------------------------------
     def _send(self, data: bytes) -> None:
@@ -244,3 +374,11 @@ class StreamTerminal:
 
     def _close(self) -> None:
         raise NotImplementedError
+
+    def _write_buffer_size(self) -> int:
+        """Bytes written but not yet taken by the client (0 when the transport cannot tell)."""
+        return 0
+
+    def _abort(self) -> None:
+        """Drop the connection at once, discarding unsent output."""
+        self._close()

@@ -1,4 +1,4 @@
-"""What every transport shares: the session callback type and the reader pump."""
+"""What every transport shares: the session callback type, the reader pump, the read gate."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from retroboard.term.terminal import StreamTerminal
+from retroboard.term.terminal import StreamTerminal, TokenBucket
 
 log = logging.getLogger(__name__)
-
 
 
 class Ticket(Protocol):
@@ -47,6 +46,70 @@ OnSession = Callable[[StreamTerminal, Any, bool, Ticket], Awaitable[None]]
 Authenticate = Callable[[str, str, str], Awaitable[Any]]
 
 READ_SIZE = 4096
+
+
+class ReadGate:
+    """Pauses reading on one connection's asyncio transport while any reason holds.
+
+    Two things stop a connection reading: the session is behind (its input is full; telnetlib3's
+    reader calls `pause_reading`/`resume_reading` on this object, given to it as its
+    "transport"), and the caller is over its raw byte rate (`pace`). Neither resumes what the
+    other paused. While paused the kernel's socket buffer fills and TCP holds the sender back.
+    """
+
+    def __init__(self, transport: Any) -> None:
+        self._transport = transport
+        self._reasons: set[str] = set()
+        self._bucket = TokenBucket()
+        self._timer: asyncio.TimerHandle | None = None
+
+    @property
+    def paused(self) -> bool:
+        return bool(self._reasons)
+
+    # The two methods telnetlib3's TelnetReader calls on its transport.
+    def pause_reading(self) -> None:
+        self.pause("input full")
+
+    def resume_reading(self) -> None:
+        self.resume("input full")
+
+    def pause(self, reason: str) -> None:
+        if not self._reasons:
+            self._call("pause_reading")
+        self._reasons.add(reason)
+
+    def resume(self, reason: str) -> None:
+        if reason not in self._reasons:
+            return
+        self._reasons.discard(reason)
+        if not self._reasons:
+            self._call("resume_reading")
+
+    def pace(self, nbytes: int, rate: float) -> None:
+        """Count `nbytes` just received; over `rate` bytes per second (burst: one second's
+        worth) reading stops for as long as it takes to be back within the rate."""
+        loop = asyncio.get_running_loop()
+        delay = self._bucket.take(nbytes, rate, loop.time())
+        if delay > 0 and self._timer is None:
+            self.pause("rate")
+            self._timer = loop.call_later(delay, self._rate_ok)
+
+    def _rate_ok(self) -> None:
+        self._timer = None
+        self.resume("rate")
+
+    def close(self) -> None:
+        """The connection is gone: forget the rate timer."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _call(self, method: str) -> None:
+        try:
+            getattr(self._transport, method)()
+        except (AttributeError, NotImplementedError, RuntimeError):
+            pass  # a transport that cannot pause (or is gone): nothing to hold back
 
 
 async def run_with_pump(

@@ -1,15 +1,29 @@
-"""Telnet transport: telnetlib3 in bytes mode, TTYPE and NAWS (live), a quick start for raw clients."""
+"""Telnet transport: telnetlib3 in bytes mode, TTYPE and NAWS (live), a quick start for raw clients.
+
+Bounded both ways: telnetlib3's reader is given a read gate as its transport, so reading stops
+while the session is behind; raw bytes are paced (telnet commands never reach the key rate);
+subnegotiations are capped; client-to-server compression (MCCP3, a zip bomb) is refused; and a
+client whose output backs up is aborted.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+import re
+from typing import Any, cast
 
 import telnetlib3
 
-from retroboard.term.terminal import StreamTerminal, guess_info
-from retroboard.transports.base import READ_SIZE, OnSession, run_with_pump
+from retroboard.term.terminal import KEY_RATE, WRITE_BUFFER_CAP, StreamTerminal, guess_info
+from retroboard.transports.base import (
+    READ_SIZE,
+    Guard,
+    OnSession,
+    ReadGate,
+    Ticket,
+    run_with_pump,
+)
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +32,16 @@ CONNECT_MAXWAIT = 0.5
 # A client that does answer (a real telnet program) may take this long to say its terminal
 # type over a slow link before the welcome screen is drawn; the wait ends as soon as it has.
 NEGOTIATING_MAXWAIT = 2.0
+# Raw bytes per second a caller may send, per key of its key rate: typing and pasting never
+# come near it; a flood of telnet commands (which yield no keys) is held back by it.
+RAW_BYTES_PER_KEY = 8
+# Input is parsed in pieces of this size, so the caps below are checked between them.
+PARSE_CHUNK = 4096
+# Longest subnegotiation kept (NAWS is 4 bytes, a terminal type tens); a longer one is
+# discarded up to its IAC SE (telnetlib3's own limit is 1 MiB).
+MAX_SUBNEGOTIATION = 1024
+# Characters telnetlib3 may store and log of a terminal type (case kept: it compares them).
+_TTYPE_JUNK = re.compile(r"[^A-Za-z0-9._+-]+")
 
 
 class TelnetTerminal(StreamTerminal):
@@ -26,6 +50,8 @@ class TelnetTerminal(StreamTerminal):
     def __init__(self, writer: Any, info: Any) -> None:
         super().__init__(info)
         self._writer = writer
+        # Kept for the abort and the buffer size: telnetlib3 forgets it on close.
+        self._transport: Any = writer.transport
 
     def _send(self, data: bytes) -> None:
         self._writer.write(data)
@@ -36,11 +62,112 @@ class TelnetTerminal(StreamTerminal):
     def _close(self) -> None:
         self._writer.close()
 
+    def _write_buffer_size(self) -> int:
+        if self._transport is None:
+            return 0
+        return int(self._transport.get_write_buffer_size())
+
+    def _abort(self) -> None:
+        if self._transport is not None:
+            self._transport.abort()
+        self._writer.close()
+
+
+TOO_MUCH_INPUT = "\r\n*** Too much input before logging in. Goodbye. ***\r\n"
+
 
 class _BoardTelnetProtocol(telnetlib3.TelnetServer):
-    """telnetlib3's server with NAWS and TTYPE forwarded to the session's Terminal."""
+    """telnetlib3's server with NAWS and TTYPE forwarded to the session's Terminal, and every
+    connection admitted by the guard before any negotiation."""
 
     terminal: TelnetTerminal | None = None
+    guard: Guard | None = None  # set on the per-transport subclass
+    ticket: Ticket | None = None
+    gate: ReadGate | None = None
+    _refused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        peer = transport.get_extra_info("peername") or ("-", 0)
+        assert self.guard is not None
+        self.ticket = self.guard.admit("telnet", str(peer[0]))
+        if self.ticket.refusal is not None:
+            # Refused before any negotiation: say why, then hang up.
+            self._refused = True
+            writer = cast(asyncio.WriteTransport, transport)
+            writer.write(b"\r\n" + self.ticket.refusal.encode("ascii", "replace") + b"\r\n")
+            writer.close()
+            return
+        self._refused = False
+        super().connection_made(transport)
+        # telnetlib3 never gives the server-side reader its transport, so it never stops
+        # reading: give it the gate, and a full reader pauses the socket.
+        self.gate = ReadGate(transport)
+        assert self.reader is not None
+        self.reader.set_transport(self.gate)  # type: ignore[arg-type]
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        assert self.ticket is not None and self.gate is not None
+        if not self.ticket.take_bytes(len(data)):
+            self._refused = True
+            log.info("hanging up %s: over the pre-login input budget", self.ticket.address)
+            transport = self._transport
+            transport.write(TOO_MUCH_INPUT.encode())
+            if self.terminal is not None:
+                self.terminal.lost()
+            transport.abort()
+            return
+        rate = self.terminal.key_rate if self.terminal is not None else KEY_RATE
+        self.gate.pace(len(data), rate * RAW_BYTES_PER_KEY)
+        try:
+            for start in range(0, len(data), PARSE_CHUNK):
+                if self._closing or self._refused:
+                    return
+                super().data_received(data[start : start + PARSE_CHUNK])
+                self._cap_subnegotiation()
+        except Exception:  # a telnetlib3 fault on hostile input: this caller only
+            log.warning("hanging up %s: unparsable telnet input", self.ticket.address)
+            self._hang_up()
+            return
+        self._check_output()
+
+    def _cap_subnegotiation(self) -> None:
+        writer = self.writer
+        if writer is not None and len(writer._sb_buffer) > MAX_SUBNEGOTIATION:
+            # Discard it; telnetlib3 skips the rest up to IAC SE (reading telnetlib3 5.0.1's
+            # own overflow flag; the version is pinned and tests/fuzz cover it).
+            writer._sb_buffer.clear()
+            writer._sb_overflow = True
+
+    def _check_output(self) -> None:
+        """Negotiation replies go straight to the socket: a client that sends commands but
+        never reads the answers is dropped like any other that stops reading."""
+        transport = self._transport
+        if transport is None or transport.get_write_buffer_size() <= WRITE_BUFFER_CAP:
+            return
+        if self.terminal is not None:
+            self.terminal.drop("negotiation replies not taken")
+        else:
+            assert self.ticket is not None
+            log.info("dropping a client that stopped reading: %s", self.ticket.address)
+            self._hang_up()
+
+    def _hang_up(self) -> None:
+        self._refused = True
+        if self.terminal is not None:
+            self.terminal.lost()
+        if self._transport is not None:
+            self._transport.abort()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.ticket is not None:
+            self.ticket.release()
+        if self.gate is not None:
+            self.gate.close()
+        if self._refused and self.reader is None:
+            return  # never started: nothing of telnetlib3's to tear down
+        super().connection_lost(exc)
 
     def begin_advanced_negotiation(self) -> None:
         # The client speaks telnet: worth waiting a little longer for TTYPE, so that a CP437
@@ -54,6 +181,8 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
             self.terminal.resize(cols, rows)
 
     def on_ttype(self, ttype: str) -> None:
+        # Cleaned before telnetlib3 stores (and logs) it: no forged log lines, no 60 KB types.
+        ttype = _TTYPE_JUNK.sub("", ttype)[:40]
         first = self.get_extra_info("ttype1") is None
         super().on_ttype(ttype)
         if first and ttype and self.terminal is not None:
@@ -69,8 +198,11 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
 class TelnetTransport:
     """Listens for telnet; every connection becomes a TelnetTerminal handed to `on_session`."""
 
-    def __init__(self, on_session: OnSession, *, host: str, port: int) -> None:
+    def __init__(self, on_session: OnSession, guard: Guard, *, host: str, port: int) -> None:
         self._on_session = on_session
+        # Each transport's connections are admitted by its own guard (set on a subclass,
+        # since telnetlib3 makes the protocol objects itself).
+        self._protocol = type("BoardTelnetProtocol", (_BoardTelnetProtocol,), {"guard": guard})
         self._host = host
         self._port = port
         self._server: Any = None
@@ -83,9 +215,12 @@ class TelnetTransport:
         self._server = await telnetlib3.create_server(
             host=self._host,
             port=self._port,
-            protocol_factory=_BoardTelnetProtocol,
+            protocol_factory=self._protocol,
             shell=self._shell,
             encoding=False,
+            # Client-to-server compression would let 64 KB on the wire be 64 MB of input.
+            compression=False,
+            limit=READ_SIZE,
             connect_maxwait=CONNECT_MAXWAIT,
             timeout=False,
             term="ansi",
@@ -121,7 +256,8 @@ class TelnetTransport:
                 term.lost()
 
         try:
-            await run_with_pump(term, pump(), self._on_session(term, None, False))
+            assert protocol.ticket is not None
+            await run_with_pump(term, pump(), self._on_session(term, None, False, protocol.ticket))
         except Exception:
             log.exception("telnet session from %s failed", info.peer)
         finally:
