@@ -54,8 +54,9 @@ GOING_DOWN = (
 BOARD_FULL = "\r\nSorry, all lines are busy. Please call again later.\r\n"
 LOGIN_TIME_UP = "\r\n*** Time to log in is up. Goodbye. ***\r\n"
 # File descriptors kept back from connections: the database, logs, listeners, the control
-# socket and what the libraries open.
-FD_RESERVE = 64
+# socket and what the libraries open, plus room for one burst of accepts (asyncio accepts up
+# to the listen backlog, 100, in one go before the guard can refuse any of them).
+FD_RESERVE = 64 + 128
 # Shutdown budget (the whole stop must stay well under the 5 s a service manager allows):
 SHUTDOWN_GRACE = 1.5  # for callers' terminals to take the "going down" message
 TEARDOWN_GRACE = 1.0  # for sessions to finish their teardown (a composer saving a draft)
@@ -493,6 +494,44 @@ def secure_database_files(settings: Settings) -> None:
             os.chmod(path, 0o600)
 
 
+class _QuietAcceptErrors(logging.Filter):
+    """asyncio logs every failed accept() with a traceback (thousands of lines a second when
+    the process is out of file descriptors): keep one short warning a minute instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._last = -1e9
+        self._dropped = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "out of system resource" not in record.getMessage():
+            return True
+        now = asyncio.get_event_loop().time() if _loop_running() else 0.0
+        if now - self._last < 60:
+            self._dropped += 1
+            return False
+        self._last = now
+        record.msg = (
+            "out of file descriptors: new connections wait (raise the open-file limit, "
+            "`ulimit -n`)"
+            + (f"; {self._dropped} more since the last warning" if self._dropped else "")
+        )
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        self._dropped = 0
+        return True
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def raise_open_file_limit() -> int:
     """Raise the soft open-file limit to the hard one; returns how many connections fit."""
     try:
@@ -526,6 +565,7 @@ class _SessionLog(logging.LoggerAdapter[logging.Logger]):
 async def serve(settings: Settings) -> None:
     """Run until SIGTERM/SIGINT, then shut down gracefully."""
     os.umask(0o077)  # everything the board creates (database, keys, socket) is private
+    logging.getLogger("asyncio").addFilter(_QuietAcceptErrors())
     board = Board(settings)
     await board.start()
     # Everything loaded so far lives as long as the process: keep it out of the garbage
