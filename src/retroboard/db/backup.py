@@ -175,7 +175,9 @@ def check_backup_file(path: Path) -> tuple[dict[str, int], str]:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is not an SQLite database ({exc})") from None
+        if "not a database" in str(exc):
+            raise BackupError(f"{path} is not an SQLite database") from None
+        raise BackupError(f"{path} is damaged and cannot be restored ({exc})") from None
     revision = row[0] if row else None
     if revision is None:
         raise BackupError(f"{path} has no schema revision; it is not a retroboard backup")
