@@ -260,3 +260,25 @@ async def test_group_changes_while_running(board: LiveBoard) -> None:
     assert "misc.test" not in r.stdout
     r = await board.cli("group", "set", "misc.test")
     assert r.returncode == 2 and "say what to change" in r.stderr
+
+
+async def test_banned_handle_is_hung_up_and_cannot_log_in(board: LiveBoard) -> None:
+    online = await login(board.telnet_port, "bob")
+    r = await board.cli("ban", "add", "Bob", "--reason", "trolling")
+    assert r.returncode == 0 and "banned handle bob for good" in r.stdout, r.stderr
+    assert await hung_up(online)
+    assert "banned" in online.text and "trolling" in online.text
+    online.close()
+
+    c = await call(board.telnet_port)
+    await c.wait_for(r"Handle:\s*$")
+    await c.line("bob")
+    await c.wait_for(r"Password:\s*$")
+    await c.line(PASSWORDS["bob"])
+    screen = await c.wait_for("banned")
+    assert "[G] Goodbye" not in screen
+    c.close()
+
+    r = await board.cli("ban", "remove", "bob")
+    assert r.returncode == 0, r.stderr
+    (await login(board.telnet_port, "bob")).close()
