@@ -62,6 +62,7 @@ LEGIT, LEGIT_PASSWORD = "legit", "Legit-caller-pass-42"
 VICTIM, VICTIM_PASSWORD = "victim", "Victim-real-pass-97"
 FILL_ADDR, FILL_LEGIT_ADDR = "127.0.0.1", "127.0.0.2"
 GUESS_ADDR, GUESS_LEGIT_ADDR = "127.0.0.5", "127.0.0.3"
+LEGIT_PATIENCE = 30.0  # seconds a legitimate SSH login may take before it counts as failed
 ANSI = re.compile(
     rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|\xff[\xfb-\xfe].|\xff\xfa.*?\xff\xf0", re.S
 )
@@ -666,9 +667,13 @@ async def legit_caller(port: int, logins: Logins, end: float) -> None:
     while time.perf_counter() < end:
         t0 = time.perf_counter()
         try:
-            logins.times.append(await ssh_login_to_menu(port, GUESS_LEGIT_ADDR, 30))
+            logins.times.append(await ssh_login_to_menu(port, GUESS_LEGIT_ADDR, LEGIT_PATIENCE))
         except Exception as exc:  # any failure is a refused legitimate login: count it
-            what = type(exc).__name__
+            what = (
+                f"no menu within {LEGIT_PATIENCE:.0f} s"
+                if isinstance(exc, TimeoutError)
+                else type(exc).__name__
+            )
             logins.failures[what] = logins.failures.get(what, 0) + 1
         await asyncio.sleep(max(0.0, 2.0 - (time.perf_counter() - t0)))
 
@@ -813,13 +818,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--flood-seconds", type=float, default=60, help="give up sending after this long (60)"
     )
     p.add_argument(
-        "--flood-grace", type=float, default=5, help="wait this long for a hang-up after sending"
+        "--flood-grace",
+        type=float,
+        default=5,
+        help="wait this long for a hang-up after sending (5)",
     )
     p.add_argument(
         "--flood-settle",
         type=float,
-        default=90,
-        help="wait at most this long for the board to go idle",
+        default=60,
+        help="after the flood, wait at most this long for the board to go idle (60)",
     )
     p.add_argument("--fill", type=int, default=150, help="connections that sit at Handle: (150)")
     p.add_argument(
