@@ -18,12 +18,9 @@ HAS_COMPOSER = importlib.util.find_spec("retroboard.ui.screens.compose") is not 
 async def make_user(
     board: Any, handle: str, level: Level = Level.USER, real_name: str = ""
 ) -> User:
-    user: User = await board.services.users.register(
-        handle, f"{handle}-Password-1", real_name=real_name
+    return await board.services.users.register(
+        handle, f"{handle}-Password-1", real_name=real_name, level=level
     )
-    if level != Level.USER:
-        user = await board.services.users.set_level(handle, level)
-    return user
 
 
 async def post(

@@ -88,10 +88,13 @@ class UserService:
         self._bus = bus
         self._default_groups = default_groups  # a new account starts subscribed to these
 
-    def check_new_handle(self, handle: str) -> str:
-        """Validate a handle's form (not its availability). Raises ValidationError."""
+    def check_new_handle(self, handle: str, *, staff: bool = False) -> str:
+        """Validate a handle's form (not its availability). Raises ValidationError.
+
+        `staff`: the account is made at moderator level or above (by the sysop), so it may
+        carry a staff-looking handle such as "sysop2"; callers signing up never are."""
         try:
-            return check_handle(handle)
+            return check_handle(handle, staff=staff)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
@@ -113,9 +116,10 @@ class UserService:
         """Create an account in one transaction. Raises ValidationError or Conflict.
 
         `first_call`: the caller is online now (registering counts as their first call); a
-        sysop creating an account from the command line passes False.
+        sysop creating an account from the command line passes False. Staff-looking handles
+        are only accepted for accounts made at moderator level or above.
         """
-        handle = self.check_new_handle(handle)
+        handle = self.check_new_handle(handle, staff=level >= Level.MODERATOR)
         try:
             check_password(password, handle)
         except ValueError as exc:
