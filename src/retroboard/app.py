@@ -204,6 +204,7 @@ class Board:
             host=settings.host,
             port=settings.ssh_port,
             host_key_path=settings.host_key_path,
+            legacy_algorithms=settings.ssh_legacy_algorithms,
         )
         self.control = ControlServer(
             settings.control_path,
@@ -280,6 +281,7 @@ class Board:
                 return
         term.idle_timeout = self.settings.idle_timeout
         term.idle_warning = self.settings.idle_warning
+        term.key_rate = self.settings.key_rate
         self.sessions[sid] = term
         slog.info(
             "connect via %s (%s %dx%d)%s",

@@ -583,9 +583,13 @@ def _job(args: argparse.Namespace, settings: Settings) -> Job:
 
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from retroboard.logsafe import SafeFormatter
+
+    handler = logging.StreamHandler()
+    # Escapes control characters and caps each message: a caller's terminal type or handle
+    # can neither forge log lines nor send escape sequences to the sysop's terminal.
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
     for noisy in ("asyncssh", "telnetlib3", "alembic", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -626,6 +630,7 @@ def main(argv: list[str] | None = None) -> int:
     from retroboard.db.backup import BackupError
     from retroboard.domain.errors import BoardError
     from retroboard.transports.control import ControlError
+    from retroboard.transports.ssh import HostKeyError
 
     try:
         return _run(args)
@@ -635,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
     except MenuError as exc:
         print(f"retroboard: menu definition error: {exc}", file=sys.stderr)
         return 2
-    except (BoardError, CliError, BackupError, ControlError) as exc:
+    except (BoardError, CliError, BackupError, ControlError, HostKeyError) as exc:
         print(f"retroboard: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
