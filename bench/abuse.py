@@ -62,7 +62,7 @@ LEGIT, LEGIT_PASSWORD = "legit", "Legit-caller-pass-42"
 VICTIM, VICTIM_PASSWORD = "victim", "Victim-real-pass-97"
 FILL_ADDR, FILL_LEGIT_ADDR = "127.0.0.1", "127.0.0.2"
 GUESS_ADDR, GUESS_LEGIT_ADDR = "127.0.0.5", "127.0.0.3"
-LEGIT_PATIENCE = 30.0  # seconds a legitimate SSH login may take before it counts as failed
+LEGIT_PATIENCE = 60.0  # seconds a legitimate SSH login may take before it counts as failed
 ANSI = re.compile(
     rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]|\xff[\xfb-\xfe].|\xff\xfa.*?\xff\xf0", re.S
 )
@@ -725,7 +725,7 @@ async def guess_round(board: Board, n: int, seconds: float) -> dict[str, Any]:
         for i in range(n)
     ]
     tasks.append(asyncio.ensure_future(legit_in_subprocess(board.ssh_port, seconds, logins)))
-    done, pending = await asyncio.wait(tasks, timeout=seconds + 40)
+    done, pending = await asyncio.wait(tasks, timeout=seconds + LEGIT_PATIENCE + 15)
     for task in pending:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
