@@ -149,7 +149,10 @@ async def run(board: Board, tally: Tally, args: argparse.Namespace) -> list[str]
         done, pending = await asyncio.wait(clients, timeout=30)
         for task in pending:
             task.cancel()
-        await asyncio.gather(*clients, return_exceptions=True)
+        outcomes = await asyncio.gather(*clients, return_exceptions=True)
+    for n, outcome in enumerate(outcomes, 1):
+        if isinstance(outcome, Exception):
+            failures.append(f"client {n} stopped: {type(outcome).__name__}: {outcome}")
     return failures
 
 
