@@ -15,7 +15,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("locked", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(
+            sa.Column("locked", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
         batch.add_column(
             sa.Column("locked_reason", sa.String(200), nullable=False, server_default="")
         )
