@@ -278,14 +278,7 @@ async def _delete_articles(s: AsyncSession, ids: Sequence[int]) -> set[int]:
             .values(parent_id=None)
             .execution_options(synchronize_session=False)
         )
-        # Tombstoning first takes each article out of SQLite's full-text index (its update
-        # trigger); an FTS5 external-content index has no way to drop a row once it is gone.
-        await s.execute(
-            update(ArticleRow)
-            .where(ArticleRow.id.in_(chunk))
-            .values(deleted=True)
-            .execution_options(synchronize_session=False)
-        )
+        # SQLite's full-text index drops each one by its delete trigger (migration 0004).
         await s.execute(delete(ArticleRow).where(ArticleRow.id.in_(chunk)))
     return threads
 

@@ -317,14 +317,8 @@ class UserService:
             kept = await s.execute(
                 update(ArticleRow)
                 .where(ArticleRow.author_id == user_id)
-                # `status` is set to itself so that SQLite's full-text trigger (which fires on
-                # UPDATE OF status) re-indexes the article under its new author.
-                .values(
-                    author=DELETED_AUTHOR,
-                    author_name="",
-                    author_id=None,
-                    status=ArticleRow.status,
-                )
+                # SQLite's full-text trigger re-indexes it under the new author (0004).
+                .values(author=DELETED_AUTHOR, author_name="", author_id=None)
                 .execution_options(synchronize_session=False)
             )
             await s.execute(delete(SubscriptionRow).where(SubscriptionRow.user_id == user_id))
