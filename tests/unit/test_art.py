@@ -540,3 +540,19 @@ def test_module_imports_only_stdlib_and_term() -> None:
             "importlib",
             "typing",
         } or mod.startswith("retroboard.term"), mod
+
+
+def test_art_symlinked_outside_the_art_folder_is_ignored(tmp_path: Path) -> None:
+    from retroboard.ui.art import ArtLibrary
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the sysop's secret\n")
+    art = tmp_path / "art"
+    art.mkdir()
+    (art / "welcome.ans").symlink_to(secret)
+    (art / "inside.ans").write_bytes(b"\x1b[1;32mhello\x1b[0m\r\n")
+    (art / "goodbye.ans").symlink_to(art / "inside.ans")  # a link within the folder is fine
+    lib = ArtLibrary([art])
+    assert lib.get("welcome") is None
+    inside = lib.rendered("goodbye", 80)
+    assert inside is not None and "hello" in inside

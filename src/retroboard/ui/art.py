@@ -424,6 +424,15 @@ def default_art_dir() -> Path:
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    """True when `path`, symlinks followed, is still in `folder` (a link out is ignored: a
+    sysop's art folder must not become a way to show /etc files to callers)."""
+    try:
+        return path.resolve(strict=True).is_relative_to(folder.resolve(strict=True))
+    except OSError:
+        return False
+
+
 class ArtLibrary:
     """Named art looked up in folders in order: a sysop's folder first, then the packaged one."""
 
@@ -451,6 +460,9 @@ class ArtLibrary:
             for folder in self.dirs:
                 path = folder / f"{name}{self.SUFFIX}"
                 if not path.is_file():
+                    continue
+                if not _inside(path, folder):
+                    log.warning("ignoring art %s: it links outside %s", path, folder)
                     continue
                 try:
                     art = load_art(path)
