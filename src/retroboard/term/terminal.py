@@ -29,6 +29,7 @@ DRAIN_TIMEOUT = 10.0  # a client that reads nothing for this long is dropped (bo
 WRITE_BUFFER_CAP = 1 << 20  # bytes of output a client may leave untaken before it is dropped
 CLOSE_GRACE = 2.0  # after a hang-up, seconds a client gets to take the goodbye before an abort
 QUEUE_SIZE = 256  # input events buffered per session before the transport stops reading
+FEED_PIECE = 256  # bytes decoded at a time (so at most this many keys wait outside the queue)
 KEY_RATE = 2000  # keys per second a session may send; more are paced (delayed), never lost
 BYTES_PER_KEY = 8  # input that yields no keys (garbage, sequences) is paced as a key per 8 bytes
 LINE_MODE_MAX = 2000  # characters of one line from a line-mode client; the rest is dropped
@@ -156,29 +157,35 @@ class StreamTerminal:
     async def feed(self, data: bytes) -> None:
         """Hand raw input bytes to the decoder; waits (back-pressure) while the UI is behind,
         and while the caller is over `key_rate` keys per second. Nothing is dropped (except
-        the tail of an overlong line from a line-mode client)."""
+        the tail of an overlong line from a line-mode client). Decoded a piece at a time, so
+        a session holds at most FEED_PIECE keys besides its queue."""
         if self._closed:
             return
         if self._esc_timer:
             self._esc_timer.cancel()
             self._esc_timer = None
-        keys = self._decoder.feed(data)
-        if self.info.line_mode:
-            if len(keys) == 2 and keys[0].is_char and keys[1].name == "enter":
-                keys.pop()  # a one-character line from a line-mode client is a hotkey
-            keys = self._cap_line(keys)
-        for key in keys:
-            await self._queue.put(key)
-            if self._closed:
-                return
         loop = asyncio.get_running_loop()
+        # A one-character line from a line-mode client is a hotkey (the packet is the line).
+        hotkey = self.info.line_mode and len(data) <= FEED_PIECE
+        for start in range(0, len(data), FEED_PIECE):
+            piece = data[start : start + FEED_PIECE]
+            keys = self._decoder.feed(piece)
+            if self.info.line_mode:
+                if hotkey and len(keys) == 2 and keys[0].is_char and keys[1].name == "enter":
+                    keys.pop()
+                keys = self._cap_line(keys)
+            for key in keys:
+                await self._queue.put(key)
+                if self._closed:
+                    return
+            cost = max(len(keys), len(piece) / BYTES_PER_KEY)
+            delay = self._bucket.take(cost, self.key_rate, loop.time())
+            if delay > 0:
+                await asyncio.sleep(delay)
+                if self._closed:
+                    return
         if self._decoder.pending_escape:
             self._esc_timer = loop.call_later(ESC_WAIT, self._flush_escape)
-        delay = self._bucket.take(
-            max(len(keys), len(data) / BYTES_PER_KEY), self.key_rate, loop.time()
-        )
-        if delay > 0:
-            await asyncio.sleep(delay)
 
     def _cap_line(self, keys: list[Key]) -> list[Key]:
         """A line-mode client sends whole lines: past LINE_MODE_MAX characters the rest of the

@@ -46,6 +46,16 @@ OnSession = Callable[[StreamTerminal, Any, bool, Ticket], Awaitable[None]]
 Authenticate = Callable[[str, str, str], Awaitable[Any]]
 
 READ_SIZE = 4096
+# Most bytes asyncio takes from a socket in one read (its default is 256 KiB). A connection
+# that is paused has at most one read on top of its buffers, so this bounds what it holds.
+RECV_SIZE = 16 * 1024
+
+
+def limit_recv(transport: Any) -> None:
+    """Make `transport` read at most RECV_SIZE bytes at a time (asyncio's selector transports
+    read `max_size` bytes per call; an instance attribute overrides the class default)."""
+    if transport is not None and hasattr(transport, "max_size"):
+        transport.max_size = RECV_SIZE
 
 
 class ReadGate:

@@ -26,6 +26,7 @@ from retroboard.transports.base import (
     OnSession,
     ReadGate,
     Ticket,
+    limit_recv,
     run_with_pump,
 )
 
@@ -136,6 +137,7 @@ class _Meter:
         conn.resume_writing = self._resume_writing  # type: ignore[method-assign]
         if self._transport is not None:
             self._transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
+            limit_recv(self._transport)
 
     def _data_received(self, data: bytes, datatype: Any = None) -> None:
         if self.cut:

@@ -22,6 +22,7 @@ from retroboard.transports.base import (
     OnSession,
     ReadGate,
     Ticket,
+    limit_recv,
     run_with_pump,
 )
 
@@ -84,6 +85,8 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
     guard: Guard | None = None  # set on the per-transport subclass
     ticket: Ticket | None = None
     gate: ReadGate | None = None
+    # Keys per second assumed before the session has set its terminal's rate.
+    default_key_rate: float = KEY_RATE
     _refused = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -102,6 +105,7 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
         # telnetlib3 never gives the server-side reader its transport, so it never stops
         # reading: give it the gate, and a full reader pauses the socket.
         self.gate = ReadGate(transport)
+        limit_recv(transport)
         assert self.reader is not None
         self.reader.set_transport(self.gate)  # type: ignore[arg-type]
 
@@ -118,7 +122,7 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
                 self.terminal.lost()
             transport.abort()
             return
-        rate = self.terminal.key_rate if self.terminal is not None else KEY_RATE
+        rate = self.terminal.key_rate if self.terminal is not None else self.default_key_rate
         self.gate.pace(len(data), rate * RAW_BYTES_PER_KEY)
         try:
             for start in range(0, len(data), PARSE_CHUNK):
@@ -211,21 +215,32 @@ class TelnetTransport:
     def port(self) -> int:
         return int(self._server.sockets[0].getsockname()[1])
 
+    @staticmethod
+    def protocol_options() -> dict[str, Any]:
+        """What telnetlib3 builds each connection's protocol with (also used by tests/fuzz)."""
+        return {
+            "encoding": False,
+            # Client-to-server compression would let 64 KB on the wire be 64 MB of input.
+            "compression": False,
+            "limit": READ_SIZE,
+            "connect_maxwait": CONNECT_MAXWAIT,
+            "timeout": False,
+            "term": "ansi",
+            "cols": 80,
+            "rows": 24,
+        }
+
+    def make_protocol(self) -> _BoardTelnetProtocol:
+        """One connection's protocol, as the listener makes it (for tests without a socket)."""
+        return self._protocol(shell=self._shell, **self.protocol_options())
+
     async def start(self) -> None:
         self._server = await telnetlib3.create_server(
             host=self._host,
             port=self._port,
             protocol_factory=self._protocol,
             shell=self._shell,
-            encoding=False,
-            # Client-to-server compression would let 64 KB on the wire be 64 MB of input.
-            compression=False,
-            limit=READ_SIZE,
-            connect_maxwait=CONNECT_MAXWAIT,
-            timeout=False,
-            term="ansi",
-            cols=80,
-            rows=24,
+            **self.protocol_options(),
         )
 
     async def _shell(self, reader: Any, writer: Any) -> None:
