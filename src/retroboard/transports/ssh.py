@@ -76,6 +76,9 @@ MAX_UNPARSED = 256 * 1024
 # What a connection the guard refused may send before it is cut off (enough for the key
 # exchange and the request that gets the refusal as its banner).
 REFUSED_BUDGET = 64 * 1024
+# A refused address is told why (the auth banner, after a key exchange) once per this many
+# seconds; its other connections in between are cut before the key exchange.
+EXPLAIN_EVERY = 10.0
 # The session's writes wait (drain) while asyncssh's socket buffer is above this.
 WRITE_HIGH_WATER = 64 * 1024
 
@@ -241,6 +244,12 @@ class _BoardSSHServer(asyncssh.SSHServer):
         self.ticket = self._transport.guard.admit("ssh", str(peer[0]))
         conn.set_extra_info(retroboard_ticket=self.ticket)
         self.meter = _Meter(conn, self.ticket)
+        if self.ticket.refusal is not None and not self._transport.may_explain(
+            self.ticket.address
+        ):
+            # This address was just told why it is refused: hang up before the key exchange,
+            # which is the expensive part of an SSH connection, instead of telling it again.
+            asyncio.get_running_loop().call_soon(conn.abort)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._conn is not None:
@@ -320,6 +329,20 @@ class SSHTransport:
         self._legacy = legacy_algorithms
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self.connections: set[asyncssh.SSHServerConnection] = set()
+        self._explained: dict[str, float] = {}  # address -> when it last got a refusal banner
+
+    def may_explain(self, address: str) -> bool:
+        """True when a refused connection from `address` should get the refusal as its banner
+        (at most one every EXPLAIN_EVERY seconds per address; the others are cut at once)."""
+        now = asyncio.get_running_loop().time()
+        last = self._explained.get(address)
+        if last is not None and now - last < EXPLAIN_EVERY:
+            return False
+        if len(self._explained) >= 4096:  # bounded: forget the oldest
+            self._explained.pop(next(iter(self._explained)))
+        self._explained.pop(address, None)
+        self._explained[address] = now
+        return True
 
     @property
     def port(self) -> int:
