@@ -24,6 +24,7 @@ class Ticket(Protocol):
 
     address: str
     refusal: str | None
+    logged_in: bool  # False until the caller has logged in (the app sets it)
 
     def take_bytes(self, n: int) -> bool: ...
 
@@ -72,6 +73,9 @@ class ReadGate:
         self._reasons: set[str] = set()
         self._bucket = TokenBucket()
         self._timer: asyncio.TimerHandle | None = None
+        # False: "input full" does not stop reading (the transport bounds what is buffered
+        # some other way, e.g. the pre-login byte budget).
+        self.hold_back = True
 
     @property
     def paused(self) -> bool:
@@ -79,7 +83,8 @@ class ReadGate:
 
     # The two methods telnetlib3's TelnetReader calls on its transport.
     def pause_reading(self) -> None:
-        self.pause("input full")
+        if self.hold_back:
+            self.pause("input full")
 
     def resume_reading(self) -> None:
         self.resume("input full")

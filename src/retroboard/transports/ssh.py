@@ -244,9 +244,7 @@ class _BoardSSHServer(asyncssh.SSHServer):
         self.ticket = self._transport.guard.admit("ssh", str(peer[0]))
         conn.set_extra_info(retroboard_ticket=self.ticket)
         self.meter = _Meter(conn, self.ticket)
-        if self.ticket.refusal is not None and not self._transport.may_explain(
-            self.ticket.address
-        ):
+        if self.ticket.refusal is not None and not self._transport.may_explain(self.ticket.address):
             # This address was just told why it is refused: hang up before the key exchange,
             # which is the expensive part of an SSH connection, instead of telling it again.
             asyncio.get_running_loop().call_soon(conn.abort)

@@ -122,8 +122,14 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
                 self.terminal.lost()
             transport.abort()
             return
-        rate = self.terminal.key_rate if self.terminal is not None else self.default_key_rate
-        self.gate.pace(len(data), rate * RAW_BYTES_PER_KEY)
+        if self.ticket.logged_in:
+            rate = self.terminal.key_rate if self.terminal is not None else self.default_key_rate
+            self.gate.pace(len(data), rate * RAW_BYTES_PER_KEY)
+            self.gate.hold_back = True
+        else:
+            # Before login the byte budget bounds what is buffered: keep reading, so that a
+            # flooder reaches the budget (and is hung up) at once instead of being paced.
+            self.gate.hold_back = False
         try:
             for start in range(0, len(data), PARSE_CHUNK):
                 if self._closing or self._refused:

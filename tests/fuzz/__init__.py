@@ -1,0 +1,30 @@
+"""Property-based fuzzing (hypothesis) of the key decoder and the telnet input path.
+
+The default test run takes a small sample (300 inputs per test, about 15 s in all). A long
+run outside the default suite, 100,000 inputs for each of the decoder tests and the hostile
+telnet stream test (and 1,000 streams of hundreds of kilobytes of each kind for the memory test):
+
+    RETROBOARD_FUZZ_EXAMPLES=100000 .venv/bin/pytest tests/fuzz -q
+
+RETROBOARD_FUZZ_SEED=N repeats one run's choices (hypothesis is otherwise random each run).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+EXAMPLES = int(os.environ.get("RETROBOARD_FUZZ_EXAMPLES", "300"))
+
+# One settings object for every fuzz test: no deadline (a loaded CI machine is slow), no
+# example database written into the repository, and the size of the run from the environment.
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize="RETROBOARD_FUZZ_SEED" in os.environ,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+# For tests whose every input is hundreds of kilobytes (parsed byte by byte): fewer of them.
+FUZZ_LARGE = settings(FUZZ, max_examples=max(3, EXAMPLES // 100))
