@@ -7,7 +7,7 @@ import os
 import pytest
 
 from retroboard.term.events import Key
-from retroboard.term.keys import KeyDecoder
+from retroboard.term.keys import MAX_SEQ, KeyDecoder
 
 
 def names(data: bytes, encoding: str = "utf-8") -> list[str]:
@@ -153,3 +153,33 @@ def test_unfinished_sequence_longer_than_limit_is_dropped() -> None:
     dec = KeyDecoder()
     dec.feed(b"\x1b[" + b"1" * 100)
     assert not dec.pending_escape
+
+
+@pytest.mark.parametrize(
+    "data,expected",
+    [
+        (b"\x1b[1\x1b[A", ["up"]),  # an ESC inside a sequence starts a new one
+        (b"\x1b[12\r", ["enter"]),  # an Enter inside one is still an Enter
+        (b"\x1bO\rx", ["enter", "x"]),
+        (b"\x1b[1;5\x01", ["ctrl-a"]),
+        (b"\x1b[1;\xc3\xa9A", ["A"]),  # printable garbage inside a sequence is dropped
+    ],
+)
+def test_a_broken_sequence_resynchronises_at_once(data: bytes, expected: list[str]) -> None:
+    assert names(data) == expected
+
+
+def test_endless_parameters_are_capped_and_the_stream_goes_on() -> None:
+    dec = KeyDecoder()
+    keys = dec.feed(b"\x1b[" + b"1" * 10_000 + b"\r\x1b[B")
+    assert dec.buffered <= MAX_SEQ + 1
+    assert [k.name for k in keys][-2:] == ["enter", "down"]
+    assert all(k.name == "1" for k in keys[:-2])
+
+
+def test_buffered_counts_a_partial_character_and_a_pending_sequence() -> None:
+    dec = KeyDecoder()
+    dec.feed("€".encode()[:2])
+    assert dec.buffered == 2
+    dec.feed("€".encode()[2:] + b"\x1b[1")
+    assert dec.buffered == 3 and dec.pending_escape
