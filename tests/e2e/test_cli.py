@@ -14,12 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.clients import TelnetClient
-
-CHEAP = {
-    "RETROBOARD_ARGON2_TIME_COST": "1",
-    "RETROBOARD_ARGON2_MEMORY_KIB": "1024",
-    "RETROBOARD_ARGON2_PARALLELISM": "1",
-}
+from tests.helpers.serve import CHEAP, free_port
 
 
 def run(
@@ -34,12 +29,6 @@ def run(
         env=full_env,
         timeout=60,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_user_add_list_set_level(tmp_path: Path) -> None:

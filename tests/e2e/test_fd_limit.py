@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import select
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.e2e.test_cli import CHEAP, free_port
+from tests.helpers.serve import free_port, serve
 
 NOFILE = 512  # the board's open-file limit in this test (soft and hard)
 
@@ -22,44 +19,16 @@ def _limit_files() -> None:
 
 def test_more_callers_than_file_descriptors_are_refused_politely(tmp_path: Path) -> None:
     port = free_port()
-    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
-    env = dict(
-        os.environ,
-        **CHEAP,
-        RETROBOARD_MAX_SESSIONS="5000",
-        RETROBOARD_MAX_PRELOGIN="5000",
-        RETROBOARD_MAX_PER_ADDRESS="5000",
-        RETROBOARD_MAX_PRELOGIN_PER_ADDRESS="5000",
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "retroboard",
-            "serve",
-            "--data",
-            str(tmp_path / "d"),
-            "--host",
-            "127.0.0.1",
-            "--telnet-port",
-            str(port),
-            "--ssh-port",
-            "0",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        preexec_fn=_limit_files,
-    )
+    env = {
+        "RETROBOARD_MAX_SESSIONS": "5000",
+        "RETROBOARD_MAX_PRELOGIN": "5000",
+        "RETROBOARD_MAX_PER_ADDRESS": "5000",
+        "RETROBOARD_MAX_PRELOGIN_PER_ADDRESS": "5000",
+    }
     socks: list[socket.socket] = []
-    try:
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serve(
+        tmp_path / "d", tmp_path / "serve.log", telnet_port=port, env=env, preexec_fn=_limit_files
+    ) as proc:
         for _ in range(NOFILE + 100):
             s = socket.socket()
             s.settimeout(2)
@@ -104,12 +73,8 @@ def test_more_callers_than_file_descriptors_are_refused_politely(tmp_path: Path)
             seen += chunk
         c.close()
         assert b"Handle:" in seen
-    finally:
         for s in socks:
             s.close()
-        proc.terminate()
-        proc.wait(10)
-        log.close()
     text = (tmp_path / "serve.log").read_text(errors="replace")
     errors = [line for line in text.splitlines() if "ERROR" in line or "Traceback" in line]
     assert len(errors) <= 3, "\n".join(errors[:10])

@@ -10,11 +10,8 @@ SSH from an asyncssh client that never reads its output.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,17 +20,13 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from tests.e2e.test_cli import CHEAP, free_port, run
+from tests.e2e.test_cli import run
+from tests.helpers.serve import PeakRSS, free_port, serve
 
 HANDLE, PASSWORD = "stalled", "Never-reads-42"
 IAC, WILL, SB, SE, NAWS = 255, 251, 250, 240, 31
 BOUND = 40.0  # seconds: drain gives up after 10 s, the output cap acts sooner
 DROPPED = "dropping a client that stopped reading"
-
-
-def rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
 
 
 @dataclass
@@ -54,65 +47,9 @@ def board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     assert added.returncode == 0, added.stderr
     tport, sport = free_port(), free_port()
     log_path = data / "serve.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "retroboard",
-            "serve",
-            "--data",
-            str(data),
-            "--host",
-            "127.0.0.1",
-            "--telnet-port",
-            str(tport),
-            "--ssh-port",
-            str(sport),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=dict(os.environ, **CHEAP),
-    )
-    try:
-        end = time.monotonic() + 30
-        while time.monotonic() < end:
-            try:
-                socket.create_connection(("127.0.0.1", sport), 0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with serve(data, log_path, telnet_port=tport, ssh_port=sport) as proc:
         yield Served(proc, tport, sport, log_path)
-    finally:
-        proc.terminate()
-        proc.wait(10)
-        log.close()
     assert "Traceback" not in log_path.read_text(errors="replace")
-
-
-class PeakRSS:
-    """Samples the server's resident memory in a thread while a test runs."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.base = rss_kb(pid)
-        self.peak = self.base
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        while not self._done.is_set():
-            try:
-                self.peak = max(self.peak, rss_kb(self.pid))
-            except OSError:  # the server is gone (the test is failing anyway)
-                return
-            time.sleep(0.05)
-
-    def grew_mb(self) -> float:
-        self._done.set()
-        self._thread.join(2)
-        return (self.peak - self.base) / 1024
 
 
 def read_until(s: socket.socket, marker: bytes, timeout: float = 10) -> bytes:
