@@ -18,8 +18,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -27,12 +27,11 @@ from retroboard.bus import EventBus
 from retroboard.db.engine import Database
 from retroboard.db.tables import UserRow, utc, utcnow
 from retroboard.domain.errors import AuthFailed, ValidationError
-from retroboard.domain.events import UserLoggedIn
 from retroboard.domain.throttle import FailureLog, HourlyQuota, delay_for
 from retroboard.domain.users import Level, User
 from retroboard.services.guard import ConnectionGuard, ban_text, normalise_address
 from retroboard.services.passwords import Passwords
-from retroboard.services.users import UserService, to_user
+from retroboard.services.users import LoginResult, UserService
 
 WRONG = "Wrong handle or password."
 HANDLE_MAX_KEY = 40  # longer "handles" are cut before they are used as a throttle key
@@ -53,16 +52,6 @@ class LoginPolicy:
     lock_failures: int = 10
     lock_minutes: int = 15
     registrations_per_hour: int = 3
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    """A successful login: the user, and what happened to the account since the last call."""
-
-    user: User
-    failed_attempts: int = 0  # wrong passwords since the last good login
-    last_failed_at: datetime | None = None
-    was_locked: bool = False  # the account was locked for failures meanwhile
 
 
 class _Lane:
@@ -198,26 +187,7 @@ class LoginService:
 
     async def _succeeded(self, key: str, row: UserRow, password: str) -> LoginResult:
         self._by_handle.clear(key)
-        new_hash = (
-            await self._pw.hash(password) if self._pw.needs_rehash(row.password_hash) else None
-        )
-        async with self._db.write() as s:
-            fresh = await s.get(UserRow, row.id)
-            if fresh is None:
-                raise AuthFailed(WRONG)
-            previous = utc(fresh.last_login_at)
-            result_failed = fresh.failed_logins
-            result_last = utc(fresh.last_failed_at)
-            was_locked = fresh.lock_until is not None
-            fresh.last_login_at = utcnow()
-            fresh.login_count += 1
-            fresh.failed_logins = 0
-            fresh.lock_until = None
-            if new_hash:
-                fresh.password_hash = new_hash
-            user = replace(to_user(fresh), last_login_at=previous)
-        self._bus.publish(UserLoggedIn(user.id, user.handle))
-        return LoginResult(user, result_failed, result_last, was_locked)
+        return await self._users.record_login(row.id, password, row.password_hash)
 
     # ---- signing up -----------------------------------------------------------------------
     def check_signup(self, address: str) -> None:

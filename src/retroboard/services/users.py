@@ -52,6 +52,16 @@ class AccountLock:
     failed_logins: int  # wrong passwords since the last good login
 
 
+@dataclass(frozen=True)
+class LoginResult:
+    """A successful login: the user, and what happened to the account since the last call."""
+
+    user: User
+    failed_attempts: int = 0  # wrong passwords since the last good login
+    last_failed_at: datetime | None = None
+    was_locked: bool = False  # the account was locked for failures meanwhile
+
+
 def to_user(row: UserRow) -> User:
     created = utc(row.created_at)
     assert created is not None
@@ -155,7 +165,9 @@ class UserService:
         return user
 
     async def authenticate(self, handle: str, password: str) -> User:
-        """Check a handle and password; record the login. Raises AuthFailed."""
+        """Check a handle and password and record the login, with no throttling or locks.
+        Raises AuthFailed. Callers (telnet, SSH) log in through auth.LoginService.login,
+        which throttles and then records the login with `record_login`."""
         async with self._db.read() as s:
             row = await s.scalar(
                 select(UserRow).where(UserRow.handle_key == handle.strip().lower())
@@ -163,22 +175,33 @@ class UserService:
         stored = row.password_hash if row else None
         if not await self._pw.verify(stored, password) or row is None:
             raise AuthFailed("Wrong handle or password.")
-        new_hash = (
-            await self._pw.hash(password) if self._pw.needs_rehash(row.password_hash) else None
-        )
+        return (await self.record_login(row.id, password, row.password_hash)).user
+
+    async def record_login(self, user_id: int, password: str, stored_hash: str) -> LoginResult:
+        """A correct password was given: count the call, clear failed logins and any
+        temporary lock, upgrade the hash if its parameters are old. Returns the user (with
+        the *previous* call's time, which is what screens show) and what happened to the
+        account since then. Raises AuthFailed if the account vanished meanwhile."""
+        new_hash = await self._pw.hash(password) if self._pw.needs_rehash(stored_hash) else None
         async with self._db.write() as s:
-            fresh = await s.get(UserRow, row.id)
+            fresh = await s.get(UserRow, user_id)
             if fresh is None:
                 raise AuthFailed("Wrong handle or password.")
-            previous = utc(fresh.last_login_at)
+            result = LoginResult(
+                replace(to_user(fresh), last_login_at=utc(fresh.last_login_at)),
+                fresh.failed_logins,
+                utc(fresh.last_failed_at),
+                fresh.lock_until is not None,
+            )
             fresh.last_login_at = utcnow()
             fresh.login_count += 1
+            fresh.failed_logins = 0
+            fresh.lock_until = None
             if new_hash:
                 fresh.password_hash = new_hash
-            # The returned user carries the *previous* call's time, which is what screens show.
-            user = replace(to_user(fresh), last_login_at=previous)
-        self._bus.publish(UserLoggedIn(user.id, user.handle))
-        return user
+            result = replace(result, user=replace(result.user, login_count=fresh.login_count))
+        self._bus.publish(UserLoggedIn(result.user.id, result.user.handle))
+        return result
 
     async def get(self, handle: str) -> User:
         async with self._db.read() as s:
