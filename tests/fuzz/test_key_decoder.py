@@ -8,28 +8,8 @@ from hypothesis import strategies as st
 from retroboard.term.events import Key
 from retroboard.term.keys import MAX_SEQ, KeyDecoder
 from tests.fuzz import FUZZ
+from tests.helpers.keynames import NAMED
 
-NAMED = {
-    "enter",
-    "backspace",
-    "tab",
-    "escape",
-    "up",
-    "down",
-    "left",
-    "right",
-    "home",
-    "end",
-    "pgup",
-    "pgdn",
-    "insert",
-    "delete",
-    "f1",
-    "f2",
-    "f3",
-    "f4",
-    "backtab",
-} | {f"ctrl-{chr(c)}" for c in range(ord("a"), ord("z") + 1)}
 # Partial character (UTF-8: up to 3 bytes) plus the longest escape sequence held.
 MAX_BUFFERED = MAX_SEQ + 1 + 3
 

@@ -8,6 +8,7 @@ import pytest
 
 from retroboard.term.events import Key
 from retroboard.term.keys import MAX_SEQ, KeyDecoder
+from tests.helpers.keynames import NAMED
 
 
 def names(data: bytes, encoding: str = "utf-8") -> list[str]:
@@ -120,32 +121,7 @@ def test_garbage_never_raises_and_yields_only_known_keys() -> None:
         keys += dec.feed(rnd[i : i + 97])
     keys += dec.flush()
     for k in keys:
-        assert (
-            k.is_char
-            or k.name
-            in {
-                "enter",
-                "backspace",
-                "tab",
-                "escape",
-                "up",
-                "down",
-                "left",
-                "right",
-                "home",
-                "end",
-                "pgup",
-                "pgdn",
-                "insert",
-                "delete",
-                "f1",
-                "f2",
-                "f3",
-                "f4",
-                "backtab",
-            }
-            or k.name.startswith("ctrl-")
-        )
+        assert k.is_char or k.name in NAMED or k.name.startswith("ctrl-")
     assert not any(len(k.name) == 1 and not k.name.isprintable() for k in keys)
 
 
