@@ -41,6 +41,7 @@ from retroboard.transports.ssh import SSHTransport
 from retroboard.transports.telnet import TelnetTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
 from retroboard.ui.context import BoardInfo, SessionContext
+from retroboard.ui.events import SessionTerminal
 from retroboard.ui.menus import load_menus, validate_menus
 from retroboard.ui.registry import screen_table
 from retroboard.ui.session import first_screen, run_session
@@ -279,9 +280,10 @@ class Board:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(term.drain(), 1)
                 return
-        term.idle_timeout = self.settings.idle_timeout
-        term.idle_warning = self.settings.idle_warning
         term.key_rate = self.settings.key_rate
+        session_term = SessionTerminal(term)
+        session_term.idle_timeout = self.settings.idle_timeout
+        session_term.idle_warning = self.settings.idle_warning
         self.sessions[sid] = term
         slog.info(
             "connect via %s (%s %dx%d)%s",
@@ -292,7 +294,7 @@ class Board:
             f" as {user.handle}" if user else "",
         )
         ctx = SessionContext(
-            term=term,
+            term=session_term,
             services=self.services,
             bus=self.bus,
             board=self.board_info,

@@ -38,6 +38,11 @@ class Resize:
 Event = Key | Resize
 
 
+@dataclass(frozen=True, slots=True)
+class Wake:
+    """Not input: something other than the client (a notice) wants the reader's attention."""
+
+
 class Disconnected(Exception):
     """The connection is gone (closed, dropped, or idle too long)."""
 

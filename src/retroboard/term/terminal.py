@@ -19,8 +19,9 @@ import re
 from dataclasses import dataclass, replace
 
 from retroboard.term.codec import encode
-from retroboard.term.events import Disconnected, Event, IdleTimeout, Key, Resize
+from retroboard.term.events import Disconnected, Event, Key, Resize, Wake
 from retroboard.term.keys import KeyDecoder
+from retroboard.term.profile import OutputFilter, Profile, profile_for
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ LINE_MODE_MAX = 2000  # characters of one line from a line-mode client; the rest
 TERM_TYPE_MAX = 40  # characters of a client-supplied terminal type that are kept
 _TERM_TYPE_JUNK = re.compile(r"[^a-z0-9._+-]+")
 
-# Terminal types that expect IBM PC code page 437 rather than UTF-8.
-CP437_TERMS = ("syncterm", "ansi", "ansi-bbs", "pcansi", "scoansi", "cterm", "netrunner-cp437")
 MIN_COLS, MAX_COLS = 20, 400
 MIN_ROWS, MAX_ROWS = 5, 200
 
@@ -50,16 +49,22 @@ class TermInfo:
     term_type: str = "ansi"
     cols: int = 80
     rows: int = 24
-    encoding: str = "utf-8"  # utf-8 | cp437
-    colors: int = 16  # 0 (none), 16, 256
+    encoding: str = "utf-8"  # utf-8 | cp437 | ascii
+    colors: int = 16  # 0 (none), 8 (ANSI.SYS), 16, 256, 16777216
     peer: str = "-"
     # The client edits and echoes whole lines itself (ssh -T): no server echo, and a line of
     # one character is taken as that hotkey alone.
     line_mode: bool = False
+    cursor: bool = True  # the terminal can address the cursor (full-screen drawing)
 
     @property
     def unicode(self) -> bool:
         return self.encoding.replace("-", "").lower() == "utf8"
+
+    @property
+    def profile(self) -> Profile:
+        """The capability profile every screen draws through (see term.profile)."""
+        return Profile(charset=self.encoding, colors=self.colors, cursor=self.cursor)
 
 
 def clamp_size(cols: int, rows: int) -> tuple[int, int]:
@@ -79,27 +84,27 @@ def clean_term_type(term_type: str | None) -> str:
 def guess_info(
     kind: str, term_type: str | None, cols: int, rows: int, peer: str, line_mode: bool = False
 ) -> TermInfo:
-    """Build TermInfo from what a transport learned: encoding and colour depth from TERM (which
-    is cleaned first: see `clean_term_type`)."""
+    """Build TermInfo from what a transport learned: the capability profile from TERM (which
+    is cleaned first: see `clean_term_type`) by `term.profile.profile_for`."""
     term = clean_term_type(term_type)
-    encoding = "cp437" if term.startswith(CP437_TERMS) else "utf-8"
-    if term in ("dumb", "unknown-dumb"):
-        colors = 0
-    elif "256" in term or "truecolor" in term or "direct" in term:
-        colors = 256
-    else:
-        colors = 16
+    profile = profile_for(term)
     c, r = clamp_size(cols, rows)
     return TermInfo(
         kind=kind,
         term_type=term,
         cols=c,
         rows=r,
-        encoding=encoding,
-        colors=colors,
+        encoding=profile.charset,
+        colors=profile.colors,
         peer=peer,
         line_mode=line_mode,
+        cursor=profile.cursor,
     )
+
+
+def _input_encoding(charset: str) -> str:
+    """What to decode a client's bytes with: an ASCII terminal's bytes are read as UTF-8."""
+    return "utf-8" if charset == "ascii" else charset
 
 
 class TokenBucket:
@@ -127,9 +132,11 @@ class StreamTerminal:
     """A Terminal over a byte stream; transports fill in the I/O hooks."""
 
     def __init__(self, info: TermInfo) -> None:
-        self.info = info
-        self._decoder = KeyDecoder(info.encoding)
-        self._queue: asyncio.Queue[Event | None] = asyncio.Queue(QUEUE_SIZE)
+        self._info = info
+        self._filter = OutputFilter(info.profile)
+        self._decoder = KeyDecoder(_input_encoding(info.encoding))
+        self._queue: asyncio.Queue[Event | Wake | None] = asyncio.Queue(QUEUE_SIZE)
+        self._wake_pending = False
         self._esc_timer: asyncio.TimerHandle | None = None
         self._abort_timer: asyncio.TimerHandle | None = None
         self._closed = False
@@ -144,14 +151,15 @@ class StreamTerminal:
         # Keys per second this caller may send (the app sets it from settings); faster input
         # is delayed, which with the transport's back-pressure slows the client down.
         self.key_rate: float = KEY_RATE
-        # Idle handling: after `idle_timeout - idle_warning` seconds without input the user is
-        # warned, after `idle_timeout` they are disconnected. None disables it.
-        self.idle_timeout: float | None = None
-        self.idle_warning: float = 60.0
-        self.idle_warning_text = (
-            "\a\r\n*** Are you still there? Press a key, or you will be disconnected. ***\r\n"
-        )
-        self.idle_goodbye_text = "\r\n*** Disconnected: idle too long. ***\r\n"
+
+    @property
+    def info(self) -> TermInfo:
+        return self._info
+
+    @info.setter
+    def info(self, info: TermInfo) -> None:
+        self._info = info
+        self._filter = OutputFilter(info.profile)
 
     # ---- called by the transport -------------------------------------------------------
     async def feed(self, data: bytes) -> None:
@@ -234,14 +242,18 @@ class StreamTerminal:
             self.info.line_mode,
         )
         self.info = new
-        self._decoder.set_encoding(new.encoding)
+        self._decoder.set_encoding(_input_encoding(new.encoding))
 
     def set_encoding(self, encoding: str) -> None:
-        """Switch the character set both ways (a user's preference overriding the guess)."""
-        if encoding not in ("utf-8", "cp437"):
+        """Switch the character set both ways (a user's preference overriding the guess); the
+        colour depth follows the profile of the new character set."""
+        if encoding not in ("utf-8", "cp437", "ascii"):
             raise ValueError(f"unsupported encoding {encoding!r}")
-        self.info = replace(self.info, encoding=encoding)
-        self._decoder.set_encoding(encoding)
+        profile = profile_for(self.info.term_type, encoding)
+        self.info = replace(
+            self.info, encoding=profile.charset, colors=profile.colors, cursor=profile.cursor
+        )
+        self._decoder.set_encoding(_input_encoding(profile.charset))
 
     def lost(self) -> None:
         """The peer went away: wake any reader with Disconnected. Never raises."""
@@ -265,36 +277,32 @@ class StreamTerminal:
     async def read_input(self) -> Event:
         """Next Key or Resize. Raises Disconnected once the connection is gone (and on every
         read after that)."""
+        while True:
+            event = await self.next_event()
+            if not isinstance(event, Wake):
+                return event
+
+    async def next_event(self) -> Event | Wake:
+        """Next Key, Resize or Wake (see `wake`). Raises Disconnected once the connection is
+        gone (and on every read after that)."""
         if self._eof_read or (self._closed and self._queue.empty()):
             self._eof_read = True
             raise Disconnected()
-        event = await self._next_event()
+        event = await self._queue.get()
         if event is None:
             self._eof_read = True
             raise Disconnected()
+        if isinstance(event, Wake):
+            self._wake_pending = False
         return event
 
-    async def _next_event(self) -> Event | None:
-        if not self.idle_timeout:
-            return await self._queue.get()
-        warning = min(self.idle_warning, self.idle_timeout)
-        try:
-            return await asyncio.wait_for(self._queue.get(), self.idle_timeout - warning)
-        except TimeoutError:
-            pass
-        if warning:
-            self.write(self.idle_warning_text)
-            try:
-                return await asyncio.wait_for(self._queue.get(), warning)
-            except TimeoutError:
-                pass
-        self.write(self.idle_goodbye_text)
-        try:
-            await asyncio.wait_for(self._drain(), 2)
-        except Exception:  # the goodbye is best effort
-            pass
-        self.close()
-        raise IdleTimeout()
+    def wake(self) -> None:
+        """Wake a reader waiting in `next_event` (something besides input wants its attention).
+        At most one wake is queued; with a full queue the reader is busy anyway."""
+        if self._closed or self._wake_pending or self._queue.full():
+            return
+        self._wake_pending = True
+        self._queue.put_nowait(Wake())
 
     async def read_key(self) -> Key:
         """Next Key, skipping resizes (for prompts that do not redraw)."""
@@ -308,7 +316,7 @@ class StreamTerminal:
         A client that has left more than `write_buffer_cap` bytes untaken is dropped here."""
         if self._closed or not text:
             return
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+        text = self._filter(text.replace("\r\n", "\n").replace("\n", "\r\n"))
         data = encode(text, self.info.encoding)
         self.bytes_out += len(data)
         self._send(data)

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from rich.console import RenderableType
 
 from retroboard.domain.users import User
-from retroboard.term.terminal import StreamTerminal
+from retroboard.ui.events import SessionTerminal
 from retroboard.ui.render import CLEAR, Renderer
 
 
@@ -55,7 +55,7 @@ class OpenGate:
 class SessionContext:
     """One caller's session: terminal, renderer, user, services, bus, settings."""
 
-    term: StreamTerminal
+    term: SessionTerminal
     services: Any  # retroboard.app.Services (kept loose so ui does not import app)
     bus: Any
     board: BoardInfo
@@ -87,7 +87,7 @@ class SessionContext:
 
     def clear(self) -> None:
         self.sync_size()
-        self.term.write(CLEAR)
+        self.term.write(CLEAR if self.term.info.cursor else "\r\n")
 
     def print(self, *renderables: RenderableType, end: str = "\n") -> None:
         self.sync_size()

@@ -59,7 +59,7 @@ class Renderer:
             file=_Sink(),
             width=info.cols,
             height=info.rows,
-            color_system="standard" if info.colors else None,
+            color_system=info.profile.color_system,  # type: ignore[arg-type]
             force_terminal=True,
             force_interactive=False,
             legacy_windows=False,

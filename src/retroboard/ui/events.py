@@ -1,0 +1,187 @@
+"""The session's one input point: keys, resizes and notices from a single event source.
+
+Every screen and widget reads through `SessionTerminal.read_input` / `read_key`. While it waits
+for the caller, the same call shows notices that arrive for the session (pages, broadcasts,
+mail, the idle warning, shutdown) through the interruption handler the current screen declared
+(`interruptions(handler)`): a status line on a full screen, a line between prompts with the
+prompt printed again on a line-oriented one. A notice is never written at whatever place the
+cursor happens to be, and never in the middle of a screen being drawn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+from retroboard.term.events import Disconnected, Event, IdleTimeout, Key, Resize, Wake
+from retroboard.term.terminal import StreamTerminal, TermInfo
+
+MAX_NOTICES = 8  # notices waiting for a busy session; older ones go first
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something to tell the caller now. `kind`: page, broadcast, mail, idle, shutdown, system."""
+
+    text: str
+    kind: str = "system"
+    sender: str = ""
+
+    @property
+    def style(self) -> str:
+        return {"idle": "warn", "shutdown": "error", "page": "hotkey", "mail": "ok"}.get(
+            self.kind, "info"
+        )
+
+
+class Interruption(Protocol):
+    """How a screen takes a notice while it waits for a key (see ui.notices)."""
+
+    def show(self, notice: Notice) -> None: ...
+
+
+class _Between:
+    """The fallback: the notice on a line of its own (a line-oriented screen with no prompt)."""
+
+    def __init__(self, term: SessionTerminal) -> None:
+        self.term = term
+
+    def show(self, notice: Notice) -> None:
+        self.term.write(f"\r\n*** {notice.text} ***\r\n")
+
+
+class SessionTerminal:
+    """A caller's terminal as the UI sees it: `info`, `write`, `drain`, `read_input`/`read_key`
+    (the one event source), `post` (a notice), idle warning and hang-up.
+
+    Raises Disconnected from reads once the connection is gone, IdleTimeout after
+    `idle_timeout` seconds without input (after a warning `idle_warning` seconds before).
+    """
+
+    def __init__(self, term: StreamTerminal) -> None:
+        self.raw = term
+        self._notices: deque[Notice] = deque(maxlen=MAX_NOTICES)
+        self._handlers: list[Interruption] = []
+        self.idle_timeout: float | None = None
+        self.idle_warning: float = 60.0
+        self.idle_warning_text = "Are you still there? Press a key, or you will be disconnected."
+        self.idle_goodbye_text = "Disconnected: idle too long."
+        self.last_input = time.monotonic()
+        self._warned = False
+        self.notices_shown = 0
+        self.notices_dropped = 0
+
+    # ---- output and facts: the terminal's own ---------------------------------------------
+    @property
+    def info(self) -> TermInfo:
+        return self.raw.info
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
+
+    def write(self, text: str) -> None:
+        self.raw.write(text)
+
+    async def drain(self) -> None:
+        await self.raw.drain()
+
+    def set_encoding(self, encoding: str) -> None:
+        self.raw.set_encoding(encoding)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    # ---- notices -----------------------------------------------------------------------------
+    def post(self, notice: Notice) -> None:
+        """Queue a notice for the caller; it is shown at the next wait for input. Never blocks."""
+        if len(self._notices) == self._notices.maxlen:
+            self.notices_dropped += 1
+        self._notices.append(notice)
+        self.raw.wake()
+
+    @property
+    def pending_notices(self) -> int:
+        return len(self._notices)
+
+    @contextmanager
+    def interruptions(self, handler: Interruption) -> Iterator[Interruption]:
+        """While the block runs, notices are shown by `handler` (the innermost one wins)."""
+        self._handlers.append(handler)
+        try:
+            yield handler
+        finally:
+            self._handlers.remove(handler)
+
+    def _show(self, notice: Notice) -> None:
+        handler = self._handlers[-1] if self._handlers else _Between(self)
+        handler.show(notice)
+        self.notices_shown += 1
+
+    # ---- input ---------------------------------------------------------------------------------
+    async def read_input(self) -> Event:
+        """The next Key or Resize, showing any notice that arrives meanwhile."""
+        while True:
+            if self._notices:
+                self._show(self._notices.popleft())
+                await self.drain()
+                continue
+            try:
+                async with asyncio.timeout(self._idle_wait()):
+                    event = await self.raw.next_event()
+            except TimeoutError:
+                await self._idle()
+                continue
+            if isinstance(event, Wake):
+                continue
+            self.last_input = time.monotonic()
+            self._warned = False
+            return event
+
+    async def read_key(self) -> Key:
+        """The next Key (resizes are skipped: for prompts that do not redraw)."""
+        while True:
+            event = await self.read_input()
+            if isinstance(event, Key):
+                return event
+
+    async def next_key(self, redraw: Callable[[], object]) -> Key:
+        """The next Key; on a resize meanwhile `redraw()` draws the screen again."""
+        while True:
+            event = await self.read_input()
+            if isinstance(event, Key):
+                return event
+            redraw()
+            await self.drain()
+
+    # ---- idle ------------------------------------------------------------------------------------
+    def _idle_wait(self) -> float | None:
+        if not self.idle_timeout:
+            return None
+        warning = min(self.idle_warning, self.idle_timeout)
+        due = self.last_input + self.idle_timeout - (0 if self._warned or not warning else warning)
+        return max(0.0, due - time.monotonic())
+
+    async def _idle(self) -> None:
+        assert self.idle_timeout
+        if not self._warned and self.idle_warning > 0:
+            self._warned = True
+            self.write("\a")
+            self._show(Notice(self.idle_warning_text, "idle"))
+            await self.drain()
+            return
+        self.write(f"\r\n*** {self.idle_goodbye_text} ***\r\n")
+        try:
+            await asyncio.wait_for(self.raw.drain(), 2)
+        except (Disconnected, TimeoutError, OSError):  # the goodbye is best effort
+            pass
+        self.raw.close()
+        raise IdleTimeout()
+
+
+__all__ = ["Interruption", "Notice", "Resize", "SessionTerminal"]
