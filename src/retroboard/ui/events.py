@@ -94,6 +94,9 @@ class SessionTerminal:
     def set_encoding(self, encoding: str) -> None:
         self.raw.set_encoding(encoding)
 
+    def set_term_type(self, term_type: str) -> None:
+        self.raw.set_term_type(term_type)
+
     def close(self) -> None:
         self.raw.close()
 
