@@ -44,6 +44,9 @@ class Settings:
     registrations_per_hour: int = 3  # new accounts per address per hour
     login_lock_failures: int = 10  # wrong passwords on one handle before a temporary lock
     login_lock_minutes: int = 15  # how long that lock lasts
+    # Logging in with a handle already online: "allow", "warn" (both sessions are told) or
+    # "refuse" (the second login is turned away).
+    duplicate_login: str = "warn"
     ssh_legacy_algorithms: bool = False  # also offer SHA-1 kex/MACs for old clients (SyncTERM)
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
@@ -95,6 +98,7 @@ _INT_RANGES = {
     "login_lock_minutes": (1, 10080),
 }
 _BOOLS = ("ssh_legacy_algorithms",)
+_CHOICES = {"duplicate_login": ("allow", "warn", "refuse")}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -132,6 +136,11 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         return Path(value).expanduser()
     if not isinstance(value, str):
         raise ConfigError(f"{where}: expected text, got {value!r}")
+    if key in _CHOICES:
+        choice = value.strip().lower()
+        if choice not in _CHOICES[key]:
+            raise ConfigError(f"{where}: expected one of {', '.join(_CHOICES[key])}, got {value!r}")
+        return choice
     if key == "log_level":
         if value.upper() not in _LOG_LEVELS:
             raise ConfigError(f"{where}: expected one of {', '.join(_LOG_LEVELS)}, got {value!r}")

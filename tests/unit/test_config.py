@@ -45,6 +45,7 @@ def test_database_url_from_env() -> None:
         ({"RETROBOARD_SSH_PORT": "70000"}, "RETROBOARD_SSH_PORT"),
         ({"RETROBOARD_DATABASE_URL": "mysql://x"}, "RETROBOARD_DATABASE_URL"),
         ({"RETROBOARD_LOG_LEVEL": "LOUD"}, "RETROBOARD_LOG_LEVEL"),
+        ({"RETROBOARD_DUPLICATE_LOGIN": "maybe"}, "RETROBOARD_DUPLICATE_LOGIN: expected one of"),
     ],
 )
 def test_bad_values_name_the_key(env: dict[str, str], needle: str) -> None:
@@ -69,3 +70,15 @@ def test_unknown_key_and_broken_toml(tmp_path: Path) -> None:
 def test_command_line_errors_name_the_option() -> None:
     with pytest.raises(ConfigError, match="option --telnet-port: 99999 is outside"):
         load_settings({"telnet_port": 99999}, environ={})
+
+
+def test_duplicate_login_policy(tmp_path: Path) -> None:
+    assert load_settings({}, environ={}).duplicate_login == "warn"
+    cfg = tmp_path / "board.toml"
+    cfg.write_text('duplicate_login = "Refuse"\n')
+    assert load_settings({}, environ={}, config_file=cfg).duplicate_login == "refuse"
+    env = {"RETROBOARD_DUPLICATE_LOGIN": "allow"}
+    assert load_settings({}, environ=env, config_file=cfg).duplicate_login == "allow"
+    cfg.write_text("duplicate_login = 1\n")
+    with pytest.raises(ConfigError, match="duplicate_login': expected text"):
+        load_settings({}, environ={}, config_file=cfg)
