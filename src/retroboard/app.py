@@ -307,7 +307,7 @@ class Board:
             gate=gate,
         )
         if login is not None and login.failed_attempts:
-            ctx.state["login_notice"] = login
+            ctx.login_notice = login
         node = Node(self._free_node(), sid, term, ctx, ticket)
         self.nodes[node.number] = node
         reason = "error"
@@ -394,8 +394,7 @@ class Board:
                 "address": n.ticket.address if n.ticket is not None else n.term.info.peer,
                 "transport": n.term.info.kind,
                 "since": n.since.isoformat(timespec="seconds"),
-                "activity": n.ctx.state.get("activity")
-                or ("logged in" if n.ctx.user else "logging in"),
+                "activity": "logged in" if n.ctx.user else "logging in",
             }
             for n in sorted(self.nodes.values(), key=lambda n: n.number)
         ]

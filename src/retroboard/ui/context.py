@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -61,14 +61,21 @@ class SessionContext:
     board: BoardInfo
     art: Any  # ui.art.ArtLibrary
     menus: dict[str, Any]  # name -> ui.menus.Menu
-    screens: dict[str, Any]  # target name -> screen factory (ui.registry)
+    screens: Mapping[str, Callable[..., Any]]  # target name -> screen factory (ui.registry)
     session_id: str
     log: logging.LoggerAdapter[logging.Logger]
     user: User | None = None
     gate: SessionGate = field(default_factory=OpenGate)
     renderer: Renderer = field(init=False)
     started: float = field(default_factory=time.monotonic)
-    state: dict[str, Any] = field(default_factory=dict)
+    # What the caller is doing ("Reading comp.sys.retro"): app connects it to presence.
+    on_activity: Callable[[str], None] = field(default=lambda text: None)
+    # Failed logins since the last call, shown once by the main menu (a LoginResult).
+    login_notice: Any = None
+
+    def doing(self, activity: str) -> None:
+        """Tell presence what the caller is doing now (each screen declares it)."""
+        self.on_activity(activity)
 
     def __post_init__(self) -> None:
         self.renderer = Renderer(self.term.info)

@@ -1,22 +1,39 @@
-"""The explicit table of screens that menus may open, by target name."""
+"""The one table of screens by name: the only module that imports the screens."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from retroboard.ui.nav import Screen
+from retroboard.ui.screens.compose import ComposeScreen
+from retroboard.ui.screens.draft_offer import DraftOfferScreen
 from retroboard.ui.screens.groups import GroupSelectorScreen
 from retroboard.ui.screens.info import InfoScreen
+from retroboard.ui.screens.login import LoginScreen
+from retroboard.ui.screens.menu import MenuScreen
 from retroboard.ui.screens.modqueue import ModerationQueueScreen
 from retroboard.ui.screens.newscan import NewScanScreen
+from retroboard.ui.screens.reader import ReaderScreen
+from retroboard.ui.screens.register import RegisterScreen
 from retroboard.ui.screens.search import SearchScreen
 from retroboard.ui.screens.settings import SettingsScreen
+from retroboard.ui.screens.threads import ThreadListScreen
+
+# Targets a menu item may name (the rest need arguments only other screens can give).
+MENU_TARGETS = ("groups", "newscan", "info", "settings", "search", "modqueue")
 
 
-def screen_table() -> dict[str, Callable[[], Screen]]:
-    """Target name -> factory. A menu item naming anything else fails the start-up check."""
+def screen_table() -> Mapping[str, Callable[..., Screen]]:
+    """Target name -> factory taking the Push/Replace params as keyword arguments."""
     return {
+        "login": LoginScreen,
+        "register": RegisterScreen,
+        "menu": MenuScreen,
+        "draft_offer": DraftOfferScreen,
         "groups": GroupSelectorScreen,
+        "threads": ThreadListScreen,
+        "reader": ReaderScreen,
+        "compose": ComposeScreen,
         "newscan": NewScanScreen,
         "info": InfoScreen,
         "settings": SettingsScreen,

@@ -1,35 +1,58 @@
-"""The session loop: run screens, follow their Nav, and keep failures inside the session."""
+"""The session loop: resolve named screens, deliver results, keep failures inside the session."""
 
 from __future__ import annotations
 
 from retroboard.term.events import Disconnected, IdleTimeout
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Logoff, Nav, Push, Replace, Screen
+from retroboard.ui.notices import LinePrompt, StatusLine
 from retroboard.ui.prompts import pause
 from retroboard.ui.screens.goodbye import say_goodbye
-from retroboard.ui.screens.login import LoginScreen
-from retroboard.ui.screens.menu import MenuScreen
-from retroboard.ui.screens.register import RegisterScreen
 
-APOLOGY = (
-    "\r\n\x1b[0;1;31m*** Sorry, something went wrong on the board. "
-    "The sysop has been told. ***\x1b[0m\r\n"
-)
+APOLOGY = "Sorry, something went wrong on the board. The sysop has been told."
 MAX_FAILURES = 3
+_NO_RESULT = object()
 
 
-def first_screen(ctx: SessionContext, *, register: bool) -> Screen:
+class UnknownScreen(Exception):
+    """A Push/Replace named a screen the registry does not have (a programming error)."""
+
+
+def first_screen(ctx: SessionContext, *, register: bool) -> Push:
     """Where a call starts: the main menu (already authenticated), registration, or login."""
     if ctx.user is not None:
-        return MenuScreen("main", greet=True)
-    if register:
-        return RegisterScreen()
-    return LoginScreen()
+        return Push("menu", name="main", greet=True)
+    return Push("register") if register else Push("login")
 
 
-async def run_session(ctx: SessionContext, first: Screen) -> str:
+def make(ctx: SessionContext, nav: Push | Replace) -> Screen:
+    """The screen a Push/Replace names, built from the registry with its params."""
+    factory = ctx.screens.get(nav.target)
+    if factory is None:
+        raise UnknownScreen(nav.target)
+    screen: Screen = factory(**nav.params)
+    return screen
+
+
+def _handler(ctx: SessionContext, screen: Screen) -> StatusLine | LinePrompt:
+    """How `screen` takes notices: its declared layout, on this terminal's profile."""
+    if getattr(screen, "layout", "lines") == "full" and ctx.term.info.cursor:
+        return StatusLine(ctx)
+    return LinePrompt(ctx)
+
+
+async def _step(ctx: SessionContext, screen: Screen, result: object) -> Nav:
+    ctx.doing(screen.activity())
+    with ctx.term.interruptions(_handler(ctx, screen)):
+        if result is _NO_RESULT:
+            return await screen.run(ctx)
+        return await screen.resume(ctx, result)
+
+
+async def run_session(ctx: SessionContext, first: Push) -> str:
     """Run until logoff or disconnect. Returns why the session ended (for the log)."""
-    stack: list[Screen] = [first]
+    stack: list[Screen] = [make(ctx, first)]
+    result: object = _NO_RESULT
     failures = 0
     if ctx.user is not None and ctx.user.charset != "auto":  # logged in by SSH already
         ctx.term.set_encoding(ctx.user.charset)
@@ -37,26 +60,28 @@ async def run_session(ctx: SessionContext, first: Screen) -> str:
         while stack:
             screen = stack[-1]
             try:
-                nav: Nav = await screen.run(ctx)
+                nav: Nav = await _step(ctx, screen, result)
             except Disconnected:
                 raise
             except Exception:
                 failures += 1
                 ctx.log.exception("screen %s failed", type(screen).__name__)
-                ctx.write(APOLOGY)
+                ctx.write("\r\n")
+                ctx.print(f"[error]*** {APOLOGY} ***[/error]")
                 await ctx.flush()
                 if ctx.user is None or failures >= MAX_FAILURES:
                     return "error"
                 await pause(ctx, "Press any key to return to the main menu")
-                stack = [MenuScreen("main")]
+                stack, result = [make(ctx, Push("menu", name="main"))], _NO_RESULT
                 continue
+            result = _NO_RESULT
             if isinstance(nav, Push):
-                stack.append(nav.screen)
+                stack.append(make(ctx, nav))
             elif isinstance(nav, Replace):
-                stack[-1] = nav.screen
+                stack[-1] = make(ctx, nav)
             elif isinstance(nav, Back):
                 stack.pop()
-                ctx.state["result"] = nav.result
+                result = nav.result
             elif isinstance(nav, Logoff):
                 if not nav.quiet:
                     await say_goodbye(ctx)

@@ -12,8 +12,9 @@ from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import SUBJECT_MAX, attribution_line, quote_body, reply_subject
 from retroboard.term.events import Disconnected
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav
+from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import ask, ask_yes_no, pause, say
+from retroboard.ui.screens.kit import option_text
 from retroboard.ui.widgets.fse import run_full_screen_editor
 from retroboard.ui.widgets.line_editor import run_line_editor
 
@@ -24,20 +25,6 @@ _SPLIT = re.compile(r"[,\s]+")
 def parse_groups(text: str) -> list[str]:
     """Group names typed at a prompt (commas and/or spaces between them), lowercased, no repeats."""
     return list(dict.fromkeys(g.lower() for g in _SPLIT.split(text.strip()) if g))
-
-
-def option_text(options: list[str]) -> Text:
-    """`(E)dit again, (S)ave...` with each hotkey letter highlighted."""
-    out = Text()
-    for i, opt in enumerate(options):
-        if i:
-            out.append(", ", "dim")
-        key_at = opt.index("(") + 1
-        out.append(opt[: key_at - 1], "label")
-        out.append("(", "dim")
-        out.append(opt[key_at], "hotkey")
-        out.append(opt[key_at + 1 :], "label")
-    return out
 
 
 async def choose(ctx: SessionContext, lead: Text | str, options: list[str]) -> str:
@@ -69,12 +56,15 @@ def posted_message(result: PostResult) -> str:
     return f"Posted to {where}."
 
 
-class ComposeScreen:
+class ComposeScreen(BaseScreen):
     """Write and post one article. `run` returns Back(PostResult), or Back(None) if nothing
     was posted. Raises Disconnected (after saving the text as a draft) if the line drops."""
 
     def __init__(
-        self, groups: list[str], parent: Article | None = None, draft: Draft | None = None
+        self,
+        groups: list[str] | tuple[str, ...],
+        parent: Article | None = None,
+        draft: Draft | None = None,
     ) -> None:
         self.groups = list(groups)
         self.parent = parent
@@ -99,6 +89,9 @@ class ComposeScreen:
         self._groups: list[str] = list(groups)
         self._finished = False  # posted or abandoned: nothing left to keep
         self._owns_draft = draft is not None  # the stored draft is this message
+
+    def activity(self) -> str:
+        return "Writing a follow-up" if self.parent_message_id else "Writing a new post"
 
     # ---- the whole flow -------------------------------------------------------------------
     async def run(self, ctx: SessionContext) -> Nav:

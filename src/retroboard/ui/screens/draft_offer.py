@@ -10,15 +10,15 @@ from retroboard.domain.boards import Article, Draft
 from retroboard.domain.errors import BoardError, NotFound
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav, Replace, Screen
+from retroboard.ui.nav import Back, BaseScreen, Nav, Push, Replace
 from retroboard.ui.prompts import ask_yes_no, pause, say
-from retroboard.ui.screens.compose import ComposeScreen, option_text
+from retroboard.ui.screens.kit import option_text
 
 PREVIEW_LINES = 6
 
 
-async def draft_offer(ctx: SessionContext) -> Screen | None:
-    """The screen to show right after login if the user has an unfinished message, else None."""
+async def draft_offer(ctx: SessionContext) -> Push | None:
+    """Where to go right after login if the user has an unfinished message, else None."""
     if ctx.user is None:
         return None
     try:
@@ -26,7 +26,7 @@ async def draft_offer(ctx: SessionContext) -> Screen | None:
     except BoardError:
         ctx.log.warning("could not look for a draft", exc_info=True)
         return None
-    return DraftOfferScreen(draft) if draft is not None else None
+    return Push("draft_offer", draft=draft) if draft is not None else None
 
 
 def own_lines(draft: Draft) -> list[str]:
@@ -41,8 +41,10 @@ def own_lines(draft: Draft) -> list[str]:
     return own
 
 
-class DraftOfferScreen:
+class DraftOfferScreen(BaseScreen):
     """`You have an unfinished message from ...: (R)esume, (D)iscard, (L)ater`."""
+
+    ACTIVITY = "Looking at an unfinished message"
 
     def __init__(self, draft: Draft) -> None:
         self.draft = draft
@@ -93,9 +95,9 @@ class DraftOfferScreen:
             name = event.name.lower()
             if name == "r":
                 ctx.write("R\r\n")
-                screen = await self._resume(ctx)
-                if screen is not None:
-                    return Replace(screen)
+                resumed = await self._resume(ctx)
+                if resumed is not None:
+                    return resumed
             elif name == "d":
                 ctx.write("D\r\n")
                 if await ask_yes_no(ctx, "Discard it for good?"):
@@ -114,7 +116,7 @@ class DraftOfferScreen:
             self.draw(ctx)
             await ctx.flush()
 
-    async def _resume(self, ctx: SessionContext) -> ComposeScreen | None:
+    async def _resume(self, ctx: SessionContext) -> Replace | None:
         """The compose screen for the draft; its parent article is fetched again if it had one."""
         assert ctx.user is not None
         draft, parent = self.draft, None
@@ -133,7 +135,7 @@ class DraftOfferScreen:
                 say(ctx, str(exc), "error")
                 await pause(ctx)
                 return None
-        return ComposeScreen(list(draft.groups), parent=parent, draft=draft)
+        return Replace("compose", groups=list(draft.groups), parent=parent, draft=draft)
 
     async def _parent(self, ctx: SessionContext, message_id: str) -> Article:
         article: Article = await ctx.services.articles.article_by_message_id(ctx.user, message_id)

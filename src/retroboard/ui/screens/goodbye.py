@@ -7,7 +7,7 @@ import time
 from rich.text import Text
 
 from retroboard.ui.context import SessionContext
-from retroboard.ui.screens.login import show_art
+from retroboard.ui.screens.kit import show_art
 
 
 async def say_goodbye(ctx: SessionContext) -> None:

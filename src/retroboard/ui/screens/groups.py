@@ -10,8 +10,9 @@ from retroboard.domain.boards import GroupStatus, PostResult
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import children_at
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.nav import Back, BaseScreen, Nav, Push
 from retroboard.ui.prompts import next_key
+from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
@@ -21,7 +22,7 @@ from retroboard.ui.screens.kit import (
     UP,
     PagedRows,
     clean,
-    compose_screen,
+    compose,
     confirm,
     fit,
     key_hints,
@@ -31,10 +32,6 @@ from retroboard.ui.screens.kit import (
     title_bar,
     width,
 )
-from retroboard.ui.screens.reader import (
-    ReaderExit,
-)
-from retroboard.ui.screens.threads import ThreadListScreen
 from retroboard.ui.widgets.lineinput import read_line
 
 GROUP_KEYS = (
@@ -78,8 +75,11 @@ class Entry:
         return self.status.group.description if self.status else ""
 
 
-class GroupSelectorScreen(PagedRows[Entry]):
+class GroupSelectorScreen(PagedRows[Entry], BaseScreen):
     """Pick a group to read; subscribe, catch up, go to a group by name, post."""
+
+    layout = "full"
+    ACTIVITY = "Choosing a message group"
 
     def __init__(self) -> None:
         self.show_all = False
@@ -89,8 +89,9 @@ class GroupSelectorScreen(PagedRows[Entry]):
         self.index = 0
         self.message = ""
         self.message_style = "info"
-        self._started = False
-        self._pushed = False
+
+    def activity(self) -> str:
+        return self.ACTIVITY
 
     # ---- data
     async def load(self, ctx: SessionContext, focus: str | None = None) -> None:
@@ -221,8 +222,7 @@ class GroupSelectorScreen(PagedRows[Entry]):
         if entry.folder:
             await self.set_mode(ctx, True, entry.name)
             return None
-        self._pushed = True
-        return Push(ThreadListScreen(entry.name))
+        return Push("threads", group_name=entry.name)
 
     async def subscribe(self, ctx: SessionContext, entry: Entry, on: bool) -> None:
         assert ctx.user is not None
@@ -264,16 +264,13 @@ class GroupSelectorScreen(PagedRows[Entry]):
             await self.set_mode(ctx, True, found.rsplit(".", 1)[0], focus=found)
         else:
             await self.load(ctx, found)
-        self._pushed = True
-        return Push(ThreadListScreen(found))
+        return Push("threads", group_name=found)
 
     def post(self, entry: Entry | None) -> Nav | None:
         if entry is None or entry.folder:
             self.say("Move to a group first, then press p to post there.", "warn")
             return None
-        screen = compose_screen([entry.name])
-        self._pushed = True
-        return Push(screen)
+        return compose([entry.name])
 
     def next_unread(self, ctx: SessionContext) -> None:
         n = len(self.entries)
@@ -286,27 +283,32 @@ class GroupSelectorScreen(PagedRows[Entry]):
 
     # ---- the loop
     async def start(self, ctx: SessionContext) -> None:
-        self._started = True
         await self.load(ctx)
         if not self.entries:
             await self.set_mode(ctx, True, "")
             self.say(NO_SUBSCRIPTIONS)
 
     async def run(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
         try:
-            if not self._started:
-                await self.start(ctx)
-            elif self._pushed:
-                self._pushed = False
-                result = ctx.state.pop("result", None)
-                if isinstance(result, ReaderExit) and result.message:
-                    self.say(result.message)
-                elif isinstance(result, PostResult):
-                    self.say(post_message(result), "ok")
-                await self.load(ctx)
+            await self.start(ctx)
         except BoardError as exc:
             self.say(str(exc), "error")
+        return await self._loop(ctx)
+
+    async def resume(self, ctx: SessionContext, result: object) -> Nav:
+        """Back from a thread list or the composer: say what happened, refresh the counts."""
+        try:
+            if isinstance(result, ReaderExit) and result.message:
+                self.say(result.message)
+            elif isinstance(result, PostResult):
+                self.say(post_message(result), "ok")
+            await self.load(ctx)
+        except BoardError as exc:
+            self.say(str(exc), "error")
+        return await self._loop(ctx)
+
+    async def _loop(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
         self.draw(ctx)
         await ctx.flush()
         while True:

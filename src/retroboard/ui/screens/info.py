@@ -7,11 +7,15 @@ from rich.table import Table
 from rich.text import Text
 
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav
+from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import pause
 
 
-class InfoScreen:
+class InfoScreen(BaseScreen):
+    """The board's facts, your account and your terminal, on one page."""
+
+    ACTIVITY = "Reading about the board"
+
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
         members = await ctx.services.users.count()

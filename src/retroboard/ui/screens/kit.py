@@ -6,7 +6,7 @@ by row (so nothing scrolls), and use the same keys for the same things.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
@@ -15,11 +15,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from retroboard.domain.boards import Article, PostResult
+from retroboard.domain.boards import Article, ArticleHead, PostResult
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Screen
+from retroboard.ui.nav import Push
 from retroboard.ui.prompts import pause
 
 T = TypeVar("T")
@@ -45,7 +45,7 @@ def use_ascii(ctx: SessionContext) -> bool:
     UTF-8 and CP437 terminals both have the box-drawing characters.
     """
     info = ctx.term.info
-    return info.colors == 0 or info.term_type.startswith(DUMB_TERMS)
+    return info.profile.boxes == "ascii" or info.colors == 0
 
 
 def panel_box(ctx: SessionContext) -> box.Box:
@@ -171,11 +171,9 @@ async def show_help(ctx: SessionContext, title: str, keys: Sequence[tuple[str, s
             return
 
 
-def compose_screen(groups: Sequence[str], parent: Article | None = None) -> Screen:
-    """The composer screen for a new thread in `groups`, or a follow-up to `parent`."""
-    from retroboard.ui.screens.compose import ComposeScreen  # compose imports this kit
-
-    return ComposeScreen(list(groups), parent=parent)
+def compose(groups: Sequence[str], parent: Article | None = None) -> Push:
+    """Open the composer for a new thread in `groups`, or a follow-up to `parent`."""
+    return Push("compose", groups=list(groups), parent=parent)
 
 
 def post_message(result: object) -> str:
@@ -272,3 +270,45 @@ def draw_window(
             fill=selected,
             style="title" if selected else "",
         )
+
+
+def show_art(ctx: SessionContext, name: str) -> bool:
+    """Write a piece of art if it fits this terminal; False if the caller should use text."""
+    if (
+        not ctx.art or not ctx.term.info.colors
+    ):  # the art draws with colour; plain text reads better
+        return False
+    text = ctx.art.rendered(name, ctx.cols)
+    if text is None:
+        return False
+    ctx.write(text + "\r\n")
+    return True
+
+
+def cell(ctx: SessionContext, text: str, size: int, style: str = "") -> Text:
+    """User text cut (with an ellipsis) or padded to exactly `size` columns."""
+    out = Text(clean(text), style=style)
+    if out.cell_len > size and not ctx.term.info.unicode:  # no ellipsis in CP437
+        out.truncate(max(0, size - 1), overflow="crop")
+        out.append("~", style)
+    out.truncate(size, overflow="ellipsis", pad=True)
+    return out
+
+
+def option_text(options: list[str]) -> Text:
+    """`(E)dit again, (S)ave...` with each hotkey letter highlighted."""
+    out = Text()
+    for i, opt in enumerate(options):
+        if i:
+            out.append(", ", "dim")
+        key_at = opt.index("(") + 1
+        out.append(opt[: key_at - 1], "label")
+        out.append("(", "dim")
+        out.append(opt[key_at], "hotkey")
+        out.append(opt[key_at + 1 :], "label")
+    return out
+
+
+def reading_list_of(heads: Iterable[ArticleHead]) -> list[tuple[str, int]]:
+    """(group, number) pairs for ReaderScreen's reading_list."""
+    return [(h.group, h.number) for h in heads]

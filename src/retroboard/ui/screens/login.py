@@ -6,21 +6,9 @@ from rich.text import Text
 
 from retroboard.domain.errors import AuthFailed
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Logoff, Nav, Replace
+from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
 from retroboard.ui.prompts import ask, say
-
-
-def show_art(ctx: SessionContext, name: str) -> bool:
-    """Write a piece of art if it fits this terminal; False if the caller should use text."""
-    if (
-        not ctx.art or not ctx.term.info.colors
-    ):  # the art draws with colour; plain text reads better
-        return False
-    text = ctx.art.rendered(name, ctx.cols)
-    if text is None:
-        return False
-    ctx.write(text + "\r\n")
-    return True
+from retroboard.ui.screens.kit import show_art
 
 
 def draw_welcome(ctx: SessionContext) -> None:
@@ -48,13 +36,12 @@ def draw_welcome(ctx: SessionContext) -> None:
     )
 
 
-class LoginScreen:
+class LoginScreen(BaseScreen):
     """Ask for a handle and password; `new` goes to registration."""
 
-    async def run(self, ctx: SessionContext) -> Nav:
-        from retroboard.ui.screens.menu import MenuScreen
-        from retroboard.ui.screens.register import RegisterScreen
+    ACTIVITY = "Logging in"
 
+    async def run(self, ctx: SessionContext) -> Nav:
         draw_welcome(ctx)
         failures = 0
         while True:
@@ -63,7 +50,7 @@ class LoginScreen:
                 continue
             if handle.lower() == "new":
                 ctx.gate.registering()
-                return Replace(RegisterScreen())
+                return Replace("register")
             password = await ask(ctx, "Password: ", max_len=128, mask="*")
             try:
                 result = await ctx.services.auth.login(handle, password, ctx.gate.address)
@@ -83,8 +70,8 @@ class LoginScreen:
                 return Logoff(quiet=True, reason="line reserved")
             ctx.user = result.user
             if result.failed_attempts:
-                ctx.state["login_notice"] = result
+                ctx.login_notice = result
             ctx.log.info("login ok: %s", ctx.user.handle)
             if ctx.user.charset != "auto":
                 ctx.term.set_encoding(ctx.user.charset)
-            return Replace(MenuScreen("main", greet=True))
+            return Replace("menu", name="main", greet=True)

@@ -10,10 +10,10 @@ from rich.text import Text
 from retroboard.domain.users import Level
 from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
-from retroboard.ui.nav import Logoff, Nav, Push
-from retroboard.ui.prompts import ask_yes_no, next_key, say
+from retroboard.ui.nav import BaseScreen, Logoff, Nav, Push
+from retroboard.ui.prompts import ask_yes_no, next_key
 from retroboard.ui.screens.draft_offer import draft_offer
-from retroboard.ui.screens.login import show_art
+from retroboard.ui.screens.kit import show_art
 
 
 def item_text(item: MenuItem) -> Text:
@@ -43,8 +43,10 @@ def menu_panel(menu: Menu, level: Level, width: int) -> Panel:
     )
 
 
-class MenuScreen:
+class MenuScreen(BaseScreen):
     """Shows a menu and opens what the user picks."""
+
+    ACTIVITY = "At the main menu"
 
     def __init__(self, name: str = "main", greet: bool = False) -> None:
         self.name = name
@@ -69,7 +71,7 @@ class MenuScreen:
                 )
             )
             self.greet = False
-            notice = ctx.state.pop("login_notice", None)
+            notice, ctx.login_notice = ctx.login_notice, None
             if notice is not None and notice.failed_attempts:
                 n = notice.failed_attempts
                 when = notice.last_failed_at
@@ -99,7 +101,7 @@ class MenuScreen:
             self.offer_draft = False
             offer = await draft_offer(ctx)
             if offer is not None:
-                return Push(offer)
+                return offer
         self.draw(ctx, menu)
         await ctx.flush()
         while True:
@@ -122,9 +124,5 @@ class MenuScreen:
                 await ctx.flush()
                 continue
             if item.target.startswith("menu:"):
-                return Push(MenuScreen(item.target[5:]))
-            factory = ctx.screens.get(item.target)
-            if factory is None:  # validated at start-up; kept as a guard
-                say(ctx, "That is not available.", "error")
-                continue
-            return Push(factory())
+                return Push("menu", name=item.target[5:])
+            return Push(item.target)

@@ -11,7 +11,7 @@ from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav
+from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import pause, say
 from retroboard.ui.screens.kit import (
     DOWN,
@@ -23,6 +23,7 @@ from retroboard.ui.screens.kit import (
     UP,
     at_bottom,
     blank_rows,
+    cell,
     clean,
     confirm,
     draw_window,
@@ -34,7 +35,6 @@ from retroboard.ui.screens.kit import (
     use_ascii,
     width,
 )
-from retroboard.ui.screens.search import cell
 
 EMPTY = "No posts are waiting for approval."
 QUEUE_KEYS = (
@@ -81,8 +81,11 @@ def post_lines(ctx: SessionContext, held: Held, w: int) -> list[Text]:
     return lines
 
 
-class ModerationQueueScreen:
+class ModerationQueueScreen(BaseScreen):
     """The held posts (author, groups, subject) with the selected one shown below the list."""
+
+    layout = "full"
+    ACTIVITY = "Moderating"
 
     def __init__(self) -> None:
         self.items: list[Held] = []

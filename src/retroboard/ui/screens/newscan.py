@@ -7,17 +7,14 @@ from rich.text import Text
 from retroboard.domain.errors import BoardError
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.nav import Back, BaseScreen, Nav, Push
 from retroboard.ui.prompts import pause
 from retroboard.ui.screens.kit import (
     REDRAW,
     clean,
+    reading_list_of,
     show_help,
     title_bar,
-)
-from retroboard.ui.screens.reader import (
-    ReaderScreen,
-    reading_list_of,
 )
 
 SCAN_KEYS = (
@@ -29,11 +26,12 @@ SCAN_KEYS = (
 )
 
 
-class NewScanScreen:
+class NewScanScreen(BaseScreen):
     """Walks the subscribed groups that have unread articles, in name order."""
 
+    ACTIVITY = "Reading new messages"
+
     def __init__(self) -> None:
-        self._started = False
         self.current = ""  # the group being read (or just finished)
         self.next_group: tuple[str, int] | None = None
 
@@ -53,7 +51,12 @@ class NewScanScreen:
         heads = await ctx.services.articles.unread_in_thread_order(ctx.user, group)
         if not heads:
             return None
-        return Push(ReaderScreen(group, heads[0].number, reading_list=reading_list_of(heads)))
+        return Push(
+            "reader",
+            group_name=group,
+            number=heads[0].number,
+            reading_list=reading_list_of(heads),
+        )
 
     async def _start_next(self, ctx: SessionContext, group: str) -> Nav | None:
         """Enter `group`, or the first group after it that still has something to read."""
@@ -125,12 +128,19 @@ class NewScanScreen:
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
         try:
-            if not self._started:
-                self._started = True
-                first = await self._next(ctx, after="")
-                nav = await self._start_next(ctx, first[0]) if first else None
-                return nav if nav is not None else await self._finish(ctx, first=True)
-            ctx.state.pop("result", None)  # back from the reader
+            first = await self._next(ctx, after="")
+            nav = await self._start_next(ctx, first[0]) if first else None
+            return nav if nav is not None else await self._finish(ctx, first=True)
+        except BoardError as exc:
+            ctx.clear()
+            ctx.print(Text(str(exc), style="error"))
+            await pause(ctx)
+            return Back()
+
+    async def resume(self, ctx: SessionContext, result: object) -> Nav:
+        """Back from the reader: offer the next group with something unread."""
+        assert ctx.user is not None
+        try:
             self.next_group = await self._next(ctx, after=self.current)
             if self.next_group is None:
                 return await self._finish(ctx, first=False)

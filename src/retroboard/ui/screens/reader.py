@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 from rich.text import Text
 
 from retroboard.domain.boards import Article, ArticleHead
@@ -13,12 +10,13 @@ from retroboard.domain.text import sanitize
 from retroboard.domain.threads import build_tree, flatten
 from retroboard.domain.usenet import rot13
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import next_key
+from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
     REDRAW,
     clean,
-    compose_screen,
+    compose,
     confirm,
     long_date,
     post_message,
@@ -51,17 +49,7 @@ DELETE_KEY = ("D", "delete this article (asks first)")
 LOCK_KEY = ("L", "lock / unlock the thread (moderators)")
 
 
-@dataclass(frozen=True)
-class ReaderExit:
-    """What the reader hands back: where it stopped, and a message for the screen below."""
-
-    group: str
-    number: int
-    finished: bool  # ran out of unread articles (or off the end of the reading list)
-    message: str = ""
-
-
-class ReaderScreen:
+class ReaderScreen(BaseScreen):
     """One article at a time, paged to the screen, with rn/tin keys to move around."""
 
     def __init__(
@@ -82,7 +70,11 @@ class ReaderScreen:
         self.message_style = "info"
         self._content: list[Text] = []
         self._content_key: tuple[object, ...] = ()
-        self._pushed = False
+
+    layout = "full"
+
+    def activity(self) -> str:
+        return f"Reading {clean(self.group)}"
 
     # ---- data
     async def _load(
@@ -340,9 +332,7 @@ class ReaderScreen:
         if self.article.thread_locked and not ctx.user.is_moderator:
             self._say("This thread is locked: no more follow-ups.", "warn")
             return None
-        screen = compose_screen(self.article.newsgroups or (self.group,), parent=self.article)
-        self._pushed = True
-        return Push(screen)
+        return compose(self.article.newsgroups or (self.group,), parent=self.article)
 
     def help_keys(self, ctx: SessionContext) -> list[tuple[str, str]]:
         keys = list(READER_KEYS)
@@ -354,15 +344,22 @@ class ReaderScreen:
 
     # ---- the loop
     async def run(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        if self._pushed:  # back from the composer
-            self._pushed = False
-            note = post_message(ctx.state.pop("result", None))
-            if note:
-                self._say(note, "ok")
-            await self._load(ctx, self.group, self.number, mark_read=False)
-        if self.article is None and not await self._load(ctx, self.group, self.number):
+        if not await self._load(ctx, self.group, self.number):
             return self._exit(False, self.message)
+        return await self._loop(ctx)
+
+    async def resume(self, ctx: SessionContext, result: object) -> Nav:
+        """Back from the composer: say what was posted and show the article again."""
+        note = post_message(result)
+        if note:
+            self._say(note, "ok")
+        await self._load(ctx, self.group, self.number, mark_read=False)
+        if self.article is None:
+            return self._exit(False, self.message)
+        return await self._loop(ctx)
+
+    async def _loop(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
         self.draw(ctx)
         await ctx.flush()
         while True:
@@ -432,8 +429,3 @@ class ReaderScreen:
                 return nav
             self.draw(ctx)
             await ctx.flush()
-
-
-def reading_list_of(heads: Iterable[ArticleHead]) -> list[tuple[str, int]]:
-    """(group, number) pairs for ReaderScreen's reading_list."""
-    return [(h.group, h.number) for h in heads]

@@ -7,18 +7,18 @@ from rich.text import Text
 from retroboard.domain.errors import BoardError
 from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX, check_password
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Logoff, Nav, Replace
+from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
 from retroboard.ui.prompts import ask, ask_yes_no, say
 
 MAX_TRIES = 5
 
 
-class RegisterScreen:
+class RegisterScreen(BaseScreen):
     """Nothing is written until the last confirmation: a dropped call leaves no account."""
 
-    async def run(self, ctx: SessionContext) -> Nav:
-        from retroboard.ui.screens.menu import MenuScreen
+    ACTIVITY = "Applying for membership"
 
+    async def run(self, ctx: SessionContext) -> Nav:
         users = ctx.services.users
         ctx.gate.registering()
         ctx.clear()
@@ -77,7 +77,7 @@ class RegisterScreen:
             )
         except BoardError as exc:
             say(ctx, f"Sorry: {exc}", "error")
-            return Replace(RegisterScreen())
+            return Replace("register")
         refusal = ctx.gate.logged_in(user)
         if refusal is not None:
             say(ctx, f"Your account '{user.handle}' is ready, but: {refusal}", "warn")
@@ -86,4 +86,4 @@ class RegisterScreen:
         ctx.user = user
         ctx.log.info("registered new user %s", ctx.user.handle)
         say(ctx, f"Welcome aboard, {ctx.user.handle}!", "ok")
-        return Replace(MenuScreen("main", greet=True))
+        return Replace("menu", name="main", greet=True)

@@ -7,8 +7,9 @@ from rich.text import Text
 from retroboard.domain.boards import SearchHit
 from retroboard.domain.errors import BoardError
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.nav import Back, BaseScreen, Nav, Push
 from retroboard.ui.prompts import ask, next_key, say
+from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
@@ -18,6 +19,7 @@ from retroboard.ui.screens.kit import (
     REDRAW,
     UP,
     at_bottom,
+    cell,
     clean,
     draw_window,
     key_hints,
@@ -27,10 +29,6 @@ from retroboard.ui.screens.kit import (
     show_help,
     title_bar,
     width,
-)
-from retroboard.ui.screens.reader import (
-    ReaderExit,
-    ReaderScreen,
 )
 
 QUERY_MAX = 100  # the search service refuses longer queries
@@ -47,17 +45,7 @@ SEARCH_KEYS = (
 FIRST_ROW = 3  # row 1 title, row 2 column names
 
 
-def cell(ctx: SessionContext, text: str, size: int, style: str = "") -> Text:
-    """User text cut (with an ellipsis) or padded to exactly `size` columns."""
-    out = Text(clean(text), style=style)
-    if out.cell_len > size and not ctx.term.info.unicode:  # no ellipsis in CP437
-        out.truncate(max(0, size - 1), overflow="crop")
-        out.append("~", style)
-    out.truncate(size, overflow="ellipsis", pad=True)
-    return out
-
-
-class SearchScreen:
+class SearchScreen(BaseScreen):
     """`Search for:` then a list of hits (newest first) with a cursor; Enter reads one."""
 
     def __init__(self) -> None:
@@ -68,7 +56,11 @@ class SearchScreen:
         self.top = 0
         self.message = ""
         self.message_style = "info"
-        self._reading = False
+
+    layout = "full"
+
+    def activity(self) -> str:
+        return "Searching articles"
 
     # ---- asking ------------------------------------------------------------------------
     async def _ask(self, ctx: SessionContext) -> bool:
@@ -213,14 +205,18 @@ class SearchScreen:
         at_bottom(ctx)
 
     async def run(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        if self._reading:  # back from the reader, which may have a word for us
-            self._reading = False
-            note = ctx.state.pop("result", None)
-            if isinstance(note, ReaderExit) and note.message:
-                self.message, self.message_style = clean(note.message), "info"
-        if not self.hits and not await self._ask(ctx):
+        if not await self._ask(ctx):
             return Back()
+        return await self._loop(ctx)
+
+    async def resume(self, ctx: SessionContext, result: object) -> Nav:
+        """Back from the reader, which may have a word for us."""
+        if isinstance(result, ReaderExit) and result.message:
+            self.message, self.message_style = clean(result.message), "info"
+        return await self._loop(ctx)
+
+    async def _loop(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
         self.draw(ctx)
         await ctx.flush()
         while True:
@@ -244,8 +240,7 @@ class SearchScreen:
                 self.cursor = len(self.hits) - 1
             elif name in ("enter", "right"):
                 hit = self.hits[self.cursor]
-                self._reading = True
-                return Push(ReaderScreen(hit.group, hit.head.number))
+                return Push("reader", group_name=hit.group, number=hit.head.number)
             elif name == "/":
                 await self._ask(ctx)  # giving up keeps the hits already shown
             elif name in QUIT or name == "left":

@@ -7,7 +7,7 @@ from rich.text import Text
 from retroboard.domain.errors import BoardError
 from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav
+from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import ask, next_key, say
 
 CHARSET_NAMES = {
@@ -30,7 +30,11 @@ def apply_charset(ctx: SessionContext) -> None:
         ctx.term.set_encoding(ctx.user.charset)
 
 
-class SettingsScreen:
+class SettingsScreen(BaseScreen):
+    """Your preferences: editor, character set, and the like."""
+
+    ACTIVITY = "Changing settings"
+
     def draw(self, ctx: SessionContext) -> None:
         assert ctx.user is not None
         u = ctx.user

@@ -12,7 +12,8 @@ from retroboard.domain.errors import BoardError
 from retroboard.domain.threads import build_tree, flatten, tree_prefix
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.nav import Back, BaseScreen, Nav, Push
+from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
     DOWN,
     NARROW,
@@ -23,7 +24,7 @@ from retroboard.ui.screens.kit import (
     UP,
     PagedRows,
     clean,
-    compose_screen,
+    compose,
     confirm,
     fit,
     key_hints,
@@ -34,10 +35,6 @@ from retroboard.ui.screens.kit import (
     title_bar,
     use_ascii,
     width,
-)
-from retroboard.ui.screens.reader import (
-    ReaderExit,
-    ReaderScreen,
 )
 
 PAGE_LIMIT = 20  # threads fetched per page
@@ -78,8 +75,10 @@ def thread_lines(views: tuple[ThreadView, ...], unicode: bool) -> list[Line]:
     return lines
 
 
-class ThreadListScreen(PagedRows[Line]):
+class ThreadListScreen(PagedRows[Line], BaseScreen):
     """Threads of one group by latest activity; Enter reads, n finds unread, w posts."""
+
+    layout = "full"
 
     def __init__(self, group_name: str) -> None:
         self.group = group_name
@@ -91,7 +90,9 @@ class ThreadListScreen(PagedRows[Line]):
         self.index = 0
         self.message = ""
         self.message_style = "info"
-        self._pushed = ""
+
+    def activity(self) -> str:
+        return f"Reading {clean(self.group)}"
 
     # ---- data
     async def _fetch_page(self, ctx: SessionContext, limit: int = PAGE_LIMIT) -> bool:
@@ -227,17 +228,13 @@ class ThreadListScreen(PagedRows[Line]):
         return None
 
     def read(self, ctx: SessionContext, number: int) -> Nav:
-        self._pushed = "reader"
-        return Push(ReaderScreen(self.group, number))
+        return Push("reader", group_name=self.group, number=number)
 
     def post(self, ctx: SessionContext) -> Nav | None:
-        screen = compose_screen([self.group])
-        self._pushed = "compose"
-        return Push(screen)
+        return compose([self.group])
 
-    async def _returned(self, ctx: SessionContext) -> None:
+    async def _returned(self, ctx: SessionContext, result: object) -> None:
         """Back from the reader or the composer: refresh and show what happened."""
-        result = ctx.state.pop("result", None)
         focus: int | None = None
         if isinstance(result, ReaderExit):
             self.say(result.message)
@@ -250,15 +247,22 @@ class ThreadListScreen(PagedRows[Line]):
 
     # ---- the loop
     async def run(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
         try:
-            if self._pushed:
-                self._pushed = ""
-                await self._returned(ctx)
-            elif self.status is None:
-                await self._reload(ctx)
+            await self._reload(ctx)
         except BoardError as exc:
             return Back(ReaderExit(self.group, 0, False, str(exc)))
+        return await self._loop(ctx)
+
+    async def resume(self, ctx: SessionContext, result: object) -> Nav:
+        """Back from the reader or the composer with its result."""
+        try:
+            await self._returned(ctx, result)
+        except BoardError as exc:
+            return Back(ReaderExit(self.group, 0, False, str(exc)))
+        return await self._loop(ctx)
+
+    async def _loop(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
         self.draw(ctx)
         await ctx.flush()
         while True:
