@@ -11,9 +11,20 @@ import pyte
 import pytest
 
 from retroboard.term.events import Disconnected
-from retroboard.term.fake import FakeTerminal
+from retroboard.term.fake import FakeTerminal as RawFakeTerminal
+from retroboard.ui.events import SessionTerminal
 from retroboard.ui.widgets.fse import run_full_screen_editor
 from retroboard.ui.widgets.line_editor import run_line_editor
+
+
+class FakeTerminal(SessionTerminal):
+    """A FakeTerminal seen through the session's event source, as the widgets get it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(RawFakeTerminal(**kwargs))
+
+    def __getattr__(self, name: str) -> Any:  # output, type_text, resize...: the raw terminal's
+        return getattr(self.raw, name)
 
 UP, DOWN, RIGHT, LEFT = "\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D"
 HOME, END, DEL, PGUP, PGDN = "\x1b[H", "\x1b[F", "\x1b[3~", "\x1b[5~", "\x1b[6~"
@@ -436,7 +447,7 @@ async def test_fse_resize_relayouts() -> None:
 async def test_fse_size_change_without_resize_event() -> None:
     term = FakeTerminal()
     task = await start(term, run_full_screen_editor(term, title="t"))
-    term.info = replace(term.info, cols=30, rows=8)  # as when the input queue was full
+    term.raw.info = replace(term.info, cols=30, rows=8)  # as when the input queue was full
     await term.type_text("x")
     await settle(term)
     shown = rows(screen_of(term))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from retroboard.term.events import Resize
+from retroboard.ui.events import Notice
 from retroboard.ui.widgets.editor_model import clean_line
 from retroboard.ui.widgets.fse_model import FullScreenModel
 from retroboard.ui.widgets.line_editor import BELL, EditorTerminal, for_terminal
@@ -104,6 +105,17 @@ class _View:
         self.term.write(f"{CSI}0m{CSI}2J{CSI}1;1H")
 
 
+class _StatusNotice:
+    """A notice while editing: in the editor's status line; the text and cursor stay put."""
+
+    def __init__(self, view: _View, model: FullScreenModel) -> None:
+        self.view, self.model = view, model
+
+    def show(self, notice: Notice) -> None:
+        sender = f"{notice.sender}: " if notice.sender else ""
+        self.view.update(self.model, clean_line(f"*** {sender}{notice.text} ***"))
+
+
 async def _ask(view: _View, model: FullScreenModel, question: str) -> bool:
     """A (y/N) question on the status line; the editor stays usable across a resize."""
     view.update(model, question, cursor_on_status=True)
@@ -148,6 +160,17 @@ async def run_full_screen_editor(
         "insert": model.toggle_overwrite,
     }
     view.full(model)
+    with term.interruptions(_StatusNotice(view, model)):
+        return await _edit(term, view, model, actions, on_change)
+
+
+async def _edit(
+    term: EditorTerminal,
+    view: _View,
+    model: FullScreenModel,
+    actions: dict[str, Callable[[], object]],
+    on_change: Callable[[list[str]], None] | None,
+) -> list[str] | None:
     while True:
         await term.drain()
         event = await term.read_input()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from retroboard.term.events import Key, Resize
 from retroboard.term.terminal import TermInfo
+from retroboard.ui.events import Interruption
 from retroboard.ui.widgets.editor_model import Action, LineEditorModel, clean_line, wrap_line
 from retroboard.ui.widgets.lineinput import read_line
 
@@ -23,6 +25,7 @@ class EditorTerminal(Protocol):
     async def drain(self) -> None: ...
     async def read_input(self) -> Key | Resize: ...
     async def read_key(self) -> Key: ...
+    def interruptions(self, handler: Interruption) -> AbstractContextManager[Interruption]: ...
 
 
 def for_terminal(term: EditorTerminal, text: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from retroboard.term.events import Key
 from retroboard.term.terminal import TermInfo
+from retroboard.ui.events import Interruption, Notice
 
 BELL = "\a"
 
@@ -19,6 +21,22 @@ class LineTerminal(Protocol):
     def write(self, text: str) -> None: ...
     async def read_key(self) -> Key: ...
     async def drain(self) -> None: ...
+    def interruptions(self, handler: Interruption) -> AbstractContextManager[Interruption]: ...
+
+
+class _Reprint:
+    """A notice during a line prompt: on a line of its own, then the prompt and the text typed
+    so far again (a line-mode client keeps its own copy of the typed text)."""
+
+    def __init__(self, term: LineTerminal, prompt: str, buf: list[str], mask: str | None) -> None:
+        self.term, self.prompt, self.buf, self.mask = term, prompt, buf, mask
+
+    def show(self, notice: Notice) -> None:
+        sender = f"{notice.sender}: " if notice.sender else ""
+        typed = "" if self.term.info.line_mode else "".join(self.buf)
+        if self.mask:
+            typed = self.mask * len(typed)
+        self.term.write(f"\r\n*** {sender}{notice.text} ***\r\n{self.prompt}{typed}")
 
 
 async def read_line(
@@ -36,6 +54,19 @@ async def read_line(
     Raises Disconnected if the connection goes away.
     """
     buf = list(initial[:max_len])
+    with term.interruptions(_Reprint(term, prompt, buf, mask)):
+        return await _read(term, prompt, buf, max_len, mask, initial, allow_escape)
+
+
+async def _read(
+    term: LineTerminal,
+    prompt: str,
+    buf: list[str],
+    max_len: int,
+    mask: str | None,
+    initial: str,
+    allow_escape: bool,
+) -> str | None:
     if term.info.line_mode:  # the client echoes and edits; take its line as it comes
         term.write(prompt + (f"[{initial[:max_len]}] " if initial else ""))
         await term.drain()
