@@ -1,4 +1,8 @@
-"""Network clients for end-to-end tests: telnetlib3, asyncssh, and real programs under pexpect."""
+"""Network clients for end-to-end tests: telnetlib3, asyncssh, and real programs under pexpect.
+
+`wait_for` matches only output written after a mark: by default the last input sent (`send`,
+`line`, `resize`), so a test never passes on text left on the screen from an earlier frame.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import asyncssh
 import pexpect
 import telnetlib3
 
-from tests.helpers.screen import VirtualScreen
+from tests.helpers.screen import START, Mark, VirtualScreen
 
 SSH_OPTS = [
     "-o",
@@ -29,25 +33,44 @@ SSH_OPTS = [
 
 class _Waiting:
     screen: VirtualScreen
+    last_input: Mark = START  # wait_for's default mark: before the last input sent
 
     async def _pump(self, wait: float) -> None:
         raise NotImplementedError
+
+    def _take(self) -> None:
+        """Feed the screen whatever has already arrived, without waiting."""
 
     @property
     def text(self) -> str:
         return self.screen.text
 
-    async def wait_for(self, pattern: str, timeout: float = 8.0) -> str:
+    def mark(self) -> Mark:
+        """The point in the output reached so far; `wait_for(..., after=mark)` looks past it."""
+        self._take()
+        return self.screen.mark()
+
+    def _input_mark(self) -> None:
+        self.last_input = self.mark()
+
+    async def wait_for(self, pattern: str, timeout: float = 8.0, after: Mark | None = None) -> str:
+        """Wait until `pattern` is on the screen in output written after `after` (default: the
+        last input sent); returns the whole screen's text."""
+        mark = self.last_input if after is None else after
         rx = re.compile(pattern, re.I | re.M)
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while loop.time() < end:
-            if rx.search(self.screen.text):
+            if rx.search(self.screen.text_after(mark)):
                 return self.screen.text
             await self._pump(0.05)
-        if rx.search(self.screen.text):
+        if rx.search(self.screen.text_after(mark)):
             return self.screen.text
-        raise AssertionError(f"timed out waiting for {pattern!r}; screen:\n{self.screen.text}")
+        raise AssertionError(
+            f"timed out waiting for {pattern!r} in output after offset {mark.offset}; screen:\n"
+            f"{self.screen.text}\n--- drawn since the mark (NUL = older):\n"
+            f"{self.screen.text_after(mark).replace(chr(0), '.')}"
+        )
 
     async def settle(self, quiet: float = 0.15, limit: float = 3.0) -> None:
         """Read until nothing arrives for `quiet` seconds."""
@@ -99,7 +122,15 @@ class TelnetClient(_Waiting):
         else:
             await asyncio.sleep(wait)
 
+    def _take(self) -> None:
+        buffered = self.reader._buffer  # what read() would return at once
+        if buffered:
+            self.screen.feed(bytes(buffered))
+            buffered.clear()
+            self.reader._maybe_resume_transport()
+
     async def send(self, text: str) -> None:
+        self._input_mark()
         self.writer.write(text.encode())
         await self.writer.drain()
 
@@ -110,6 +141,7 @@ class TelnetClient(_Waiting):
         """Send a new window size (NAWS), as a client does when its window changes."""
         from telnetlib3.telopt import IAC, NAWS, SB, SE
 
+        self._input_mark()
         self.screen.resize(cols, rows)
         payload = cols.to_bytes(2, "big") + rows.to_bytes(2, "big")
         self.writer.send_iac(IAC + SB + NAWS + payload.replace(IAC, IAC + IAC) + IAC + SE)
@@ -162,12 +194,15 @@ class SSHClient(_Waiting):
             await asyncio.sleep(wait)
 
     async def send(self, text: str) -> None:
+        await self._pump(0.005)  # take what has already arrived before marking
+        self._input_mark()
         self.process.stdin.write(text.encode())
 
     async def line(self, text: str) -> None:
         await self.send(text + "\r")
 
     def resize(self, cols: int, rows: int) -> None:
+        self._input_mark()
         self.screen.resize(cols, rows)
         self.process.change_terminal_size(cols, rows)
 
@@ -209,13 +244,23 @@ class ProgramClient(_Waiting):
                 return
             await asyncio.sleep(0.02)
 
+    def _take(self) -> None:
+        while True:
+            try:
+                self.screen.feed(self.child.read_nonblocking(65536, timeout=0))
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+
     async def send(self, text: str) -> None:
+        self._input_mark()
         self.child.send(text)
 
     async def line(self, text: str) -> None:
+        self._input_mark()
         self.child.send(text + "\r")
 
     def resize(self, cols: int, rows: int) -> None:
+        self._input_mark()
         self.screen.resize(cols, rows)
         self.child.setwinsize(rows, cols)
 
