@@ -31,13 +31,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from retroboard.app import build_services  # noqa: E402
 from retroboard.bus import EventBus  # noqa: E402
 from retroboard.config import Settings  # noqa: E402
 from retroboard.db.engine import Database  # noqa: E402
 from retroboard.db.maintenance import SqliteMaintenance  # noqa: E402
 from retroboard.db.migrate import upgrade  # noqa: E402
 from retroboard.domain.newsrc import RangeSet  # noqa: E402
+from retroboard.services.facade import build_services  # noqa: E402
 
 WORDS = (
     "amiga commodore atari apple modem baud sysop door ansi fidonet usenet kermit zmodem "

@@ -11,8 +11,7 @@ import os
 import resource
 import secrets
 import signal
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +21,13 @@ from retroboard.db.engine import Database
 from retroboard.db.maintenance import SqliteMaintenance
 from retroboard.db.migrate import upgrade
 from retroboard.domain.errors import AuthFailed
-from retroboard.domain.events import BansChanged, UserChanged
+from retroboard.domain.events import BansChanged, BoardShuttingDown, NoticeSent, UserChanged
+from retroboard.domain.text import sanitize
 from retroboard.domain.users import Level, User
-from retroboard.services.articles import ArticleService
-from retroboard.services.auth import LoginPolicy, LoginResult, LoginService
-from retroboard.services.bans import BanService
-from retroboard.services.drafts import DraftService
-from retroboard.services.groups import GroupService
-from retroboard.services.guard import ConnectionGuard, Limits, ban_text
-from retroboard.services.moderation import ModerationService
-from retroboard.services.passwords import HashParams, Passwords
-from retroboard.services.search import SearchService
-from retroboard.services.users import UserService
+from retroboard.services.auth import LoginResult
+from retroboard.services.facade import Services, build_services, limits_of
+from retroboard.services.guard import ConnectionGuard, ban_text
+from retroboard.services.presence import NoSuchNode, Presence
 from retroboard.term.terminal import StreamTerminal
 from retroboard.transports.base import Ticket
 from retroboard.transports.control import ControlServer
@@ -41,101 +35,63 @@ from retroboard.transports.ssh import SSHTransport
 from retroboard.transports.telnet import TelnetTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
 from retroboard.ui.context import BoardInfo, SessionContext
-from retroboard.ui.events import SessionTerminal
+from retroboard.ui.events import Notice, SessionTerminal
 from retroboard.ui.menus import load_menus, validate_menus
 from retroboard.ui.registry import screen_table
 from retroboard.ui.session import first_screen, run_session
 
 log = logging.getLogger(__name__)
 
-GOING_DOWN = (
-    "\r\n\x1b[0;1;31m*** The board is going down NOW for maintenance. "
-    "Please call again later. ***\x1b[0m\r\n"
-)
+GOING_DOWN_TEXT = "The board is going down NOW for maintenance. Please call again later."
+GOING_DOWN = f"\r\n\x1b[0;1;31m*** {GOING_DOWN_TEXT} ***\x1b[0m\r\n"
 BOARD_FULL = "\r\nSorry, all lines are busy. Please call again later.\r\n"
 LOGIN_TIME_UP = "\r\n*** Time to log in is up. Goodbye. ***\r\n"
+BROADCAST_MAX = 240  # characters of a sysop's broadcast
 # File descriptors kept back from connections: the database, logs, listeners, the control
 # socket and what the libraries open, plus room for one burst of accepts (asyncio accepts up
 # to the listen backlog, 100, in one go before the guard can refuse any of them).
 FD_RESERVE = 64 + 128
 # Shutdown budget (the whole stop must stay well under the 5 s a service manager allows):
 SHUTDOWN_GRACE = 1.5  # for callers' terminals to take the "going down" message
+NOTICE_SHARE = 1.0  # of that, for sessions waiting for input to show it as a notice
 TEARDOWN_GRACE = 1.0  # for sessions to finish their teardown (a composer saving a draft)
 
-
-@dataclass
-class Services:
-    """Everything screens may call, built once per process."""
-
-    users: UserService
-    groups: GroupService
-    articles: ArticleService
-    search: SearchService
-    moderation: ModerationService
-    drafts: DraftService
-    auth: LoginService
-    bans: BanService
-
-
-def limits_of(settings: Settings) -> Limits:
-    return Limits(
-        max_sessions=settings.max_sessions,
-        max_prelogin=settings.max_prelogin,
-        max_per_address=settings.max_per_address,
-        max_prelogin_per_address=settings.max_prelogin_per_address,
-        sysop_reserve=settings.sysop_reserve,
-        prelogin_byte_budget=settings.prelogin_byte_budget,
-    )
-
-
-def build_services(
-    settings: Settings, db: Database, bus: EventBus, guard: ConnectionGuard | None = None
-) -> Services:
-    params = HashParams(
-        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
-    )
-    articles = ArticleService(db, bus, domain=settings.domain, path_host=settings.domain)
-    defaults = tuple(g.strip().lower() for g in settings.default_groups.split(",") if g.strip())
-    passwords = Passwords(params)
-    users = UserService(db, passwords, bus, defaults)
-    guard = guard or ConnectionGuard(limits_of(settings), settings.board_name)
-    policy = LoginPolicy(
-        lock_failures=settings.login_lock_failures,
-        lock_minutes=settings.login_lock_minutes,
-        registrations_per_hour=settings.registrations_per_hour,
-    )
-    return Services(
-        users=users,
-        groups=GroupService(db, bus),
-        articles=articles,
-        search=SearchService(db),
-        moderation=ModerationService(db, bus),
-        drafts=DraftService(db),
-        auth=LoginService(db, passwords, bus, users, guard, policy),
-        bans=BanService(db, bus),
-    )
+__all__ = ["Board", "Services", "build_services", "limits_of", "serve"]
 
 
 @dataclass
-class Node:
-    """One line in use: its node number and everything the sysop's `node` commands need."""
+class Line:
+    """A live session on a node: what kicks, bans and account changes act on. Who, where and
+    what the caller is doing are presence's (`Board.presence`)."""
 
     number: int
     sid: str
     term: StreamTerminal
+    session: SessionTerminal
     ctx: SessionContext
     ticket: Ticket | None
-    since: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 class _Gate:
-    """A session's link to the guard: its address, the login deadline, the line's ticket."""
+    """A session's link to the guard and presence: its address, the login deadline, the
+    line's ticket, and the duplicate-login policy when the caller says who they are."""
 
-    def __init__(self, board: Board, term: StreamTerminal, ticket: Ticket | None) -> None:
+    def __init__(
+        self,
+        board: Board,
+        term: StreamTerminal,
+        ticket: Ticket | None,
+        *,
+        address: str,
+        node: int,
+        session_id: str,
+    ) -> None:
         self._board = board
         self._term = term
         self._ticket = ticket
-        self.address = ticket.address if ticket is not None else term.info.peer.rsplit(":", 1)[0]
+        self.address = address
+        self.node = node
+        self.session_id = session_id
         self._deadline: asyncio.TimerHandle | None = None
         self._arm(board.settings.login_timeout)
 
@@ -158,11 +114,45 @@ class _Gate:
             self._arm(self._board.settings.register_timeout)
 
     def logged_in(self, user: User) -> str | None:
-        """The caller is `user` now. Returns a refusal text when they may not use this line."""
+        """The caller is `user` now. Returns a refusal text when they may not use this line
+        (the sysop reserve, or the handle already online under duplicate_login = "refuse");
+        under "warn" both sessions are sent a notice."""
         if self._ticket is not None and hasattr(self._ticket, "log_in"):
             refusal = self._ticket.log_in(user.level)
             if refusal is not None:
                 return str(refusal)
+        presence = self._board.presence
+        verdict = presence.logged_in(self.node, user)
+        if verdict.refuse:
+            log.info(
+                "[%s] refused: %s is already online on node %d",
+                self.session_id,
+                user.handle,
+                verdict.other_nodes[0],
+            )
+            return f"You are already online on node {verdict.other_nodes[0]}."
+        if verdict.warn:
+            nodes = ", ".join(str(n) for n in verdict.other_nodes)
+            plural = "s" if len(verdict.other_nodes) > 1 else ""
+            bus = self._board.bus
+            bus.publish(
+                NoticeSent(
+                    f"You are also online on node{plural} {nodes}.",
+                    "system",
+                    to_session=self.session_id,
+                )
+            )
+            for number in verdict.other_nodes:
+                other = presence.node(number)
+                if other is not None:
+                    bus.publish(
+                        NoticeSent(
+                            f"{user.handle} has just logged in again, on node {self.node} "
+                            f"(from {self.address}).",
+                            "system",
+                            to_session=other.session_id,
+                        )
+                    )
         self.cancel()
         return None
 
@@ -189,8 +179,10 @@ class Board:
         self.board_info = BoardInfo(
             name=settings.board_name, login_attempts=settings.login_attempts
         )
+        self.presence: Presence = self.services.presence
         self.sessions: dict[str, StreamTerminal] = {}
-        self.nodes: dict[int, Node] = {}
+        # Node number -> the live session on it (presence knows the rest about it).
+        self.nodes: dict[int, Line] = {}
         self._stopping = False
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(2)
@@ -217,6 +209,7 @@ class Board:
                 "user-changed": self._ctl_user_changed,
                 "groups-changed": self._ctl_ping,
                 "stats": self._ctl_stats,
+                "broadcast": self._ctl_broadcast,
             },
         )
 
@@ -271,28 +264,22 @@ class Board:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(term.drain(), 1)
             return
-        gate = _Gate(self, term, ticket)
-        if user is not None:
-            refusal = gate.logged_in(user)
-            if refusal is not None:
-                gate.cancel()
-                term.write(f"\r\n{refusal}\r\n")
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(term.drain(), 1)
-                return
+        address = ticket.address if ticket is not None else term.info.peer.rsplit(":", 1)[0]
         term.key_rate = self.settings.key_rate
         session_term = SessionTerminal(term)
         session_term.idle_timeout = self.settings.idle_timeout
         session_term.idle_warning = self.settings.idle_warning
-        self.sessions[sid] = term
-        slog.info(
-            "connect via %s (%s %dx%d)%s",
-            term.info.kind,
-            term.info.term_type,
-            term.info.cols,
-            term.info.rows,
-            f" as {user.handle}" if user else "",
-        )
+        number = self.presence.open(
+            sid,
+            transport=term.info.kind,
+            address=address,
+            terminal=term.info.term_type,
+            cols=term.info.cols,
+            rows=term.info.rows,
+            last_input=lambda: session_term.last_input,
+            size=lambda: (term.info.cols, term.info.rows),
+        ).number
+        gate = _Gate(self, term, ticket, address=address, node=number, session_id=sid)
         ctx = SessionContext(
             term=session_term,
             services=self.services,
@@ -303,34 +290,65 @@ class Board:
             screens=self.screens,
             session_id=sid,
             log=slog,
-            user=user,
             gate=gate,
+            on_activity=lambda text: self._activity(number, text),
         )
-        if login is not None and login.failed_attempts:
-            ctx.login_notice = login
-        node = Node(self._free_node(), sid, term, ctx, ticket)
-        self.nodes[node.number] = node
+
+        def notice(event: NoticeSent) -> None:
+            if event.for_session(sid, ctx.user.id if ctx.user is not None else None):
+                session_term.post(Notice(event.text, event.kind, event.sender))
+
+        def going_down(event: BoardShuttingDown) -> None:
+            session_term.post(Notice(event.text, "shutdown"))
+
         reason = "error"
         try:
-            reason = await run_session(ctx, first_screen(ctx, register=register))
+            with (
+                self.bus.listen(NoticeSent, notice),
+                self.bus.listen(BoardShuttingDown, going_down),
+            ):
+                if user is not None:  # SSH: the password was checked before the session
+                    refusal = gate.logged_in(user)
+                    if refusal is not None:
+                        slog.info("refused after authentication: %s", refusal)
+                        term.write(f"\r\n{refusal}\r\n")
+                        with contextlib.suppress(Exception):
+                            await asyncio.wait_for(term.drain(), 1)
+                        reason = "refused"
+                        return
+                    ctx.user = user
+                    if login is not None and login.failed_attempts:
+                        ctx.login_notice = login
+                self.sessions[sid] = term
+                self.nodes[number] = Line(number, sid, term, session_term, ctx, ticket)
+                slog.info(
+                    "connect via %s (%s %dx%d) on node %d%s",
+                    term.info.kind,
+                    term.info.term_type,
+                    term.info.cols,
+                    term.info.rows,
+                    number,
+                    f" as {user.handle}" if user else "",
+                )
+                reason = await run_session(ctx, first_screen(ctx, register=register))
         except Exception:
             slog.exception("session failed")
             term.write("\r\n*** Sorry, something went wrong on the board. Goodbye. ***\r\n")
         finally:
             gate.cancel()
             self.sessions.pop(sid, None)
-            self.nodes.pop(node.number, None)
-            slog.info("logoff (%s)%s", reason, f" user {ctx.user.handle}" if ctx.user else "")
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(term.drain(), 2)
-            term.close()
+            self.nodes.pop(number, None)
+            self.presence.close(number)
+            if reason != "refused":
+                slog.info("logoff (%s)%s", reason, f" user {ctx.user.handle}" if ctx.user else "")
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(term.drain(), 2)
+                term.close()
 
-    def _free_node(self) -> int:
-        """The lowest node number not in use (numbers are reused, as on a BBS)."""
-        number = 1
-        while number in self.nodes:
-            number += 1
-        return number
+    def _activity(self, number: int, text: str) -> None:
+        """A screen's declared activity, for presence (the node may be gone at hang-up)."""
+        with contextlib.suppress(NoSuchNode):
+            self.presence.set_activity(number, text)
 
     # ---- live privileges, bans and kicks --------------------------------------------------
     async def _watch_accounts(self) -> None:
@@ -375,7 +393,7 @@ class Board:
                 node.ctx.log.info("disconnected: banned")
                 await self.kick(node, ban_text(self.settings.board_name, ban).strip("* "))
 
-    async def kick(self, node: Node, reason: str) -> None:
+    async def kick(self, node: Line, reason: str) -> None:
         """Tell the caller on `node` why, and hang up (at most a second for the message)."""
         node.term.write(f"\r\n\x1b[0;1;31m*** {reason} ***\x1b[0m\r\n")
         with contextlib.suppress(Exception):
@@ -390,15 +408,44 @@ class Board:
         nodes = [
             {
                 "node": n.number,
-                "handle": n.ctx.user.handle if n.ctx.user else None,
-                "address": n.ticket.address if n.ticket is not None else n.term.info.peer,
-                "transport": n.term.info.kind,
-                "since": n.since.isoformat(timespec="seconds"),
-                "activity": "logged in" if n.ctx.user else "logging in",
+                "handle": n.handle or None,
+                "address": n.address,
+                "transport": n.transport,
+                "terminal": n.terminal,
+                "size": f"{n.cols}x{n.rows}",
+                "since": n.connected_at.isoformat(timespec="seconds"),
+                "activity": n.activity,
+                "activity_since": n.activity_since.isoformat(timespec="seconds"),
+                "idle": int(n.idle_seconds),
             }
-            for n in sorted(self.nodes.values(), key=lambda n: n.number)
+            for n in self.presence.nodes()
         ]
         return {"ok": True, "nodes": nodes}
+
+    async def _ctl_broadcast(self, req: dict[str, Any]) -> dict[str, Any]:
+        """A sysop's notice: to every session, or (with "node") to the caller on that node."""
+        text = " ".join(sanitize(str(req.get("text") or ""), multiline=False).split())
+        if not text:
+            return {"ok": False, "error": "say what to broadcast"}
+        if len(text) > BROADCAST_MAX:
+            return {"ok": False, "error": f"a broadcast is at most {BROADCAST_MAX} characters"}
+        raw_node = req.get("node")
+        if raw_node is None:
+            self.bus.publish(NoticeSent(text, "broadcast", sender="sysop"))
+            log.info("sysop broadcast to %d sessions: %s", len(self.presence), text)
+            return {"ok": True, "sessions": len(self.presence)}
+        if isinstance(raw_node, bool) or not isinstance(raw_node, int | str):
+            return {"ok": False, "error": "a node is a number"}
+        try:
+            number = int(raw_node)
+        except ValueError:
+            return {"ok": False, "error": "a node is a number"}
+        node = self.presence.node(number)
+        if node is None:
+            return {"ok": False, "error": f"nobody is on node {number}"}
+        self.bus.publish(NoticeSent(text, "broadcast", sender="sysop", to_session=node.session_id))
+        log.info("sysop notice to node %d: %s", number, text)
+        return {"ok": True, "sessions": 1, "node": number, "handle": node.handle or None}
 
     async def _ctl_kick(self, req: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -440,21 +487,44 @@ class Board:
             **self.services.auth.stats(),
         }
 
+    async def _say_going_down(self, lines: list[Line]) -> None:
+        """Publish BoardShuttingDown and give each caller the text, then hang up (at most
+        SHUTDOWN_GRACE): a session waiting for input shows it as a notice in its screen; one
+        that did not within NOTICE_SHARE (busy drawing or working) gets it written directly."""
+        shown_before = {line.sid: line.session.notices_shown for line in lines}
+
+        def shown(line: Line) -> bool:
+            return line.term.closed or (
+                line.session.notices_shown > shown_before[line.sid]
+                and line.session.pending_notices == 0
+            )
+
+        self.bus.publish(BoardShuttingDown(GOING_DOWN_TEXT))
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        while lines and not all(shown(line) for line in lines):
+            if loop.time() - start >= NOTICE_SHARE:
+                break
+            await asyncio.sleep(0.02)
+        for line in lines:
+            if not shown(line):
+                line.ctx.log.info("busy at shutdown: the going-down text is written directly")
+                line.term.write(GOING_DOWN)
+        if lines:
+            left = max(0.1, SHUTDOWN_GRACE - (loop.time() - start))
+            await asyncio.wait(
+                [asyncio.ensure_future(_drain_quietly(line.term)) for line in lines], timeout=left
+            )
+        for line in lines:
+            line.term.close()
+
     async def stop(self) -> None:
         """Tell everyone, hang up, stop listening, close the database (well under 5 s)."""
         self._stopping = True
         if self._watcher is not None:
             self._watcher.cancel()
         self.control.close()
-        terms = list(self.sessions.values())
-        for term in terms:
-            term.write(GOING_DOWN)
-        if terms:
-            await asyncio.wait(
-                [asyncio.ensure_future(_drain_quietly(t)) for t in terms], timeout=SHUTDOWN_GRACE
-            )
-        for term in terms:
-            term.close()
+        await self._say_going_down(list(self.nodes.values()))
         # Let sessions finish their teardown (a composer saves its draft) before the database goes.
         for _ in range(int(TEARDOWN_GRACE / 0.05)):
             if not self.sessions:

@@ -1,4 +1,4 @@
-"""Command line: `retroboard serve`, `user`, `group`, `ban`, `node`, `backup`, `restore`, `db`."""
+"""Command line: `retroboard serve|user|group|ban|node|broadcast|backup|restore|db`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,16 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retroboard.config import ConfigError, Settings, load_settings
 from retroboard.ui.menus import MenuError
 
+if TYPE_CHECKING:  # the services are imported only by the commands that use them
+    from retroboard.services.facade import Services
+
 log = logging.getLogger("retroboard")
-Job = Callable[[Any], Awaitable[int]]
+Job = Callable[["Services"], Awaitable[int]]
 LEVELS = ["user", "moderator", "sysop"]
 POLICIES = ["open", "moderated", "read-only"]
 
@@ -170,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     kick.add_argument("node", type=_node_number, help="the node number (see node list)")
     kick.add_argument("--reason", default="", help="shown to the caller")
 
+    bc = command(
+        sub,
+        "broadcast",
+        "show a notice to every caller on the running board (or to one node)",
+        ("text", "what to tell them"),
+    )
+    bc.add_argument("--node", type=_node_number, help="only the caller on this node")
+
     bk = command(
         sub, "backup", "copy the database, consistently, while the board runs", ("file", "FILE")
     )
@@ -196,10 +207,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _with_board_services(settings: Settings, job: Job) -> int:
-    from retroboard.app import build_services
     from retroboard.bus import EventBus
     from retroboard.db.engine import Database
     from retroboard.db.migrate import upgrade
+    from retroboard.services.facade import build_services
 
     db = Database(settings.db_url)
     try:
@@ -272,7 +283,7 @@ def _level(name: str | None) -> Any:
     return Level.parse(name) if name else None
 
 
-async def _group_add(services: Any, args: argparse.Namespace) -> int:
+async def _group_add(services: Services, args: argparse.Namespace) -> int:
     from retroboard.domain.boards import Policy
 
     g = await services.groups.create(
@@ -286,7 +297,7 @@ async def _group_add(services: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _group_list(services: Any, _args: argparse.Namespace) -> int:
+async def _group_list(services: Services, _args: argparse.Namespace) -> int:
     groups = await services.groups.all_groups()
     width = max([len(g.name) for g in groups] + [5])
     print(
@@ -300,7 +311,7 @@ async def _group_list(services: Any, _args: argparse.Namespace) -> int:
     return 0
 
 
-async def _group_set(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _group_set(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     from retroboard.domain.boards import Policy
 
     g = await services.groups.update(
@@ -318,7 +329,7 @@ async def _group_set(services: Any, args: argparse.Namespace, settings: Settings
     return 0
 
 
-async def _group_remove(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _group_remove(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     name = args.name.strip().lower()
     removed = await services.groups.remove(name)
     print(
@@ -329,7 +340,7 @@ async def _group_remove(services: Any, args: argparse.Namespace, settings: Setti
     return 0
 
 
-async def _user_add(services: Any, args: argparse.Namespace, password: str) -> int:
+async def _user_add(services: Services, args: argparse.Namespace, password: str) -> int:
     user = await services.users.register(
         args.handle,
         password,
@@ -342,7 +353,7 @@ async def _user_add(services: Any, args: argparse.Namespace, password: str) -> i
     return 0
 
 
-async def _user_list(services: Any, _args: argparse.Namespace) -> int:
+async def _user_list(services: Services, _args: argparse.Namespace) -> int:
     rows = await services.users.list_with_locks()
     now = datetime.now(UTC)
     print(f"{'HANDLE':<20} {'LEVEL':<10} {'CALLS':>5}  {'LAST ON':<17} {'LOCATION':<20} STATE")
@@ -359,7 +370,7 @@ async def _user_list(services: Any, _args: argparse.Namespace) -> int:
     return 0
 
 
-async def _user_set_level(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _user_set_level(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     user = await services.users.set_level(args.handle, _level(args.level))
     print(f"{user.handle} is now {user.level.label}")
     await _tell_board(settings, "user-changed", handle=user.handle)
@@ -367,7 +378,7 @@ async def _user_set_level(services: Any, args: argparse.Namespace, settings: Set
 
 
 async def _user_passwd(
-    services: Any, args: argparse.Namespace, settings: Settings, password: str
+    services: Services, args: argparse.Namespace, settings: Settings, password: str
 ) -> int:
     user = await services.users.set_password(args.handle, password)
     print(f"{user.handle} has a new password")
@@ -375,21 +386,21 @@ async def _user_passwd(
     return 0
 
 
-async def _user_lock(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _user_lock(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     user = await services.users.lock(args.handle, args.reason)
     print(f"{user.handle} is locked: no logins until `retroboard user unlock {user.handle}`")
     await _tell_board(settings, "user-changed", handle=user.handle)
     return 0
 
 
-async def _user_unlock(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _user_unlock(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     user = await services.users.unlock(args.handle)
     print(f"{user.handle} is unlocked")
     await _tell_board(settings, "user-changed", handle=user.handle)
     return 0
 
 
-async def _user_delete(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _user_delete(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     user = await services.users.get(args.handle)
     kept = await services.users.delete(user.handle)
     print(
@@ -399,7 +410,7 @@ async def _user_delete(services: Any, args: argparse.Namespace, settings: Settin
     return 0
 
 
-async def _ban_add(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _ban_add(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     from retroboard.domain.bans import format_remaining
 
     b = await services.bans.add(args.target, duration=args.duration, reason=args.reason)
@@ -409,7 +420,7 @@ async def _ban_add(services: Any, args: argparse.Namespace, settings: Settings) 
     return 0
 
 
-async def _ban_list(services: Any, args: argparse.Namespace) -> int:
+async def _ban_list(services: Services, args: argparse.Namespace) -> int:
     from retroboard.domain.bans import format_remaining
 
     bans = await services.bans.list(include_expired=args.all)
@@ -426,7 +437,7 @@ async def _ban_list(services: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _ban_remove(services: Any, args: argparse.Namespace, settings: Settings) -> int:
+async def _ban_remove(services: Services, args: argparse.Namespace, settings: Settings) -> int:
     count = await services.bans.remove(args.target)
     target = args.target.strip().removeprefix("#")
     if target.isdigit():
@@ -472,6 +483,20 @@ async def _node_kick(settings: Settings, args: argparse.Namespace) -> int:
     answer = await _ask_board(settings, "kick", node=args.node, reason=args.reason)
     who = answer.get("handle")
     print(f"disconnected node {args.node}" + (f" ({who})" if who else ""))
+    return 0
+
+
+async def _broadcast(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.text.strip():
+        raise UsageError("broadcast: say what to tell the callers")
+    extra: dict[str, Any] = {} if args.node is None else {"node": args.node}
+    answer = await _ask_board(settings, "broadcast", text=args.text, **extra)
+    if args.node is not None:
+        who = answer.get("handle")
+        print(f"sent to node {args.node}" + (f" ({who})" if who else ""))
+    else:
+        count = int(answer.get("sessions") or 0)
+        print(f"sent to {count} caller{'s' if count != 1 else ''}")
     return 0
 
 
@@ -543,7 +568,7 @@ async def _restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _db_upgrade(_services: Any, _args: argparse.Namespace) -> int:
+async def _db_upgrade(_services: Services, _args: argparse.Namespace) -> int:
     print("database is up to date")
     return 0
 
@@ -602,6 +627,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.node_command == "list":
             return asyncio.run(_node_list(settings))
         return asyncio.run(_node_kick(settings, args))
+    if args.command == "broadcast":
+        return asyncio.run(_broadcast(settings, args))
     if args.command in ("backup", "restore"):
         args.file = Path(args.file).expanduser()
     if args.command == "backup":

@@ -1,0 +1,80 @@
+"""The services facade: the one `Services` bundle screens, the CLI and benchmarks call, and
+`build_services`, the one way to make it (app, cli and bench all build it here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from retroboard.bus import EventBus
+from retroboard.config import Settings
+from retroboard.db.engine import Database
+from retroboard.services.articles import ArticleService
+from retroboard.services.auth import LoginPolicy, LoginService
+from retroboard.services.bans import BanService
+from retroboard.services.drafts import DraftService
+from retroboard.services.groups import GroupService
+from retroboard.services.guard import ConnectionGuard, Limits
+from retroboard.services.moderation import ModerationService
+from retroboard.services.passwords import HashParams, Passwords
+from retroboard.services.presence import Presence
+from retroboard.services.search import SearchService
+from retroboard.services.users import UserService
+
+
+@dataclass
+class Services:
+    """Everything screens may call, built once per process by `build_services`."""
+
+    users: UserService
+    groups: GroupService
+    articles: ArticleService
+    search: SearchService
+    moderation: ModerationService
+    drafts: DraftService
+    auth: LoginService
+    bans: BanService
+    presence: Presence
+
+
+def limits_of(settings: Settings) -> Limits:
+    """The connection guard's limits from the settings."""
+    return Limits(
+        max_sessions=settings.max_sessions,
+        max_prelogin=settings.max_prelogin,
+        max_per_address=settings.max_per_address,
+        max_prelogin_per_address=settings.max_prelogin_per_address,
+        sysop_reserve=settings.sysop_reserve,
+        prelogin_byte_budget=settings.prelogin_byte_budget,
+    )
+
+
+def build_services(
+    settings: Settings, db: Database, bus: EventBus, guard: ConnectionGuard | None = None
+) -> Services:
+    """Every service over `db` and `bus`, configured from `settings`. `guard` is the running
+    board's connection guard (a fresh one when None: the CLI and tests have no listeners).
+    Opens nothing and raises nothing beyond a bad setting (ValueError)."""
+    params = HashParams(
+        settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
+    )
+    articles = ArticleService(db, bus, domain=settings.domain, path_host=settings.domain)
+    defaults = tuple(g.strip().lower() for g in settings.default_groups.split(",") if g.strip())
+    passwords = Passwords(params)
+    users = UserService(db, passwords, bus, defaults)
+    guard = guard or ConnectionGuard(limits_of(settings), settings.board_name)
+    policy = LoginPolicy(
+        lock_failures=settings.login_lock_failures,
+        lock_minutes=settings.login_lock_minutes,
+        registrations_per_hour=settings.registrations_per_hour,
+    )
+    return Services(
+        users=users,
+        groups=GroupService(db, bus),
+        articles=articles,
+        search=SearchService(db),
+        moderation=ModerationService(db, bus),
+        drafts=DraftService(db),
+        auth=LoginService(db, passwords, bus, users, guard, policy),
+        bans=BanService(db, bus),
+        presence=Presence(bus, settings.duplicate_login),
+    )
