@@ -7,14 +7,14 @@ import time
 from rich.text import Text
 
 from retroboard.ui.context import SessionContext
-from retroboard.ui.screens.kit import show_art
+from retroboard.ui.screens.kit import clean, show_art
 
 
 async def say_goodbye(ctx: SessionContext) -> None:
     minutes = int((time.monotonic() - ctx.started) // 60)
     ctx.clear()
-    if not show_art(ctx, "goodbye"):
-        ctx.print(Text("Thanks for calling!", style="title"))
+    show_art(ctx, "goodbye")
+    ctx.print(Text(f"Thanks for calling {clean(ctx.board.name)}!", style="title"))
     who = ctx.user.handle if ctx.user else "caller"
     ctx.print(
         Text.assemble(

@@ -8,13 +8,15 @@ from retroboard.domain.errors import AuthFailed
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
 from retroboard.ui.prompts import ask, say
-from retroboard.ui.screens.kit import show_art
+from retroboard.ui.screens.kit import clean, show_art
 
 
 def draw_welcome(ctx: SessionContext) -> None:
     ctx.clear()
-    if not show_art(ctx, "welcome"):
-        ctx.print(Text(f"*** {ctx.board.name.upper()} ***", style="title"))
+    if show_art(ctx, "welcome"):
+        ctx.print(Text(f"Welcome to {clean(ctx.board.name)}", style="title"))
+    else:
+        ctx.print(Text(f"*** {clean(ctx.board.name).upper()} ***", style="title"))
     info = ctx.term.info
     ctx.print_cached(
         ("welcome", info.kind, info.encoding, info.term_type),

@@ -13,14 +13,14 @@ from retroboard.ui.menus import LOGOFF, Menu, MenuItem
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Push
 from retroboard.ui.prompts import ask_yes_no, next_key
 from retroboard.ui.screens.draft_offer import draft_offer
-from retroboard.ui.screens.kit import show_art
+from retroboard.ui.screens.kit import clean, show_art
 
 
 def item_text(item: MenuItem) -> Text:
     return Text.assemble(("[", "dim"), (item.key, "hotkey"), ("] ", "dim"), (item.label, "label"))
 
 
-def menu_panel(menu: Menu, level: Level, width: int) -> Panel:
+def menu_panel(menu: Menu, level: Level, width: int, board_name: str = "") -> Panel:
     items = menu.visible(level)
     columns = 2 if width >= 70 and len(items) > 5 else 1
     grid = Table.grid(padding=(0, 3))
@@ -35,7 +35,7 @@ def menu_panel(menu: Menu, level: Level, width: int) -> Panel:
         grid.add_row(*cells)
     return Panel(
         grid,
-        title=Text(menu.title, style="title"),
+        title=Text(f" {board_name} - {menu.title} " if board_name else menu.title, style="title"),
         box=box.DOUBLE,
         expand=False,
         border_style="blue",
@@ -85,7 +85,7 @@ class MenuScreen(BaseScreen):
                         style="warn",
                     )
                 )
-        ctx.print(menu_panel(menu, ctx.user.level, ctx.cols))
+        ctx.print(menu_panel(menu, ctx.user.level, ctx.cols, clean(ctx.board.name)))
         self.prompt(ctx)
 
     def prompt(self, ctx: SessionContext) -> None:
