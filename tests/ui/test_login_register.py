@@ -157,8 +157,11 @@ async def test_a_failing_screen_apologises_and_returns_to_menu(offline_board: An
     await c.wait_for("something went wrong")
     assert "Traceback" not in c.text and "boom" not in c.text
     await c.type(" ")
-    await c.wait_for(r"\[G\] Goodbye")
+    await c.wait_for(r"\[G\] Goodbye")  # the menu drawn again after the key, not the old one
     assert "Traceback" not in c.text and "boom" not in c.text
+    await c.type("i")  # the menu answers keys: the broken screen fails again, still caught
+    await c.wait_for("something went wrong")
+    assert not c.task.done()
     await c.hangup()
 
 
