@@ -1,0 +1,254 @@
+"""Every screen as a caller sees it, compared with the stored snapshots in tests/snapshots/.
+
+One walk per terminal profile and size (xterm 80x24, 40x24 and 132x43; `dumb` and `ansi` at
+80x24) goes through the whole board with fixed data and records each screen; each screen is
+then one test. After an intended change to a screen, refresh them all with
+
+    RETROBOARD_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/ui/test_snapshots.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retroboard.domain.boards import Policy
+from retroboard.domain.users import Level
+from tests.helpers.snapshot import (
+    SnapCaller,
+    Snapshot,
+    Target,
+    check_snapshot,
+    fresh_board,
+    normalise,
+)
+
+TARGETS = (
+    Target("xterm", "xterm", 80, 24),
+    Target("xterm", "xterm", 40, 24),
+    Target("xterm", "xterm", 132, 43),
+    Target("dumb", "dumb", 80, 24),
+    Target("ansi", "ansi", 80, 24),
+)
+SCREENS = (
+    "welcome",
+    "register",
+    "menu",
+    "groups",
+    "threads",
+    "threads_help",
+    "reader",
+    "compose_subject",
+    "line_editor",
+    "settings",
+    "fse",
+    "newscan",
+    "search_prompt",
+    "search",
+    "info",
+    "modqueue",
+    "goodbye",
+)
+PASSWORD = "Snapshot-pass-1"
+CTRL_A = "\x01"
+GROUP = "comp.sys.retro"
+AIXTERM = frozenset([*range(90, 98), *range(100, 108)])  # bright colours ANSI.SYS never knew
+
+
+@dataclass
+class Walk:
+    """What one walk saw: each screen's snapshot, every byte the board sent, and the error
+    that stopped it early (the screens before it are still checked)."""
+
+    target: Target
+    shots: dict[str, Snapshot] = field(default_factory=dict)
+    callers: list[SnapCaller] = field(default_factory=list)
+    error: str = ""
+
+    def call(self, board: Any, user: Any = None) -> SnapCaller:
+        caller = SnapCaller(board, self.target, user=user, shots=self.shots)
+        self.callers.append(caller)
+        return caller
+
+    @property
+    def raw(self) -> bytes:
+        return b"".join(c.raw for c in self.callers)
+
+
+async def seed(board: Any) -> None:
+    """Fixed members and posts: a thread with replies, a second thread, a held post."""
+    users, articles = board.services.users, board.services.articles
+    ada = await users.register("ada", PASSWORD, real_name="Ada Lovelace", location="London")
+    bob = await users.register("bob", PASSWORD, real_name="Bob Builder")
+    await users.register("mod", PASSWORD, level=Level.MODERATOR)
+    root = await articles.post(
+        ada, [GROUP], "Amiga 500 memory upgrade", "I have 512K.\n> Someone said 1MB\nHow?"
+    )
+    mid = root.article.head.message_id
+    reply = await articles.post(
+        bob, [GROUP], "Re: Amiga 500 memory upgrade", "Buy a trapdoor card.", parent_message_id=mid
+    )
+    await articles.post(
+        ada,
+        [GROUP],
+        "Re: Amiga 500 memory upgrade",
+        "Thanks, ordered one.",
+        parent_message_id=reply.article.head.message_id,
+    )
+    await articles.post(bob, [GROUP], "C64 SID chip", "The sound is great.\nThe 6581 most of all.")
+    await articles.post(bob, ["misc.test"], "Testing, one two", "Is this thing on?")
+    await board.services.groups.create("local.mod", "Moderated talk", Policy.MODERATED)
+    await articles.post(ada, ["local.mod"], "Selling my Amiga", "A500, 1MB, two joysticks.")
+
+
+async def walk_board(board: Any, walk: Walk) -> None:
+    """A new caller registers, then visits every screen; a moderator opens the queue."""
+    await seed(board)
+    c = walk.call(board)
+    await c.keys(expect=r"Handle:")
+    c.snap("welcome")
+    await c.keys("new\r", expect=r"Handle \(2-20")
+    await c.keys("carol\r", PASSWORD + "\r", PASSWORD + "\r", "Carol Cable\r", "Bristol\r")
+    c.expect(r"Create the account")
+    c.snap("register")
+    await c.keys("y", expect=r"Goodbye")
+    c.snap("menu")
+
+    carol = await board.services.users.get("carol")
+    for group in (GROUP, "misc.test"):
+        await board.services.groups.subscribe(carol, group)
+    await c.keys("m", expect=r"Subscribed groups")
+    c.snap("groups")
+    await c.keys("g", GROUP + "\r", expect=r"C64 SID chip")
+    c.snap("threads")
+    await c.keys("?", expect=r"Thread list of")
+    c.snap("threads_help")
+    await c.keys(" ", expect=r"C64 SID chip")
+    await c.keys("\r", expect=r"Subject: C64 SID chip")
+    c.snap("reader")
+    await c.keys("q", expect=r"C64 SID chip")
+    await c.keys("w", expect=r"Subject:")
+    c.snap("compose_subject")
+    await c.keys("Trapdoor clock\r", "\r", expect=r"/S")
+    await c.keys("Does the A501 need a battery?\r", "It has a clock.\r")
+    c.snap("line_editor")
+    await c.keys("/a\r", "y", " ", expect=r"C64 SID chip")
+    await c.keys("q", "q", expect=r"Goodbye")
+
+    await c.keys("u", expect=r"User settings")
+    c.snap("settings")
+    await c.keys("e", "q", expect=r"Goodbye")
+    await c.keys("m", "g", GROUP + "\r", expect=r"C64 SID chip")
+    await c.keys("w", "Trapdoor clock\r", "\r", expect=r"\^Z")
+    await c.keys("Does the A501 need a battery?\r", "It has a clock.")
+    c.snap("fse")
+    await c.keys(CTRL_A, "y", " ", expect=r"C64 SID chip")
+    await c.keys("q", "q", expect=r"Goodbye")
+
+    await c.keys("n", expect=r"Subject:")
+    c.snap("newscan")
+    await c.keys("q", "q", expect=r"Goodbye")
+
+    await c.keys("f", expect=r"Search for:")
+    c.snap("search_prompt")
+    await c.keys("amiga\r", "\r", expect=r"found")
+    c.snap("search")
+    await c.keys("q", expect=r"Goodbye")
+
+    await c.keys("i", expect=r"Information")
+    c.snap("info")
+    await c.keys(" ", expect=r"Goodbye")
+
+    await c.keys("g", expect=r"Log off now")
+    await c.keys("y", expect=r"NO CARRIER")
+    c.snap("goodbye")
+    await c.hangup()
+
+    m = walk.call(board, user=await board.services.users.get("mod"))
+    await m.keys(expect=r"Moderation queue")
+    await m.keys("q", expect=r"1 waiting")
+    m.snap("modqueue")
+    await m.hangup()
+
+
+async def walk_one(board: Any, target: Target) -> Walk:
+    walk = Walk(target)
+    try:
+        await walk_board(board, walk)
+    except AssertionError as exc:
+        walk.error = str(exc)
+    return walk
+
+
+async def walk_all(data: Path) -> dict[str, Walk]:
+    """Every target's walk, each on its own fresh board, all at once (the boards are made one
+    after the other: alembic cannot migrate two databases at the same time in one process)."""
+    async with AsyncExitStack() as stack:
+        boards = []
+        for target in TARGETS:
+            folder = data / target.id
+            folder.mkdir()
+            boards.append(await stack.enter_async_context(fresh_board(folder)))
+        walks = await asyncio.gather(
+            *(walk_one(b, t) for b, t in zip(boards, TARGETS, strict=True))
+        )
+    return {w.target.id: w for w in walks}
+
+
+@pytest.fixture(scope="module")
+def walks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Walk]:
+    return asyncio.run(walk_all(tmp_path_factory.mktemp("snapshots")))
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
+def test_screen_matches_snapshot(walks: dict[str, Walk], target: Target, screen: str) -> None:
+    walk = walks[target.id]
+    shot = walk.shots.get(screen)
+    if shot is None:
+        pytest.fail(f"the walk stopped before the {screen!r} screen: {walk.error}", pytrace=False)
+    check_snapshot(shot)
+
+
+def around(raw: bytes, at: int) -> bytes:
+    return raw[max(0, at - 40) : at + 40]
+
+
+def test_dumb_terminal_gets_seven_bit_text_only(walks: dict[str, Walk]) -> None:
+    walk = walks["dumb-80x24"]
+    assert not walk.error, walk.error
+    raw = walk.raw
+    escapes = [i for i, b in enumerate(raw) if b == 0x1B]
+    high = [i for i, b in enumerate(raw) if b > 0x7E]
+    for what, where in (("ESC", escapes), ("bytes above 0x7E", high)):
+        assert not where, f"{len(where)} x {what}, first at {where[0]}: {around(raw, where[0])!r}"
+
+
+def test_ansi_terminal_gets_no_aixterm_colours(walks: dict[str, Walk]) -> None:
+    walk = walks["ansi-80x24"]
+    assert not walk.error, walk.error
+    sgr = re.findall(rb"\x1b\[([0-9;]*)m", walk.raw)
+    assert sgr, "no colour at all: is this still the ansi profile?"
+    bright = [p for p in sgr if AIXTERM & {int(n or 0) for n in p.split(b";")}]
+    assert not bright, f"ESC[9xm / ESC[10xm sent to a CP437 caller: {bright[:5]}"
+
+
+def test_normalise_replaces_dates_times_and_counters() -> None:
+    assert normalise("Date: Wed, 02 Dec 2026 03:53 UTC") == "Date: Www, DD Mmm YYYY HH:MM UTC"
+    assert normalise("Welcome, carol!  Call #12  Last on: 01 Dec 2026 23:59 UTC") == (
+        "Welcome, carol!  Call #NN  Last on: DD Mmm YYYY HH:MM UTC"
+    )
+    assert normalise("│ Calls        │ 3  │") == "│ Calls        │ N  │"
+    assert normalise("You were online for 12 minutes.") == "You were online for NN minutes."
+    assert (
+        normalise("Goodbye, carol. You were online for 0")
+        == "Goodbye, carol. You were online for N"
+    )
+    assert normalise("+  02 Dec  ada  Amiga 500") == "+  DD Mmm  ada  Amiga 500"
+    assert normalise("article 1 (of 3)") == "article 1 (of 3)"
