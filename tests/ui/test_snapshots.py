@@ -38,6 +38,7 @@ TARGETS = (
 )
 SCREENS = (
     "welcome",
+    "login",
     "register",
     "menu",
     "groups",
@@ -108,7 +109,8 @@ async def seed(board: Any) -> None:
 
 
 async def walk_board(board: Any, walk: Walk) -> None:
-    """A new caller registers, then visits every screen; a moderator opens the queue."""
+    """A new caller registers, then visits every screen; a moderator logs in and opens the
+    moderation queue."""
     await seed(board)
     c = walk.call(board)
     await c.keys(expect=r"Handle:")
@@ -170,8 +172,11 @@ async def walk_board(board: Any, walk: Walk) -> None:
     c.snap("goodbye")
     await c.hangup()
 
-    m = walk.call(board, user=await board.services.users.get("mod"))
-    await m.keys(expect=r"Moderation queue")
+    m = walk.call(board)
+    await m.keys("mod\r", expect=r"Password:")
+    await m.keys(PASSWORD)
+    m.snap("login")
+    await m.keys("\r", expect=r"Moderation queue")
     await m.keys("q", expect=r"1 waiting")
     m.snap("modqueue")
     await m.hangup()
