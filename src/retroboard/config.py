@@ -47,6 +47,7 @@ class Settings:
     # Logging in with a handle already online: "allow", "warn" (both sessions are told) or
     # "refuse" (the second login is turned away).
     duplicate_login: str = "warn"
+    skin: str = "default"  # the board's default skin (ui/skins/*.toml: default, plain)
     ssh_legacy_algorithms: bool = False  # also offer SHA-1 kex/MACs for old clients (SyncTERM)
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536

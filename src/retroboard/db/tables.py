@@ -39,7 +39,8 @@ class UserRow(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     login_count: Mapped[int] = mapped_column(Integer, default=0)
     editor: Mapped[str] = mapped_column(String(8), default="line")
-    charset: Mapped[str] = mapped_column(String(8), default="auto")  # auto | utf-8 | cp437
+    charset: Mapped[str] = mapped_column(String(8), default="auto")  # auto | utf-8 | cp437 | ascii
+    skin: Mapped[str] = mapped_column(String(16), default="")  # '' = the board's default
     # Abuse handling (migration 0003): a sysop's lock, and the temporary lock after failures.
     locked: Mapped[bool] = mapped_column(Boolean, default=False)  # `user lock`: no logins
     locked_reason: Mapped[str] = mapped_column(String(200), default="")

@@ -68,7 +68,7 @@ _HANDLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 _LOOK_ALIKES = str.maketrans("0134578$@l", "oieastbsai", "_.-")
 _TRAILING = re.compile(r"[0-9_.-]+$")
 EDITORS = ("line", "fse")
-CHARSETS = ("auto", "utf-8", "cp437")  # auto: guessed from the terminal type
+CHARSETS = ("auto", "utf-8", "cp437", "ascii")  # auto: guessed from the terminal type
 
 
 def _fold(word: str) -> str:
@@ -212,7 +212,8 @@ class User:
     last_login_at: datetime | None
     login_count: int
     editor: str = "line"  # line | fse
-    charset: str = "auto"  # auto | utf-8 | cp437
+    charset: str = "auto"  # auto | utf-8 | cp437 | ascii
+    skin: str = ""  # a skin name; '' = the board's default
 
     @property
     def is_moderator(self) -> bool:

@@ -76,6 +76,7 @@ def to_user(row: UserRow) -> User:
         login_count=row.login_count,
         editor=row.editor,
         charset=row.charset,
+        skin=row.skin or "",
     )
 
 
@@ -368,6 +369,19 @@ class UserService:
             if row is None:
                 raise NotFound("No such user.")
             row.charset = charset
+            return to_user(row)
+
+    async def set_skin(self, user_id: int, skin: str) -> User:
+        """Remember the user's skin ('' = the board's default). Returns the updated user.
+        Raises ValidationError for a name that is not a skin name, NotFound for no such user.
+        (Which skins exist is the UI's business: an unknown name falls back to the default.)"""
+        if len(skin) > 16 or not all(c.isalnum() or c in "-_" for c in skin):
+            raise ValidationError(f"Unknown skin {skin!r}.")
+        async with self._db.write() as s:
+            row = await s.get(UserRow, user_id)
+            if row is None:
+                raise NotFound("No such user.")
+            row.skin = skin
             return to_user(row)
 
     async def update_profile(self, user_id: int, *, real_name: str, location: str) -> User:

@@ -13,6 +13,7 @@ from rich.console import RenderableType
 from retroboard.domain.users import User
 from retroboard.ui.events import SessionTerminal
 from retroboard.ui.render import CLEAR, Renderer
+from retroboard.ui.skin import Skin, load_skins
 
 
 @dataclass
@@ -21,6 +22,8 @@ class BoardInfo:
 
     name: str = "retroboard"
     login_attempts: int = 3
+    skins: Mapping[str, Skin] = field(default_factory=load_skins)
+    default_skin: str = "default"
     # Rendered text of screens that look the same for everyone at a given size (the welcome
     # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
@@ -67,6 +70,7 @@ class SessionContext:
     user: User | None = None
     gate: SessionGate = field(default_factory=OpenGate)
     renderer: Renderer = field(init=False)
+    skin: Skin = field(init=False)
     started: float = field(default_factory=time.monotonic)
     # What the caller is doing ("Reading comp.sys.retro"): app connects it to presence.
     on_activity: Callable[[str], None] = field(default=lambda text: None)
@@ -78,7 +82,31 @@ class SessionContext:
         self.on_activity(activity)
 
     def __post_init__(self) -> None:
-        self.renderer = Renderer(self.term.info)
+        self.skin = self.board.skins["default"]
+        self.renderer = Renderer(self.term.info, self.skin.theme)
+        self.use_skin(self.user.skin if self.user is not None else "")
+
+    def use_skin(self, name: str) -> Skin:
+        """Switch to skin `name` ('' or unknown: the board's default). A terminal without cursor
+        addressing always gets a linear skin (plain); a linear skin narrows the terminal's
+        profile to no colour and no cursor codes. Returns the skin now in use."""
+        skins = self.board.skins
+        skin = skins.get(name) or skins.get(self.board.default_skin) or skins["default"]
+        if not skin.linear and not self.term.info.cursor:
+            skin = skins.get("plain", skin)
+        if skin.linear:
+            self.term.narrow(colors=0, cursor=False)
+        elif self.skin.linear:  # leaving a linear skin: back to what the terminal can do
+            self.term.set_encoding(self.term.info.encoding)
+        self.skin = skin
+        self.renderer = Renderer(self.term.info, skin.theme)
+        self.term.idle_warning_text = skin.text("idle_warning")
+        self.term.idle_goodbye_text = skin.text("idle_goodbye")
+        return skin
+
+    def text(self, key: str, **values: object) -> str:
+        """The session skin's text for `key` (see ui.skin)."""
+        return self.skin.text(key, **values)
 
     @property
     def cols(self) -> int:
@@ -106,7 +134,7 @@ class SessionContext:
         """`print(make())`, rendered once per (key, size, colours) for the whole board."""
         self.sync_size()
         info = self.term.info
-        full = (*key, end, info.cols, info.rows, info.colors)
+        full = (*key, end, info.cols, info.rows, info.colors, self.skin.name)
         cache = self.board.render_cache
         text = cache.get(full)
         if text is None:

@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from retroboard.term.events import Disconnected, Event, IdleTimeout, Key, Resize, Wake
@@ -93,6 +93,12 @@ class SessionTerminal:
 
     def set_encoding(self, encoding: str) -> None:
         self.raw.set_encoding(encoding)
+
+    def narrow(self, *, colors: int, cursor: bool) -> None:
+        """Draw with less than the terminal can (a linear skin): fewer colours, no cursor codes."""
+        self.raw.info = replace(
+            self.raw.info, colors=min(colors, self.raw.info.colors), cursor=cursor
+        )
 
     def set_term_type(self, term_type: str) -> None:
         self.raw.set_term_type(term_type)

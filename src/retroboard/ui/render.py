@@ -44,8 +44,9 @@ class _Sink(io.StringIO):
 class Renderer:
     """One rich Console per session, made on first use; rebuilt when the window size changes."""
 
-    def __init__(self, info: TermInfo) -> None:
+    def __init__(self, info: TermInfo, theme: Theme = THEME) -> None:
         self._info = info
+        self._theme = theme
         self._console: Console | None = None  # most callers never need one before login
 
     @property
@@ -66,7 +67,7 @@ class Renderer:
             emoji=False,
             highlight=False,
             markup=True,
-            theme=THEME,
+            theme=self._theme,
             no_color=not info.colors,
             _environ={},
         )

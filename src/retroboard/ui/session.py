@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.text import Text
+
 from retroboard.term.events import Disconnected, IdleTimeout
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Logoff, Nav, Push, Replace, Screen
@@ -9,7 +11,6 @@ from retroboard.ui.notices import LinePrompt, StatusLine
 from retroboard.ui.prompts import pause
 from retroboard.ui.screens.goodbye import say_goodbye
 
-APOLOGY = "Sorry, something went wrong on the board. The sysop has been told."
 MAX_FAILURES = 3
 _NO_RESULT = object()
 
@@ -67,11 +68,11 @@ async def run_session(ctx: SessionContext, first: Push) -> str:
                 failures += 1
                 ctx.log.exception("screen %s failed", type(screen).__name__)
                 ctx.write("\r\n")
-                ctx.print(f"[error]*** {APOLOGY} ***[/error]")
+                ctx.print(Text(f"*** {ctx.text('apology')} ***", style="error"))
                 await ctx.flush()
                 if ctx.user is None or failures >= MAX_FAILURES:
                     return "error"
-                await pause(ctx, "Press any key to return to the main menu")
+                await pause(ctx, ctx.text("back_to_menu"))
                 stack, result = [make(ctx, Push("menu", name="main"))], _NO_RESULT
                 continue
             result = _NO_RESULT

@@ -14,16 +14,9 @@ async def say_goodbye(ctx: SessionContext) -> None:
     minutes = int((time.monotonic() - ctx.started) // 60)
     ctx.clear()
     show_art(ctx, "goodbye")
-    ctx.print(Text(f"Thanks for calling {clean(ctx.board.name)}!", style="title"))
+    ctx.print(Text(ctx.text("thanks", board=clean(ctx.board.name)), style="title"))
     who = ctx.user.handle if ctx.user else "caller"
-    ctx.print(
-        Text.assemble(
-            ("Goodbye, ", "label"),
-            (who, "hotkey"),
-            (". You were online for ", "label"),
-            (f"{minutes} minute{'s' if minutes != 1 else ''}", "info"),
-            (". Call again soon!", "label"),
-        )
-    )
-    ctx.print(Text("NO CARRIER", style="dim"))
+    online = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    ctx.print(Text(ctx.text("goodbye", handle=who, minutes=online), style="label"))
+    ctx.print(Text(ctx.text("no_carrier"), style="dim"))
     await ctx.flush()

@@ -14,7 +14,7 @@ from retroboard.ui.screens.kit import clean, show_art
 def draw_welcome(ctx: SessionContext) -> None:
     ctx.clear()
     if show_art(ctx, "welcome"):
-        ctx.print(Text(f"Welcome to {clean(ctx.board.name)}", style="title"))
+        ctx.print(Text(ctx.text("welcome", board=clean(ctx.board.name)), style="title"))
     else:
         ctx.print(Text(f"*** {clean(ctx.board.name).upper()} ***", style="title"))
     info = ctx.term.info
@@ -33,8 +33,8 @@ def draw_welcome(ctx: SessionContext) -> None:
         ),
     )
     ctx.print_cached(
-        ("welcome-hint",),
-        lambda: Text("Enter your handle, or NEW to become a member.", style="label"),
+        ("welcome-hint", ctx.skin.name),
+        lambda: Text(ctx.text("welcome_hint"), style="label"),
     )
 
 
@@ -47,13 +47,13 @@ class LoginScreen(BaseScreen):
         draw_welcome(ctx)
         failures = 0
         while True:
-            handle = (await ask(ctx, "Handle: ", max_len=20)).strip()
+            handle = (await ask(ctx, ctx.text("handle_prompt"), max_len=20)).strip()
             if not handle:
                 continue
             if handle.lower() == "new":
                 ctx.gate.registering()
                 return Replace("register")
-            password = await ask(ctx, "Password: ", max_len=128, mask="*")
+            password = await ask(ctx, ctx.text("password_prompt"), max_len=128, mask="*")
             try:
                 result = await ctx.services.auth.login(handle, password, ctx.gate.address)
             except AuthFailed as exc:
@@ -61,7 +61,7 @@ class LoginScreen(BaseScreen):
                 ctx.log.info("login refused for handle %r: %s", handle[:20], type(exc).__name__)
                 say(ctx, str(exc), "error")
                 if failures >= ctx.board.login_attempts:
-                    say(ctx, "Too many attempts. Goodbye.", "error")
+                    say(ctx, ctx.text("too_many_attempts"), "error")
                     await ctx.flush()
                     return Logoff(quiet=True, reason="login failures")
                 continue
@@ -76,4 +76,5 @@ class LoginScreen(BaseScreen):
             ctx.log.info("login ok: %s", ctx.user.handle)
             if ctx.user.charset != "auto":
                 ctx.term.set_encoding(ctx.user.charset)
+            ctx.use_skin(ctx.user.skin)
             return Replace("menu", name="main", greet=True)

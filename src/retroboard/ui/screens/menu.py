@@ -43,6 +43,15 @@ def menu_panel(menu: Menu, level: Level, width: int, board_name: str = "") -> Pa
     )
 
 
+def numbered_menu(menu: Menu, level: Level, board_name: str = "") -> Text:
+    """The menu as numbered lines (plain skin: for screen readers and teletypes)."""
+    out = Text(f"{board_name} - {menu.title}" if board_name else menu.title, style="title")
+    for n, item in enumerate(menu.visible(level), 1):
+        number = f"{n}." if n <= 9 else "  "
+        out.append(f"\n{number} [{item.key}] {item.label}")
+    return out
+
+
 class MenuScreen(BaseScreen):
     """Shows a menu and opens what the user picks."""
 
@@ -85,14 +94,29 @@ class MenuScreen(BaseScreen):
                         style="warn",
                     )
                 )
-        ctx.print(menu_panel(menu, ctx.user.level, ctx.cols, clean(ctx.board.name)))
+        if ctx.skin.linear:
+            ctx.print(numbered_menu(menu, ctx.user.level, clean(ctx.board.name)))
+        else:
+            ctx.print(menu_panel(menu, ctx.user.level, ctx.cols, clean(ctx.board.name)))
         self.prompt(ctx)
 
     def prompt(self, ctx: SessionContext) -> None:
         ctx.print(
-            Text.assemble(("Command", "prompt"), (" (? for menu) ", "dim"), ("> ", "prompt")),
+            Text.assemble(
+                (ctx.text("menu_prompt"), "prompt"),
+                (ctx.text("menu_prompt_hint"), "dim"),
+                ("> ", "prompt"),
+            ),
             end="",
         )
+
+    def pick(self, ctx: SessionContext, menu: Menu, key: str) -> MenuItem | None:
+        """The item a key chooses: its hotkey, or (plain skin) its number in the list."""
+        assert ctx.user is not None
+        items = menu.visible(ctx.user.level)
+        if ctx.skin.linear and key.isdigit() and 1 <= int(key) <= min(len(items), 9):
+            return items[int(key) - 1]
+        return menu.find(key, ctx.user.level)
 
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
@@ -112,13 +136,13 @@ class MenuScreen(BaseScreen):
                 continue
             if not event.is_char:
                 continue
-            item = menu.find(event.name, ctx.user.level)
+            item = self.pick(ctx, menu, event.name)
             if item is None:
                 ctx.write("\a")
                 continue
             ctx.write(item.key + "\r\n")
             if item.target == LOGOFF:
-                if await ask_yes_no(ctx, "Log off now?", default=True):
+                if await ask_yes_no(ctx, ctx.text("logoff_question"), default=True):
                     return Logoff()
                 self.prompt(ctx)
                 await ctx.flush()

@@ -84,6 +84,7 @@ class RegisterScreen(BaseScreen):
             await ctx.flush()
             return Logoff(quiet=True, reason="line reserved")
         ctx.user = user
+        ctx.use_skin(user.skin)
         ctx.log.info("registered new user %s", ctx.user.handle)
         say(ctx, f"Welcome aboard, {ctx.user.handle}!", "ok")
         return Replace("menu", name="main", greet=True)

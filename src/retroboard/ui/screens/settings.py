@@ -14,6 +14,7 @@ CHARSET_NAMES = {
     "auto": "Automatic, from your terminal type",
     "utf-8": "UTF-8",
     "cp437": "CP437 (IBM PC, for SyncTERM and DOS terminals)",
+    "ascii": "7-bit ASCII (teletypes, terminals without line-drawing characters)",
 }
 EDITOR_NAMES = {
     "line": "Line editor (numbered lines, /S to save)",
@@ -46,6 +47,7 @@ class SettingsScreen(BaseScreen):
         for key, label, value in (
             ("E", "Message editor", EDITOR_NAMES.get(u.editor, u.editor)),
             ("C", "Character set", charset),
+            ("K", "Skin", f"{ctx.skin.name} - {ctx.skin.description}"),
             ("R", "Real name", u.real_name or "(none)"),
             ("L", "Location", u.location or "(none)"),
         ):
@@ -78,10 +80,15 @@ class SettingsScreen(BaseScreen):
                     new = "fse" if ctx.user.editor == "line" else "line"
                     ctx.user = await users.set_editor(ctx.user.id, new)
                 elif name == "c":
-                    order = ["auto", "utf-8", "cp437"]
+                    order = ["auto", "utf-8", "cp437", "ascii"]
                     new = order[(order.index(ctx.user.charset) + 1) % len(order)]
                     ctx.user = await users.set_charset(ctx.user.id, new)
                     apply_charset(ctx)
+                elif name == "k":
+                    names = sorted(ctx.board.skins)
+                    new = names[(names.index(ctx.skin.name) + 1) % len(names)]
+                    ctx.user = await users.set_skin(ctx.user.id, new)
+                    ctx.use_skin(new)
                 elif name == "r":
                     ctx.write("\r\n")
                     real = await ask(

@@ -1,0 +1,103 @@
+"""Skins: theme colours, art, strings and layout of the whole board as data, one per session.
+
+A skin is a TOML file in ui/skins/ (see default.toml). `inherit` names a skin whose strings and
+theme it starts from. `linear = true` (the plain skin) means no cursor addressing and no colour:
+the session's terminal profile is narrowed to that, so every screen reads top to bottom as
+text, menus show numbered choices, and notices go between lines.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from rich.theme import Theme
+
+SKIN_DIR = Path(__file__).resolve().parent / "skins"
+DEFAULT = "default"
+
+
+class SkinError(Exception):
+    """A skin file is wrong (unknown parent, bad TOML, a string the default lacks)."""
+
+
+@dataclass(frozen=True)
+class Skin:
+    """One skin: look, texts and layout (see the module docstring)."""
+
+    name: str
+    description: str = ""
+    linear: bool = False
+    colour: bool = True
+    art: bool = True
+    first_screen: str = "login"
+    strings: Mapping[str, str] = field(default_factory=dict)
+    styles: Mapping[str, str] = field(default_factory=dict)
+
+    def text(self, key: str, **values: object) -> str:
+        """The skin's text for `key` with {placeholders} filled. Raises KeyError for a key no
+        skin defines (a programming error, caught by the skin tests)."""
+        template = self.strings[key]
+        return template.format(**values) if values else template
+
+    @property
+    def theme(self) -> Theme:
+        return Theme(dict(self.styles), inherit=False)
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SkinError(f"skin {path.stem}: {exc}") from None
+
+
+def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
+    """Every skin in `directory` by name. Raises SkinError for a broken or incomplete one."""
+    raw = {p.stem: _read(p) for p in sorted(directory.glob("*.toml"))}
+    if DEFAULT not in raw:
+        raise SkinError(f"there is no {DEFAULT} skin ({directory}/{DEFAULT}.toml)")
+    skins: dict[str, Skin] = {}
+
+    def build(name: str, seen: tuple[str, ...] = ()) -> Skin:
+        if name in skins:
+            return skins[name]
+        if name not in raw:
+            raise SkinError(f"skin {seen[-1] if seen else name}: unknown parent skin {name!r}")
+        if name in seen:
+            raise SkinError(f"skin {name}: inherits from itself")
+        doc = raw[name]
+        parent_name = doc.get("inherit")
+        parent = build(str(parent_name), (*seen, name)) if parent_name else None
+        strings = dict(parent.strings) if parent else {}
+        styles = dict(parent.styles) if parent else {}
+        strings.update({str(k): str(v) for k, v in dict(doc.get("strings", {})).items()})  # type: ignore[call-overload]
+        styles.update({str(k): str(v) for k, v in dict(doc.get("theme", {})).items()})  # type: ignore[call-overload]
+
+        def flag(key: str, default: bool) -> bool:
+            value = doc.get(key)
+            return bool(value) if value is not None else default
+
+        skin = Skin(
+            name=name,
+            description=str(doc.get("description", parent.description if parent else "")),
+            linear=flag("linear", parent.linear if parent else False),
+            colour=flag("colour", parent.colour if parent else True),
+            art=flag("art", parent.art if parent else True),
+            first_screen=str(doc.get("first_screen", parent.first_screen if parent else "login")),
+            strings=MappingProxyType(strings),
+            styles=MappingProxyType(styles),
+        )
+        skins[name] = skin
+        return skin
+
+    for name in raw:
+        build(name)
+    missing = {n: set(skins[DEFAULT].strings) - set(s.strings) for n, s in skins.items()}
+    for name, keys in missing.items():
+        if keys:
+            raise SkinError(f"skin {name}: missing strings {sorted(keys)}")
+    return skins

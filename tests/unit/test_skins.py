@@ -1,0 +1,51 @@
+"""Skins as data: inheritance, complete strings, broken files refused; profiles decided once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retroboard.term.profile import OutputFilter, profile_for, to_ascii
+from retroboard.ui.skin import SkinError, load_skins
+
+
+def test_shipped_skins_load_and_plain_inherits_the_default_strings() -> None:
+    skins = load_skins()
+    assert {"default", "plain"} <= set(skins)
+    plain, default = skins["plain"], skins["default"]
+    assert plain.linear and not plain.colour and not plain.art
+    assert set(plain.strings) == set(default.strings)
+    assert plain.text("thanks", board="Floppy Shack") == "Thanks for calling Floppy Shack!"
+    assert plain.text("menu_prompt") != default.text("menu_prompt")  # its own wording
+
+
+def test_a_skin_with_an_unknown_parent_or_bad_toml_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "default.toml").write_text('[strings]\nthanks = "x"\n')
+    (tmp_path / "era.toml").write_text('inherit = "nope"\n')
+    with pytest.raises(SkinError, match="unknown parent"):
+        load_skins(tmp_path)
+    (tmp_path / "era.toml").write_text("inherit = [\n")
+    with pytest.raises(SkinError, match="era"):
+        load_skins(tmp_path)
+
+
+def test_profiles_are_decided_from_the_terminal_type() -> None:
+    assert profile_for("dumb").cursor is False and profile_for("dumb").charset == "ascii"
+    assert profile_for("ansi").charset == "cp437" and profile_for("ansi").colors == 8
+    assert profile_for("syncterm").colors == 8
+    assert profile_for("xterm-256color").colors == 256
+    assert profile_for("xterm").colors == 16
+    assert profile_for("xterm", "cp437").colors == 8  # a user's CP437 choice: ANSI.SYS colours
+
+
+def test_the_output_filter_keeps_each_profile_within_what_it_can_show() -> None:
+    dumb = OutputFilter(profile_for("dumb"))
+    out = dumb("\x1b[0m\x1b[2J\x1b[H\x1b[1;37;44m┌─┐ café\x1b[0m\x1b[K\x1b[2;1Hnext\x1b]0;t\x07")
+    assert "\x1b" not in out and out.isascii()
+    assert "+-+ cafe" in out and out.endswith("next")
+    ansi = OutputFilter(profile_for("ansi"))
+    assert ansi("\x1b[1;97;104mx\x1b[90my\x1b[38;5;200mz\x1b[39;49m") == (
+        "\x1b[1;1;37;44mx\x1b[1;30myz\x1b[37;40m"
+    )
+    assert to_ascii("naïve “quotes” — ok…") == 'naive "quotes" - ok...'
