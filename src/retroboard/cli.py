@@ -459,20 +459,36 @@ def _since(text: str, now: datetime) -> str:
     return f"{when.astimezone(UTC):%H:%M} ({minutes // 60}h{minutes % 60:02d})"
 
 
+def _idle(value: Any) -> str:
+    """Idle seconds as a BBS node list shows them: 42s, 7m, 2h05."""
+    try:
+        seconds = max(0, int(value))
+    except (TypeError, ValueError):
+        return "-"
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}"
+
+
 async def _node_list(settings: Settings) -> int:
     from retroboard.domain.text import sanitize
 
     answer = await _ask_board(settings, "nodes")
     nodes = answer.get("nodes") or []
     now = datetime.now(UTC)
-    print(f"{'NODE':>4}  {'HANDLE':<20} {'ADDRESS':<39} {'VIA':<7} {'SINCE':<15} ACTIVITY")
+    print(
+        f"{'NODE':>4}  {'HANDLE':<20} {'ADDRESS':<39} {'VIA':<7} {'SINCE':<15} {'IDLE':>5}  "
+        "ACTIVITY"
+    )
     for n in nodes:
         handle = sanitize(str(n.get("handle") or "-"), multiline=False)[:20]
         activity = sanitize(str(n.get("activity") or ""), multiline=False)[:60]
         print(
             f"{n.get('node', '?'):>4}  {handle:<20} {str(n.get('address', ''))[:39]:<39} "
             f"{str(n.get('transport', ''))[:7]:<7} {_since(n.get('since', ''), now):<15} "
-            f"{activity}".rstrip()
+            f"{_idle(n.get('idle')):>5}  {activity}".rstrip()
         )
     if not nodes:
         print("(nobody is connected)")

@@ -22,6 +22,7 @@ import telnetlib3
 from retroboard.transports.control import ControlError, ControlUnavailable, control_request
 from tests.e2e.test_cli import CHEAP, free_port, run
 from tests.helpers.clients import TelnetClient
+from tests.helpers.screen import START
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -282,3 +283,85 @@ async def test_banned_handle_is_hung_up_and_cannot_log_in(board: LiveBoard) -> N
     r = await board.cli("ban", "remove", "bob")
     assert r.returncode == 0, r.stderr
     (await login(board.telnet_port, "bob")).close()
+
+
+def node_of(listing: str, handle: str) -> list[str]:
+    """The node numbers `retroboard node list` shows for `handle`."""
+    return [line.split()[0] for line in listing.splitlines()[1:] if line.split()[1:2] == [handle]]
+
+
+async def test_node_list_shows_what_callers_do_and_how_long_they_are_idle(
+    board: LiveBoard,
+) -> None:
+    ada = await login(board.telnet_port, "ada")
+    anonymous = await call(board.telnet_port)
+    await anonymous.wait_for("Handle:")
+    await asyncio.sleep(1.2)  # idle for a second at least
+    r = await board.cli("node", "list")
+    assert r.returncode == 0, r.stderr
+    header, *rows = r.stdout.splitlines()
+    assert header.split() == ["NODE", "HANDLE", "ADDRESS", "VIA", "SINCE", "IDLE", "ACTIVITY"]
+    [ada_row] = [line for line in rows if " ada " in line]
+    assert ada_row.endswith("At the main menu")
+    idle = ada_row.split()[6]  # SINCE is "HH:MM (0h00)": two words
+    assert idle.endswith("s") and int(idle[:-1]) >= 1
+    assert any(line.split()[1] == "-" and line.endswith("Logging in") for line in rows)
+    anonymous.close()
+    ada.close()
+
+
+async def test_a_sysop_broadcast_reaches_one_node_or_everyone(board: LiveBoard) -> None:
+    await offline(board, "ada")
+    ada = await login(board.telnet_port, "ada")
+    bob = await login(board.telnet_port, "bob")
+    r = await board.cli("node", "list")
+    [ada_node] = node_of(r.stdout, "ada")
+
+    before_ada, before_bob = ada.mark(), bob.mark()
+    r = await board.cli("broadcast", "Lunch is served", "--node", ada_node)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == f"sent to node {ada_node} (ada)\n"
+    await ada.wait_for("Lunch is served", after=before_ada)
+    await bob.settle()
+    assert "Lunch is served" not in bob.text
+
+    before_ada, before_bob = ada.mark(), bob.mark()
+    r = await board.cli("broadcast", "The board restarts at noon")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("sent to ") and r.stdout.endswith(" callers\n")
+    await ada.wait_for("The board restarts at noon", after=before_ada)
+    await bob.wait_for("The board restarts at noon", after=before_bob)
+    assert "Lunch is served" not in bob.text
+
+    r = await board.cli("broadcast", "   ")
+    assert r.returncode == 2 and r.stderr == "retroboard: broadcast: say what to tell the callers\n"
+    r = await board.cli("broadcast", "hello", "--node", "99")
+    assert r.returncode == 1 and r.stderr == "retroboard: nobody is on node 99\n"
+    r = await board.cli("broadcast", "x" * 300)
+    assert r.returncode == 1 and "at most 240 characters" in r.stderr
+    ada.close()
+    bob.close()
+
+
+async def offline(board: LiveBoard, handle: str) -> None:
+    """Wait (bounded) until `handle` has no node: closed callers take a moment to be noticed."""
+    for _ in range(50):
+        r = await board.cli("node", "list")
+        if not node_of(r.stdout, handle):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{handle} is still online:\n{r.stdout}")
+
+
+async def test_logging_in_twice_warns_both_sessions(board: LiveBoard) -> None:
+    await offline(board, "ada")
+    first = await login(board.telnet_port, "ada")
+    before = first.mark()
+    second = await login(board.telnet_port, "ada")
+    r = await board.cli("node", "list")
+    numbers = node_of(r.stdout, "ada")
+    assert len(numbers) == 2  # the default policy, warn, lets the second login in
+    await first.wait_for(rf"ada has just logged in again, on node {numbers[1]}", after=before)
+    await second.wait_for(rf"You are also online on node {numbers[0]}", after=START)
+    first.close()
+    second.close()
