@@ -253,3 +253,6 @@ def _locked_text(seconds: float) -> str:
     minutes = max(1, round(seconds / 60))
     unit = "minute" if minutes == 1 else "minutes"
     return f"Too many failed logins for this handle. It is locked; try again in {minutes} {unit}."
+
+
+__all__ = ["LoginPolicy", "LoginResult", "LoginService"]

@@ -6,12 +6,18 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from rich.console import RenderableType
 
+from retroboard.bus import EventBus
 from retroboard.domain.users import User
+from retroboard.services.facade import Services
+from retroboard.services.users import LoginResult
+from retroboard.ui.art import ArtLibrary
 from retroboard.ui.events import SessionTerminal
+from retroboard.ui.menus import Menu
+from retroboard.ui.nav import Screen
 from retroboard.ui.render import CLEAR, Renderer
 from retroboard.ui.skin import Skin, load_skins
 
@@ -59,12 +65,12 @@ class SessionContext:
     """One caller's session: terminal, renderer, user, services, bus, settings."""
 
     term: SessionTerminal
-    services: Any  # retroboard.app.Services (kept loose so ui does not import app)
-    bus: Any
+    services: Services
+    bus: EventBus
     board: BoardInfo
-    art: Any  # ui.art.ArtLibrary
-    menus: dict[str, Any]  # name -> ui.menus.Menu
-    screens: Mapping[str, Callable[..., Any]]  # target name -> screen factory (ui.registry)
+    art: ArtLibrary | None
+    menus: Mapping[str, Menu]
+    screens: Mapping[str, Callable[..., Screen]]  # target name -> screen factory (ui.registry)
     session_id: str
     log: logging.LoggerAdapter[logging.Logger]
     user: User | None = None
@@ -75,7 +81,7 @@ class SessionContext:
     # What the caller is doing ("Reading comp.sys.retro"): app connects it to presence.
     on_activity: Callable[[str], None] = field(default=lambda text: None)
     # Failed logins since the last call, shown once by the main menu (a LoginResult).
-    login_notice: Any = None
+    login_notice: LoginResult | None = None
 
     def doing(self, activity: str) -> None:
         """Tell presence what the caller is doing now (each screen declares it)."""

@@ -10,23 +10,11 @@ from retroboard.domain.boards import Article, Draft
 from retroboard.domain.errors import BoardError, NotFound
 from retroboard.term.events import Resize
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav, Push, Replace
+from retroboard.ui.nav import Back, BaseScreen, Nav, Replace
 from retroboard.ui.prompts import ask_yes_no, pause, say
 from retroboard.ui.screens.kit import option_text
 
 PREVIEW_LINES = 6
-
-
-async def draft_offer(ctx: SessionContext) -> Push | None:
-    """Where to go right after login if the user has an unfinished message, else None."""
-    if ctx.user is None:
-        return None
-    try:
-        draft = await ctx.services.drafts.get(ctx.user.id)
-    except BoardError:
-        ctx.log.warning("could not look for a draft", exc_info=True)
-        return None
-    return Push("draft_offer", draft=draft) if draft is not None else None
 
 
 def own_lines(draft: Draft) -> list[str]:
@@ -138,5 +126,6 @@ class DraftOfferScreen(BaseScreen):
         return Replace("compose", groups=list(draft.groups), parent=parent, draft=draft)
 
     async def _parent(self, ctx: SessionContext, message_id: str) -> Article:
+        assert ctx.user is not None
         article: Article = await ctx.services.articles.article_by_message_id(ctx.user, message_id)
         return article

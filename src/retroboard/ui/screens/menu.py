@@ -7,12 +7,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from retroboard.domain.errors import BoardError
 from retroboard.domain.users import Level
 from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Push
 from retroboard.ui.prompts import ask_yes_no, next_key
-from retroboard.ui.screens.draft_offer import draft_offer
 from retroboard.ui.screens.kit import clean, show_art
 
 
@@ -41,6 +41,18 @@ def menu_panel(menu: Menu, level: Level, width: int, board_name: str = "") -> Pa
         border_style="blue",
         padding=(0, 2),
     )
+
+
+async def draft_offer(ctx: SessionContext) -> Push | None:
+    """Where to go right after login if the user has an unfinished message, else None."""
+    if ctx.user is None:
+        return None
+    try:
+        draft = await ctx.services.drafts.get(ctx.user.id)
+    except BoardError:
+        ctx.log.warning("could not look for a draft", exc_info=True)
+        return None
+    return Push("draft_offer", draft=draft) if draft is not None else None
 
 
 def numbered_menu(menu: Menu, level: Level, board_name: str = "") -> Text:
