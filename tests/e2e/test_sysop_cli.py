@@ -7,6 +7,7 @@ and telnet callers (some from 127.0.0.2 and 127.0.0.3) see what they do.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -14,14 +15,16 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
 import telnetlib3
 
 from retroboard.transports.control import ControlError, ControlUnavailable, control_request
+from tests.conftest import cheap_settings
 from tests.e2e.test_cli import CHEAP, free_port, run
-from tests.helpers.clients import TelnetClient
+from tests.helpers.clients import SSHClient, TelnetClient
 from tests.helpers.screen import START
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -365,3 +368,71 @@ async def test_logging_in_twice_warns_both_sessions(board: LiveBoard) -> None:
     await second.wait_for(rf"You are also online on node {numbers[0]}", after=START)
     first.close()
     second.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def strict_board(tmp_path: Path) -> AsyncIterator[Any]:
+    """An in-process board that refuses a second login with a handle already online."""
+    from retroboard.app import Board
+
+    b = Board(cheap_settings(tmp_path / "data", duplicate_login="refuse"))
+    await b.start()
+    await b.services.users.register("ada", PASSWORDS["ada"], first_call=False)
+    try:
+        yield b
+    finally:
+        await b.stop()
+
+
+async def handles_online(board: Any, handles: list[str]) -> bool:
+    """True once presence shows exactly `handles` (by node); waits at most 5 s."""
+    for _ in range(100):
+        if [n.handle for n in board.presence.nodes()] == handles:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_logging_in_twice_is_refused_when_the_policy_says_so(strict_board: Any) -> None:
+    first = await login(strict_board.telnet.port, "ada")
+    second = await call(strict_board.telnet.port)
+    await second.wait_for(r"Handle:\s*$")
+    await second.line("ada")
+    await second.wait_for(r"Password:\s*$")
+    await second.line(PASSWORDS["ada"])
+    await second.wait_for("You are already online on node 1.")
+    assert await hung_up(second)
+    assert "[G] Goodbye" not in second.text  # never reached the menu
+    second.close()
+
+    ssh = await SSHClient.connect(strict_board.ssh.port, "ada", PASSWORDS["ada"])
+    await ssh.wait_for("You are already online on node 1.", after=START)
+    ssh.close()
+    assert await handles_online(strict_board, ["ada"])  # the refused ones got no node for long
+
+    first.close()
+    assert await handles_online(strict_board, [])  # the board noticed the hang-up
+    again = await login(strict_board.telnet.port, "ada")
+    assert [(n.number, n.handle) for n in strict_board.presence.nodes()] == [(1, "ada")]
+    again.close()
+
+
+async def test_going_down_is_shown_as_a_notice_to_a_caller_waiting_at_the_menu(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from retroboard.app import Board
+
+    caplog.set_level(logging.INFO, logger="retroboard.app")
+    b = Board(cheap_settings(tmp_path / "data"))
+    await b.start()
+    try:
+        await b.services.users.register("bob", PASSWORDS["bob"], first_call=False)
+        bob = await login(b.telnet.port, "bob")
+        mark = bob.mark()
+    finally:
+        await b.stop()
+    screen = await bob.wait_for("going down NOW", after=mark)
+    assert screen.count("going down NOW") == 1
+    assert "written directly" not in caplog.text  # it went through the session's notices
+    assert await hung_up(bob)
+    bob.close()
