@@ -250,7 +250,7 @@ def from_wire(data: Mapping[str, Any]) -> object:
     if cls is None:
         raise ValueError(f"unknown event type {name!r}")
     hints = _hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
     extra = set(data) - set(fields) - {"type"}
     if extra:
         raise ValueError(f"{name}: unknown fields {', '.join(sorted(extra))}")
