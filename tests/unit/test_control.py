@@ -216,3 +216,55 @@ async def test_close_hangs_up_clients(tmp_path: Path) -> None:
         writer.close()
     with pytest.raises(ControlUnavailable):
         await control_request(srv.path, "ping")
+
+
+async def test_the_boards_nodes_and_broadcast_commands(offline_board: Any) -> None:
+    """The board's own handlers behind the socket: nodes from presence, notices by address."""
+    from retroboard.domain.events import NoticeSent
+    from tests.helpers.fakeui import FakeCaller
+
+    board = offline_board
+    ada_user = await board.services.users.register("ada", "Analytical-1", first_call=False)
+    await board.control.start()
+    path = board.settings.control_path
+    ada = FakeCaller(board, user=ada_user)  # already authenticated, as over SSH
+    anon = FakeCaller(board)
+    try:
+        await ada.wait_for(r"\[G\] Goodbye")
+        await anon.wait_for("Handle:")
+        nodes = (await control_request(path, "nodes"))["nodes"]
+        assert [(n["node"], n["handle"], n["activity"]) for n in nodes] == [
+            (1, "ada", "At the main menu"),
+            (2, None, "Logging in"),
+        ]
+        assert {"address", "transport", "terminal", "size", "since", "idle"} <= set(nodes[0])
+        assert nodes[0]["size"] == "80x24" and isinstance(nodes[0]["idle"], int)
+
+        mark_ada, mark_anon = ada.mark(), anon.mark()
+        answer = await control_request(path, "broadcast", text="Hello \x1b[31mnode\x07 2", node=2)
+        assert (answer["sessions"], answer["node"], answer["handle"]) == (1, 2, None)
+        await anon.wait_for("Hello node 2", after=mark_anon)  # control characters removed
+        assert "Hello" not in ada.text_after(mark_ada)
+
+        board.bus.publish(NoticeSent("You have new mail", "mail", to_user=ada_user.id))
+        await ada.wait_for("You have new mail", after=mark_ada)
+        assert "new mail" not in anon.text_after(mark_anon)
+
+        assert (await control_request(path, "broadcast", text="Everyone"))["sessions"] == 2
+        await ada.wait_for("Everyone", after=mark_ada)
+        await anon.wait_for("Everyone", after=mark_anon)
+
+        for bad, error in (
+            ({"text": ""}, "say what to broadcast"),
+            ({"text": "hi", "node": "two"}, "a node is a number"),
+            ({"text": "hi", "node": True}, "a node is a number"),
+            ({"text": "hi", "node": 7}, "nobody is on node 7"),
+            ({"text": "y" * 241}, "at most 240 characters"),
+        ):
+            with pytest.raises(ControlError, match=error):
+                await control_request(path, "broadcast", **bad)
+    finally:
+        await ada.hangup()
+        await anon.hangup()
+        board.control.close()
+    assert board.presence.nodes() == ()
