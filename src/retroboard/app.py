@@ -39,11 +39,16 @@ from retroboard.ui.events import Notice, SessionTerminal
 from retroboard.ui.menus import load_menus, validate_menus
 from retroboard.ui.registry import screen_table
 from retroboard.ui.session import first_screen, run_session
+from retroboard.ui.skin import load_skins
 
 log = logging.getLogger(__name__)
 
-GOING_DOWN_TEXT = "The board is going down NOW for maintenance. Please call again later."
-GOING_DOWN = f"\r\n\x1b[0;1;31m*** {GOING_DOWN_TEXT} ***\x1b[0m\r\n"
+
+def going_down(text: str) -> str:
+    """The going-down text as written straight to a terminal (a caller not at a prompt)."""
+    return f"\r\n\x1b[0;1;31m*** {text} ***\x1b[0m\r\n"
+
+
 BOARD_FULL = "\r\nSorry, all lines are busy. Please call again later.\r\n"
 LOGIN_TIME_UP = "\r\n*** Time to log in is up. Goodbye. ***\r\n"
 BROADCAST_MAX = 240  # characters of a sysop's broadcast
@@ -177,7 +182,10 @@ class Board:
         self.screens = screen_table()
         validate_menus(self.menus, self.screens, lambda name: self.art.get(name) is not None)
         self.board_info = BoardInfo(
-            name=settings.board_name, login_attempts=settings.login_attempts
+            name=settings.board_name,
+            login_attempts=settings.login_attempts,
+            skins=load_skins(),
+            default_skin=settings.skin,
         )
         self.presence: Presence = self.services.presence
         self.sessions: dict[str, StreamTerminal] = {}
@@ -234,7 +242,7 @@ class Board:
             self.db.dialect,
         )
 
-    async def authenticate(self, handle: str, password: str, address: str) -> Any:
+    async def authenticate(self, handle: str, password: str, address: str) -> LoginResult | None:
         """SSH password auth: a LoginResult, or None when refused (logged here)."""
         try:
             return await self.services.auth.login(handle, password, address)
@@ -245,17 +253,23 @@ class Board:
             return None
 
     async def on_session(
-        self, term: StreamTerminal, auth: Any, register: bool, ticket: Ticket | None = None
+        self,
+        term: StreamTerminal,
+        auth: LoginResult | User | None,
+        register: bool,
+        ticket: Ticket | None = None,
     ) -> None:
+        """One caller from connect to hang-up. `auth` is SSH's LoginResult (or a User, for
+        tests), None when the caller still has to log in; `register` starts at sign-up."""
         sid = f"{self._prefix}-{next(self._ids)}"
         slog = _SessionLog(log, sid, term.info.peer)
         if self._stopping:
-            term.write(GOING_DOWN)
+            term.write(going_down(self._going_down_text()))
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(term.drain(), 1)
             return
-        login: LoginResult | None = auth if isinstance(auth, LoginResult) else None
-        user: User | None = login.user if login is not None else auth
+        login = auth if isinstance(auth, LoginResult) else None
+        user = login.user if login is not None else auth if isinstance(auth, User) else None
         if ticket is None and len(self.sessions) >= self.settings.max_sessions:
             # Only sessions the guard did not admit (tests driving on_session directly)
             # are counted here; the guard caps every transport's connections itself.
@@ -298,14 +312,14 @@ class Board:
             if event.for_session(sid, ctx.user.id if ctx.user is not None else None):
                 session_term.post(Notice(event.text, event.kind, event.sender))
 
-        def going_down(event: BoardShuttingDown) -> None:
-            session_term.post(Notice(event.text, "shutdown"))
+        def shutting_down(_event: BoardShuttingDown) -> None:
+            session_term.post(Notice(ctx.text("going_down"), "shutdown"))  # in the caller's skin
 
         reason = "error"
         try:
             with (
                 self.bus.listen(NoticeSent, notice),
-                self.bus.listen(BoardShuttingDown, going_down),
+                self.bus.listen(BoardShuttingDown, shutting_down),
             ):
                 if user is not None:  # SSH: the password was checked before the session
                     refusal = gate.logged_in(user)
@@ -487,6 +501,12 @@ class Board:
             **self.services.auth.stats(),
         }
 
+    def _going_down_text(self) -> str:
+        """The board's default skin's going-down text (each session shows its own skin's)."""
+        skins = self.board_info.skins
+        skin = skins.get(self.board_info.default_skin) or skins["default"]
+        return skin.text("going_down")
+
     async def _say_going_down(self, lines: list[Line]) -> None:
         """Publish BoardShuttingDown and give each caller the text, then hang up (at most
         SHUTDOWN_GRACE): a session waiting for input shows it as a notice in its screen; one
@@ -499,7 +519,7 @@ class Board:
                 and line.session.pending_notices == 0
             )
 
-        self.bus.publish(BoardShuttingDown(GOING_DOWN_TEXT))
+        self.bus.publish(BoardShuttingDown(self._going_down_text()))
         loop = asyncio.get_running_loop()
         start = loop.time()
         while lines and not all(shown(line) for line in lines):
@@ -509,7 +529,7 @@ class Board:
         for line in lines:
             if not shown(line):
                 line.ctx.log.info("busy at shutdown: the going-down text is written directly")
-                line.term.write(GOING_DOWN)
+                line.term.write(going_down(line.ctx.text("going_down")))
         if lines:
             left = max(0.1, SHUTDOWN_GRACE - (loop.time() - start))
             await asyncio.wait(
