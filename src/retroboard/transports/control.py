@@ -2,9 +2,10 @@
 
 The board's commands: ping, nodes (from presence), kick, broadcast (a notice to everyone or to
 one node), bans-changed, user-changed, groups-changed, stats. A Unix socket in the data
-folder, mode 0600, so only the board's own user can reach it. Protocol: one JSON object per line each way. A request is `{"cmd": name, ...args}`; the
-answer is `{"ok": true, ...}` or `{"ok": false, "error": text}`. Requests are capped at
-64 KB, each must arrive within 5 s, and at most 8 clients are served at once.
+folder, mode 0600, so only the board's own user can reach it. Protocol: one JSON object per
+line each way. A request is `{"cmd": name, ...args}`; the answer is `{"ok": true, ...}` or
+`{"ok": false, "error": text}`. Requests are capped at 64 KB, each must arrive within 5 s,
+and at most 8 clients are served at once.
 """
 
 from __future__ import annotations
