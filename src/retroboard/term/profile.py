@@ -78,7 +78,7 @@ def profile_for(term_type: str, charset: str | None = None) -> Profile:
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]|.)?")
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 _CURSOR_TO = re.compile(r"\x1b\[[0-9;]*[Hf]")
-_BLANK_RUN = re.compile(r"(?:[ \t]*\r\n){3,}")
+_BLANK_RUN = re.compile(r"\r\n(?:[ \t]*\r\n){2,}")
 _ANSI_SYS_SGR = frozenset({0, 1, 5, 7, *range(30, 38), *range(40, 48)})
 # Box drawing, blocks and the few symbols the screens use, as 7-bit ASCII.
 _ASCII = str.maketrans(
@@ -113,19 +113,25 @@ _ASCII = str.maketrans(
 
 @lru_cache(maxsize=4096)
 def _ascii_char(ch: str) -> str:
-    """7-bit stand-in for one character: its accent-less form, else '?'."""
+    """7-bit stand-in for one character: the table's, its accent-less form, else '?'."""
+    mapped = ch.translate(_ASCII)
+    if mapped != ch:
+        return mapped
     plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
     return plain if plain and plain.isprintable() else "?"
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def to_ascii(text: str) -> str:
     """Text in 7-bit ASCII: box characters as +-|, accents dropped, the rest '?'; controls kept."""
-    text = text.translate(_ASCII)
     if text.isascii():
         return text
-    return "".join(ch if ch.isascii() else _ascii_char(ch) for ch in text)
+    return _NON_ASCII.sub(lambda m: _ascii_char(m.group()), text)
 
 
+@lru_cache(maxsize=1024)
 def _fold_sgr(params: str) -> str:
     """SGR parameters within what ANSI.SYS knows: bright colours become bold + 30-37, bright
     backgrounds the plain ones, default colours white on black; the rest is dropped."""

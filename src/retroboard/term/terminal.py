@@ -296,6 +296,22 @@ class StreamTerminal:
             self._wake_pending = False
         return event
 
+    def poll_event(self) -> Event | Wake | None:
+        """An event already waiting, or None (never blocks). Raises Disconnected like
+        `next_event` once the connection is gone and nothing is left to read."""
+        if self._queue.empty():
+            if self._eof_read or self._closed:
+                self._eof_read = True
+                raise Disconnected()
+            return None
+        event = self._queue.get_nowait()
+        if event is None:
+            self._eof_read = True
+            raise Disconnected()
+        if isinstance(event, Wake):
+            self._wake_pending = False
+        return event
+
     def wake(self) -> None:
         """Wake a reader waiting in `next_event` (something besides input wants its attention).
         At most one wake is queued; with a full queue the reader is busy anyway."""

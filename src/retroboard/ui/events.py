@@ -140,12 +140,14 @@ class SessionTerminal:
                 self._show(self._notices.popleft())
                 await self.drain()
                 continue
-            try:
-                async with asyncio.timeout(self._idle_wait()):
-                    event = await self.raw.next_event()
-            except TimeoutError:
-                await self._idle()
-                continue
+            event = self.raw.poll_event()  # typed-ahead keys: no timer needed
+            if event is None:
+                try:
+                    async with asyncio.timeout(self._idle_wait()):
+                        event = await self.raw.next_event()
+                except TimeoutError:
+                    await self._idle()
+                    continue
             if isinstance(event, Wake):
                 continue
             self.last_input = time.monotonic()
