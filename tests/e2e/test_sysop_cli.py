@@ -436,3 +436,40 @@ async def test_going_down_is_shown_as_a_notice_to_a_caller_waiting_at_the_menu(
     assert "written directly" not in caplog.text  # it went through the session's notices
     assert await hung_up(bob)
     bob.close()
+
+
+async def test_a_busy_caller_gets_the_going_down_text_written_directly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from retroboard.app import Board
+    from retroboard.term.events import Disconnected
+
+    caplog.set_level(logging.INFO, logger="retroboard.app")
+    b = Board(cheap_settings(tmp_path / "data"))
+    await b.start()
+    busy, release = asyncio.Event(), asyncio.Event()
+
+    async def stuck(*_args: object, **_kwargs: object) -> object:
+        """A service call that outlasts the shutdown grace (the caller is not at a prompt)."""
+        busy.set()
+        await asyncio.wait_for(release.wait(), 20)
+        raise Disconnected()  # what the session meets next: its line is closed
+
+    loop = asyncio.get_running_loop()
+    try:
+        await b.services.users.register("bob", PASSWORDS["bob"], first_call=False)
+        bob = await login(b.telnet.port, "bob")
+        b.services.users.count = stuck  # type: ignore[method-assign]  # the info screen's first call
+        await bob.send("I")
+        await asyncio.wait_for(busy.wait(), 5)
+        mark = bob.mark()
+        started = loop.time()
+    finally:
+        await b.stop()
+        release.set()
+    assert loop.time() - started < 5
+    screen = await bob.wait_for("going down NOW", after=mark)
+    assert screen.count("going down NOW") == 1
+    assert "busy at shutdown: the going-down text is written directly" in caplog.text
+    assert await hung_up(bob)
+    bob.close()
