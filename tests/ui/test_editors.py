@@ -26,6 +26,7 @@ class FakeTerminal(SessionTerminal):
     def __getattr__(self, name: str) -> Any:  # output, type_text, resize...: the raw terminal's
         return getattr(self.raw, name)
 
+
 UP, DOWN, RIGHT, LEFT = "\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D"
 HOME, END, DEL, PGUP, PGDN = "\x1b[H", "\x1b[F", "\x1b[3~", "\x1b[5~", "\x1b[6~"
 BS = "\x7f"
