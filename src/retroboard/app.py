@@ -37,7 +37,7 @@ from retroboard.ui.art import ArtLibrary, default_art_dir
 from retroboard.ui.context import BoardInfo, SessionContext
 from retroboard.ui.events import Notice, SessionTerminal
 from retroboard.ui.menus import load_menus, validate_menus
-from retroboard.ui.registry import screen_table
+from retroboard.ui.registry import MENU_TARGETS, screen_table
 from retroboard.ui.session import first_screen, run_session
 from retroboard.ui.skin import load_skins
 
@@ -180,7 +180,7 @@ class Board:
         self.art = ArtLibrary([settings.art_dir, default_art_dir()])
         self.menus = load_menus()
         self.screens = screen_table()
-        validate_menus(self.menus, self.screens, lambda name: self.art.get(name) is not None)
+        validate_menus(self.menus, MENU_TARGETS, lambda name: self.art.get(name) is not None)
         self.board_info = BoardInfo(
             name=settings.board_name,
             login_attempts=settings.login_attempts,

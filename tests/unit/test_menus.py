@@ -7,13 +7,13 @@ import pytest
 from retroboard.domain.users import Level
 from retroboard.ui.art import ArtLibrary, default_art_dir
 from retroboard.ui.menus import MenuError, load_menus, parse_menu, validate_menus
-from retroboard.ui.registry import screen_table
+from retroboard.ui.registry import MENU_TARGETS
 
 
 def test_shipped_menus_validate() -> None:
     art = ArtLibrary([default_art_dir()])
     menus = load_menus()
-    validate_menus(menus, screen_table(), lambda n: art.get(n) is not None)
+    validate_menus(menus, MENU_TARGETS, lambda n: art.get(n) is not None)
     main = menus["main"]
     assert main.find("g", Level.USER) is not None
     assert all(len(i.key) == 1 for i in main.items)
