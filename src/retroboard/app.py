@@ -255,7 +255,7 @@ class Board:
     async def on_session(
         self,
         term: StreamTerminal,
-        auth: LoginResult | User | None,
+        auth: object,
         register: bool,
         ticket: Ticket | None = None,
     ) -> None:

@@ -41,10 +41,10 @@ class Guard(Protocol):
 # authenticate callable returned for an SSH login (None for telnet); `register` is True when
 # the caller asked to become a new user (ssh new@host); `ticket` is the connection's guard
 # ticket (already admitted).
-OnSession = Callable[[StreamTerminal, Any, bool, Ticket], Awaitable[None]]
+OnSession = Callable[[StreamTerminal, object, bool, Ticket | None], Awaitable[None]]
 # app injects this for SSH: (handle, password, address) -> an opaque user, or None when
 # refused. It throttles by itself (it may wait); the transport only relays the answer.
-Authenticate = Callable[[str, str, str], Awaitable[Any]]
+Authenticate = Callable[[str, str, str], Awaitable[object | None]]
 
 READ_SIZE = 4096
 # Most bytes asyncio takes from a socket in one read (its default is 256 KiB). A connection
