@@ -1,0 +1,1 @@
+"""Pure models (no I/O, no drawing) of what the screens decide."""
