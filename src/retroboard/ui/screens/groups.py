@@ -9,49 +9,45 @@ from rich.text import Text
 from retroboard.domain.boards import GroupStatus, PostResult
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import children_at
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav, Push
-from retroboard.ui.prompts import next_key
+from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
-    DOWN,
+    HELP,
     NARROW,
-    PAGE_DOWN,
-    PAGE_UP,
-    REDRAW,
-    UP,
-    PagedRows,
+    REDRAW_SCREEN,
+    ListScreen,
     clean,
     compose,
     confirm,
     fit,
     key_hints,
+    list_moves,
     post_message,
     put,
-    show_help,
     title_bar,
     width,
 )
 from retroboard.ui.widgets.lineinput import read_line
 
-GROUP_KEYS = (
-    ("Up Down j k", "move"),
-    ("PgUp PgDn b Space", "previous / next page"),
-    ("Enter Right", "open the group (or go into a hierarchy)"),
-    ("Left Backspace", "up one level of the hierarchy"),
-    ("s  u", "subscribe / unsubscribe"),
-    ("c", "catch up: mark the whole group read (asks first)"),
-    ("g", "go to a group by typing its name"),
-    ("y", "show all groups / only your subscriptions"),
-    ("n  Tab", "next group with unread articles"),
-    ("p  w", "post a new thread in the highlighted group"),
-    ("q  Esc", "back (up a level, then the main menu)"),
-    ("?", "this help"),
+BINDINGS = Bindings(
+    (
+        *list_moves(),
+        Binding(("enter", "right"), "open", "open the group (or go into a hierarchy)"),
+        Binding(("left", "backspace"), "up_level", "up one level of the hierarchy"),
+        Binding(("s",), "subscribe", "subscribe / unsubscribe", label="s  u"),
+        Binding(("u",), "unsubscribe", "", hidden=True),
+        Binding(("c",), "catch_up", "catch up: mark the whole group read (asks first)"),
+        Binding(("g",), "go_to", "go to a group by typing its name"),
+        Binding(("y",), "toggle_all", "show all groups / only your subscriptions"),
+        Binding(("n", "tab"), "next_unread", "next group with unread articles"),
+        Binding(("p", "w"), "post", "post a new thread in the highlighted group"),
+        Binding(("q", "escape"), "back", "back (up a level, then the main menu)"),
+        HELP,
+        REDRAW_SCREEN,
+    )
 )
-HINTS = "Enter open s/u sub/unsub c catchup g goto y all Tab unread p post ? help q quit"
-HINTS_SHORT = "Enter open s/u g y Tab p ? help q"
-NO_SUBSCRIPTIONS = "No subscriptions yet: browse, and press s on a group to subscribe."
-NO_SUBSCRIPTIONS_SHORT = "No subscriptions: s subscribes."
 
 
 @dataclass(frozen=True)
@@ -68,18 +64,19 @@ class Entry:
     def label(self) -> str:
         return f"{self.name}.*" if self.folder else self.name
 
-    @property
-    def note(self) -> str:
+    def note(self, ctx: SessionContext) -> str:
         if self.folder:
-            return f"({self.groups} group{'s' if self.groups != 1 else ''})"
+            if self.groups == 1:
+                return ctx.text("groups_folder_one")
+            return ctx.text("groups_folder_many", count=self.groups)
         return self.status.group.description if self.status else ""
 
 
-class GroupSelectorScreen(PagedRows[Entry], BaseScreen):
+class GroupSelectorScreen(ListScreen[Entry]):
     """Pick a group to read; subscribe, catch up, go to a group by name, post."""
 
-    layout = "full"
     ACTIVITY = "Choosing a message group"
+    BINDINGS = BINDINGS
 
     def __init__(self) -> None:
         self.show_all = False
@@ -138,7 +135,7 @@ class GroupSelectorScreen(PagedRows[Entry], BaseScreen):
             if self.show_all and not entry.folder and not (entry.status and entry.status.subscribed)
             else " "
         )
-        text = Text.assemble((">" if selected else " ", "hotkey"), (flag, "dim"))
+        text = Text(flag, style="dim")
         unread_w = 4 if w < NARROW else 6
         text.append(f"{entry.unread:>{unread_w}}", style="unread" if entry.unread else "dim")
         text.append("  ")
@@ -147,65 +144,61 @@ class GroupSelectorScreen(PagedRows[Entry], BaseScreen):
         if w < NARROW:
             label = entry.label
             if entry.folder:
-                label = label.ljust(name_w) if text.cell_len + name_w + 12 <= w else label
-                label += f"  {entry.note}"
+                label = label.ljust(name_w) if text.cell_len + 1 + name_w + 12 <= w else label
+                label += f"  {entry.note(ctx)}"
             text.append(clean(label), style=label_style)
             return text
         label_text = Text(clean(entry.label), style=label_style)
         fit(ctx, label_text, name_w, pad=True)
         text.append_text(label_text)
-        text.append("  " + clean(entry.note), style="info" if entry.folder else "dim")
+        text.append("  " + clean(entry.note(ctx)), style="info" if entry.folder else "dim")
         return text
 
-    def title(self) -> tuple[str, str]:
+    def title(self, ctx: SessionContext) -> tuple[str, str]:
         if not self.show_all:
-            return f"Subscribed groups ({len(self.entries)})", "y: all groups"
-        where = f": {self.prefix}.*" if self.prefix else ""
-        return f"All groups{where}", f"{self.total_groups} groups"
+            return (
+                ctx.text("groups_title_subscribed", count=len(self.entries)),
+                ctx.text("groups_title_subscribed_note"),
+            )
+        left = (
+            ctx.text("groups_title_under", prefix=self.prefix)
+            if self.prefix
+            else ctx.text("groups_title_all")
+        )
+        return left, ctx.text("groups_count", count=self.total_groups)
+
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("groups_help_title")
 
     def draw(self, ctx: SessionContext) -> None:
         ctx.clear()
-        left, right = self.title()
+        left, right = self.title(ctx)
         title_bar(ctx, left, right if ctx.cols >= NARROW else "")
         self.draw_list(ctx)
         self.draw_status(ctx)
 
     def draw_empty(self, ctx: SessionContext) -> None:
-        empty = (
-            "You are not subscribed to any group. Press y to see them all."
-            if not self.show_all
-            else "There are no groups here."
-        )
+        empty = ctx.text("groups_empty_all" if self.show_all else "groups_empty_subscribed")
         put(ctx, 3, Text(empty, style="info"))
 
     def draw_status(self, ctx: SessionContext) -> None:
-        put(ctx, ctx.rows - 1, key_hints(ctx, HINTS, HINTS_SHORT))
+        hints = key_hints(ctx, ctx.text("groups_hints"), ctx.text("groups_hints_short"))
+        put(ctx, ctx.rows - 1, hints)
         if self.message:
             message = self.message
-            if message == NO_SUBSCRIPTIONS and len(message) > width(ctx):
-                message = NO_SUBSCRIPTIONS_SHORT
+            if message == ctx.text("groups_no_subscriptions") and len(message) > width(ctx):
+                message = ctx.text("groups_no_subscriptions_short")
             put(ctx, ctx.rows, Text(clean(message), style=self.message_style))
         else:
             n = len(self.entries)
-            put(
-                ctx,
-                ctx.rows,
-                Text(
-                    f"{self.index + 1 if n else 0}/{n}"
-                    + ("   u = not subscribed" if self.show_all else ""),
-                    style="dim",
-                ),
-            )
+            position = ctx.text("groups_position", at=self.index + 1 if n else 0, count=n)
+            if self.show_all:
+                position += "   " + ctx.text("groups_not_subscribed_legend")
+            put(ctx, ctx.rows, Text(position, style="dim"))
         if self.entries:
             self.park(ctx)
 
-    def say(self, message: str, style: str = "info") -> None:
-        self.message, self.message_style = message, style
-
-    def move_to(self, ctx: SessionContext, index: int) -> None:
-        self.place_cursor(ctx, index)
-
-    # ---- actions
+    # ---- what the actions do
     async def set_mode(
         self, ctx: SessionContext, show_all: bool, prefix: str = "", focus: str | None = None
     ) -> None:
@@ -218,47 +211,76 @@ class GroupSelectorScreen(PagedRows[Entry], BaseScreen):
         parent = came_from.rsplit(".", 1)[0] if "." in came_from else ""
         await self.set_mode(ctx, True, parent, focus=came_from)
 
-    async def open(self, ctx: SessionContext, entry: Entry) -> Nav | None:
+    async def subscribe(self, ctx: SessionContext, on: bool) -> None:
+        assert ctx.user is not None
+        entry = self.current()
+        if entry is None:
+            return
+        if entry.folder:
+            self.say(ctx.text("groups_is_folder"), "warn")
+            return
+        await ctx.services.groups.subscribe(ctx.user, entry.name, on)
+        await self.load(ctx, entry.name)
+        key = "groups_subscribed" if on else "groups_unsubscribed"
+        self.say(ctx.text(key, group=entry.name), "ok")
+
+    # ---- actions (one per binding)
+    async def on_open(self, ctx: SessionContext) -> Nav | None:
+        entry = self.current()
+        if entry is None:
+            return None
         if entry.folder:
             await self.set_mode(ctx, True, entry.name)
             return None
         return Push("threads", group_name=entry.name)
 
-    async def subscribe(self, ctx: SessionContext, entry: Entry, on: bool) -> None:
-        assert ctx.user is not None
-        if entry.folder:
-            self.say("That is a hierarchy: press Enter to see its groups.", "warn")
-            return
-        await ctx.services.groups.subscribe(ctx.user, entry.name, on)
-        await self.load(ctx, entry.name)
-        self.say(f"Subscribed to {entry.name}." if on else f"Unsubscribed from {entry.name}.", "ok")
+    async def on_up_level(self, ctx: SessionContext) -> Nav | None:
+        if self.show_all and self.prefix:
+            await self.up_level(ctx)
+        else:
+            self.say(ctx.text("groups_top_level"))
+        return None
 
-    async def catch_up(self, ctx: SessionContext, entry: Entry) -> None:
+    async def on_back(self, ctx: SessionContext) -> Nav | None:
+        if self.show_all and self.prefix:
+            await self.up_level(ctx)
+            return None
+        return Back()
+
+    async def on_subscribe(self, ctx: SessionContext) -> Nav | None:
+        await self.subscribe(ctx, True)
+        return None
+
+    async def on_unsubscribe(self, ctx: SessionContext) -> Nav | None:
+        await self.subscribe(ctx, False)
+        return None
+
+    async def on_catch_up(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None
+        entry = self.current()
+        if entry is None:
+            return None
         if entry.folder:
-            self.say("That is a hierarchy: press Enter to see its groups.", "warn")
-            return
-        if not await confirm(ctx, f"Mark every article in {clean(entry.name)} read?"):
-            self.say("Nothing was marked.")
-            return
+            self.say(ctx.text("groups_is_folder"), "warn")
+            return None
+        if not await confirm(ctx, ctx.text("catch_up_question", group=clean(entry.name))):
+            self.say(ctx.text("groups_nothing_marked"))
+            return None
         await ctx.services.groups.catch_up(ctx.user, entry.name)
         await self.load(ctx, entry.name)
-        self.say(f"Caught up with {entry.name}.", "ok")
+        self.say(ctx.text("groups_caught_up", group=entry.name), "ok")
+        return None
 
-    async def go_to(self, ctx: SessionContext) -> Nav | None:
+    async def on_go_to(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None
         put(ctx, ctx.rows, "")
         ctx.write(f"\x1b[{ctx.rows};1H")
-        ctx.print(Text("Go to group: ", style="prompt"), end="")
+        ctx.print(Text(ctx.text("groups_goto_prompt"), style="prompt"), end="")
         typed = await read_line(ctx.term, "", max_len=80, allow_escape=True)
         name = (typed or "").strip()
         if not name:
             return None
-        try:
-            status: GroupStatus = await ctx.services.groups.status(ctx.user, name)
-        except BoardError as exc:
-            self.say(str(exc), "error")
-            return None
+        status: GroupStatus = await ctx.services.groups.status(ctx.user, name)
         found = status.group.name
         if self.show_all or not status.subscribed:
             await self.set_mode(ctx, True, found.rsplit(".", 1)[0], focus=found)
@@ -266,34 +288,47 @@ class GroupSelectorScreen(PagedRows[Entry], BaseScreen):
             await self.load(ctx, found)
         return Push("threads", group_name=found)
 
-    def post(self, entry: Entry | None) -> Nav | None:
-        if entry is None or entry.folder:
-            self.say("Move to a group first, then press p to post there.", "warn")
-            return None
-        return compose([entry.name])
+    async def on_toggle_all(self, ctx: SessionContext) -> Nav | None:
+        entry = self.current()
+        focus = entry.name if entry and not entry.folder else None
+        if self.show_all:
+            await self.set_mode(ctx, False, focus=focus)
+        else:
+            parent = focus.rsplit(".", 1)[0] if focus else ""
+            await self.set_mode(ctx, True, parent, focus=focus)
+        return None
 
-    def next_unread(self, ctx: SessionContext) -> None:
+    async def on_next_unread(self, ctx: SessionContext) -> Nav | None:
+        self.keep_screen()
         n = len(self.entries)
         for step in range(1, n + 1):
             i = (self.index + step) % n
             if self.entries[i].unread:
-                self.move_to(ctx, i)
-                return
-        self.say("No groups here have unread articles.")
+                await self.move_to(ctx, i)
+                return None
+        self.say(ctx.text("groups_no_unread"))
+        return None
 
-    # ---- the loop
+    async def on_post(self, ctx: SessionContext) -> Nav | None:
+        entry = self.current()
+        if entry is None or entry.folder:
+            self.say(ctx.text("groups_post_where"), "warn")
+            return None
+        return compose([entry.name])
+
+    # ---- entering and coming back
     async def start(self, ctx: SessionContext) -> None:
         await self.load(ctx)
         if not self.entries:
             await self.set_mode(ctx, True, "")
-            self.say(NO_SUBSCRIPTIONS)
+            self.say(ctx.text("groups_no_subscriptions"))
 
     async def run(self, ctx: SessionContext) -> Nav:
         try:
             await self.start(ctx)
         except BoardError as exc:
             self.say(str(exc), "error")
-        return await self._loop(ctx)
+        return await self.loop(ctx)
 
     async def resume(self, ctx: SessionContext, result: object) -> Nav:
         """Back from a thread list or the composer: say what happened, refresh the counts."""
@@ -305,82 +340,4 @@ class GroupSelectorScreen(PagedRows[Entry], BaseScreen):
             await self.load(ctx)
         except BoardError as exc:
             self.say(str(exc), "error")
-        return await self._loop(ctx)
-
-    async def _loop(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        self.draw(ctx)
-        await ctx.flush()
-        while True:
-            event = await next_key(ctx, lambda: self.draw(ctx))
-            self.message = ""
-            name = event.name
-            entry = self.current()
-            nav: Nav | None = None
-            full = True  # most keys change the list; plain moves redraw only two rows
-            try:
-                if name in UP:
-                    self.move_to(ctx, self.index - 1)
-                    full = False
-                elif name in DOWN:
-                    self.move_to(ctx, self.index + 1)
-                    full = False
-                elif name in PAGE_UP:
-                    self.move_to(ctx, self.index - self.height(ctx))
-                    full = False
-                elif name in PAGE_DOWN:
-                    self.move_to(ctx, self.index + self.height(ctx))
-                    full = False
-                elif name == "home":
-                    self.move_to(ctx, 0)
-                    full = False
-                elif name == "end":
-                    self.move_to(ctx, len(self.entries) - 1)
-                    full = False
-                elif name in ("enter", "right"):
-                    if entry is not None:
-                        nav = await self.open(ctx, entry)
-                elif name in ("left", "backspace"):
-                    if self.show_all and self.prefix:
-                        await self.up_level(ctx)
-                    else:
-                        self.say("This is the top level.")
-                elif name in ("q", "escape"):
-                    if self.show_all and self.prefix:
-                        await self.up_level(ctx)
-                    else:
-                        return Back()
-                elif name in ("s", "u") and entry is not None:
-                    await self.subscribe(ctx, entry, name == "s")
-                elif name == "c" and entry is not None:
-                    await self.catch_up(ctx, entry)
-                elif name == "g":
-                    nav = await self.go_to(ctx)
-                elif name == "y":
-                    focus = entry.name if entry and not entry.folder else None
-                    if self.show_all:
-                        await self.set_mode(ctx, False, focus=focus)
-                    else:
-                        parent = focus.rsplit(".", 1)[0] if focus else ""
-                        await self.set_mode(ctx, True, parent, focus=focus)
-                elif name in ("n", "tab"):
-                    self.next_unread(ctx)
-                    full = False
-                elif name in ("p", "w"):
-                    nav = self.post(entry)
-                elif name == "?":
-                    await show_help(ctx, "Group selector", GROUP_KEYS)
-                elif name in REDRAW:
-                    pass
-                else:
-                    ctx.write("\a")
-                    full = False
-            except BoardError as exc:
-                self.say(str(exc), "error")
-            if nav is not None:
-                return nav
-            if full:
-                self.draw(ctx)
-            else:
-                self.draw_status(ctx)
-            await ctx.flush()
+        return await self.loop(ctx)

@@ -6,9 +6,9 @@ by row (so nothing scrolls), and use the same keys for the same things.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich import box
 from rich.panel import Panel
@@ -16,10 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from retroboard.domain.boards import Article, ArticleHead, PostResult
+from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Push
+from retroboard.ui.nav import BaseScreen, Nav, Push
 from retroboard.ui.prompts import pause
 
 T = TypeVar("T")
@@ -37,6 +39,7 @@ PAGE_DOWN = frozenset({"pgdn", " ", "ctrl-f"})
 QUIT = frozenset({"q", "escape"})
 REDRAW = frozenset({"ctrl-l", "ctrl-r"})
 NARROW = 60  # below this many columns the screens drop their less important columns
+SELECTED = ">"  # the selection marker in column 1 of every list
 
 
 def use_ascii(ctx: SessionContext) -> bool:
@@ -124,9 +127,11 @@ def at_bottom(ctx: SessionContext) -> None:
 
 
 async def confirm(ctx: SessionContext, question: str) -> bool:
-    """A (y/N) question on the last row: y says yes, anything else no. Never scrolls."""
-    put(ctx, ctx.rows, Text.assemble((question + " ", "prompt"), ("(y/N) ", "dim")))
-    ctx.write(f"{CSI}{ctx.rows};{min(len(question) + 8, ctx.cols)}H")
+    """The one yes/no question of the full screens, on the last row: y says yes, anything else
+    no. Never scrolls. Returns the answer."""
+    hint = ctx.text("yes_no") + " "
+    put(ctx, ctx.rows, Text.assemble((question + " ", "prompt"), (hint, "dim")))
+    ctx.write(f"{CSI}{ctx.rows};{min(len(question) + len(hint) + 2, ctx.cols)}H")
     await ctx.flush()
     while True:
         event = await ctx.term.read_input()
@@ -152,7 +157,7 @@ async def show_help(ctx: SessionContext, title: str, keys: Sequence[tuple[str, s
         grid.add_row(*cells)
     panel = Panel(
         grid,
-        title=Text(f" {title}: keys ", style="title"),
+        title=Text(" " + ctx.text("help_title", title=title) + " ", style="title"),
         box=panel_box(ctx),
         border_style="info",
         expand=False,
@@ -164,9 +169,7 @@ async def show_help(ctx: SessionContext, title: str, keys: Sequence[tuple[str, s
         ctx.clear()
         ctx.write("\r\n".join(lines[start : start + per_page]) + "\r\n")
         more = start + per_page < len(lines)
-        key = await pause(
-            ctx, "Press any key for more, q to stop" if more else "Press any key to continue"
-        )
+        key = await pause(ctx, ctx.text("help_more" if more else "help_continue"))
         if key is not None and key.name in QUIT:
             return
 
@@ -186,10 +189,14 @@ def post_message(result: object) -> str:
     return f"Article posted ({where})." if where else "Article posted."
 
 
-class PagedRows(Generic[T]):
-    """A cursor over rows drawn a page at a time below the title bar (rows 2 .. rows-2).
+class ListView(Generic[T]):
+    """The one list widget: rows drawn a page at a time with a uniform selection bar.
 
-    Subclasses provide `rows()` and `row_text()`; moving the cursor redraws two rows, or the
+    Every list (groups, threads, search hits, the moderation queue) draws through it: column 1
+    is the selection marker (`>` on the selected row, so a terminal without colour still shows
+    it), and on a colour terminal the selected row is a reverse-video bar across the width.
+    Subclasses provide `rows()` and `row_text()` (the row after the marker column) and may move
+    the list (`first_row()`) or size it (`height()`). Moving the cursor redraws two rows, or the
     whole page when it crosses a page boundary.
     """
 
@@ -204,8 +211,13 @@ class PagedRows(Generic[T]):
     def draw_empty(self, ctx: SessionContext) -> None:
         """What an empty list shows (nothing by default)."""
 
+    def first_row(self, ctx: SessionContext) -> int:
+        """The screen row of the list's first line (below the title bar by default)."""
+        return 2
+
     def height(self, ctx: SessionContext) -> int:
-        return max(1, ctx.rows - 3)
+        """Rows the list may use (by default all but the title and the two status rows)."""
+        return max(1, ctx.rows - 1 - self.first_row(ctx))
 
     def top(self, ctx: SessionContext, index: int | None = None) -> int:
         """First row of the page holding `index` (the cursor by default)."""
@@ -217,12 +229,15 @@ class PagedRows(Generic[T]):
         if not top <= i < top + self.height(ctx) or i >= len(rows):
             return
         selected = i == self.index
+        line = Text(SELECTED if selected else " ", style="hotkey")
+        line.append_text(self.row_text(ctx, rows[i], selected))
         style = "reverse" if selected and ctx.term.info.colors else ""
-        put(ctx, 2 + i - top, self.row_text(ctx, rows[i], selected), fill=selected, style=style)
+        put(ctx, self.first_row(ctx) + i - top, line, fill=selected, style=style)
 
     def draw_list(self, ctx: SessionContext) -> None:
-        rows, top, h = self.rows(), self.top(ctx), self.height(ctx)
-        blank_rows(ctx, 2, h + 1)
+        rows, top, h, first = self.rows(), self.top(ctx), self.height(ctx), self.first_row(ctx)
+        self.index = max(0, min(self.index, len(rows) - 1))
+        blank_rows(ctx, first, first + h - 1)
         if not rows:
             self.draw_empty(ctx)
             return
@@ -245,31 +260,177 @@ class PagedRows(Generic[T]):
     def park(self, ctx: SessionContext) -> None:
         """Leave the terminal cursor on the selected row (or the message line)."""
         if self.rows():
-            ctx.write(f"{CSI}{2 + self.index - self.top(ctx)};1H")
+            ctx.write(f"{CSI}{self.first_row(ctx) + self.index - self.top(ctx)};1H")
         else:
             at_bottom(ctx)
 
 
-def draw_window(
-    ctx: SessionContext,
-    first_row: int,
-    height: int,
-    top: int,
-    cursor: int,
-    items: Sequence[T],
-    row: Callable[[T, bool], Text],
-) -> None:
-    """Draw `items[top:top+height]` from screen row `first_row`, the cursor row highlighted."""
-    for i in range(min(height, len(items) - top)):
-        idx = top + i
-        selected = idx == cursor
-        put(
-            ctx,
-            first_row + i,
-            row(items[idx], selected),
-            fill=selected,
-            style="title" if selected else "",
+PagedRows = ListView  # the name the screens used first
+
+
+def list_moves(*, space_pages: bool = True) -> tuple[Binding, ...]:
+    """The moves every list understands (tin muscle memory plus arrows), as binding rows; a
+    pair of opposite moves is one line of help. `space_pages=False` leaves Space to the screen."""
+    down_keys = ("pgdn", " ", "ctrl-f") if space_pages else ("pgdn", "ctrl-f")
+    return (
+        Binding(("up", "k", "ctrl-p"), "up", "move", label="Up Down  k j"),
+        Binding(("down", "j", "ctrl-n"), "down", "", hidden=True),
+        Binding(
+            ("pgup", "b", "ctrl-b"),
+            "page_up",
+            "previous / next page",
+            label="PgUp PgDn  b Space" if space_pages else "PgUp PgDn  b",
+        ),
+        Binding(down_keys, "page_down", "", hidden=True),
+        Binding(("home",), "first", "first / last row", label="Home End"),
+        Binding(("end",), "last", "", hidden=True),
+    )
+
+
+HELP = Binding(("?",), "help", "this help")
+REDRAW_SCREEN = Binding(("ctrl-l", "ctrl-r"), "redraw", "draw the screen again")
+
+Handler = Callable[[SessionContext], Awaitable[Nav | None]]
+
+
+class ListScreen(ListView[T], BaseScreen):
+    """The skeleton under every list screen: draw, read a key, dispatch it through the
+    screen's `BINDINGS` to its `on_<action>` method, draw again.
+
+    Shared here, in one place: a resize redraws; a `BoardError` from an action is shown in the
+    status line; a key no binding names rings the bell and says `unknown_key`; `?` shows the
+    help made from the same table, then the whole screen again; ^L/^R redraw. A move only
+    redraws the rows it changed and the status rows (`keep_screen()`); anything else redraws
+    the whole screen. Subclasses provide `draw`, `draw_status` and `help_title`.
+    """
+
+    layout = "full"
+    BINDINGS: ClassVar[Bindings]
+    message: str = ""
+    message_style: str = "info"
+    _full: bool = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("BINDINGS")
+        if table is None:
+            return
+        missing = sorted(
+            {b.action for b in table if not callable(getattr(cls, "on_" + b.action, None))}
         )
+        if missing:
+            raise TypeError(f"{cls.__name__}: no on_<action> method for {missing}")
+
+    # ---- what a screen provides
+    def bindings(self, ctx: SessionContext) -> Bindings:
+        """The keys in force (the screen's table)."""
+        return self.BINDINGS
+
+    def help_title(self, ctx: SessionContext) -> str:
+        raise NotImplementedError
+
+    def draw(self, ctx: SessionContext) -> None:
+        raise NotImplementedError
+
+    def draw_status(self, ctx: SessionContext) -> None:
+        """Draw the status rows again (by default the whole screen)."""
+        self.draw(ctx)
+
+    async def on_resize(self, ctx: SessionContext) -> None:
+        """Called after the window changed size, before the redraw."""
+
+    def say(self, message: str, style: str = "info") -> None:
+        """The status-line message shown with the next draw."""
+        self.message, self.message_style = message, style
+
+    def keep_screen(self) -> None:
+        """After this action only the status rows need drawing again."""
+        self._full = False
+
+    # ---- the loop
+    async def dispatch(self, ctx: SessionContext, key: str) -> Nav | None:
+        """Run the action bound to `key`; a Nav leaves the screen."""
+        self.message = ""
+        self._full = True
+        action = self.bindings(ctx).action(key)
+        if action is None:
+            ctx.write("\a")
+            self.say(ctx.text("unknown_key"), "warn")
+            self._full = False
+            return None
+        handler: Handler = getattr(self, "on_" + action)
+        try:
+            return await handler(ctx)
+        except BoardError as exc:
+            self.say(str(exc), "error")
+            self._full = True
+            return None
+
+    async def loop(self, ctx: SessionContext) -> Nav:
+        """Draw, then take keys until an action leaves the screen."""
+        self.draw(ctx)
+        await ctx.flush()
+        while True:
+            event = await ctx.term.read_input()
+            if isinstance(event, Resize):
+                ctx.sync_size()
+                try:
+                    await self.on_resize(ctx)
+                except BoardError as exc:
+                    self.say(str(exc), "error")
+                self.draw(ctx)
+                await ctx.flush()
+                continue
+            nav = await self.dispatch(ctx, event.name)
+            if nav is not None:
+                return nav
+            if self._full:
+                self.draw(ctx)
+            else:
+                self.draw_status(ctx)
+            await ctx.flush()
+
+    # ---- actions every list has
+    async def move_to(self, ctx: SessionContext, index: int) -> None:
+        """Put the cursor on row `index` (clamped), redrawing what changed."""
+        self.place_cursor(ctx, index)
+
+    async def on_up(self, ctx: SessionContext) -> Nav | None:
+        await self.move_to(ctx, self.index - 1)
+        self.keep_screen()
+        return None
+
+    async def on_down(self, ctx: SessionContext) -> Nav | None:
+        await self.move_to(ctx, self.index + 1)
+        self.keep_screen()
+        return None
+
+    async def on_page_up(self, ctx: SessionContext) -> Nav | None:
+        await self.move_to(ctx, self.index - self.height(ctx))
+        self.keep_screen()
+        return None
+
+    async def on_page_down(self, ctx: SessionContext) -> Nav | None:
+        await self.move_to(ctx, self.index + self.height(ctx))
+        self.keep_screen()
+        return None
+
+    async def on_first(self, ctx: SessionContext) -> Nav | None:
+        await self.move_to(ctx, 0)
+        self.keep_screen()
+        return None
+
+    async def on_last(self, ctx: SessionContext) -> Nav | None:
+        await self.move_to(ctx, len(self.rows()) - 1)
+        self.keep_screen()
+        return None
+
+    async def on_help(self, ctx: SessionContext) -> Nav | None:
+        await show_help(ctx, self.help_title(ctx), self.bindings(ctx).help_rows())
+        return None
+
+    async def on_redraw(self, ctx: SessionContext) -> Nav | None:
+        return None
 
 
 def show_art(ctx: SessionContext, name: str) -> bool:

@@ -10,42 +10,53 @@ from retroboard.domain.boards import ArticleHead
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav
+from retroboard.ui.nav import Back, Nav
 from retroboard.ui.prompts import pause, say
 from retroboard.ui.screens.kit import (
-    DOWN,
+    HELP,
     NARROW,
-    PAGE_DOWN,
-    PAGE_UP,
-    QUIT,
-    REDRAW,
-    UP,
+    REDRAW_SCREEN,
+    ListScreen,
     at_bottom,
     blank_rows,
     cell,
     clean,
     confirm,
-    draw_window,
     key_hints,
+    list_moves,
     long_date,
     put,
-    show_help,
     title_bar,
     use_ascii,
     width,
 )
 
-EMPTY = "No posts are waiting for approval."
-QUEUE_KEYS = (
-    ("Up Down  j k", "move the cursor"),
-    ("Enter", "read the whole post"),
-    ("a", "approve: post it to its groups"),
-    ("r", "reject it (asks first)"),
-    ("q  Esc", "back"),
-    ("?", "this help"),
+BINDINGS = Bindings(
+    (
+        *list_moves(space_pages=False),
+        Binding(("enter", "right", " "), "read", "read the whole post"),
+        Binding(("a", "A"), "approve", "approve: post it to its groups"),
+        Binding(("r", "R"), "reject", "reject it (asks first)"),
+        Binding(("q", "escape"), "back", "back"),
+        HELP,
+        REDRAW_SCREEN,
+    )
 )
-FIRST_ROW = 3  # row 1 title, row 2 column names
+# The whole post, a page at a time (Enter on the list).
+PAGER = Bindings(
+    (
+        Binding(("a", "A"), "approve", "approve"),
+        Binding(("r", "R"), "reject", "reject"),
+        Binding((" ", "pgdn", "ctrl-f", "enter"), "page_down", "next page"),
+        Binding(("pgup", "b", "ctrl-b"), "page_up", "previous page"),
+        Binding(("down", "j", "ctrl-n"), "down", "one line down"),
+        Binding(("up", "k", "ctrl-p"), "up", "one line up"),
+        Binding(("q", "escape", "left"), "back", "back to the list"),
+    )
+)
+PAGER_STEPS = {"down": 1, "up": -1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,49 +92,51 @@ def post_lines(ctx: SessionContext, held: Held, w: int) -> list[Text]:
     return lines
 
 
-class ModerationQueueScreen(BaseScreen):
+class ModerationQueueScreen(ListScreen[Held]):
     """The held posts (author, groups, subject) with the selected one shown below the list."""
 
-    layout = "full"
     ACTIVITY = "Moderating"
+    BINDINGS = BINDINGS
 
     def __init__(self) -> None:
         self.items: list[Held] = []
-        self.cursor = 0
-        self.top = 0
+        self.index = 0
         self.message = ""
         self.message_style = "info"
-
-    def _say(self, message: str, style: str = "info") -> None:
-        self.message, self.message_style = message, style
 
     async def _load(self, ctx: SessionContext) -> bool:
         assert ctx.user is not None
         try:
             queue = await ctx.services.moderation.queue(ctx.user)
         except BoardError as exc:
-            self._say(str(exc), "error")
+            self.say(str(exc), "error")
             return False
         self.items = [Held(head, body, tuple(groups)) for head, body, groups in queue]
-        self.cursor = max(0, min(self.cursor, len(self.items) - 1))
+        self.index = max(0, min(self.index, len(self.items) - 1))
         return True
 
     # ---- drawing -------------------------------------------------------------------------
-    def _list_height(self, ctx: SessionContext) -> int:
-        return max(1, min(len(self.items), (ctx.rows - 5) // 3))
+    def rows(self) -> list[Held]:
+        return self.items
+
+    def first_row(self, ctx: SessionContext) -> int:
+        return 3  # row 1 title, row 2 column names
+
+    def height(self, ctx: SessionContext) -> int:
+        return max(1, min(len(self.items), (ctx.rows - 5) // 3))  # the rest shows the post
 
     def _columns(self, ctx: SessionContext) -> tuple[int, int, int]:
         """Widths of author, groups and subject (groups 0 = not shown at this width)."""
-        w = width(ctx) - 2
+        w = width(ctx) - 2  # the selection marker and a space
         if w + 2 < NARROW:
             author = min(10, w // 3)
             return author, 0, max(1, w - author - 1)
         author, groups = (16, 30) if w >= 120 else (12, 20)
         return author, groups, max(10, w - author - groups - 2)
 
-    def _row(self, ctx: SessionContext, held: Held, selected: bool) -> Text:
+    def row_text(self, ctx: SessionContext, held: Held, selected: bool) -> Text:
         author_w, groups_w, subject_w = self._columns(ctx)
-        line = Text("> " if selected else "  ", style="hotkey")
+        line = Text(" ")
         line.append_text(cell(ctx, held.head.author, author_w, "author"))
         line.append(" ")
         if groups_w:
@@ -132,87 +145,96 @@ class ModerationQueueScreen(BaseScreen):
         line.append_text(cell(ctx, held.head.subject, subject_w, "subject"))
         return line
 
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("queue_help_title")
+
     def draw(self, ctx: SessionContext) -> None:
         ctx.clear()
-        count = len(self.items)
-        title_bar(ctx, "Moderation queue", f"{count} waiting")
+        title_bar(ctx, ctx.text("queue_title"), ctx.text("queue_waiting", count=len(self.items)))
         author_w, groups_w, _ = self._columns(ctx)
-        names = "  " + "Author".ljust(author_w) + " "
+        names = "  " + ctx.text("col_author").ljust(author_w) + " "
         if groups_w:
-            names += "Groups".ljust(groups_w) + " "
-        put(ctx, 2, Text(names + "Subject", style="header"))
-        height = self._list_height(ctx)
-        if self.cursor < self.top:
-            self.top = self.cursor
-        elif self.cursor >= self.top + height:
-            self.top = self.cursor - height + 1
-        draw_window(
-            ctx,
-            FIRST_ROW,
-            height,
-            self.top,
-            self.cursor,
-            self.items,
-            lambda item, selected: self._row(ctx, item, selected),
-        )
-        row = FIRST_ROW + height
+            names += ctx.text("col_groups").ljust(groups_w) + " "
+        put(ctx, 2, Text(names + ctx.text("col_subject"), style="header"))
+        self.draw_list(ctx)
+        self.draw_status(ctx)
+
+    def draw_status(self, ctx: SessionContext) -> None:
+        """The selected post below the list, then the message or the key hints."""
+        row = self.first_row(ctx) + self.height(ctx)
         put(ctx, row, Text(("-" if use_ascii(ctx) else "─") * width(ctx), style="dim"))
-        preview = post_lines(ctx, self.items[self.cursor], width(ctx))
-        room = ctx.rows - row - 1
-        for i, line in enumerate(preview[:room]):
-            put(ctx, row + 1 + i, line)
-        if len(preview) > room and room > 0:
-            put(
-                ctx,
-                ctx.rows - 1,
-                Text(f"... {len(preview) - room + 1} more lines: Enter reads it all", style="dim"),
-            )
+        blank_rows(ctx, row + 1, ctx.rows - 1)
+        if self.items:
+            preview = post_lines(ctx, self.items[self.index], width(ctx))
+            room = ctx.rows - row - 1
+            for i, line in enumerate(preview[:room]):
+                put(ctx, row + 1 + i, line)
+            if len(preview) > room and room > 0:
+                more = ctx.text("queue_more_lines", count=len(preview) - room + 1)
+                put(ctx, ctx.rows - 1, Text(more, style="dim"))
         if self.message:
             put(ctx, ctx.rows, Text(clean(self.message), style=self.message_style))
         else:
-            put(
-                ctx,
-                ctx.rows,
-                key_hints(
-                    ctx,
-                    "a approve  r reject  Enter read  q back  ? help",
-                    "a approve  r reject  q back  ?",
-                ),
-            )
+            hints = key_hints(ctx, ctx.text("queue_hints"), ctx.text("queue_hints_short"))
+            put(ctx, ctx.rows, hints)
         at_bottom(ctx)
 
-    # ---- actions -----------------------------------------------------------------------------
-    async def _approve(self, ctx: SessionContext, held: Held) -> None:
+    async def show_empty(self, ctx: SessionContext) -> Nav:
+        """The queue is empty (or became so): say so, wait for a key, go back."""
+        ctx.clear()
+        title_bar(ctx, ctx.text("queue_title"))
+        ctx.write("\r\n")
+        if self.message:
+            say(ctx, clean(self.message), self.message_style)
+        say(ctx, ctx.text("queue_empty"))
+        await pause(ctx, ctx.text("help_continue"))
+        return Back()
+
+    # ---- what the actions do -------------------------------------------------------------
+    async def _approve(self, ctx: SessionContext, held: Held) -> Nav | None:
         assert ctx.user is not None
         try:
             await ctx.services.moderation.approve(ctx.user, held.head.id)
         except BoardError as exc:
-            self._say(str(exc), "error")
+            self.say(str(exc), "error")
         else:
-            self._say(
-                f"Approved: '{held.head.subject}' by {held.head.author} is now in "
-                f"{','.join(held.groups)}.",
+            self.say(
+                ctx.text(
+                    "queue_approved",
+                    subject=held.head.subject,
+                    author=held.head.author,
+                    groups=",".join(held.groups),
+                ),
                 "ok",
             )
-        await self._load(ctx)
+        return await self._reload(ctx)
 
-    async def _reject(self, ctx: SessionContext, held: Held) -> None:
+    async def _reject(self, ctx: SessionContext, held: Held) -> Nav | None:
         assert ctx.user is not None
-        if not await confirm(
-            ctx, f"Reject '{clean(held.head.subject)[:40]}' by {held.head.author}?"
-        ):
-            self._say("Not rejected.")
-            return
+        question = ctx.text(
+            "queue_reject_question", subject=clean(held.head.subject)[:40], author=held.head.author
+        )
+        if not await confirm(ctx, question):
+            self.say(ctx.text("queue_not_rejected"))
+            return None
         try:
             await ctx.services.moderation.reject(ctx.user, held.head.id)
         except BoardError as exc:
-            self._say(str(exc), "error")
+            self.say(str(exc), "error")
         else:
-            self._say(f"Rejected: '{held.head.subject}' by {held.head.author}.", "ok")
+            self.say(
+                ctx.text("queue_rejected", subject=held.head.subject, author=held.head.author),
+                "ok",
+            )
+        return await self._reload(ctx)
+
+    async def _reload(self, ctx: SessionContext) -> Nav | None:
         await self._load(ctx)
+        return await self.show_empty(ctx) if not self.items else None
 
     async def _read(self, ctx: SessionContext, held: Held) -> str:
-        """The whole post, a page at a time. Returns 'a' or 'r' if the moderator decided there."""
+        """The whole post, a page at a time. Returns 'approve' or 'reject' if the moderator
+        decided there, else ''."""
         top = 0
         while True:
             lines = post_lines(ctx, held, width(ctx))
@@ -223,89 +245,57 @@ class ModerationQueueScreen(BaseScreen):
                 put(ctx, 1 + i, line)
             blank_rows(ctx, 1 + min(page, len(lines) - top), ctx.rows - 1)
             at_end = top + page >= len(lines)
-            what = "End of post" if at_end else "-- More -- Space"
+            what = ctx.text("queue_end_of_post" if at_end else "queue_more")
             put(
                 ctx,
                 ctx.rows,
-                Text.assemble((what, "prompt"), ("  a approve  r reject  q back", "dim")),
+                Text.assemble((what, "prompt"), (ctx.text("queue_read_hints"), "dim")),
             )
             await ctx.flush()
             event = await ctx.term.read_input()
             if isinstance(event, Resize):
                 ctx.sync_size()
                 continue
-            name = event.name
-            if name in ("a", "r"):
-                return name
-            if name in PAGE_DOWN or name == "enter":
-                if at_end:
-                    return ""
-                top += page - 1
-            elif name in PAGE_UP:
-                top -= page - 1
-            elif name in DOWN:
-                top += 1
-            elif name in UP:
-                top -= 1
-            elif name in QUIT or name == "left":
+            action = PAGER.action(event.name)
+            if action in ("approve", "reject"):
+                return action
+            if action == "back" or (action == "page_down" and at_end):
                 return ""
+            if action == "page_down":
+                top += page - 1
+            elif action == "page_up":
+                top -= page - 1
+            elif action in PAGER_STEPS:
+                top += PAGER_STEPS[action]
+            else:
+                ctx.write("\a")
+
+    # ---- actions (one per binding) -------------------------------------------------------
+    async def on_read(self, ctx: SessionContext) -> Nav | None:
+        held = self.items[self.index]
+        decision = await self._read(ctx, held)
+        if decision == "approve":
+            return await self._approve(ctx, held)
+        if decision == "reject":
+            return await self._reject(ctx, held)
+        return None
+
+    async def on_approve(self, ctx: SessionContext) -> Nav | None:
+        return await self._approve(ctx, self.items[self.index])
+
+    async def on_reject(self, ctx: SessionContext) -> Nav | None:
+        return await self._reject(ctx, self.items[self.index])
+
+    async def on_back(self, ctx: SessionContext) -> Nav | None:
+        return Back()
 
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
         if not await self._load(ctx):
             ctx.clear()
             say(ctx, self.message, "error")
-            await pause(ctx)
+            await pause(ctx, ctx.text("help_continue"))
             return Back()
-        dirty = True
-        while True:
-            if not self.items:
-                ctx.clear()
-                title_bar(ctx, "Moderation queue")
-                ctx.write("\r\n")
-                if self.message:
-                    say(ctx, clean(self.message), self.message_style)
-                say(ctx, EMPTY)
-                await pause(ctx)
-                return Back()
-            if dirty:
-                self.draw(ctx)
-                await ctx.flush()
-            dirty = True
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                ctx.sync_size()
-                continue
-            self.message = ""
-            name = event.name
-            held = self.items[self.cursor]
-            if name in UP:
-                self.cursor = max(0, self.cursor - 1)
-            elif name in DOWN:
-                self.cursor = min(len(self.items) - 1, self.cursor + 1)
-            elif name in ("pgup", "ctrl-b"):
-                self.cursor = max(0, self.cursor - self._list_height(ctx))
-            elif name in ("pgdn", "ctrl-f"):
-                self.cursor = min(len(self.items) - 1, self.cursor + self._list_height(ctx))
-            elif name == "home":
-                self.cursor = 0
-            elif name == "end":
-                self.cursor = len(self.items) - 1
-            elif name in ("enter", "right", " "):
-                decision = await self._read(ctx, held)
-                if decision == "a":
-                    await self._approve(ctx, held)
-                elif decision == "r":
-                    await self._reject(ctx, held)
-            elif name in ("a", "A"):
-                await self._approve(ctx, held)
-            elif name in ("r", "R"):
-                await self._reject(ctx, held)
-            elif name in QUIT:
-                return Back()
-            elif name == "?":
-                await show_help(ctx, "Moderation queue", QUEUE_KEYS)
-            elif name not in REDRAW:
-                ctx.write("\a")
-                await ctx.flush()
-                dirty = False
+        if not self.items:
+            return await self.show_empty(ctx)
+        return await self.loop(ctx)

@@ -6,58 +6,54 @@ from rich.text import Text
 
 from retroboard.domain.boards import SearchHit
 from retroboard.domain.errors import BoardError
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav, Push
-from retroboard.ui.prompts import ask, next_key, say
+from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.prompts import ask, say
 from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
-    DOWN,
+    HELP,
     NARROW,
-    PAGE_DOWN,
-    PAGE_UP,
-    QUIT,
-    REDRAW,
-    UP,
+    REDRAW_SCREEN,
+    ListScreen,
     at_bottom,
     cell,
     clean,
-    draw_window,
     key_hints,
+    list_moves,
     long_date,
     put,
     short_date,
-    show_help,
     title_bar,
     width,
 )
 
 QUERY_MAX = 100  # the search service refuses longer queries
 RESULTS_MAX = 100
-SEARCH_KEYS = (
-    ("Up Down  j k", "move the cursor"),
-    ("PgUp PgDn  b Space", "previous / next page"),
-    ("Home  End", "first / last hit"),
-    ("Enter", "read the article"),
-    ("/", "a new search"),
-    ("q  Esc", "back"),
-    ("?", "this help"),
+BINDINGS = Bindings(
+    (
+        *list_moves(),
+        Binding(("enter", "right"), "read", "read the article"),
+        Binding(("/",), "new_search", "a new search"),
+        Binding(("q", "escape", "left"), "back", "back"),
+        HELP,
+        REDRAW_SCREEN,
+    )
 )
-FIRST_ROW = 3  # row 1 title, row 2 column names
 
 
-class SearchScreen(BaseScreen):
+class SearchScreen(ListScreen[SearchHit]):
     """`Search for:` then a list of hits (newest first) with a cursor; Enter reads one."""
+
+    BINDINGS = BINDINGS
 
     def __init__(self) -> None:
         self.query = ""
         self.group = ""
         self.hits: list[SearchHit] = []
-        self.cursor = 0
-        self.top = 0
+        self.index = 0
         self.message = ""
         self.message_style = "info"
-
-    layout = "full"
 
     def activity(self) -> str:
         return "Searching articles"
@@ -67,17 +63,11 @@ class SearchScreen(BaseScreen):
         """Prompt for a search until it finds something (True) or the user gives up (False)."""
         assert ctx.user is not None
         ctx.clear()
-        title_bar(ctx, "Search articles")
+        title_bar(ctx, ctx.text("search_title"))
         ctx.write("\r\n")
-        ctx.print(
-            Text(
-                "Words from the subject, the text or the author's handle. "
-                "Enter on its own goes back.",
-                style="dim",
-            )
-        )
+        ctx.print(Text(ctx.text("search_intro"), style="dim"))
         while True:
-            query = (await ask(ctx, "Search for: ", max_len=QUERY_MAX)).strip()
+            query = (await ask(ctx, ctx.text("search_prompt"), max_len=QUERY_MAX)).strip()
             if not query:
                 return False
             group = await self._ask_group(ctx)
@@ -91,18 +81,20 @@ class SearchScreen(BaseScreen):
                 say(ctx, str(exc), "error")
                 continue
             if not hits:
-                where = f" in {group}" if group else ""
-                say(ctx, f"No articles match '{query}'{where}.", "warn")
+                if group:
+                    say(ctx, ctx.text("search_no_match_in", query=query, group=group), "warn")
+                else:
+                    say(ctx, ctx.text("search_no_match", query=query), "warn")
                 continue
             self.query, self.group, self.hits = query, group, list(hits)
-            self.cursor = self.top = 0
+            self.index = 0
             self.message = ""
             return True
 
     async def _ask_group(self, ctx: SessionContext) -> str | None:
         """'' for every group, a group the user can read, or None to ask for the words again."""
         assert ctx.user is not None
-        group = (await ask(ctx, "In group (Enter for all): ", max_len=80)).strip().lower()
+        group = (await ask(ctx, ctx.text("search_group_prompt"), max_len=80)).strip().lower()
         if not group:
             return ""
         try:
@@ -114,21 +106,15 @@ class SearchScreen(BaseScreen):
         return name
 
     # ---- the list ------------------------------------------------------------------------
-    def _height(self, ctx: SessionContext) -> int:
-        return max(1, ctx.rows - FIRST_ROW - 1)  # the last two rows: details and keys
+    def rows(self) -> list[SearchHit]:
+        return self.hits
 
-    def _scroll(self, ctx: SessionContext) -> None:
-        self.cursor = max(0, min(self.cursor, len(self.hits) - 1))
-        height = self._height(ctx)
-        if self.cursor < self.top:
-            self.top = self.cursor
-        elif self.cursor >= self.top + height:
-            self.top = self.cursor - height + 1
-        self.top = max(0, min(self.top, max(0, len(self.hits) - height)))
+    def first_row(self, ctx: SessionContext) -> int:
+        return 3  # row 1 title, row 2 column names
 
     def _columns(self, ctx: SessionContext) -> tuple[int, int, int, int]:
         """Widths of subject, author, group and date (0 = not shown at this width)."""
-        w = width(ctx) - 2  # the cursor marker
+        w = width(ctx) - 2  # the selection marker and a space
         if w + 2 < NARROW:
             author = min(10, w // 3)
             return max(1, w - author - 1), author, 0, 0
@@ -136,10 +122,10 @@ class SearchScreen(BaseScreen):
         author, group, date = (16 if wide else 12), (24 if wide else 18), 8
         return max(10, w - author - group - date - 3), author, group, date
 
-    def _row(self, ctx: SessionContext, hit: SearchHit, selected: bool) -> Text:
+    def row_text(self, ctx: SessionContext, hit: SearchHit, selected: bool) -> Text:
         subject_w, author_w, group_w, date_w = self._columns(ctx)
         h = hit.head
-        line = Text("> " if selected else "  ", style="hotkey")
+        line = Text(" ")
         line.append_text(cell(ctx, h.subject, subject_w, "subject"))
         line.append(" ")
         line.append_text(cell(ctx, h.author, author_w, "author"))
@@ -151,105 +137,78 @@ class SearchScreen(BaseScreen):
             line.append_text(cell(ctx, short_date(h.date), date_w, "date"))
         return line
 
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("search_help_title")
+
     def draw(self, ctx: SessionContext) -> None:
         ctx.clear()
-        self._scroll(ctx)
-        where = f" in {self.group}" if self.group else ""
         count = len(self.hits)
-        title_bar(
-            ctx,
-            f"Search: {self.query}{where}",
-            f"{count}{'+' if count >= RESULTS_MAX else ''} found",
+        title = (
+            ctx.text("search_results_title_in", query=self.query, group=self.group)
+            if self.group
+            else ctx.text("search_results_title", query=self.query)
         )
+        found = ctx.text(
+            "search_found_more" if count >= RESULTS_MAX else "search_found", count=count
+        )
+        title_bar(ctx, title, found)
         subject_w, author_w, group_w, date_w = self._columns(ctx)
-        names = "  " + "Subject".ljust(subject_w) + " " + "Author".ljust(author_w)
+        names = (
+            "  "
+            + ctx.text("col_subject").ljust(subject_w)
+            + " "
+            + ctx.text("col_author").ljust(author_w)
+        )
         if group_w:
-            names += " " + "Group".ljust(group_w)
+            names += " " + ctx.text("col_group").ljust(group_w)
         if date_w:
-            names += " " + "Date"
+            names += " " + ctx.text("col_date")
         put(ctx, 2, Text(names, style="header"))
-        height = self._height(ctx)
-        draw_window(
-            ctx,
-            FIRST_ROW,
-            height,
-            self.top,
-            self.cursor,
-            self.hits,
-            lambda item, selected: self._row(ctx, item, selected),
-        )
-        hit = self.hits[self.cursor]
-        put(
-            ctx,
-            ctx.rows - 1,
-            Text.assemble(
-                (f"{hit.group} #{hit.head.number}", "info"),
-                (" from ", "dim"),
-                (clean(hit.head.from_line), "author"),
-                (", ", "dim"),
-                (long_date(hit.head.date), "date"),
-            ),
-        )
+        self.draw_list(ctx)
+        self.draw_status(ctx)
+
+    def draw_status(self, ctx: SessionContext) -> None:
+        """The cursor's hit in detail, then the message or the key hints."""
+        if self.hits:
+            hit = self.hits[self.index]
+            put(
+                ctx,
+                ctx.rows - 1,
+                Text.assemble(
+                    (f"{hit.group} #{hit.head.number}", "info"),
+                    (ctx.text("search_from"), "dim"),
+                    (clean(hit.head.from_line), "author"),
+                    (", ", "dim"),
+                    (long_date(hit.head.date), "date"),
+                ),
+            )
         if self.message:
             put(ctx, ctx.rows, Text(clean(self.message), style=self.message_style))
         else:
-            put(
-                ctx,
-                ctx.rows,
-                key_hints(
-                    ctx,
-                    "Enter read  / new search  q back  ? help",
-                    "Enter read  / again  q back  ?",
-                ),
-            )
+            hints = key_hints(ctx, ctx.text("search_hints"), ctx.text("search_hints_short"))
+            put(ctx, ctx.rows, hints)
         at_bottom(ctx)
 
+    # ---- actions (one per binding)
+    async def on_read(self, ctx: SessionContext) -> Nav | None:
+        hit = self.hits[self.index]
+        return Push("reader", group_name=hit.group, number=hit.head.number)
+
+    async def on_new_search(self, ctx: SessionContext) -> Nav | None:
+        await self._ask(ctx)  # giving up keeps the hits already shown
+        return None
+
+    async def on_back(self, ctx: SessionContext) -> Nav | None:
+        return Back()
+
+    # ---- entering and coming back
     async def run(self, ctx: SessionContext) -> Nav:
         if not await self._ask(ctx):
             return Back()
-        return await self._loop(ctx)
+        return await self.loop(ctx)
 
     async def resume(self, ctx: SessionContext, result: object) -> Nav:
         """Back from the reader, which may have a word for us."""
         if isinstance(result, ReaderExit) and result.message:
-            self.message, self.message_style = clean(result.message), "info"
-        return await self._loop(ctx)
-
-    async def _loop(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        self.draw(ctx)
-        await ctx.flush()
-        while True:
-            event = await next_key(ctx, lambda: self.draw(ctx))
-            self.message = ""
-            name = event.name
-            page = self._height(ctx)
-            if name in UP:
-                self.cursor -= 1
-            elif name in DOWN:
-                self.cursor += 1
-            elif name in PAGE_UP:
-                self.cursor -= page
-                self.top -= page
-            elif name in PAGE_DOWN:
-                self.cursor += page
-                self.top += page
-            elif name == "home":
-                self.cursor = 0
-            elif name == "end":
-                self.cursor = len(self.hits) - 1
-            elif name in ("enter", "right"):
-                hit = self.hits[self.cursor]
-                return Push("reader", group_name=hit.group, number=hit.head.number)
-            elif name == "/":
-                await self._ask(ctx)  # giving up keeps the hits already shown
-            elif name in QUIT or name == "left":
-                return Back()
-            elif name == "?":
-                await show_help(ctx, "Search", SEARCH_KEYS)
-            elif name not in REDRAW:
-                ctx.write("\a")
-                await ctx.flush()
-                continue
-            self.draw(ctx)
-            await ctx.flush()
+            self.say(clean(result.message))
+        return await self.loop(ctx)

@@ -10,28 +10,24 @@ from rich.text import Text
 from retroboard.domain.boards import ArticleHead, GroupStatus, PostResult, ThreadView
 from retroboard.domain.errors import BoardError
 from retroboard.domain.threads import build_tree, flatten, tree_prefix
-from retroboard.term.events import Resize
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav, Push
+from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
-    DOWN,
+    HELP,
     NARROW,
-    PAGE_DOWN,
-    PAGE_UP,
-    QUIT,
-    REDRAW,
-    UP,
-    PagedRows,
+    REDRAW_SCREEN,
+    ListScreen,
     clean,
     compose,
     confirm,
     fit,
     key_hints,
+    list_moves,
     post_message,
     put,
     short_date,
-    show_help,
     title_bar,
     use_ascii,
     width,
@@ -40,21 +36,20 @@ from retroboard.ui.screens.kit import (
 PAGE_LIMIT = 20  # threads fetched per page
 MAX_SEARCH_PAGES = 50  # `n` loads at most this many more pages looking for an unread article
 
-THREAD_KEYS = (
-    ("Up Down j k", "move"),
-    ("PgUp PgDn b Space", "previous / next page"),
-    ("Home End", "first / last loaded article"),
-    ("Enter Right", "read the highlighted article"),
-    ("n", "move to the next unread article"),
-    ("Tab", "read the next unread article"),
-    ("w  p", "post a new thread in this group"),
-    ("c", "catch up: mark every article read (asks first)"),
-    ("q  Esc  Left", "back to the group list"),
-    ("?", "this help"),
+BINDINGS = Bindings(
+    (
+        *list_moves(),
+        Binding(("enter", "right"), "read", "read the highlighted article"),
+        Binding(("n",), "next_unread", "move to the next unread article"),
+        Binding(("tab",), "read_unread", "read the next unread article"),
+        Binding(("w", "p"), "post", "post a new thread in this group"),
+        Binding(("W", "P"), "post", "", hidden=True),
+        Binding(("c",), "catch_up", "catch up: mark every article read (asks first)"),
+        Binding(("q", "escape", "left", "backspace"), "back", "back to the group list"),
+        HELP,
+        REDRAW_SCREEN,
+    )
 )
-HINTS = "Enter read  n next unread  Tab read unread  w post  c catch up  ? help  q back"
-HINTS_SHORT = "Enter read n unread w post ? q back"
-LEGEND = "+ unread  D deleted  [n] replies"
 
 
 @dataclass(frozen=True)
@@ -75,10 +70,10 @@ def thread_lines(views: tuple[ThreadView, ...], unicode: bool) -> list[Line]:
     return lines
 
 
-class ThreadListScreen(PagedRows[Line], BaseScreen):
+class ThreadListScreen(ListScreen[Line]):
     """Threads of one group by latest activity; Enter reads, n finds unread, w posts."""
 
-    layout = "full"
+    BINDINGS = BINDINGS
 
     def __init__(self, group_name: str) -> None:
         self.group = group_name
@@ -149,14 +144,14 @@ class ThreadListScreen(PagedRows[Line], BaseScreen):
             1, w - 3 - count_w - (author_w + 1 if author_w else 0) - (date_w + 1 if date_w else 0)
         )
         text = Text.assemble(
-            (">" if selected else " ", "hotkey"),
             (flag, "error" if head.deleted else "unread"),
             " ",
             (count.rjust(count_w - 1) + " ", "info"),
         )
         subject = Text(line.prefix + (" " if line.prefix else ""), style="tree")
         if line.first and line.thread.locked:
-            subject.append("[locked] " if not narrow else "[L] ", style="warn")
+            locked = ctx.text("threads_locked_short" if narrow else "threads_locked")
+            subject.append(locked + " ", style="warn")
         subject.append(
             clean(head.subject),
             style="dim" if head.deleted else "unread" if not head.read else "subject",
@@ -171,38 +166,41 @@ class ThreadListScreen(PagedRows[Line], BaseScreen):
             text.append(" " + short_date(head.date).rjust(date_w), style="date")
         return text
 
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("threads_help_title", group=clean(self.group))
+
     def draw(self, ctx: SessionContext) -> None:
         ctx.clear()
         status = self.status
-        right = f"{status.unread} unread of {status.group.article_count}" if status else ""
+        right = (
+            ctx.text("threads_title_note", unread=status.unread, count=status.group.article_count)
+            if status
+            else ""
+        )
         desc = status.group.description if status and ctx.cols >= NARROW else ""
         title_bar(ctx, f"{self.group}  {desc}".rstrip(), right)
         self.draw_list(ctx)
         self.draw_status(ctx)
 
     def draw_empty(self, ctx: SessionContext) -> None:
-        text = f"No articles in {clean(self.group)} yet. Press P to post the first one."
+        text = ctx.text("threads_empty", group=clean(self.group))
         if len(text) > width(ctx):
-            text = "No articles yet. P posts the first."
+            text = ctx.text("threads_empty_short")
         put(ctx, 3, Text(text, style="info"))
 
     def draw_status(self, ctx: SessionContext) -> None:
-        more = "" if self.exhausted else "  (more below)"
-        hints = key_hints(ctx, HINTS, HINTS_SHORT)
+        more = "" if self.exhausted else "  " + ctx.text("threads_more_below")
+        hints = key_hints(ctx, ctx.text("threads_hints"), ctx.text("threads_hints_short"))
         put(ctx, ctx.rows - 1, hints)
         if self.message:
             line = Text(clean(self.message), style=self.message_style)
         else:
             shown = len(self.lines)
-            line = Text.assemble(
-                (LEGEND if width(ctx) >= NARROW else "+ unread [n] replies", "dim"),
-                (f"  {self.index + 1 if shown else 0}/{shown}{more}", "dim"),
-            )
+            legend = ctx.text("threads_legend" if width(ctx) >= NARROW else "threads_legend_short")
+            position = ctx.text("threads_position", at=self.index + 1 if shown else 0, count=shown)
+            line = Text.assemble((legend, "dim"), (f"  {position}{more}", "dim"))
         put(ctx, ctx.rows, line)
         self.park(ctx)
-
-    def say(self, message: str, style: str = "info") -> None:
-        self.message, self.message_style = message, style
 
     # ---- moves
     async def move_to(self, ctx: SessionContext, index: int) -> None:
@@ -230,9 +228,6 @@ class ThreadListScreen(PagedRows[Line], BaseScreen):
     def read(self, ctx: SessionContext, number: int) -> Nav:
         return Push("reader", group_name=self.group, number=number)
 
-    def post(self, ctx: SessionContext) -> Nav | None:
-        return compose([self.group])
-
     async def _returned(self, ctx: SessionContext, result: object) -> None:
         """Back from the reader or the composer: refresh and show what happened."""
         focus: int | None = None
@@ -245,13 +240,58 @@ class ThreadListScreen(PagedRows[Line], BaseScreen):
             focus = dict(result.article.xref).get(self.group)
         await self._reload(ctx, focus)
 
-    # ---- the loop
+    # ---- actions (one per binding)
+    async def on_resize(self, ctx: SessionContext) -> None:
+        await self._ensure(ctx, self.top(ctx) + self.height(ctx) + 1)
+
+    async def on_read(self, ctx: SessionContext) -> Nav | None:
+        if self.lines:
+            return self.read(ctx, self.lines[self.index].head.number)
+        self.say(ctx.text("threads_nothing_to_read"), "warn")
+        self.keep_screen()
+        return None
+
+    async def on_next_unread(self, ctx: SessionContext) -> Nav | None:
+        self.keep_screen()
+        head = await self.next_unread(ctx)
+        if head is None:
+            self.say(ctx.text("threads_no_unread", group=self.group))
+            return None
+        row = await self.find_row(ctx, head.number)
+        if row is None:
+            return self.read(ctx, head.number)
+        await self.move_to(ctx, row)
+        return None
+
+    async def on_read_unread(self, ctx: SessionContext) -> Nav | None:
+        head = await self.next_unread(ctx)
+        if head is None:
+            self.say(ctx.text("threads_no_unread", group=self.group))
+            self.keep_screen()
+            return None
+        return self.read(ctx, head.number)
+
+    async def on_post(self, ctx: SessionContext) -> Nav | None:
+        return compose([self.group])
+
+    async def on_catch_up(self, ctx: SessionContext) -> Nav | None:
+        assert ctx.user is not None
+        if await confirm(ctx, ctx.text("catch_up_question", group=clean(self.group))):
+            await ctx.services.groups.catch_up(ctx.user, self.group)
+            await self._reload(ctx)
+            self.say(ctx.text("threads_caught_up", group=self.group), "ok")
+        return None
+
+    async def on_back(self, ctx: SessionContext) -> Nav | None:
+        return Back()
+
+    # ---- entering and coming back
     async def run(self, ctx: SessionContext) -> Nav:
         try:
             await self._reload(ctx)
         except BoardError as exc:
             return Back(ReaderExit(self.group, 0, False, str(exc)))
-        return await self._loop(ctx)
+        return await self.loop(ctx)
 
     async def resume(self, ctx: SessionContext, result: object) -> Nav:
         """Back from the reader or the composer with its result."""
@@ -259,77 +299,4 @@ class ThreadListScreen(PagedRows[Line], BaseScreen):
             await self._returned(ctx, result)
         except BoardError as exc:
             return Back(ReaderExit(self.group, 0, False, str(exc)))
-        return await self._loop(ctx)
-
-    async def _loop(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        self.draw(ctx)
-        await ctx.flush()
-        while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                ctx.sync_size()
-                await self._ensure(ctx, self.top(ctx) + self.height(ctx) + 1)
-                self.draw(ctx)
-                await ctx.flush()
-                continue
-            self.message = ""
-            name = event.name
-            nav: Nav | None = None
-            full = False
-            try:
-                if name in UP:
-                    await self.move_to(ctx, self.index - 1)
-                elif name in DOWN:
-                    await self.move_to(ctx, self.index + 1)
-                elif name in PAGE_UP:
-                    await self.move_to(ctx, self.index - self.height(ctx))
-                elif name in PAGE_DOWN:
-                    await self.move_to(ctx, self.index + self.height(ctx))
-                elif name == "home":
-                    await self.move_to(ctx, 0)
-                elif name == "end":
-                    await self.move_to(ctx, len(self.lines) - 1)
-                elif name in ("enter", "right"):
-                    if self.lines:
-                        nav = self.read(ctx, self.lines[self.index].head.number)
-                    else:
-                        self.say("Nothing to read here yet.", "warn")
-                elif name in ("n", "tab"):
-                    head = await self.next_unread(ctx)
-                    if head is None:
-                        self.say(f"No unread articles in {self.group}.")
-                    elif name == "tab":
-                        nav = self.read(ctx, head.number)
-                    else:
-                        row = await self.find_row(ctx, head.number)
-                        if row is None:
-                            nav = self.read(ctx, head.number)
-                        else:
-                            await self.move_to(ctx, row)
-                elif name in ("w", "W", "p", "P"):
-                    nav = self.post(ctx)
-                elif name == "c":
-                    if await confirm(ctx, f"Mark every article in {clean(self.group)} read?"):
-                        await ctx.services.groups.catch_up(ctx.user, self.group)
-                        await self._reload(ctx)
-                        self.say(f"Caught up: {self.group} has no unread articles.", "ok")
-                    full = True
-                elif name in QUIT or name in ("left", "backspace"):
-                    return Back()
-                elif name == "?":
-                    await show_help(ctx, f"Thread list of {clean(self.group)}", THREAD_KEYS)
-                    full = True
-                elif name in REDRAW:
-                    full = True
-                else:
-                    ctx.write("\a")
-            except BoardError as exc:
-                self.say(str(exc), "error")
-            if nav is not None:
-                return nav
-            if full:
-                self.draw(ctx)
-            else:
-                self.draw_status(ctx)
-            await ctx.flush()
+        return await self.loop(ctx)
