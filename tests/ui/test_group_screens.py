@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 
 from retroboard.domain.users import Level, User
+from retroboard.ui.bindings import Bindings
+from retroboard.ui.screens.groups import GroupSelectorScreen
+from retroboard.ui.screens.threads import ThreadListScreen
 from tests.helpers.fakeui import FakeCaller
 
 UP, DOWN, LEFT, PGUP, PGDN = "\x1b[A", "\x1b[B", "\x1b[D", "\x1b[5~", "\x1b[6~"
@@ -64,6 +67,39 @@ def unread_in_row(c: FakeCaller, group: str) -> int:
     match = re.match(r"^[> ][u ]\s*(\d+)\s+" + re.escape(group) + r"\b", row_of(c, group))
     assert match, row_of(c, group)
     return int(match.group(1))
+
+
+def help_panel_rows(c: FakeCaller) -> list[str]:
+    """The rows of the `?` help panel on the screen, borders stripped."""
+    lines = c.screen.lines
+    top = next(i for i, line in enumerate(lines) if ": keys" in line)
+    rows = []
+    for line in lines[top + 1 :]:
+        if line.startswith(("└", "+")):
+            break
+        rows.append(line.strip().strip("│|").strip())
+    return rows
+
+
+async def assert_help_is_the_table(c: FakeCaller, bindings: Bindings, title: str) -> None:
+    """`?` shows a panel whose rows are exactly the screen's bindings, in their order."""
+    await c.type("?")
+    await c.wait_for(re.escape(title) + ": keys")
+    expected = bindings.help_rows()
+    shown = help_panel_rows(c)
+    assert len(shown) == len(expected), c.text
+    for (keys, what), row in zip(expected, shown, strict=True):
+        assert re.fullmatch(re.escape(keys) + r"\s{2,}" + re.escape(what), row), (row, keys, what)
+    assert "this help" in shown[-2] and "draw the screen again" in shown[-1]
+
+
+async def assert_unknown_key_is_told(c: FakeCaller, key: str = "Z") -> None:
+    """A key no binding names: a bell, and the status row says so (drawn after the key)."""
+    await c.type(key)
+    await c.wait_for(r"Unknown command, \? for help")
+    last_row = c.text_after(c.last_input).split("\n")[c.screen.screen.lines - 1]
+    assert last_row.startswith("Unknown command, ? for help"), c.text
+    assert b"\a" in bytes(c.term.output)[c.last_input.offset :]
 
 
 @pytest.fixture
@@ -423,4 +459,53 @@ async def test_p_and_w_open_the_composer_and_the_new_thread_shows_up(
     await c.wait_for(r"^>\s+Hello from the selector\s+bob")
     await c.type("w")
     await c.wait_for("New article")
+    await c.hangup()
+
+
+# ------------------------------------------------------------------------------ the skeleton
+
+
+async def test_selector_help_is_its_bindings_and_unknown_keys_are_told(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await offline_board.services.groups.subscribe(people["bob"], "comp.sys.retro")
+    c = await open_groups(offline_board, people["bob"])
+    await assert_help_is_the_table(c, GroupSelectorScreen.BINDINGS, "Group selector")
+    await c.type(" ")
+    await c.wait_for(r"Subscribed groups \(1\)")  # the whole screen again
+    await assert_unknown_key_is_told(c)
+    assert row_of(c, "comp.sys.retro").startswith(">")  # the list is untouched
+    await c.type("j")  # the next key clears the message
+    await c.wait_for(r"^1/1$")
+    await c.hangup()
+
+
+async def test_thread_list_help_is_its_bindings_and_unknown_keys_are_told(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await post(offline_board, people["ada"], "Hello there")
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for(r"^>\+\s+Hello there")
+    await assert_help_is_the_table(c, ThreadListScreen.BINDINGS, "Thread list of comp.sys.retro")
+    await c.type(" ")
+    await c.wait_for(r"^>\+\s+Hello there")
+    await assert_unknown_key_is_told(c, "x")
+    await c.hangup()
+
+
+async def test_every_list_marks_the_selected_row_the_same_way(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await post(offline_board, people["ada"], "Hello there")
+    await offline_board.services.groups.subscribe(people["bob"], "comp.sys.retro")
+    c = await open_groups(offline_board, people["bob"])
+    row = c.screen.screen.buffer[1]
+    assert row[0].data == ">" and row[0].reverse and row[30].reverse  # a bar across the row
+    await c.type("\r")
+    await c.wait_for(r"^>\+\s+Hello there")
+    row = c.screen.screen.buffer[1]
+    assert row[0].data == ">" and row[0].reverse and row[30].reverse
+    assert not c.screen.screen.buffer[2][0].reverse
     await c.hangup()

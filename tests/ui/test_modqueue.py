@@ -7,7 +7,9 @@ from typing import Any
 from retroboard.domain.boards import Policy
 from retroboard.domain.users import Level, User
 from retroboard.ui.screens.compose import ComposeScreen
+from retroboard.ui.screens.modqueue import ModerationQueueScreen
 from tests.helpers.fakeui import FakeCaller
+from tests.ui.test_group_screens import assert_help_is_the_table, assert_unknown_key_is_told
 
 PASSWORD = "Secret-pass-1"
 
@@ -122,8 +124,6 @@ async def test_empty_queue_says_so(offline_board: Any) -> None:
 
 
 async def test_plain_user_is_refused(offline_board: Any) -> None:
-    from retroboard.ui.screens.modqueue import ModerationQueueScreen
-
     ada = await member(offline_board, "ada")
     offline_board.screens["info"] = ModerationQueueScreen  # as if reached some other way
     c = FakeCaller(offline_board, user=ada)
@@ -155,4 +155,23 @@ async def test_queue_at_40_and_132_columns(offline_board: Any) -> None:
     await c.wait_for(r"Moderation queue: keys")
     await c.type(" ")
     await c.wait_for(r"12 waiting")
+    await c.hangup()
+
+
+async def test_queue_help_is_its_bindings_and_unknown_keys_are_told(offline_board: Any) -> None:
+    services = offline_board.services
+    await services.groups.create("local.mod", "x", Policy.MODERATED)
+    ada = await member(offline_board, "ada")
+    mod = await member(offline_board, "mod", Level.MODERATOR)
+    await services.articles.post(ada, ["local.mod"], "Spam spam", "Buy now")
+    c = await open_queue(offline_board, mod)
+    await c.wait_for(r"1 waiting")
+    assert c.screen.lines[2].startswith("> ada")
+    assert c.screen.screen.buffer[2][0].reverse and c.screen.screen.buffer[2][30].reverse
+    await assert_help_is_the_table(c, ModerationQueueScreen.BINDINGS, "Moderation queue")
+    await c.type(" ")
+    await c.wait_for(r"1 waiting")
+    await assert_unknown_key_is_told(c)
+    assert "Buy now" in c.text  # the post shown below the list is intact
+    assert [h.subject for h, _, _ in await services.moderation.queue(mod)] == ["Spam spam"]
     await c.hangup()

@@ -6,7 +6,9 @@ import asyncio
 from typing import Any
 
 from retroboard.domain.users import Level, User
+from retroboard.ui.screens.search import SearchScreen
 from tests.helpers.fakeui import FakeCaller
+from tests.ui.test_group_screens import assert_help_is_the_table, assert_unknown_key_is_told
 
 PASSWORD = "Secret-pass-1"
 
@@ -162,4 +164,21 @@ async def test_many_hits_scroll(offline_board: Any) -> None:
     assert "Test post 29" not in c.text
     await c.type("\x1b[H")  # Home
     await c.wait_for(r"^> Test post 29")
+    await c.hangup()
+
+
+async def test_search_help_is_its_bindings_and_unknown_keys_are_told(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "carol")
+    await c.wait_for(r"Search: carol +2 found")
+    row = c.screen.lines.index(next(line for line in c.screen.lines if line.startswith("> ")))
+    assert c.screen.screen.buffer[row][0].reverse and c.screen.screen.buffer[row][30].reverse
+    await assert_help_is_the_table(c, SearchScreen.BINDINGS, "Search")
+    await c.type(" ")
+    await c.wait_for(r"Search: carol +2 found")
+    await assert_unknown_key_is_told(c)
+    assert "C64 SID chip" in c.text  # the hits are still there
+    await c.type("j")  # the next key brings the key hints back
+    await c.wait_for(r"^Enter read  / new search  q back  \? help")
     await c.hangup()
