@@ -101,7 +101,7 @@ async def posted_body(board: Any, handle: str) -> str:
     status = await board.services.groups.status(user, "misc.test")
     for number in range(1, status.group.high + 1):
         art = await board.services.articles.read_article(user, "misc.test", number, mark_read=False)
-        if art.subject == f"Hello from {handle}":
+        if art.head.subject == f"Hello from {handle}":
             return str(art.body)
     raise AssertionError(f"{handle}'s post is not in misc.test")
 
