@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from retroboard.domain.users import Level, User
+from retroboard.ui.screens.newscan import SCAN_BINDINGS, NewScanScreen
+from retroboard.ui.screens.reader import BINDINGS, ReaderScreen
 from tests.helpers.fakeui import FakeCaller
 from tests.ui.test_group_screens import (
     HAS_COMPOSER,
@@ -228,6 +230,44 @@ async def test_help_lists_the_reader_keys(offline_board: Any, people: dict[str, 
     assert "delete this article" not in c.text  # not bob's article, bob is no moderator
     await c.type(" ")
     await c.wait_for("Subject: Help me")
+    await c.hangup()
+
+
+async def test_help_is_made_from_the_binding_table(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await post(offline_board, people["ada"], "Help me")
+    c = await read_first(offline_board, people["ada"])  # her own article: she may delete it
+    await c.type("?")
+    await c.wait_for("Reading articles: keys")
+    shown = [b for b in BINDINGS if not b.hidden and b.action != "lock"]
+    for b in shown:
+        assert re.search(re.escape(b.shown_keys) + r"\s+" + re.escape(b.help), c.text), b
+    assert "lock / unlock" not in c.text  # ada is no moderator
+    await c.hangup()
+
+
+def test_every_reader_and_newscan_binding_has_its_action() -> None:
+    for screen, table in ((ReaderScreen, BINDINGS), (NewScanScreen, SCAN_BINDINGS)):
+        missing = [b.action for b in table if not callable(getattr(screen, "on_" + b.action, None))]
+        assert not missing, (screen.__name__, missing)
+
+
+async def test_unknown_key_rings_and_says_so_on_the_status_row(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    body = "\n".join(f"Line {i:02d}" for i in range(1, 61))
+    await post(offline_board, people["ada"], "Keys", body)
+    c = await read_first(offline_board, people["bob"])
+    start = len(c.term.output)
+    await c.type("Z")
+    await c.wait_for(r"Unknown command, \? for help")
+    assert c.screen.lines[-1].startswith("Unknown command, ? for help  -- More --(")
+    assert b"\a" in bytes(c.term.output[start:])
+    assert "Line 01" in c.text  # the page stays as it was
+    await c.type(" ")
+    await c.wait_for("Line 19")
+    assert "Unknown command" not in c.screen.lines[-1]  # the next key clears the message
     await c.hangup()
 
 

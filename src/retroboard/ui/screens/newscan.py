@@ -2,28 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from string import Formatter
+
 from rich.text import Text
 
 from retroboard.domain.errors import BoardError
 from retroboard.term.events import Resize
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, BaseScreen, Nav, Push
 from retroboard.ui.prompts import pause
 from retroboard.ui.screens.kit import (
-    REDRAW,
+    CSI,
     clean,
+    put,
     reading_list_of,
     show_help,
     title_bar,
 )
 
-SCAN_KEYS = (
-    ("Space Enter y", "go on to the next group"),
-    ("q  Esc  n", "stop the new-scan (back to the menu)"),
-    ("?", "this help"),
-    ("", "While reading: Space pages and moves to the next unread article;"),
-    ("", "q leaves the group early. ? in the reader lists all its keys."),
+SCAN_BINDINGS = Bindings(
+    (
+        Binding(
+            (" ", "enter", "y", "Y"), "go_on", "go on to the next group", label="Space Enter y"
+        ),
+        Binding(
+            ("q", "Q", "escape", "n", "N"),
+            "stop",
+            "stop the new-scan (back to the menu)",
+            label="q  Esc  n",
+        ),
+        Binding(("?",), "help", "this help"),
+        Binding(("ctrl-l", "ctrl-r"), "redraw", "draw the screen again", hidden=True),
+    )
 )
+MESSAGE_ROW = 5  # below the "End of ... Next: ..." line and its help hint
+
+Action = Callable[[SessionContext], Awaitable[Nav | None]]
+
+
+def styled(template: str, **values: tuple[str, str]) -> Text:
+    """A skin template with each {field} filled by (text, style); the rest unstyled."""
+    out = Text()
+    for literal, name, _spec, _conv in Formatter().parse(template):
+        out.append(literal)
+        if name is not None:
+            text, style = values[name]
+            out.append(text, style)
+    return out
 
 
 class NewScanScreen(BaseScreen):
@@ -34,6 +61,8 @@ class NewScanScreen(BaseScreen):
     def __init__(self) -> None:
         self.current = ""  # the group being read (or just finished)
         self.next_group: tuple[str, int] | None = None
+        self.message = ""
+        self.message_style = "info"
 
     async def _next(self, ctx: SessionContext, after: str) -> tuple[str, int] | None:
         """The first subscribed group named after `after` with unread articles, and its count."""
@@ -73,33 +102,24 @@ class NewScanScreen(BaseScreen):
         statuses = await ctx.services.groups.selector(ctx.user, subscribed_only=True)
         left = sum(s.unread for s in statuses)
         ctx.clear()
-        title_bar(ctx, "New-scan")
-        ctx.write("\x1b[3;1H")
+        title_bar(ctx, ctx.text("newscan_title"))
+        ctx.write(f"{CSI}3;1H")
         if first:
             if not statuses:
-                ctx.print(
-                    Text(
-                        "You are not subscribed to any group yet: open Message groups "
-                        "and press s on the groups you want.",
-                        style="info",
-                    )
-                )
+                ctx.print(Text(ctx.text("newscan_not_subscribed"), style="info"))
             else:
-                ctx.print(
-                    Text("Nothing new in your subscribed groups. You're all caught up.", style="ok")
-                )
+                ctx.print(Text(ctx.text("newscan_nothing_new"), style="ok"))
         elif left == 0:
             if self.current:
-                ctx.print(Text(f"End of {clean(self.current)}.", style="info"))
-            ctx.print(Text("You're all caught up.", style="ok"))
+                ctx.print(Text(ctx.text("newscan_end_of", group=clean(self.current)), "info"))
+            ctx.print(Text(ctx.text("newscan_caught_up"), style="ok"))
         else:
-            ctx.print(
-                Text(
-                    f"New-scan finished; {left} article{'s are' if left != 1 else ' is'} "
-                    "still unread (skipped or marked unread).",
-                    style="info",
-                )
+            text = (
+                ctx.text("newscan_left_one")
+                if left == 1
+                else ctx.text("newscan_left_many", count=left)
             )
+            ctx.print(Text(text, style="info"))
         await pause(ctx)
         return Back()
 
@@ -107,23 +127,21 @@ class NewScanScreen(BaseScreen):
         assert self.next_group is not None
         name, unread = self.next_group
         ctx.clear()
-        title_bar(ctx, "New-scan")
-        ctx.write("\x1b[3;1H")
+        title_bar(ctx, ctx.text("newscan_title"))
+        ctx.write(f"{CSI}3;1H")
         ctx.print(
-            Text.assemble(
-                "End of ",
-                (clean(self.current), "hotkey"),
-                ". Next: ",
-                (clean(name), "hotkey"),
-                (f" ({unread} unread)", "unread"),
-                " -- ",
-                ("Space", "hotkey"),
-                " to continue, ",
-                ("q", "hotkey"),
-                " to stop",
+            styled(
+                ctx.text("newscan_next"),
+                group=(clean(self.current), "hotkey"),
+                next=(clean(name), "hotkey"),
+                unread=(str(unread), "unread"),
+                go=(ctx.text("newscan_go_key"), "hotkey"),
+                stop=(ctx.text("newscan_stop_key"), "hotkey"),
             )
         )
-        ctx.print(Text("? for help", style="dim"), end="")
+        ctx.print(Text(ctx.text("newscan_help_hint"), style="dim"), end="")
+        if self.message:
+            put(ctx, MESSAGE_ROW, Text(clean(self.message), style=self.message_style))
 
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
@@ -132,10 +150,14 @@ class NewScanScreen(BaseScreen):
             nav = await self._start_next(ctx, first[0]) if first else None
             return nav if nav is not None else await self._finish(ctx, first=True)
         except BoardError as exc:
-            ctx.clear()
-            ctx.print(Text(str(exc), style="error"))
-            await pause(ctx)
-            return Back()
+            return await self._failed(ctx, exc)
+
+    async def _failed(self, ctx: SessionContext, exc: BoardError) -> Nav:
+        """The board refused before there was a screen to show it on: say so, then back."""
+        ctx.clear()
+        ctx.print(Text(str(exc), style="error"))
+        await pause(ctx)
+        return Back()
 
     async def resume(self, ctx: SessionContext, result: object) -> Nav:
         """Back from the reader: offer the next group with something unread."""
@@ -145,10 +167,8 @@ class NewScanScreen(BaseScreen):
             if self.next_group is None:
                 return await self._finish(ctx, first=False)
         except BoardError as exc:
-            ctx.clear()
-            ctx.print(Text(str(exc), style="error"))
-            await pause(ctx)
-            return Back()
+            return await self._failed(ctx, exc)
+        self.message = ""
         self.draw(ctx)
         await ctx.flush()
         while True:
@@ -156,19 +176,47 @@ class NewScanScreen(BaseScreen):
             if isinstance(event, Resize):
                 ctx.sync_size()
                 self.draw(ctx)
-            elif event.name in (" ", "enter", "y", "Y"):
-                try:
-                    nav = await self._start_next(ctx, self.next_group[0])
-                    return nav if nav is not None else await self._finish(ctx, first=False)
-                except BoardError as exc:
-                    ctx.print(Text(str(exc), style="error"))
-            elif event.name in ("q", "Q", "escape", "n", "N"):
-                return Back()
-            elif event.name == "?":
-                await show_help(ctx, "New-scan", SCAN_KEYS)
-                self.draw(ctx)
-            elif event.name in REDRAW:
-                self.draw(ctx)
-            else:
-                ctx.write("\a")
+                await ctx.flush()
+                continue
+            nav = await self.dispatch(ctx, event.name)
+            if nav is not None:
+                return nav
+            self.draw(ctx)
             await ctx.flush()
+
+    async def dispatch(self, ctx: SessionContext, key: str) -> Nav | None:
+        """Run the action bound to `key`; an unknown key rings the bell and says so, and a
+        BoardError from any action is shown below the offer (the one place for both)."""
+        self.message = ""
+        action = SCAN_BINDINGS.action(key)
+        if action is None:
+            ctx.write("\a")
+            self.message, self.message_style = ctx.text("unknown_key"), "warn"
+            return None
+        handler: Action = getattr(self, "on_" + action)
+        try:
+            return await handler(ctx)
+        except BoardError as exc:
+            self.message, self.message_style = str(exc), "error"
+            return None
+
+    # ---- the actions, one per binding
+    async def on_go_on(self, ctx: SessionContext) -> Nav | None:
+        assert self.next_group is not None
+        nav = await self._start_next(ctx, self.next_group[0])
+        return nav if nav is not None else await self._finish(ctx, first=False)
+
+    async def on_stop(self, ctx: SessionContext) -> Nav | None:
+        return Back()
+
+    async def on_help(self, ctx: SessionContext) -> Nav | None:
+        rows = [
+            *SCAN_BINDINGS.help_rows(),
+            ("", ctx.text("newscan_help_reading")),
+            ("", ctx.text("newscan_help_reading_more")),
+        ]
+        await show_help(ctx, ctx.text("newscan_help_title"), rows)
+        return None
+
+    async def on_redraw(self, ctx: SessionContext) -> Nav | None:
+        return None
