@@ -336,7 +336,7 @@ class GroupSelectorScreen(ListScreen[Entry]):
             if isinstance(result, ReaderExit) and result.message:
                 self.say(result.message)
             elif isinstance(result, PostResult):
-                self.say(post_message(result), "ok")
+                self.say(post_message(result, ctx), "ok")
             await self.load(ctx)
         except BoardError as exc:
             self.say(str(exc), "error")

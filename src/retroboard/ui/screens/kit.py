@@ -179,14 +179,21 @@ def compose(groups: Sequence[str], parent: Article | None = None) -> Push:
     return Push("compose", groups=list(groups), parent=parent)
 
 
-def post_message(result: object) -> str:
-    """A one-line note about what the composer handed back (empty if nothing was posted)."""
+def post_message(result: object, ctx: SessionContext | None = None) -> str:
+    """A one-line note about what the composer handed back (empty if nothing was posted), in
+    the session skin's words when `ctx` is given (else the default skin's)."""
     if not isinstance(result, PostResult):
         return ""
+
+    def text(key: str, default: str, **values: object) -> str:
+        return ctx.text(key, **values) if ctx is not None else default.format(**values)
+
     if result.pending:
-        return "Your article is waiting for a moderator's approval."
+        return text("posted_pending", "Your article is waiting for a moderator's approval.")
     where = ", ".join(f"{g} #{n}" for g, n in result.article.xref)
-    return f"Article posted ({where})." if where else "Article posted."
+    if where:
+        return text("posted_in", "Article posted ({where}).", where=where)
+    return text("posted", "Article posted.")
 
 
 class ListView(Generic[T]):

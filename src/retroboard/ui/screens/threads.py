@@ -236,7 +236,7 @@ class ThreadListScreen(ListScreen[Line]):
             if result.group == self.group:
                 focus = result.number
         elif isinstance(result, PostResult):
-            self.say(post_message(result), "ok")
+            self.say(post_message(result, ctx), "ok")
             focus = dict(result.article.xref).get(self.group)
         await self._reload(ctx, focus)
 
