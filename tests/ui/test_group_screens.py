@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import re
 from typing import Any
@@ -509,3 +510,51 @@ async def test_every_list_marks_the_selected_row_the_same_way(
     assert row[0].data == ">" and row[0].reverse and row[30].reverse
     assert not c.screen.screen.buffer[2][0].reverse
     await c.hangup()
+
+
+async def test_the_list_texts_come_from_the_skin(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    skins = offline_board.board_info.skins
+    default = skins["default"]
+    words = dict(default.strings)
+    words.update(
+        groups_title_subscribed="Meine Gruppen ({count})",
+        groups_hints="Eingabe liest",
+        unknown_key="Unbekannte Taste",
+        catch_up_question="{group} ganz gelesen?",
+        yes_no="(j/N)",
+    )
+    skins["default"] = dataclasses.replace(default, strings=words)
+    await offline_board.services.groups.subscribe(people["bob"], "comp.sys.retro")
+    c = await open_groups(offline_board, people["bob"])
+    await c.wait_for(r"Meine Gruppen \(1\)")
+    assert c.screen.lines[-2].startswith("Eingabe liest")
+    await c.type("Z")
+    await c.wait_for(r"^Unbekannte Taste")
+    await c.type("c")
+    await c.wait_for(r"comp\.sys\.retro ganz gelesen\? \(j/N\)")
+    await c.hangup()
+
+
+async def test_a_board_error_from_an_action_shows_in_the_status_row(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    c = await open_groups(offline_board, people["bob"])
+    await c.type("g")
+    await c.wait_for("Go to group:")
+    await c.line("no.such.group")
+    await c.wait_for("There is no group called 'no.such.group'.")
+    assert c.screen.lines[-1] == "There is no group called 'no.such.group'."
+    assert "All groups" in c.screen.lines[0]  # the screen drawn again around it
+    await c.hangup()
+
+
+def test_a_binding_without_its_action_is_refused_when_the_screen_is_defined() -> None:
+    from retroboard.ui.bindings import Binding
+    from retroboard.ui.screens.kit import ListScreen
+
+    with pytest.raises(TypeError, match="frobnicate"):
+
+        class Broken(ListScreen[str]):
+            BINDINGS = Bindings([Binding(("f",), "frobnicate", "does nothing")])
