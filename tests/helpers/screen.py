@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pyte
 from pyte.screens import Char
@@ -19,7 +19,8 @@ from wcwidth import wcwidth
 
 HIDDEN = "\x00"  # what a cell drawn before the mark reads as in `text_after`
 
-_Stamped = namedtuple("_Stamped", (*Char._fields, "gen"))  # type: ignore[misc]
+# a Char with the generation it was drawn in (built at run time: mypy cannot see its fields)
+_Stamped: Any = cast(Any, namedtuple)("_Stamped", (*Char._fields, "gen"))
 
 
 @dataclass(frozen=True)
