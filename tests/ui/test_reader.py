@@ -458,6 +458,34 @@ async def test_newscan_q_stops_between_groups(offline_board: Any, people: dict[s
     await c.hangup()
 
 
+async def test_newscan_unknown_key_says_so_and_help_lists_its_keys(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await post(offline_board, ada, "Retro", "retro body")
+    await post(offline_board, ada, "Test", "test body", groups=("misc.test",))
+    for g in ("comp.sys.retro", "misc.test"):
+        await offline_board.services.groups.subscribe(bob, g)
+    c = await at_menu(offline_board, bob)
+    await c.type("n")
+    await c.wait_for("retro body")
+    await c.type("q")
+    await c.wait_for(r"Next: misc\.test \(1 unread\)")
+    await c.type("Z")
+    await c.wait_for(r"Unknown command, \? for help")
+    assert "Next: misc.test (1 unread)" in c.text  # the offer still stands
+    await c.type("?")
+    await c.wait_for("New-scan: keys")
+    assert re.search(r"Space Enter y\s+go on to the next group", c.text)
+    assert "? in the reader lists all its keys." in c.text
+    await c.type(" ")
+    await c.wait_for(r"Next: misc\.test")
+    assert "Unknown command" not in c.text
+    await c.type(" ")
+    await c.wait_for("test body")
+    await c.hangup()
+
+
 async def test_newscan_with_nothing_new_says_so(
     offline_board: Any, people: dict[str, User]
 ) -> None:

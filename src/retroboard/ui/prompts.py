@@ -1,4 +1,8 @@
-"""Small interactions every screen uses: yes/no questions, press-a-key, one-line messages."""
+"""Small interactions every screen uses: yes/no questions, press-a-key, one-line messages.
+
+`ask_yes_no` is the one yes/no question of the line-by-line screens (menu, registration, the
+editors); full screens ask theirs on the status row with `ui.screens.kit.confirm`.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from retroboard.ui.widgets.lineinput import read_line
 
 
 async def ask_yes_no(ctx: SessionContext, question: str, default: bool = False) -> bool:
-    """`Question? (y/N)` — one key, Enter takes the default."""
-    hint = "(Y/n)" if default else "(y/N)"
+    """`Question? (y/N)` on its own line — one key, Enter takes the default; Esc says no.
+    The answer is echoed (the skin's `answer_yes` / `answer_no`)."""
+    hint = ctx.text("yes_no_default_yes" if default else "yes_no")
     ctx.print(Text.assemble((question + " ", "prompt"), (hint, "dim"), " "), end="")
     await ctx.flush()
     while True:
@@ -26,7 +31,7 @@ async def ask_yes_no(ctx: SessionContext, question: str, default: bool = False) 
             answer = False
         else:
             continue
-        ctx.write(("Yes" if answer else "No") + "\r\n")
+        ctx.write(ctx.text("answer_yes" if answer else "answer_no") + "\r\n")
         await ctx.flush()
         return answer
 
@@ -42,9 +47,10 @@ async def next_key(ctx: SessionContext, redraw: Callable[[], object]) -> Key:
         await ctx.flush()
 
 
-async def pause(ctx: SessionContext, text: str = "Press any key to continue") -> Key | None:
-    """Wait for one key (a resize does not count). Returns the key."""
-    ctx.print(Text(f"-- {text} --", style="dim"), end="")
+async def pause(ctx: SessionContext, text: str = "") -> Key | None:
+    """Wait for one key (a resize does not count), saying `text` (by default the skin's
+    `press_any_key`). Returns the key."""
+    ctx.print(Text(f"-- {text or ctx.text('press_any_key')} --", style="dim"), end="")
     await ctx.flush()
     while True:
         event = await ctx.term.read_input()
@@ -69,6 +75,9 @@ async def ask(
     initial: str = "",
 ) -> str:
     """A prompt in the board's style, returning the typed line."""
-    ctx.print_cached(("prompt", prompt), lambda: Text(prompt, style="prompt"), end="")
-    result = await read_line(ctx.term, "", max_len=max_len, mask=mask, initial=initial)
+    shown = ctx.render_cached(("prompt", prompt), lambda: Text(prompt, style="prompt"), end="")
+    ctx.write(shown)
+    result = await read_line(
+        ctx.term, "", max_len=max_len, mask=mask, initial=initial, shown_prompt=shown
+    )
     return result or ""
