@@ -226,9 +226,10 @@ async def test_notice_at_the_go_to_group_prompt_keeps_the_half_typed_name(board:
         await c.wait_for(r"Go to group:\s*$")
         await c.send("misc.te")
         await c.wait_for(r"misc\.te$")  # the echo (the prompt was drawn before the keys)
-        prompt = "Go to group: misc.te"
-        await on_own_line(c, idle(), IDLE, prompt, "go-to-group prompt")
-        await on_own_line(c, broadcast(board, "Mind the gap"), sysop("Mind the gap"), prompt, "g")
+        # A prompt on a full screen: the notice takes the status row above it, the prompt and
+        # the half-typed name stay where they are (cursor included).
+        await in_status_row(c, idle(), IDLE, "go-to-group prompt")
+        await in_status_row(c, broadcast(board, "Mind the gap"), sysop("Mind the gap"), "g")
         await c.line("st")  # finishing the line: "misc.te" was kept
         await c.wait_for(MISC_TEST)
     finally:

@@ -138,6 +138,12 @@ class SessionContext:
         self, key: tuple[object, ...], make: Callable[[], RenderableType], end: str = "\n"
     ) -> None:
         """`print(make())`, rendered once per (key, size, colours) for the whole board."""
+        self.term.write(self.render_cached(key, make, end))
+
+    def render_cached(
+        self, key: tuple[object, ...], make: Callable[[], RenderableType], end: str = "\n"
+    ) -> str:
+        """`make()` rendered to text once per (key, size, colours, skin) for the whole board."""
         self.sync_size()
         info = self.term.info
         full = (*key, end, info.cols, info.rows, info.colors, self.skin.name)
@@ -147,7 +153,7 @@ class SessionContext:
             if len(cache) > 512:  # many odd window sizes: start over rather than grow
                 cache.clear()
             text = cache[full] = self.renderer.render(make(), end=end)
-        self.term.write(text)
+        return text
 
     def write(self, text: str) -> None:
         self.term.write(text)

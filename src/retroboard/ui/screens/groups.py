@@ -12,6 +12,7 @@ from retroboard.domain.usenet import children_at
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.notices import StatusLine
 from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
     HELP,
@@ -276,7 +277,8 @@ class GroupSelectorScreen(ListScreen[Entry]):
         put(ctx, ctx.rows, "")
         ctx.write(f"\x1b[{ctx.rows};1H")
         ctx.print(Text(ctx.text("groups_goto_prompt"), style="prompt"), end="")
-        typed = await read_line(ctx.term, "", max_len=80, allow_escape=True)
+        with ctx.term.interruptions(StatusLine(ctx, row=lambda: ctx.rows - 1)):
+            typed = await read_line(ctx.term, "", max_len=80, allow_escape=True, notices=False)
         name = (typed or "").strip()
         if not name:
             return None

@@ -10,7 +10,7 @@ from retroboard.term.events import Key, Resize
 from retroboard.term.terminal import TermInfo
 from retroboard.ui.events import Interruption
 from retroboard.ui.widgets.editor_model import Action, LineEditorModel, clean_line, wrap_line
-from retroboard.ui.widgets.lineinput import read_line
+from retroboard.ui.widgets.lineinput import Reprint, read_line
 
 BELL = "\a"
 _ASCII = str.maketrans({"—": "-", "–": "-", "…": "...", "‘": "'", "’": "'", "“": '"', "”": '"'})
@@ -56,6 +56,11 @@ async def _read_entry(
     buf = list(start)
     term.write(prompt + start)
     await term.drain()
+    with term.interruptions(Reprint(term, prompt, buf, None)):
+        return await _entry_keys(term, buf, width)
+
+
+async def _entry_keys(term: EditorTerminal, buf: list[str], width: int) -> tuple[str, bool, str]:
     while True:
         key = await term.read_key()
         name = key.name

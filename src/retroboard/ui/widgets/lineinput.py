@@ -24,7 +24,7 @@ class LineTerminal(Protocol):
     def interruptions(self, handler: Interruption) -> AbstractContextManager[Interruption]: ...
 
 
-class _Reprint:
+class Reprint:
     """A notice during a line prompt: on a line of its own, then the prompt and the text typed
     so far again (a line-mode client keeps its own copy of the typed text)."""
 
@@ -47,14 +47,22 @@ async def read_line(
     mask: str | None = None,
     initial: str = "",
     allow_escape: bool = False,
+    shown_prompt: str | None = None,
+    notices: bool = True,
 ) -> str | None:
     """Prompt and read a line. Characters past `max_len` ring the bell and are not taken.
 
+    A notice that arrives meanwhile is printed on its own line, then the prompt (`shown_prompt`
+    when the caller drew a styled one itself) and the text typed so far again; with
+    `notices=False` the screen around the prompt shows it instead (e.g. in its status row).
     Returns the text (without the Enter), or None when `allow_escape` and the user pressed ESC.
     Raises Disconnected if the connection goes away.
     """
     buf = list(initial[:max_len])
-    with term.interruptions(_Reprint(term, prompt, buf, mask)):
+    if not notices:
+        return await _read(term, prompt, buf, max_len, mask, initial, allow_escape)
+    again = prompt if shown_prompt is None else shown_prompt
+    with term.interruptions(Reprint(term, again, buf, mask)):
         return await _read(term, prompt, buf, max_len, mask, initial, allow_escape)
 
 
