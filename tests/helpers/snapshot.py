@@ -48,6 +48,7 @@ class Target:
     term_type: str
     cols: int = 80
     rows: int = 24
+    skin: str = ""  # the board's default skin ('' = the board's own default)
 
     @property
     def size(self) -> str:
@@ -196,8 +197,9 @@ class Snapshot:
     @property
     def header(self) -> str:
         typed = " ".join(key_label(k) for k in self.keys) or "(none)"
+        skin = f" skin={self.target.skin}" if self.target.skin else ""
         return (
-            f"# {self.screen} at {self.target.size} term={self.target.term_type}"
+            f"# {self.screen} at {self.target.size} term={self.target.term_type}{skin}"
             f" keys since {self.since}: {typed}"
         )
 
@@ -275,6 +277,16 @@ class SnapCaller:
             await self.settle()
         return self.expect(expect)
 
+    async def press_until(self, key: str, pattern: str, tries: int = 5) -> str:
+        """Press `key` until `pattern` shows (a help text paged over several screens on a
+        small terminal); fails after `tries` presses."""
+        for _ in range(tries - 1):
+            await self.keys(key)
+            rx = re.compile(pattern, re.I | re.M)
+            if rx.search(self.text) or rx.search(self.since_mark()):
+                return self.text
+        return await self.keys(key, expect=pattern)
+
     def since_mark(self) -> str:
         """The text written since the last `keys` began, escape codes removed (on a terminal
         without cursor addressing a screen's top may have scrolled off the grid already)."""
@@ -316,12 +328,13 @@ class SnapCaller:
 
 
 @asynccontextmanager
-async def fresh_board(data: Path) -> AsyncIterator[Any]:
-    """A Board with a fresh database in `data`, not listening (as the offline_board fixture)."""
+async def fresh_board(data: Path, **settings: object) -> AsyncIterator[Any]:
+    """A Board with a fresh database in `data`, not listening (as the offline_board fixture);
+    `settings` change the test settings (e.g. skin="plain")."""
     from retroboard.app import Board
     from retroboard.db.migrate import upgrade
 
-    board = Board(cheap_settings(data))
+    board = Board(cheap_settings(data, **settings))
     await upgrade(board.db)
     try:
         yield board

@@ -1,7 +1,7 @@
 """Every screen as a caller sees it, compared with the stored snapshots in tests/snapshots/.
 
 One walk per terminal profile and size (xterm 80x24, 40x24 and 132x43; `dumb` and `ansi` at
-80x24) goes through the whole board with fixed data and records each screen; each screen is
+80x24; the plain skin on xterm at 80x24) goes through the whole board with fixed data and records each screen; each screen is
 then one test. After an intended change to a screen, refresh them all with
 
     RETROBOARD_UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/ui/test_snapshots.py
@@ -35,6 +35,7 @@ TARGETS = (
     Target("xterm", "xterm", 132, 43),
     Target("dumb", "dumb", 80, 24),
     Target("ansi", "ansi", 80, 24),
+    Target("plain", "xterm", 80, 24, skin="plain"),
 )
 SCREENS = (
     "welcome",
@@ -131,7 +132,7 @@ async def walk_board(board: Any, walk: Walk) -> None:
     c.snap("threads")
     await c.keys("?", expect=r"Thread list of")
     c.snap("threads_help")
-    await c.keys(" ", expect=r"C64 SID chip")
+    await c.press_until(" ", r"C64 SID chip")  # the help may take more than one page
     await c.keys("\r", expect=r"Subject: C64 SID chip")
     c.snap("reader")
     await c.keys("q", expect=r"C64 SID chip")
@@ -199,7 +200,8 @@ async def walk_all(data: Path) -> dict[str, Walk]:
         for target in TARGETS:
             folder = data / target.id
             folder.mkdir()
-            boards.append(await stack.enter_async_context(fresh_board(folder)))
+            changes = {"skin": target.skin} if target.skin else {}
+            boards.append(await stack.enter_async_context(fresh_board(folder, **changes)))
         walks = await asyncio.gather(
             *(walk_one(b, t) for b, t in zip(boards, TARGETS, strict=True))
         )
