@@ -351,25 +351,25 @@ class UserService:
         self._bus.publish(UserChanged(user_id, shown, None, True, "Your account was removed."))
         return int(kept.rowcount or 0)  # type: ignore[attr-defined]
 
-    async def set_editor(self, user_id: int, editor: str) -> User:
-        if editor not in EDITORS:
-            raise ValidationError(f"Unknown editor {editor!r}.")
+    async def _set(self, user_id: int, **values: str) -> User:
+        """Store already-checked preference columns. Raises NotFound for no such user."""
         async with self._db.write() as s:
             row = await s.get(UserRow, user_id)
             if row is None:
                 raise NotFound("No such user.")
-            row.editor = editor
+            for column, value in values.items():
+                setattr(row, column, value)
             return to_user(row)
+
+    async def set_editor(self, user_id: int, editor: str) -> User:
+        if editor not in EDITORS:
+            raise ValidationError(f"Unknown editor {editor!r}.")
+        return await self._set(user_id, editor=editor)
 
     async def set_charset(self, user_id: int, charset: str) -> User:
         if charset not in CHARSETS:
             raise ValidationError(f"Unknown character set {charset!r}.")
-        async with self._db.write() as s:
-            row = await s.get(UserRow, user_id)
-            if row is None:
-                raise NotFound("No such user.")
-            row.charset = charset
-            return to_user(row)
+        return await self._set(user_id, charset=charset)
 
     async def set_skin(self, user_id: int, skin: str) -> User:
         """Remember the user's skin ('' = the board's default). Returns the updated user.
@@ -377,12 +377,7 @@ class UserService:
         (Which skins exist is the UI's business: an unknown name falls back to the default.)"""
         if len(skin) > 16 or not all(c.isalnum() or c in "-_" for c in skin):
             raise ValidationError(f"Unknown skin {skin!r}.")
-        async with self._db.write() as s:
-            row = await s.get(UserRow, user_id)
-            if row is None:
-                raise NotFound("No such user.")
-            row.skin = skin
-            return to_user(row)
+        return await self._set(user_id, skin=skin)
 
     async def update_profile(self, user_id: int, *, real_name: str, location: str) -> User:
         async with self._db.write() as s:
