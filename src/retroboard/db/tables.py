@@ -47,6 +47,12 @@ class UserRow(Base):
     lock_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # since the last good login
     last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Community (migration 0006): the profile and the caller's social preferences.
+    about: Mapped[str] = mapped_column(String(240), default="")  # "about me", user-written
+    show_real_name: Mapped[bool] = mapped_column(Boolean, default=False)  # in profiles
+    do_not_disturb: Mapped[bool] = mapped_column(Boolean, default=False)  # refuses pages
+    expert: Mapped[bool] = mapped_column(Boolean, default=False)  # skips the logon sequence
+    last_bulletin_id: Mapped[int] = mapped_column(Integer, default=0)  # bulletins seen up to
 
 
 class GroupRow(Base):
@@ -81,7 +87,7 @@ class ArticleRow(Base):
     message_id: Mapped[str] = mapped_column(String(250), unique=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), nullable=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
     author: Mapped[str] = mapped_column(String(20))
     author_name: Mapped[str] = mapped_column(String(40), default="")
     subject: Mapped[str] = mapped_column(String(120))
@@ -145,6 +151,8 @@ class DraftRow(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     parent_message_id: Mapped[str | None] = mapped_column(String(250), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(8), default="post")  # post | mail
+    recipients: Mapped[str] = mapped_column(Text, default="")  # mail: "to" handles, comma sep.
 
 
 class BanRow(Base):
@@ -159,3 +167,77 @@ class BanRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_by: Mapped[str] = mapped_column(String(40), default="")
+
+
+class LetterRow(Base):
+    """A private letter; who may read it is LetterRecipientRow (plus its sender)."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
+    sender: Mapped[str] = mapped_column(String(20))  # the handle when sent
+    subject: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), nullable=True)
+    sender_deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # gone from "sent"
+
+
+class LetterRecipientRow(Base):
+    """One addressee of a letter (To or CC), with their read mark and delete flag."""
+
+    __tablename__ = "letter_recipients"
+
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(2), default="to")  # to | cc
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OneLinerRow(Base):
+    """A line on the wall."""
+
+    __tablename__ = "oneliners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    handle: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CallRow(Base):
+    """One call (a login), for the last-callers list."""
+
+    __tablename__ = "calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    handle: Mapped[str] = mapped_column(String(20))
+    location: Mapped[str] = mapped_column(String(40), default="")
+    node: Mapped[int] = mapped_column(Integer, default=0)
+    transport: Mapped[str] = mapped_column(String(8), default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class BulletinRow(Base):
+    """Sysop-written news."""
+
+    __tablename__ = "bulletins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class IgnoreRow(Base):
+    """The twit filter: `user_id` does not want to hear from `ignored_id`."""
+
+    __tablename__ = "ignores"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    ignored_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
