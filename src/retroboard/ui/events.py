@@ -22,6 +22,8 @@ from retroboard.term.events import Disconnected, Event, IdleTimeout, Key, Resize
 from retroboard.term.terminal import StreamTerminal, TermInfo
 
 MAX_NOTICES = 8  # notices waiting for a busy session; older ones go first
+FEED_MAX = 256  # items a screen's feed holds for a busy session; older ones go first
+TICK = object()  # what a feed's callback receives when its tick is due
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,42 @@ class _Between:
         self.term.write(f"\r\n*** {notice.text} ***\r\n")
 
 
+class Feed:
+    """A screen's live inbox (chat lines, presence changes): filled by bus listeners with
+    `put`, bounded (the oldest item goes first, counted in `dropped`), and drained into the
+    screen's callback while any read on the session waits for the caller, exactly like a
+    notice, so a widget reading a line in between keeps working and its text is kept."""
+
+    def __init__(
+        self,
+        term: SessionTerminal,
+        deliver: Callable[[object], object],
+        maxlen: int,
+        tick: float | None,
+    ) -> None:
+        self._term = term
+        self.deliver = deliver
+        self.items: deque[object] = deque(maxlen=maxlen)
+        self.tick = tick
+        self.due = time.monotonic() + tick if tick else None
+        self.dropped = 0
+        self.delivered = 0
+
+    def put(self, item: object) -> None:
+        """Queue `item` for the screen; never blocks (the oldest waiting item is dropped)."""
+        if len(self.items) == self.items.maxlen:
+            self.dropped += 1
+        self.items.append(item)
+        self._term.raw.wake()
+
+    def _tick_due(self, now: float) -> bool:
+        if self.due is None or now < self.due:
+            return False
+        assert self.tick is not None
+        self.due = now + self.tick
+        return True
+
+
 class SessionTerminal:
     """A caller's terminal as the UI sees it: `info`, `write`, `drain`, `read_input`/`read_key`
     (the one event source), `post` (a notice), idle warning and hang-up.
@@ -67,6 +105,7 @@ class SessionTerminal:
         self.raw = term
         self._notices: deque[Notice] = deque(maxlen=MAX_NOTICES)
         self._handlers: list[Interruption] = []
+        self._feeds: list[Feed] = []
         self.idle_timeout: float | None = None
         self.idle_warning: float = 60.0
         self.idle_warning_text = "Are you still there? Press a key, or you will be disconnected."
@@ -127,6 +166,45 @@ class SessionTerminal:
         finally:
             self._handlers.remove(handler)
 
+    @contextmanager
+    def feed(
+        self,
+        deliver: Callable[[object], object],
+        *,
+        maxlen: int = FEED_MAX,
+        tick: float | None = None,
+    ) -> Iterator[Feed]:
+        """While the block runs, items put in the returned Feed are handed to `deliver` (one at
+        a time, between reads of the caller's keys); with `tick`, `deliver(TICK)` runs every
+        `tick` seconds of waiting too (a live screen's clock). The innermost feed is served."""
+        feed = Feed(self, deliver, maxlen, tick)
+        self._feeds.append(feed)
+        try:
+            yield feed
+        finally:
+            self._feeds.remove(feed)
+
+    def _feed_wait(self, wait: float | None) -> float | None:
+        if not self._feeds or self._feeds[-1].due is None:
+            return wait
+        left = max(0.0, self._feeds[-1].due - time.monotonic())
+        return left if wait is None else min(wait, left)
+
+    def _serve_feed(self) -> bool:
+        """Hand one waiting item (or a due tick) to the innermost feed; False if none."""
+        if not self._feeds:
+            return False
+        feed = self._feeds[-1]
+        if feed.items:
+            item = feed.items.popleft()
+        elif feed._tick_due(time.monotonic()):
+            item = TICK
+        else:
+            return False
+        feed.deliver(item)
+        feed.delivered += 1
+        return True
+
     def _show(self, notice: Notice) -> None:
         handler = self._handlers[-1] if self._handlers else _Between(self)
         handler.show(notice)
@@ -141,12 +219,18 @@ class SessionTerminal:
                 await self.drain()
                 continue
             event = self.raw.poll_event()  # typed-ahead keys: no timer needed
+            if event is None and self._serve_feed():
+                await self.drain()
+                continue
             if event is None:
+                idle_wait = self._idle_wait()
+                wait = self._feed_wait(idle_wait)
                 try:
-                    async with asyncio.timeout(self._idle_wait()):
+                    async with asyncio.timeout(wait):
                         event = await self.raw.next_event()
                 except TimeoutError:
-                    await self._idle()
+                    if wait == idle_wait:
+                        await self._idle()
                     continue
             if isinstance(event, Wake):
                 continue
@@ -195,4 +279,4 @@ class SessionTerminal:
         raise IdleTimeout()
 
 
-__all__ = ["Interruption", "Notice", "Resize", "SessionTerminal"]
+__all__ = ["TICK", "Feed", "Interruption", "Notice", "Resize", "SessionTerminal"]
