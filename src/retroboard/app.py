@@ -20,6 +20,7 @@ from retroboard.config import Settings
 from retroboard.db.engine import Database
 from retroboard.db.maintenance import SqliteMaintenance
 from retroboard.db.migrate import upgrade
+from retroboard.domain.activity import Activity
 from retroboard.domain.errors import AuthFailed
 from retroboard.domain.events import BansChanged, BoardShuttingDown, NoticeSent, UserChanged
 from retroboard.domain.text import sanitize
@@ -34,12 +35,12 @@ from retroboard.transports.control import ControlServer
 from retroboard.transports.ssh import SSHTransport
 from retroboard.transports.telnet import TelnetTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
-from retroboard.ui.context import BoardInfo, SessionContext
+from retroboard.ui.context import BoardInfo, SessionContext, describe_activity
 from retroboard.ui.events import Notice, SessionTerminal
 from retroboard.ui.menus import load_menus, validate_menus
 from retroboard.ui.registry import MENU_TARGETS, screen_table
 from retroboard.ui.session import first_screen, run_session
-from retroboard.ui.skin import load_skins
+from retroboard.ui.skin import DEFAULT, load_skins
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +306,7 @@ class Board:
             session_id=sid,
             log=slog,
             gate=gate,
-            on_activity=lambda text: self._activity(number, text),
+            on_activity=lambda activity: self._activity(number, activity),
         )
 
         def notice(event: NoticeSent) -> None:
@@ -359,10 +360,10 @@ class Board:
                     await asyncio.wait_for(term.drain(), 2)
                 term.close()
 
-    def _activity(self, number: int, text: str) -> None:
+    def _activity(self, number: int, activity: Activity) -> None:
         """A screen's declared activity, for presence (the node may be gone at hang-up)."""
         with contextlib.suppress(NoSuchNode):
-            self.presence.set_activity(number, text)
+            self.presence.set_activity(number, activity)
 
     # ---- live privileges, bans and kicks --------------------------------------------------
     async def _watch_accounts(self) -> None:
@@ -419,6 +420,9 @@ class Board:
         return {"ok": True, "board": self.settings.board_name}
 
     async def _ctl_nodes(self, _req: dict[str, Any]) -> dict[str, Any]:
+        """Every node; `activity` worded by the default skin (the sysop's tools are English),
+        `activity_key` / `activity_values` the Activity itself for other tools."""
+        skin = self.board_info.skins[DEFAULT]
         nodes = [
             {
                 "node": n.number,
@@ -428,7 +432,9 @@ class Board:
                 "terminal": n.terminal,
                 "size": f"{n.cols}x{n.rows}",
                 "since": n.connected_at.isoformat(timespec="seconds"),
-                "activity": n.activity,
+                "activity": describe_activity(skin, n.activity),
+                "activity_key": n.activity.key,
+                "activity_values": n.activity.mapping,
                 "activity_since": n.activity_since.isoformat(timespec="seconds"),
                 "idle": int(n.idle_seconds),
             }

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from retroboard.bus import EventBus
+from retroboard.domain.activity import Activity
 from retroboard.domain.events import (
     ActivityChanged,
     SessionEnded,
@@ -75,7 +76,7 @@ def test_a_snapshot_holds_who_where_what_since_when_and_idle_time() -> None:
     started = clock.wall
     clock.tick(30)
     p.logged_in(number, user(7, "ada"))
-    p.set_activity(number, "Reading comp.sys.retro")
+    p.set_activity(number, Activity("reading", group="comp.sys.retro"))
     clock.tick(12)
     window["size"] = (132, 43)
     node = p.node(number)
@@ -88,7 +89,8 @@ def test_a_snapshot_holds_who_where_what_since_when_and_idle_time() -> None:
         "xterm-256color",
     )
     assert (node.cols, node.rows) == (132, 43)
-    assert node.activity == "Reading comp.sys.retro"
+    assert node.activity == Activity("reading", group="comp.sys.retro")
+    assert node.activity.values == (("group", "comp.sys.retro"),)
     assert node.connected_at == started
     assert node.activity_since == started + timedelta(seconds=30)
     assert node.idle_seconds == 42
@@ -113,31 +115,34 @@ def test_events_started_logged_in_activity_only_on_change_and_ended() -> None:
     with bus.subscribe() as sub:
         number = open_node(p, "s1", address="203.0.113.9", terminal="vt100\x1b[31m")
         p.logged_in(number, user(3, "bob"))
-        assert p.set_activity(number, "Main menu")
-        assert not p.set_activity(number, "Main menu")  # the same text: nothing published
-        assert p.set_activity(number, "Writing\x07 a   follow-up")
+        assert p.set_activity(number, Activity("main_menu"))
+        assert not p.set_activity(number, Activity("main_menu"))  # the same: nothing published
+        assert p.set_activity(number, Activity("reading", group="alt.\x1b[31mretro\x07   x"))
+        assert not p.set_activity(number, Activity("reading", group="alt.retro x"))
         p.close(number)
         assert sub.drain() == [
             SessionStarted("s1", 1, "telnet", "203.0.113.9", "vt100"),
             SessionLoggedIn("s1", 1, 3, "bob"),
-            ActivityChanged("s1", 1, "bob", "Main menu"),
-            ActivityChanged("s1", 1, "bob", "Writing a follow-up"),
+            ActivityChanged("s1", 1, "bob", "main_menu"),
+            ActivityChanged("s1", 1, "bob", "reading", (("group", "alt.retro x"),)),
             SessionEnded("s1", 1, "bob"),
         ]
 
 
-def test_activity_text_is_capped() -> None:
+def test_a_new_node_is_logging_in_and_activity_values_are_capped() -> None:
     p, _bus, _clock = make()
     number = open_node(p, "s1")
-    p.set_activity(number, "Reading " + "x" * 200)
-    assert len(p.node(number).activity) == 60  # type: ignore[union-attr]
+    assert p.node(number).activity == Activity("logging_in")  # type: ignore[union-attr]
+    p.set_activity(number, Activity("reading", group="x" * 200))
+    [(name, value)] = p.node(number).activity.values  # type: ignore[union-attr]
+    assert name == "group" and value == "x" * 60
 
 
 def test_unknown_nodes_raise_no_such_node() -> None:
     p, _bus, _clock = make()
     for call in (
         lambda: p.logged_in(5, user(1, "ada")),
-        lambda: p.set_activity(5, "x"),
+        lambda: p.set_activity(5, Activity("main_menu")),
         lambda: p.touch(5),
         lambda: p.resized(5, 80, 24),
     ):

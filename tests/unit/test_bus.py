@@ -12,8 +12,10 @@ import pytest
 
 from retroboard.bus import Deliver, EventBus, LocalBackend
 from retroboard.domain import events
+from retroboard.domain.activity import Activity
 from retroboard.domain.events import (
     CATALOGUE,
+    ActivityChanged,
     NoticeSent,
     SessionStarted,
     catalogue,
@@ -141,7 +143,9 @@ def _sample(cls: type) -> object:
     hints = {f.name: f.type for f in dataclasses.fields(cls)}
     for i, (name, hint) in enumerate(hints.items()):
         text = str(hint)
-        if "tuple" in text:
+        if text.startswith("tuple[tuple[str, str]"):
+            values[name] = ((f"g{i}", "one"), (f"h{i}", "two"))
+        elif "tuple" in text:
             values[name] = (f"g{i}.one", f"g{i}.two")
         elif text.startswith("int"):
             values[name] = 40 + i
@@ -217,6 +221,14 @@ def test_a_non_plain_value_in_a_catalogued_event_is_refused() -> None:
         {"type": "NoticeSent", "text": 5, "kind": "page"},
         {"type": "NoticeSent", "text": "x", "kind": "page", "to_user": True},
         {
+            "type": "ActivityChanged",
+            "session_id": "s",
+            "node": 1,
+            "handle": "",
+            "activity_key": "reading",
+            "activity_values": [["group", "a.b", "extra"]],
+        },
+        {
             "type": "ArticlePosted",
             "article_id": 1,
             "message_id": "m",
@@ -239,3 +251,33 @@ def test_notice_addressing() -> None:
     user = NoticeSent("x", "mail", to_user=5)
     assert user.for_session("s9", 5) and not user.for_session("s9", 6)
     assert not user.for_session("s9", None)
+
+
+def test_an_activity_travels_as_its_key_and_values_not_as_words() -> None:
+    reading = Activity("reading", group="comp.sys.retro")
+    event = ActivityChanged.of("s1", 3, "ada", reading)
+    wire = json.loads(json.dumps(to_wire(event)))
+    assert wire["activity_key"] == "reading"
+    assert wire["activity_values"] == [["group", "comp.sys.retro"]]
+    assert "Reading" not in json.dumps(wire)  # no English is frozen into the event
+    back = from_wire(wire)
+    assert back == event and back.activity == reading  # type: ignore[attr-defined]
+    assert hash(back.activity) == hash(reading)  # type: ignore[attr-defined]
+
+
+def test_an_activity_is_sanitised_and_its_names_are_checked() -> None:
+    sneaky = Activity("reading", group="alt.\x1b[2Jretro\r\n  \x07now")
+    assert sneaky.values == (("group", "alt.retro now"),)
+    assert Activity("reading", z="1", a="2").values == (("a", "2"), ("z", "1"))  # sorted
+    for bad_key in ("Reading", "reading {group}", "", "a" * 41, "1st"):
+        with pytest.raises(ValueError):
+            Activity(bad_key)
+    with pytest.raises(ValueError):
+        Activity("reading", **{"Group": "x"})
+    # another process's event is checked again when it is turned back into an Activity
+    forged = ActivityChanged("s1", 1, "ada", "reading", (("group", "\x1b]0;pwned\x07a.b"),))
+    assert forged.activity.mapping == {"group": "a.b"}
+    with pytest.raises(ValueError):
+        _ = ActivityChanged("s1", 1, "ada", "{0.__class__}").activity
+    with pytest.raises(ValueError):
+        _ = ActivityChanged("s1", 1, "ada", "reading", (("g", "x"), ("g", "y"))).activity

@@ -238,6 +238,7 @@ async def test_the_boards_nodes_and_broadcast_commands(offline_board: Any) -> No
             (2, None, "Logging in"),
         ]
         assert {"address", "transport", "terminal", "size", "since", "idle"} <= set(nodes[0])
+        assert (nodes[0]["activity_key"], nodes[0]["activity_values"]) == ("main_menu", {})
         assert nodes[0]["size"] == "80x24" and isinstance(nodes[0]["idle"], int)
 
         mark_ada, mark_anon = ada.mark(), anon.mark()

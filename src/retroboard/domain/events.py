@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from retroboard.domain.activity import Activity
+
 NOTICE_KINDS = ("page", "broadcast", "mail", "system", "shutdown")
 _SCALARS: tuple[type, ...] = (str, int, float, bool, type(None))
 
@@ -88,12 +90,25 @@ class SessionEnded:
 
 @dataclass(frozen=True, slots=True)
 class ActivityChanged:
-    """The caller on `node` is doing something else now ("Reading comp.sys.retro")."""
+    """The caller on `node` is doing something else now: the Activity `activity_key` with
+    `activity_values` (its plain form; a viewer words it with its own skin)."""
 
     session_id: str
     node: int
     handle: str
-    activity: str
+    activity_key: str
+    activity_values: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, session_id: str, node: int, handle: str, activity: Activity) -> ActivityChanged:
+        """The event for `activity` on `node`."""
+        return cls(session_id, node, handle, activity.key, activity.values)
+
+    @property
+    def activity(self) -> Activity:
+        """The Activity back (values checked and sanitised again: the event may come from
+        another process). Raises ValueError for a malformed key or value name."""
+        return Activity.from_pairs(self.activity_key, self.activity_values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,11 @@
 
 One `Presence` per process knows every session. Node numbers are the lowest free one (reused,
 as on a BBS). It publishes SessionStarted, SessionLoggedIn, ActivityChanged (only when the
-text changes) and SessionEnded on the bus, and decides what a second login with a handle
+activity changes) and SessionEnded on the bus, and decides what a second login with a handle
 already online means (the `duplicate_login` policy: allow, warn or refuse). It holds no
 terminal or screen: the session tells it what changed; `nodes()` answers with plain values.
+An activity is an `Activity` (a skin key and values), never text: whoever shows it words it
+with their own skin.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from retroboard.bus import EventBus
+from retroboard.domain.activity import Activity
 from retroboard.domain.errors import NotFound
 from retroboard.domain.events import (
     ActivityChanged,
@@ -26,8 +29,7 @@ from retroboard.domain.text import sanitize
 from retroboard.domain.users import User
 
 POLICIES = ("allow", "warn", "refuse")
-ACTIVITY_MAX = 60  # characters of activity text kept
-FIRST_ACTIVITY = "Logging in"
+FIRST_ACTIVITY = Activity("logging_in")
 
 
 class NoSuchNode(NotFound):
@@ -52,7 +54,7 @@ class Node:
     terminal: str
     cols: int
     rows: int
-    activity: str
+    activity: Activity
     activity_since: datetime
     connected_at: datetime
     idle_seconds: float
@@ -200,18 +202,17 @@ class Presence:
         self._bus.publish(SessionLoggedIn(line.session_id, node, user.id, user.handle))
         return verdict
 
-    def set_activity(self, node: int, text: str) -> bool:
-        """What the caller on `node` is doing now ("Reading comp.sys.retro"; control characters
-        removed, at most ACTIVITY_MAX characters). Returns True when it changed (then the time
-        is noted and ActivityChanged published), False when it is the same text. Raises
-        NoSuchNode for a node not open."""
+    def set_activity(self, node: int, activity: Activity) -> bool:
+        """What the caller on `node` is doing now (`Activity("reading", group=...)`, its values
+        already sanitised by Activity). Returns True when it changed (then the time is noted
+        and ActivityChanged published), False when it is the same activity. Raises NoSuchNode
+        for a node not open."""
         line = self._line(node)
-        clean = " ".join(sanitize(text, multiline=False).split())[:ACTIVITY_MAX]
-        if clean == line.activity:
+        if activity == line.activity:
             return False
-        line.activity = clean
+        line.activity = activity
         line.activity_since = self._now()
-        self._bus.publish(ActivityChanged(line.session_id, node, line.handle, clean))
+        self._bus.publish(ActivityChanged.of(line.session_id, node, line.handle, activity))
         return True
 
     def touch(self, node: int) -> None:

@@ -11,6 +11,7 @@ from typing import Protocol
 from rich.console import RenderableType
 
 from retroboard.bus import EventBus
+from retroboard.domain.activity import ACTIVITY_MAX, Activity
 from retroboard.domain.users import User
 from retroboard.services.facade import Services
 from retroboard.services.users import LoginResult
@@ -33,6 +34,20 @@ class BoardInfo:
     # Rendered text of screens that look the same for everyone at a given size (the welcome
     # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
+
+
+def describe_activity(skin: Skin, activity: Activity) -> str:
+    """`activity` worded by `skin`: its `activity_<key>` string with the values filled in, on
+    one line of at most ACTIVITY_MAX characters. A key the skin lacks or a placeholder the
+    values lack (an event from a newer board process) reads as `activity_browsing`."""
+    template = skin.strings.get(f"activity_{activity.key}")
+    try:
+        if template is None:
+            raise KeyError(activity.key)
+        text = template.format_map(activity.mapping)
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
+        text = skin.text("activity_browsing")
+    return " ".join(text.split())[:ACTIVITY_MAX]
 
 
 class SessionGate(Protocol):
@@ -78,14 +93,18 @@ class SessionContext:
     renderer: Renderer = field(init=False)
     skin: Skin = field(init=False)
     started: float = field(default_factory=time.monotonic)
-    # What the caller is doing ("Reading comp.sys.retro"): app connects it to presence.
-    on_activity: Callable[[str], None] = field(default=lambda text: None)
+    # What the caller is doing (Activity("reading", group=...)): app connects it to presence.
+    on_activity: Callable[[Activity], None] = field(default=lambda activity: None)
     # Failed logins since the last call, shown once by the main menu (a LoginResult).
     login_notice: LoginResult | None = None
 
-    def doing(self, activity: str) -> None:
+    def doing(self, activity: Activity) -> None:
         """Tell presence what the caller is doing now (each screen declares it)."""
         self.on_activity(activity)
+
+    def describe(self, activity: Activity) -> str:
+        """Anyone's activity (this caller's or another's) in this session's skin."""
+        return describe_activity(self.skin, activity)
 
     def __post_init__(self) -> None:
         self.skin = self.board.skins["default"]

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
+from retroboard.domain.activity import Activity
+
 if TYPE_CHECKING:
     from retroboard.ui.context import SessionContext
 
@@ -19,14 +21,15 @@ if TYPE_CHECKING:
 class Screen(Protocol):
     """One screen: draws, reads keys, returns where to go next.
 
-    `activity` is what presence shows others while the caller is here ("Reading comp.sys.retro").
+    `activity` is what presence shows others while the caller is here: an Activity (a skin key
+    and values, `Activity("reading", group=...)`) that each viewer words in its own skin.
     `layout` says how the screen takes a notice: "full" (a status row) or "lines" (a line of its
     own between prompts). `resume` runs the screen again when the one above it went Back, with
     that screen's result."""
 
     layout: str
 
-    def activity(self) -> str: ...
+    def activity(self) -> Activity: ...
 
     async def run(self, ctx: SessionContext) -> Nav: ...
 
@@ -37,9 +40,9 @@ class BaseScreen:
     """Defaults for the Screen protocol: a line-oriented screen that ignores results."""
 
     layout = "lines"
-    ACTIVITY = "Browsing"
+    ACTIVITY = Activity("browsing")
 
-    def activity(self) -> str:
+    def activity(self) -> Activity:
         return self.ACTIVITY
 
     async def run(self, ctx: SessionContext) -> Nav:

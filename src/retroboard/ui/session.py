@@ -55,8 +55,10 @@ async def run_session(ctx: SessionContext, first: Push) -> str:
     stack: list[Screen] = [make(ctx, first)]
     result: object = _NO_RESULT
     failures = 0
-    if ctx.user is not None and ctx.user.charset != "auto":  # logged in by SSH already
-        ctx.term.set_encoding(ctx.user.charset)
+    if ctx.user is not None:  # logged in by SSH already: the member's charset and skin
+        if ctx.user.charset != "auto":
+            ctx.term.set_encoding(ctx.user.charset)
+        ctx.use_skin(ctx.user.skin)
     try:
         while stack:
             screen = stack[-1]

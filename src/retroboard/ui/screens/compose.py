@@ -7,6 +7,7 @@ import re
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.boards import Article, Draft, Group, Policy, PostResult, posting_refusal
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import SUBJECT_MAX, attribution_line, quote_body, reply_subject
@@ -90,8 +91,8 @@ class ComposeScreen(BaseScreen):
         self._finished = False  # posted or abandoned: nothing left to keep
         self._owns_draft = draft is not None  # the stored draft is this message
 
-    def activity(self) -> str:
-        return "Writing a follow-up" if self.parent_message_id else "Writing a new post"
+    def activity(self) -> Activity:
+        return Activity("writing_followup" if self.parent_message_id else "writing_post")
 
     # ---- the whole flow -------------------------------------------------------------------
     async def run(self, ctx: SessionContext) -> Nav:

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.boards import Article, Draft
 from retroboard.domain.errors import BoardError, NotFound
 from retroboard.term.events import Resize
@@ -32,7 +33,7 @@ def own_lines(draft: Draft) -> list[str]:
 class DraftOfferScreen(BaseScreen):
     """`You have an unfinished message from ...: (R)esume, (D)iscard, (L)ater`."""
 
-    ACTIVITY = "Looking at an unfinished message"
+    ACTIVITY = Activity("draft_offer")
 
     def __init__(self, draft: Draft) -> None:
         self.draft = draft

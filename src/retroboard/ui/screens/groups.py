@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.boards import GroupStatus, PostResult
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import children_at
@@ -76,7 +77,7 @@ class Entry:
 class GroupSelectorScreen(ListScreen[Entry]):
     """Pick a group to read; subscribe, catch up, go to a group by name, post."""
 
-    ACTIVITY = "Choosing a message group"
+    ACTIVITY = Activity("choosing_group")
     BINDINGS = BINDINGS
 
     def __init__(self) -> None:
@@ -88,7 +89,7 @@ class GroupSelectorScreen(ListScreen[Entry]):
         self.message = ""
         self.message_style = "info"
 
-    def activity(self) -> str:
+    def activity(self) -> Activity:
         return self.ACTIVITY
 
     # ---- data

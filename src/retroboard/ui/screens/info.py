@@ -6,6 +6,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import pause
@@ -14,7 +15,7 @@ from retroboard.ui.prompts import pause
 class InfoScreen(BaseScreen):
     """The board's facts, your account and your terminal, on one page."""
 
-    ACTIVITY = "Reading about the board"
+    ACTIVITY = Activity("board_info")
 
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None

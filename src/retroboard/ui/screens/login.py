@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.errors import AuthFailed
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
@@ -41,7 +42,7 @@ def draw_welcome(ctx: SessionContext) -> None:
 class LoginScreen(BaseScreen):
     """Ask for a handle and password; `new` goes to registration."""
 
-    ACTIVITY = "Logging in"
+    ACTIVITY = Activity("logging_in")
 
     async def run(self, ctx: SessionContext) -> Nav:
         draw_welcome(ctx)

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.errors import BoardError
 from retroboard.domain.users import Level
 from retroboard.ui.context import SessionContext
@@ -67,7 +68,7 @@ def numbered_menu(menu: Menu, level: Level, board_name: str = "") -> Text:
 class MenuScreen(BaseScreen):
     """Shows a menu and opens what the user picks."""
 
-    ACTIVITY = "At the main menu"
+    ACTIVITY = Activity("main_menu")
 
     def __init__(self, name: str = "main", greet: bool = False) -> None:
         self.name = name

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.boards import ArticleHead
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
@@ -95,7 +96,7 @@ def post_lines(ctx: SessionContext, held: Held, w: int) -> list[Text]:
 class ModerationQueueScreen(ListScreen[Held]):
     """The held posts (author, groups, subject) with the selected one shown below the list."""
 
-    ACTIVITY = "Moderating"
+    ACTIVITY = Activity("moderating")
     BINDINGS = BINDINGS
 
     def __init__(self) -> None:

@@ -7,6 +7,7 @@ from string import Formatter
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.errors import BoardError
 from retroboard.term.events import Resize
 from retroboard.ui.bindings import Binding, Bindings
@@ -56,7 +57,7 @@ def styled(template: str, **values: tuple[str, str]) -> Text:
 class NewScanScreen(BaseScreen):
     """Walks the subscribed groups that have unread articles, in name order."""
 
-    ACTIVITY = "Reading new messages"
+    ACTIVITY = Activity("new_scan")
 
     def __init__(self) -> None:
         self.current = ""  # the group being read (or just finished)

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.boards import Article
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
@@ -98,8 +99,8 @@ class ReaderScreen(BaseScreen):
     def number(self) -> int:
         return self.reading.number
 
-    def activity(self) -> str:
-        return f"Reading {clean(self.group)}"
+    def activity(self) -> Activity:
+        return Activity("reading", group=self.group)
 
     # ---- data
     async def _load(

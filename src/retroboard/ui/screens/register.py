@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.errors import BoardError
 from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX, check_password
 from retroboard.ui.context import SessionContext
@@ -16,7 +17,7 @@ MAX_TRIES = 5
 class RegisterScreen(BaseScreen):
     """Nothing is written until the last confirmation: a dropped call leaves no account."""
 
-    ACTIVITY = "Applying for membership"
+    ACTIVITY = Activity("registering")
 
     async def run(self, ctx: SessionContext) -> Nav:
         users = ctx.services.users

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.boards import SearchHit
 from retroboard.domain.errors import BoardError
 from retroboard.ui.bindings import Binding, Bindings
@@ -55,8 +56,8 @@ class SearchScreen(ListScreen[SearchHit]):
         self.message = ""
         self.message_style = "info"
 
-    def activity(self) -> str:
-        return "Searching articles"
+    def activity(self) -> Activity:
+        return Activity("searching")
 
     # ---- asking ------------------------------------------------------------------------
     async def _ask(self, ctx: SessionContext) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.errors import BoardError
 from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX
 from retroboard.ui.context import SessionContext
@@ -34,7 +35,7 @@ def apply_charset(ctx: SessionContext) -> None:
 class SettingsScreen(BaseScreen):
     """Your preferences: editor, character set, and the like."""
 
-    ACTIVITY = "Changing settings"
+    ACTIVITY = Activity("settings")
 
     def draw(self, ctx: SessionContext) -> None:
         assert ctx.user is not None

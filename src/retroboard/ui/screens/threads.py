@@ -7,6 +7,7 @@ from datetime import datetime
 
 from rich.text import Text
 
+from retroboard.domain.activity import Activity
 from retroboard.domain.boards import ArticleHead, GroupStatus, PostResult, ThreadView
 from retroboard.domain.errors import BoardError
 from retroboard.domain.threads import build_tree, flatten, tree_prefix
@@ -86,8 +87,8 @@ class ThreadListScreen(ListScreen[Line]):
         self.message = ""
         self.message_style = "info"
 
-    def activity(self) -> str:
-        return f"Reading {clean(self.group)}"
+    def activity(self) -> Activity:
+        return Activity("reading", group=self.group)
 
     # ---- data
     async def _fetch_page(self, ctx: SessionContext, limit: int = PAGE_LIMIT) -> bool:
