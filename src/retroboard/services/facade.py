@@ -14,6 +14,7 @@ from retroboard.services.bans import BanService
 from retroboard.services.drafts import DraftService
 from retroboard.services.groups import GroupService
 from retroboard.services.guard import ConnectionGuard, Limits
+from retroboard.services.mail import MailService
 from retroboard.services.moderation import ModerationService
 from retroboard.services.passwords import HashParams, Passwords
 from retroboard.services.presence import Presence
@@ -34,6 +35,7 @@ class Services:
     auth: LoginService
     bans: BanService
     presence: Presence
+    mail: MailService
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -67,14 +69,16 @@ def build_services(
         lock_minutes=settings.login_lock_minutes,
         registrations_per_hour=settings.registrations_per_hour,
     )
+    mail = MailService(db, bus)
     return Services(
         users=users,
         groups=GroupService(db, bus),
         articles=articles,
         search=SearchService(db),
-        moderation=ModerationService(db, bus),
+        moderation=ModerationService(db, bus, mail),
         drafts=DraftService(db),
         auth=LoginService(db, passwords, bus, users, guard, policy),
         bans=BanService(db, bus),
         presence=Presence(bus, settings.duplicate_login),
+        mail=mail,
     )

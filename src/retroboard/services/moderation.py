@@ -1,4 +1,5 @@
-"""Moderation: tombstone articles, lock threads, approve or reject held posts."""
+"""Moderation: tombstone articles, lock threads, approve or reject held posts (the author is
+told of a rejection by mail, with the moderator's reason)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,29 @@ from retroboard.bus import EventBus
 from retroboard.db.engine import Database
 from retroboard.db.tables import ArticleRow, GroupRow, PendingGroupRow, ThreadRow, UserRow, XrefRow
 from retroboard.domain.boards import ArticleHead, Status
-from retroboard.domain.errors import NotFound, PermissionDenied
+from retroboard.domain.community import LETTER_BODY_MAX, REJECT_REASON_MAX
+from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.newsrc import RangeSet
+from retroboard.domain.text import sanitize
 from retroboard.domain.users import Level, User
 from retroboard.services.board_common import head_of
+from retroboard.services.mail import MailService
 from retroboard.services.publishing import publish
 
 TOMBSTONE = "[This article was deleted by {who}.]"
+REJECTED_SUBJECT = "Your post was not accepted: {subject}"
+REJECTED_BODY = (
+    "Moderator {moderator} did not accept your post to {groups}.\n"
+    "\n"
+    "Reason: {reason}\n"
+    "\n"
+    "Your post:\n"
+    "\n"
+    "Subject: {subject}\n"
+    "\n"
+    "{body}"
+)
 
 
 async def _current_level(s: AsyncSession, user: User) -> Level:
@@ -37,9 +53,10 @@ async def _require_moderator(s: AsyncSession, user: User) -> None:
 
 
 class ModerationService:
-    def __init__(self, db: Database, bus: EventBus) -> None:
+    def __init__(self, db: Database, bus: EventBus, mail: MailService | None = None) -> None:
         self._db = db
         self._bus = bus
+        self._mail = mail or MailService(db, bus)
 
     async def delete(self, user: User, article_id: int) -> None:
         """Replace an article with a tombstone; the thread tree keeps its place.
@@ -110,7 +127,16 @@ class ModerationService:
             )
         )
 
-    async def reject(self, user: User, article_id: int) -> None:
+    async def reject(self, user: User, article_id: int, reason: str = "") -> None:
+        """Reject a held post and tell its author by mail, with `reason` (one line, at most
+        REJECT_REASON_MAX characters once cleaned; may be empty). Raises PermissionDenied
+        (not a moderator now), NotFound (the post is no longer waiting), ValidationError
+        (an over-long reason; nothing is rejected)."""
+        why = sanitize(reason, multiline=False).strip()
+        if len(why) > REJECT_REASON_MAX:
+            raise ValidationError(
+                f"The reason is {len(why)} characters long; at most {REJECT_REASON_MAX}."
+            )
         async with self._db.write() as s:
             await _require_moderator(s, user)
             row = await s.get(ArticleRow, article_id)
@@ -123,3 +149,19 @@ class ModerationService:
                 )
             ).all():
                 await s.delete(p)
+            author_id, subject, body = row.author_id, row.subject, row.body
+            groups = row.newsgroups.replace(",", ", ")
+        if author_id is None:
+            return
+        await self._mail.notify(
+            user,
+            author_id,
+            REJECTED_SUBJECT.format(subject=subject),
+            REJECTED_BODY.format(
+                moderator=user.handle,
+                groups=groups,
+                reason=why or "(none given)",
+                subject=subject,
+                body=body[: LETTER_BODY_MAX // 2],
+            ),
+        )
