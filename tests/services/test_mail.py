@@ -13,7 +13,7 @@ from retroboard.config import Settings
 from retroboard.db.engine import Database
 from retroboard.db.migrate import upgrade
 from retroboard.db.tables import IgnoreRow
-from retroboard.domain.boards import Policy
+from retroboard.domain.boards import Draft, Policy
 from retroboard.domain.community import LETTER_RECIPIENTS_MAX, LETTER_SUBJECT_MAX
 from retroboard.domain.errors import NotFound, ValidationError
 from retroboard.domain.events import NoticeSent
@@ -242,3 +242,26 @@ async def test_only_sender_and_recipients_reach_a_letter(
     assert [h.id for h in await sv.mail.inbox(people["cc"])][-1:] == [letter.head.id] or (
         who == "cc" and action == "delete"
     )
+
+
+async def test_a_letter_draft_keeps_its_addressees(board: Board) -> None:
+    alice = await member(board, "alice")
+    drafts = board.sv.drafts
+    await drafts.save(
+        alice.id,
+        Draft(
+            (),
+            "Hi",
+            "half a letter",
+            kind="mail",
+            to=("bob", "car;ol\x1b"),
+            cc=("dave",),
+            reply_to_id=7,
+        ),
+    )
+    got = await drafts.get(alice.id)
+    assert got is not None and got.kind == "mail"
+    assert (got.to, got.cc, got.reply_to_id) == (("bob", "car", "ol"), ("dave",), 7)
+    await drafts.save(alice.id, Draft(("misc.test",), "post", "text"))
+    got = await drafts.get(alice.id)
+    assert got is not None and (got.kind, got.to, got.cc, got.reply_to_id) == ("post", (), (), None)

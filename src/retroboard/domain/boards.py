@@ -135,13 +135,18 @@ class PostResult:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """A message being written, kept across a dropped connection."""
+    """A message being written, kept across a dropped connection: a post (`kind` "post", to
+    `groups`) or a letter (`kind` "mail", to `to` and `cc`, answering letter `reply_to_id`)."""
 
     groups: tuple[str, ...]
     subject: str
     body: str
     parent_message_id: str | None = None
     updated_at: datetime | None = None
+    kind: str = "post"  # post | mail
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    reply_to_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
