@@ -123,7 +123,8 @@ async def test_client_timeout(server: ControlServer) -> None:
         await control_request(server.path, "slow", timeout=0.2)
 
 
-async def test_malformed_requests(server: ControlServer) -> None:
+async def test_malformed_requests(server: ControlServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(control, "READ_TIMEOUT", 1.0)  # then the server hangs up on us
     answers = await raw_exchange(
         server.path, b'not json\n[1, 2]\n{"cmd": 5}\n{"cmd": "ping"}\n\xff\xfe\n'
     )
