@@ -267,18 +267,17 @@ def goodbye() -> list[Row]:
             + text("║", box)
         )
 
-    thanks = text("Thanks for calling ", WHITE) + text("R E T R O B O A R D", LCYAN)
+    # No board name and no NO CARRIER here: the goodbye screen prints the board's own name
+    # (any sysop's board uses this art) and NO CARRIER once, as text.
     later = text("Hang up, have a coffee, and dial back soon.", GREY)
     return [
         rule(width, "▀"),
         pad(4) + text("╔" + "═" * (inner) + "╗", box),
-        boxed(thanks),
         boxed(later),
         pad(4) + text("╚" + "═" * (inner) + "╝", box),
         rule(width, "▄"),
         [],
         pad(4) + text("ATH0", DGREY),
-        pad(4) + text("NO CARRIER", LRED),
     ]
 
 

@@ -51,6 +51,11 @@ class Target:
     skin: str = ""  # the board's default skin ('' = the board's own default)
 
     @property
+    def linear(self) -> bool:
+        """Screens drawn as lines (the plain skin, or a terminal without cursor addressing)."""
+        return self.skin == "plain" or not guess_info("fake", self.term_type, 80, 24, "-").cursor
+
+    @property
     def size(self) -> str:
         return f"{self.cols}x{self.rows}"
 

@@ -148,10 +148,16 @@ async def walk_board(board: Any, walk: Walk) -> None:
     c.snap("settings")
     await c.keys("e", "q", expect=r"Goodbye")
     await c.keys("m", "g", GROUP + "\r", expect=r"C64 SID chip")
-    await c.keys("w", "Trapdoor clock\r", "\r", expect=r"\^Z")
-    await c.keys("Does the A501 need a battery?\r", "It has a clock.")
-    c.snap("fse")
-    await c.keys(CTRL_A, "y", " ", expect=r"C64 SID chip")
+    if walk.target.linear:  # the full-screen editor needs cursor addressing: the line editor
+        await c.keys("w", "Trapdoor clock\r", "\r", expect=r"/S")
+        await c.keys("Does the A501 need a battery?\r", "It has a clock.")
+        c.snap("fse")
+        await c.keys("\r", "/a\r", "y", " ", expect=r"C64 SID chip")
+    else:
+        await c.keys("w", "Trapdoor clock\r", "\r", expect=r"\^Z")
+        await c.keys("Does the A501 need a battery?\r", "It has a clock.")
+        c.snap("fse")
+        await c.keys(CTRL_A, "y", " ", expect=r"C64 SID chip")
     await c.keys("q", "q", expect=r"Goodbye")
 
     await c.keys("n", expect=r"Subject:")

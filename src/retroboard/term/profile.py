@@ -78,7 +78,7 @@ def profile_for(term_type: str, charset: str | None = None) -> Profile:
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]|.)?")
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 _CURSOR_TO = re.compile(r"\x1b\[[0-9;]*[Hf]")
-_BLANK_RUN = re.compile(r"\r\n(?:[ \t]*\r\n){2,}")
+MAX_PAD = 512  # padding held back on a blank line (a bound: one line is far less)
 _ANSI_SYS_SGR = frozenset({0, 1, 5, 7, *range(30, 38), *range(40, 48)})
 # Box drawing, blocks and the few symbols the screens use, as 7-bit ASCII.
 _ASCII = str.maketrans(
@@ -163,20 +163,48 @@ def _fold_match(m: re.Match[str]) -> str:
 
 
 class OutputFilter:
-    """Applies a profile to text on its way out (after the screens, before encoding)."""
+    """Applies a profile to text on its way out (after the screens, before encoding).
+
+    Without cursor addressing it keeps a little state across writes: a screen drawn one row per
+    write (or blank rows cleared one by one) still reaches the caller with at most one blank
+    line in a row, and spaces that only pad a blank line are never sent.
+    """
 
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
+        self._blank = False  # the current output line holds nothing but (held-back) padding
+        self._breaks = 0  # line breaks sent in a row with only blank lines between them
+        self._pad = ""  # spaces and tabs of the current line, held until text follows them
+
+    def _linear(self, text: str) -> str:
+        """Text as lines read top to bottom: each cursor move starts a line, no escapes, and
+        no run of blank lines longer than one, however the text was split into writes."""
+        if "\x1b" in text:
+            text = _ESCAPE.sub("", _CURSOR_TO.sub("\r\n", text))
+        if "\r\n" not in text and not self._blank:
+            return text
+        out: list[str] = []
+        for n, piece in enumerate(text.split("\r\n")):
+            if n:
+                self._breaks = self._breaks + 1 if self._blank else 1
+                if self._breaks <= 2:
+                    out.append("\r\n")
+                self._blank, self._pad = True, ""
+            if piece.strip(" \t"):
+                out.append(self._pad + piece)
+                self._blank, self._pad = False, ""
+            elif self._blank:
+                self._pad = (self._pad + piece)[-MAX_PAD:]
+            else:
+                out.append(piece)
+        return "".join(out)
 
     def __call__(self, text: str) -> str:
         p = self.profile
         if p.full:
             return text
         if not p.cursor:
-            # A screen drawn row by row reads top to bottom: each cursor move starts a line.
-            if "\x1b" in text:
-                text = _ESCAPE.sub("", _CURSOR_TO.sub("\r\n", text))
-                text = _BLANK_RUN.sub("\r\n\r\n", text)
+            text = self._linear(text)
         elif p.colors == 0:
             text = _SGR.sub("", text)
         elif p.colors == 8 and "\x1b[" in text:

@@ -57,6 +57,13 @@ def posted_message(result: PostResult) -> str:
     return f"Posted to {where}."
 
 
+def full_screen_editor(ctx: SessionContext) -> bool:
+    """True when the caller chose the full-screen editor and can use it: it needs cursor
+    addressing, so a linear skin (plain) or a terminal without it always gets the line editor."""
+    assert ctx.user is not None
+    return ctx.user.editor == "fse" and ctx.term.info.cursor and not ctx.skin.linear
+
+
 class ComposeScreen(BaseScreen):
     """Write and post one article. `run` returns Back(PostResult), or Back(None) if nothing
     was posted. Raises Disconnected (after saving the text as a draft) if the line drops."""
@@ -128,8 +135,7 @@ class ComposeScreen(BaseScreen):
 
         The line editor lists the text and prompts for the line after it; the full-screen
         editor puts the cursor on the last line, so it gets a second blank line to type on."""
-        assert ctx.user is not None
-        return [*lines, "", ""] if ctx.user.editor == "fse" else [*lines, ""]
+        return [*lines, "", ""] if full_screen_editor(ctx) else [*lines, ""]
 
     def _show_headers(self, ctx: SessionContext, groups: list[str]) -> None:
         ctx.print(Text.assemble(("Newsgroups: ", "label"), (",".join(groups), "info")))
@@ -256,13 +262,18 @@ class ComposeScreen(BaseScreen):
         def keep(lines: list[str]) -> None:
             self.lines = lines
 
-        if ctx.user.editor == "fse":
+        if full_screen_editor(ctx):
             result = await run_full_screen_editor(
                 ctx.term, title=self.subject, initial=initial, quote=self.quote, on_change=keep
             )
         else:
             result = await run_line_editor(
-                ctx.term, title=self.subject, initial=initial, quote=self.quote, on_change=keep
+                ctx.term,
+                title=self.subject,
+                initial=initial,
+                quote=self.quote,
+                on_change=keep,
+                show_title=False,  # the headers above already show the subject
             )
         if result is not None:
             self.lines = result

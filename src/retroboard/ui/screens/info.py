@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -10,6 +9,7 @@ from retroboard.domain.activity import Activity
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import pause
+from retroboard.ui.screens.kit import panel_box
 
 
 class InfoScreen(BaseScreen):
@@ -22,7 +22,8 @@ class InfoScreen(BaseScreen):
         members = await ctx.services.users.count()
         user = ctx.user
         info = ctx.term.info
-        table = Table(box=box.SQUARE, show_header=False, border_style="blue")
+        # ASCII rules on a linear skin (plain: no boxes) and on terminals without the glyphs
+        table = Table(box=panel_box(ctx), show_header=False, border_style="blue")
         table.add_column(style="header")
         table.add_column()
         rows = [

@@ -6,6 +6,7 @@ by row (so nothing scrolls), and use the same keys for the same things.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import ClassVar, Generic, TypeVar
@@ -43,12 +44,13 @@ SELECTED = ">"  # the selection marker in column 1 of every list
 
 
 def use_ascii(ctx: SessionContext) -> bool:
-    """True only for dumb terminals (no colour, VT52, glass ttys): draw trees and boxes in ASCII.
+    """True for dumb terminals (no colour, VT52, glass ttys) and a linear skin (plain: no
+    boxes): draw trees, rules and boxes in ASCII.
 
     UTF-8 and CP437 terminals both have the box-drawing characters.
     """
     info = ctx.term.info
-    return info.profile.boxes == "ascii" or info.colors == 0
+    return ctx.skin.linear or info.profile.boxes == "ascii" or info.colors == 0
 
 
 def panel_box(ctx: SessionContext) -> box.Box:
@@ -205,9 +207,15 @@ class ListView(Generic[T]):
     Subclasses provide `rows()` and `row_text()` (the row after the marker column) and may move
     the list (`first_row()`) or size it (`height()`). Moving the cursor redraws two rows, or the
     whole page when it crosses a page boundary.
+
+    Without cursor addressing the page is printed as lines (no blank rows), and a move prints
+    the newly selected row only, as a teletype user reads it. Under a linear skin every row
+    carries its number after the marker; typing a number and Enter picks that row
+    (`take_number`, called by the screen's key loop).
     """
 
     index: int = 0
+    typed: str = ""  # digits typed so far towards a row number (numbered rows)
 
     def rows(self) -> Sequence[T]:
         raise NotImplementedError
@@ -231,20 +239,30 @@ class ListView(Generic[T]):
         h = self.height(ctx)
         return ((self.index if index is None else index) // h) * h
 
+    def numbered(self, ctx: SessionContext) -> bool:
+        """Rows carry their numbers, to be picked by number (a linear skin)."""
+        return ctx.skin.linear
+
     def draw_row(self, ctx: SessionContext, i: int) -> None:
         rows, top = self.rows(), self.top(ctx)
         if not top <= i < top + self.height(ctx) or i >= len(rows):
             return
         selected = i == self.index
         line = Text(SELECTED if selected else " ", style="hotkey")
-        line.append_text(self.row_text(ctx, rows[i], selected))
+        body = self.row_text(ctx, rows[i], selected)
+        if self.numbered(ctx):
+            label = f"{i + 1:>{len(str(len(rows)))}}."
+            line.append(label, style="hotkey")
+            body = make_room(body, len(label), width(ctx) - 1)
+        line.append_text(body)
         style = "reverse" if selected and ctx.term.info.colors else ""
         put(ctx, self.first_row(ctx) + i - top, line, fill=selected, style=style)
 
     def draw_list(self, ctx: SessionContext) -> None:
         rows, top, h, first = self.rows(), self.top(ctx), self.height(ctx), self.first_row(ctx)
         self.index = max(0, min(self.index, len(rows) - 1))
-        blank_rows(ctx, first, first + h - 1)
+        if ctx.term.info.cursor:  # on a teletype the rows follow the title, with no gap
+            blank_rows(ctx, first, first + h - 1)
         if not rows:
             self.draw_empty(ctx)
             return
@@ -260,12 +278,50 @@ class ListView(Generic[T]):
         self.index = max(0, min(index, count - 1))
         if self.top(ctx) != old_top:
             self.draw_list(ctx)
+        elif not ctx.term.info.cursor:  # a teletype cannot go back up: the new row only
+            self.draw_row(ctx, self.index)
         else:
             self.draw_row(ctx, old)
             self.draw_row(ctx, self.index)
 
+    def take_number(self, ctx: SessionContext, key: str) -> str | None:
+        """A key on numbered rows: a digit is echoed and collected, Backspace takes one back,
+        and Enter after digits moves the cursor to that row and returns "enter" so the screen's
+        Enter action opens it. A line-mode client's Enter is eaten with a one-character line,
+        so there a first digit that cannot grow into a row number is picked at once. A number with
+        no row is refused with a bell. Returns the key to dispatch, or None if it was taken."""
+        if not self.numbered(ctx):
+            return key
+        count = len(self.rows())
+        if len(key) == 1 and key.isdigit() and count:
+            if len(self.typed) >= len(str(count)):
+                ctx.write("\a")
+                return None
+            ctx.write(("\r\n" + ctx.text("list_pick") if not self.typed else "") + key)
+            self.typed += key
+            if not (ctx.term.info.line_mode and len(self.typed) == 1 and int(key) * 10 > count):
+                return None
+            key = "enter"
+        if not self.typed:
+            return key
+        if key in ("backspace", "ctrl-h", "delete"):
+            self.typed = self.typed[:-1]
+            ctx.write("\b \b")
+            return None
+        number, self.typed = int(self.typed), ""
+        if key != "enter":
+            return key
+        if not 1 <= number <= count:
+            ctx.write("\a\r\n" + ctx.text("list_no_number", number=number, count=count))
+            return None
+        self.index = number - 1
+        return "enter"
+
     def park(self, ctx: SessionContext) -> None:
-        """Leave the terminal cursor on the selected row (or the message line)."""
+        """Leave the terminal cursor on the selected row (or the message line); a teletype's
+        stays where the last line ended."""
+        if not ctx.term.info.cursor:
+            return
         if self.rows():
             ctx.write(f"{CSI}{self.first_row(ctx) + self.index - self.top(ctx)};1H")
         else:
@@ -273,6 +329,22 @@ class ListView(Generic[T]):
 
 
 PagedRows = ListView  # the name the screens used first
+
+
+def make_room(text: Text, cells: int, room: int) -> Text:
+    """`text` within `room` cells after `cells` more were put before it: the room is taken from
+    its widest run of spaces (a padded column), keeping one space; past that it is cropped."""
+    over = text.cell_len + cells - room
+    if over <= 0:
+        return text
+    gaps = [(m.end() - m.start(), -m.start()) for m in re.finditer(r" {2,}", text.plain)]
+    if gaps:  # the widest, the first of equals: rows with the same columns stay aligned
+        size, start = max(gaps)
+        start = -start
+        cut = min(over, size - 1)
+        text = text[:start] + text[start + cut :]
+    text.truncate(max(0, room - cells), overflow="crop")
+    return text
 
 
 def list_moves(*, space_pages: bool = True) -> tuple[Binding, ...]:
@@ -388,7 +460,11 @@ class ListScreen(ListView[T], BaseScreen):
                 self.draw(ctx)
                 await ctx.flush()
                 continue
-            nav = await self.dispatch(ctx, event.name)
+            key = self.take_number(ctx, event.name)  # numbered rows (a linear skin)
+            if key is None:
+                await ctx.flush()
+                continue
+            nav = await self.dispatch(ctx, key)
             if nav is not None:
                 return nav
             if self._full:

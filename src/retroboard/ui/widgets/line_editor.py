@@ -123,16 +123,20 @@ async def run_line_editor(
     quote: list[str] | None = None,
     width: int | None = None,
     on_change: Callable[[list[str]], None] | None = None,
+    show_title: bool = True,
 ) -> list[str] | None:
     """Edit a message line by line. Returns the lines (trailing blank lines removed) on /S,
     or None when aborted. Raises Disconnected if the connection goes away.
+
+    `title` is printed above the how-to line unless `show_title` is False (the caller has
+    shown it already, as the composer's Subject header: it is never shown twice).
 
     `on_change`, if given, is called with a copy of the message's lines after every entered
     line or command (so a caller can keep the text to save as a draft if the line drops);
     the line being typed is not included until Enter or word wrap ends it."""
     wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
     model = LineEditorModel(initial, quote, width=wrap)
-    _say(term, f"\n{clean_line(title)}")
+    _say(term, f"\n{clean_line(title)}" if show_title else "")
     intro = (
         f"Enter your message. /S to save, /A to abort, /? for help. Max {model.max_lines} lines."
     )
