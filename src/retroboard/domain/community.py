@@ -23,6 +23,10 @@ REJECT_REASON_MAX = 300  # the moderator's reason, mailed to the author
 BULLETIN_TITLE_MAX = 80
 BULLETIN_BODY_MAX = 64_000
 MAIN_CHANNEL = "#main"
+CHAT_CHANNELS_MAX = 50  # channels at once (#main included)
+CHAT_FLOOD_LINES = 5  # lines a member may send within CHAT_FLOOD_WINDOW seconds...
+CHAT_FLOOD_WINDOW = 5.0
+CHAT_COOLDOWN = 10.0  # ...before being made to wait this long
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 from retroboard.domain.activity import Activity
 
 NOTICE_KINDS = ("page", "broadcast", "mail", "system", "shutdown")
+CHAT_KINDS = ("say", "action", "join", "part", "topic", "private")
 _SCALARS: tuple[type, ...] = (str, int, float, bool, type(None))
 
 
@@ -148,6 +149,22 @@ class BoardShuttingDown:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class ChatLine:
+    """A teleconference line: `kind` is one of CHAT_KINDS. A channel line goes to everyone in
+    `channel`; a private one ("private", `to_user` set, `channel` "") to that member's chat
+    sessions. `sender`/`sender_id` is who wrote it (the twit filter's key), `from_session` the
+    session it came from (a join or leave notice is not shown to that session itself)."""
+
+    channel: str
+    sender: str
+    sender_id: int
+    text: str
+    kind: str = "say"
+    to_user: int = 0
+    from_session: str = ""
+
+
 def _plain_type(hint: Any) -> bool:
     """True for str, int, float, bool, None, unions of those and tuples of those."""
     if hint in _SCALARS or hint is None:
@@ -199,6 +216,7 @@ CATALOGUE: Mapping[str, type] = types.MappingProxyType(
         SessionLoggedIn,
         NoticeSent,
         BoardShuttingDown,
+        ChatLine,
     )
 )
 

@@ -14,11 +14,13 @@ from retroboard.services.bans import BanService
 from retroboard.services.drafts import DraftService
 from retroboard.services.groups import GroupService
 from retroboard.services.guard import ConnectionGuard, Limits
+from retroboard.services.ignores import IgnoreService
 from retroboard.services.mail import MailService
 from retroboard.services.moderation import ModerationService
 from retroboard.services.passwords import HashParams, Passwords
 from retroboard.services.presence import Presence
 from retroboard.services.search import SearchService
+from retroboard.services.teleconference import Teleconference
 from retroboard.services.users import UserService
 
 
@@ -36,6 +38,8 @@ class Services:
     bans: BanService
     presence: Presence
     mail: MailService
+    ignores: IgnoreService
+    chat: Teleconference
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -70,6 +74,8 @@ def build_services(
         registrations_per_hour=settings.registrations_per_hour,
     )
     mail = MailService(db, bus)
+    presence = Presence(bus, settings.duplicate_login)
+    ignores = IgnoreService(db, bus)
     return Services(
         users=users,
         groups=GroupService(db, bus),
@@ -79,6 +85,8 @@ def build_services(
         drafts=DraftService(db),
         auth=LoginService(db, passwords, bus, users, guard, policy),
         bans=BanService(db, bus),
-        presence=Presence(bus, settings.duplicate_login),
+        presence=presence,
         mail=mail,
+        ignores=ignores,
+        chat=Teleconference(bus, ignores, presence, db),
     )
