@@ -98,6 +98,12 @@ def impersonates_staff(handle: str) -> bool:
     )
 
 
+def is_handle(text: str) -> bool:
+    """True when `text` has the form of a handle (letters first, then letters, digits, _ . -;
+    HANDLE_MIN..HANDLE_MAX long): "(deleted user)" and other stand-ins are not."""
+    return HANDLE_MIN <= len(text) <= HANDLE_MAX and _HANDLE_RE.fullmatch(text) is not None
+
+
 def check_handle(handle: str, *, staff: bool = False) -> str:
     """Return the handle stripped, or raise ValueError saying which rule it breaks.
 
@@ -214,6 +220,10 @@ class User:
     editor: str = "line"  # line | fse
     charset: str = "auto"  # auto | utf-8 | cp437 | ascii
     skin: str = ""  # a skin name; '' = the board's default
+    expert: bool = False  # skips the logon sequence (bulletins, since last call, the wall)
+    do_not_disturb: bool = False  # refuses pages
+    show_real_name: bool = False  # the real name appears in the profile
+    about: str = ""  # "about me", one paragraph the user writes
 
     @property
     def is_moderator(self) -> bool:

@@ -11,12 +11,15 @@ from retroboard.db.engine import Database
 from retroboard.services.articles import ArticleService
 from retroboard.services.auth import LoginPolicy, LoginService
 from retroboard.services.bans import BanService
+from retroboard.services.bulletins import BulletinService
+from retroboard.services.calls import CallService
 from retroboard.services.drafts import DraftService
 from retroboard.services.groups import GroupService
 from retroboard.services.guard import ConnectionGuard, Limits
 from retroboard.services.ignores import IgnoreService
 from retroboard.services.mail import MailService
 from retroboard.services.moderation import ModerationService
+from retroboard.services.oneliners import OneLinerService
 from retroboard.services.passwords import HashParams, Passwords
 from retroboard.services.presence import Presence
 from retroboard.services.search import SearchService
@@ -38,6 +41,9 @@ class Services:
     bans: BanService
     presence: Presence
     mail: MailService
+    oneliners: OneLinerService
+    calls: CallService
+    bulletins: BulletinService
     ignores: IgnoreService
     chat: Teleconference
 
@@ -74,11 +80,12 @@ def build_services(
         registrations_per_hour=settings.registrations_per_hour,
     )
     mail = MailService(db, bus)
+    groups = GroupService(db, bus)
     presence = Presence(bus, settings.duplicate_login)
     ignores = IgnoreService(db, bus)
     return Services(
         users=users,
-        groups=GroupService(db, bus),
+        groups=groups,
         articles=articles,
         search=SearchService(db),
         moderation=ModerationService(db, bus, mail),
@@ -87,6 +94,9 @@ def build_services(
         bans=BanService(db, bus),
         presence=presence,
         mail=mail,
+        oneliners=OneLinerService(db, bus),
+        calls=CallService(db, bus, groups, mail),
+        bulletins=BulletinService(db, bus),
         ignores=ignores,
         chat=Teleconference(bus, ignores, presence, db),
     )

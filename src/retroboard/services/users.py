@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from retroboard.db.tables import (
     utc,
     utcnow,
 )
+from retroboard.domain.community import ABOUT_MAX, Profile
 from retroboard.domain.errors import AuthFailed, Conflict, NotFound, ValidationError
 from retroboard.domain.events import UserChanged, UserLoggedIn, UserRegistered
 from retroboard.domain.text import sanitize
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 
 DELETED_AUTHOR = "(deleted user)"  # what a deleted account's articles show as their author
 LOCK_REASON_MAX = 200
+MEMBERS_PAGE_MAX = 200  # the most members one `members` call returns
+SEARCH_MAX = 40  # the longest user-list search text
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,10 @@ def to_user(row: UserRow) -> User:
         editor=row.editor,
         charset=row.charset,
         skin=row.skin or "",
+        expert=bool(row.expert),
+        do_not_disturb=bool(row.do_not_disturb),
+        show_real_name=bool(row.show_real_name),
+        about=row.about or "",
     )
 
 
@@ -351,7 +359,7 @@ class UserService:
         self._bus.publish(UserChanged(user_id, shown, None, True, "Your account was removed."))
         return int(kept.rowcount or 0)  # type: ignore[attr-defined]
 
-    async def _set(self, user_id: int, **values: str) -> User:
+    async def _set(self, user_id: int, **values: str | bool) -> User:
         """Store already-checked preference columns. Raises NotFound for no such user."""
         async with self._db.write() as s:
             row = await s.get(UserRow, user_id)
@@ -387,3 +395,79 @@ class UserService:
             row.real_name = _clean_field(real_name, REAL_NAME_MAX)
             row.location = _clean_field(location, LOCATION_MAX)
             return to_user(row)
+
+    async def profile(self, handle: str) -> Profile:
+        """What anyone may see of a member: posts counted from their articles, calls from
+        their logins, the real name only when its owner shows it. Raises NotFound."""
+        async with self._db.read() as s:
+            row = await s.scalar(
+                select(UserRow).where(UserRow.handle_key == handle.strip().lower())
+            )
+            if row is None:
+                raise NotFound(f"No user called '{_clean_field(handle, 20)}'.")
+            posts = await s.scalar(
+                select(func.count())
+                .select_from(ArticleRow)
+                .where(
+                    ArticleRow.author_id == row.id,
+                    ArticleRow.status == "posted",
+                    ArticleRow.deleted.is_(False),
+                )
+            )
+        created = utc(row.created_at)
+        assert created is not None
+        return Profile(
+            handle=row.handle,
+            location=row.location,
+            member_since=created,
+            calls=row.login_count,
+            posts=int(posts or 0),
+            last_on=utc(row.last_login_at),
+            about=row.about or "",
+            real_name=row.real_name if row.show_real_name else "",
+            level_name=Level(row.level).name.lower(),
+        )
+
+    async def set_about(self, user_id: int, text: str) -> User:
+        """Store the user's "about me": one paragraph (line breaks become spaces), cleaned.
+        Returns the user. Raises ValidationError when over ABOUT_MAX characters."""
+        about = " ".join(sanitize(text).split())
+        if len(about) > ABOUT_MAX:
+            raise ValidationError(
+                f"'About me' is at most {ABOUT_MAX} characters (that has {len(about)})."
+            )
+        return await self._set(user_id, about=about)
+
+    async def set_show_real_name(self, user_id: int, on: bool) -> User:
+        """Show (or hide) the user's real name in their profile. Returns the user."""
+        return await self._set(user_id, show_real_name=bool(on))
+
+    async def set_do_not_disturb(self, user_id: int, on: bool) -> User:
+        """Refuse (or accept) pages. Returns the user."""
+        return await self._set(user_id, do_not_disturb=bool(on))
+
+    async def set_expert(self, user_id: int, on: bool) -> User:
+        """Skip (or show) the logon sequence. Returns the user."""
+        return await self._set(user_id, expert=bool(on))
+
+    async def members(
+        self, search: str = "", offset: int = 0, limit: int = 50
+    ) -> builtins.list[User]:
+        """Members by handle, for the user list: those whose handle or location contains
+        `search` (case-insensitive; '' = everyone), `limit` (at most MEMBERS_PAGE_MAX) from
+        `offset`. Raises ValidationError for a search over SEARCH_MAX characters."""
+        needle = " ".join(sanitize(search, multiline=False).split()).lower()
+        if len(needle) > SEARCH_MAX:
+            raise ValidationError(f"A search is at most {SEARCH_MAX} characters.")
+        q = select(UserRow).order_by(UserRow.handle_key)
+        if needle:
+            pattern = (
+                "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
+            q = q.where(
+                UserRow.handle_key.like(pattern, escape="\\")
+                | func.lower(UserRow.location).like(pattern, escape="\\")
+            )
+        q = q.offset(max(0, offset)).limit(max(0, min(limit, MEMBERS_PAGE_MAX)))
+        async with self._db.read() as s:
+            return [to_user(r) for r in await s.scalars(q)]
