@@ -192,6 +192,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("file", "FILE"),
     )
 
+    bulletin = sub.add_parser("bulletin", help="sysop news shown to callers at logon")
+    blsub = bulletin.add_subparsers(dest="bulletin_command", required=True)
+    bladd = command(
+        blsub,
+        "add",
+        "publish a bulletin from a text file (UTF-8; '-' reads standard input)",
+        ("file", "FILE"),
+    )
+    bladd.add_argument("--title", help="the title (default: the file's first line)")
+    bladd.add_argument("--author", help="a sysop's handle (default: the first sysop account)")
+    command(blsub, "list", "list bulletins, newest first")
+    bldel = command(blsub, "delete", "remove a bulletin")
+    bldel.add_argument("id", type=_bulletin_id, help="the bulletin's number (see bulletin list)")
+
     db = sub.add_parser("db", help="database maintenance")
     dsub = db.add_subparsers(dest="db_command", required=True)
     command(dsub, "upgrade", "apply migrations (serve does this too)")
@@ -350,6 +364,61 @@ async def _user_add(services: Services, args: argparse.Namespace, password: str)
         first_call=False,
     )
     print(f"created {user.handle} ({user.level.label})")
+    return 0
+
+
+def _bulletin_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a bulletin number: {text!r}")
+    return int(text)
+
+
+def _bulletin_text(args: argparse.Namespace) -> tuple[str, str]:
+    """The bulletin's title and body from FILE (and --title), read before the loop starts.
+    Without --title the file's first non-blank line is the title and the rest the body."""
+    from retroboard.domain.community import BULLETIN_BODY_MAX
+
+    if args.file == "-":
+        raw = sys.stdin.read(BULLETIN_BODY_MAX + 1)
+    else:
+        with Path(args.file).expanduser().open(encoding="utf-8", errors="replace") as f:
+            raw = f.read(BULLETIN_BODY_MAX + 1)
+    if len(raw) > BULLETIN_BODY_MAX:
+        raise CliError(f"{args.file}: a bulletin is at most {BULLETIN_BODY_MAX} characters")
+    text = raw.replace("\r\n", "\n").lstrip("\n")
+    if args.title is not None:
+        return args.title, text
+    first, _, rest = text.partition("\n")
+    return first, rest
+
+
+async def _bulletin_add(services: Services, args: argparse.Namespace, text: tuple[str, str]) -> int:
+    from retroboard.domain.users import Level
+
+    if args.author:
+        author = await services.users.get(args.author)
+    else:
+        sysops = [u for u in await services.users.list() if u.level >= Level.SYSOP]
+        if not sysops:
+            raise CliError("no sysop account to sign the bulletin: make one, or give --author")
+        author = min(sysops, key=lambda u: u.id)
+    title, body = text
+    b = await services.bulletins.add(author, title, body)
+    print(f"bulletin {b.id} published: {b.title} (by {b.author})")
+    return 0
+
+
+async def _bulletin_list(services: Services, _args: argparse.Namespace) -> int:
+    bulletins = await services.bulletins.list()
+    print(f"{'ID':>4}  {'DATE':<16}  {'AUTHOR':<20} TITLE")
+    for b in bulletins:
+        print(f"{b.id:>4}  {b.created_at:%Y-%m-%d %H:%M}  {b.author:<20} {b.title}")
+    return 0
+
+
+async def _bulletin_delete(services: Services, args: argparse.Namespace) -> int:
+    await services.bulletins.delete(None, args.id)
+    print(f"bulletin {args.id} removed")
     return 0
 
 
@@ -598,6 +667,8 @@ def _job(args: argparse.Namespace, settings: Settings) -> Job:
         ("group", "list"): _group_list,
         ("user", "list"): _user_list,
         ("ban", "list"): _ban_list,
+        ("bulletin", "list"): _bulletin_list,
+        ("bulletin", "delete"): _bulletin_delete,
     }
     changes = {
         ("group", "set"): _group_set,
@@ -616,6 +687,9 @@ def _job(args: argparse.Namespace, settings: Settings) -> Job:
     if key in changes:
         change = changes[key]
         return lambda services: change(services, args, settings)
+    if key == ("bulletin", "add"):
+        text = _bulletin_text(args)
+        return lambda services: _bulletin_add(services, args, text)
     password = _read_password(args)
     if key == ("user", "add"):
         return lambda services: _user_add(services, args, password)
