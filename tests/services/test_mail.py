@@ -265,3 +265,14 @@ async def test_a_letter_draft_keeps_its_addressees(board: Board) -> None:
     await drafts.save(alice.id, Draft(("misc.test",), "post", "text"))
     got = await drafts.get(alice.id)
     assert got is not None and (got.kind, got.to, got.cc, got.reply_to_id) == ("post", (), (), None)
+
+
+async def test_addressees_checked_before_writing(board: Board) -> None:
+    await member(board, "Alice")
+    await member(board, "bob")
+    assert await board.sv.mail.addressees(["alice, BOB"], ["bob", "ALICE"]) == (
+        ("Alice", "bob"),
+        (),
+    )
+    with pytest.raises(UnknownRecipient, match="'nobody'"):
+        await board.sv.mail.addressees(["bob"], ["nobody"])

@@ -45,7 +45,7 @@ class UnknownRecipient(NotFound):
         self.handles = tuple(handles)
         names = ", ".join(f"'{h}'" for h in self.handles)
         word = "user" if len(self.handles) == 1 else "users"
-        super().__init__(f"No {word} called {names}. Nothing was sent.")
+        super().__init__(f"No {word} called {names}.")
 
 
 @dataclass(frozen=True)
@@ -304,6 +304,27 @@ class MailService:
         start = await self.reply_head(user, letter_id, to_all=to_all)
         return await self.send(user, start.to, start.cc, start.subject, body, letter_id)
 
+    async def addressees(
+        self, to: Sequence[str], cc: Sequence[str] = ()
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The To and CC handles as registered, repeats folded as `send` folds them (so a
+        composer can check them before the letter is written). Raises UnknownRecipient and
+        ValidationError (more than LETTER_RECIPIENTS_MAX) as `send` does; an empty To is
+        allowed here (the composer asks again)."""
+        seen: set[str] = set()
+        to_h = _fold(_clean_handles(to), seen)
+        cc_h = _fold(_clean_handles(cc), seen)
+        if len(to_h) + len(cc_h) > LETTER_RECIPIENTS_MAX:
+            raise ValidationError(
+                f"A letter may go to at most {LETTER_RECIPIENTS_MAX} members (To and CC)."
+            )
+        async with self._db.read() as s:
+            users = await self._resolve(s, to_h + cc_h)
+        return (
+            tuple(users[h.lower()][1] for h in to_h),
+            tuple(users[h.lower()][1] for h in cc_h),
+        )
+
     # ------------------------------------------------------------------ reading
 
     async def inbox(self, user: User, limit: int = MAILBOX_SHOWN) -> list[LetterHead]:
@@ -458,4 +479,4 @@ class MailService:
         )
         text = NOTICE_TEXT.format(sender=sender, subject=shown)
         for uid in recipients:
-            self._bus.publish(NoticeSent(text, "mail", sender, to_user=uid))
+            self._bus.publish(NoticeSent(text, "mail", to_user=uid))  # the text names them
