@@ -474,7 +474,7 @@ async def test_fse_resize_during_abort_question() -> None:
 
 
 async def test_fse_ascii_terminal_uses_ascii_borders() -> None:
-    term = FakeTerminal(encoding="cp437", term_type="ansi")
+    term = FakeTerminal(encoding="ascii", term_type="vt100")
     task = await start(term, run_full_screen_editor(term, title="t"))
     assert rows(screen_of(term))[1] == "-" * 79
     assert all(b < 0x80 for b in term.output)

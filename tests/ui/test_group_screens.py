@@ -271,7 +271,7 @@ async def test_selector_redraws_on_resize_and_fits_40_columns(
     await offline_board.services.groups.subscribe(people["bob"], "comp.sys.retro")
     c = await open_groups(offline_board, people["bob"])
     await c.resize(40, 20)
-    await c.wait_for(r"^Enter open s/u g y Tab")
+    await c.wait_for(r"^Enter open  s/u sub  \? help  q quit$")
     lines = c.screen.lines
     assert all(len(line) < 40 for line in lines)  # one column kept free: no auto-wrap
     assert lines[0].startswith(" Subscribed groups")

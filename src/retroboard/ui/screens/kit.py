@@ -157,15 +157,21 @@ async def show_help(ctx: SessionContext, title: str, keys: Sequence[tuple[str, s
             i = c * per + r
             cells += [Text(part) for part in keys[i]] if i < len(keys) else [Text(), Text()]
         grid.add_row(*cells)
+    ctx.sync_size()
+    heading = Text(" " + ctx.text("help_title", title=title) + " ", style="title")
+    # A title too wide for the top border (a narrow screen, a long group name) goes on lines
+    # of its own above the panel, wrapped at word boundaries, rather than being cut. The
+    # border needs 6 cells around a title: "┌─ " and " ─┐".
+    above = heading.cell_len + 6 > ctx.renderer.width
     panel = Panel(
         grid,
-        title=Text(" " + ctx.text("help_title", title=title) + " ", style="title"),
+        title=None if above else heading,
         box=panel_box(ctx),
         border_style="info",
         expand=False,
     )
-    ctx.sync_size()
-    lines = ctx.renderer.render(panel).rstrip("\n").split("\n")
+    shown = [heading, panel] if above else [panel]
+    lines = ctx.renderer.render(*shown).rstrip("\n").split("\n")
     per_page = max(1, ctx.rows - 1)
     for start in range(0, len(lines), per_page):  # a tall panel on a small screen: in pages
         ctx.clear()

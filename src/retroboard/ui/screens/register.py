@@ -12,6 +12,14 @@ from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
 from retroboard.ui.prompts import ask, ask_yes_no, say
 
 MAX_TRIES = 5
+FIELD_ROOM = 16  # columns a prompt must leave to type in, else its short form is used
+
+
+def prompt(ctx: SessionContext, key: str) -> str:
+    """The skin's prompt `key`, or its `key_short` form when the long one would leave fewer
+    than FIELD_ROOM columns of the row to type in (the typing then scrolls, never wraps)."""
+    text = ctx.text(key)
+    return ctx.text(key + "_short") if ctx.cols - 1 - len(text) < FIELD_ROOM else text
 
 
 class RegisterScreen(BaseScreen):
@@ -53,13 +61,13 @@ class RegisterScreen(BaseScreen):
             return Logoff(reason="registration abandoned")
         password = ""
         for _ in range(MAX_TRIES):
-            first = await ask(ctx, "Password (8 or more characters): ", max_len=128, mask="*")
+            first = await ask(ctx, prompt(ctx, "register_password_prompt"), max_len=128, mask="*")
             try:
                 check_password(first, handle)
             except ValueError as exc:
                 say(ctx, str(exc), "error")
                 continue
-            again = await ask(ctx, "Password again, to confirm: ", max_len=128, mask="*")
+            again = await ask(ctx, prompt(ctx, "register_again_prompt"), max_len=128, mask="*")
             if again != first:
                 say(ctx, "The passwords differ; try again.", "error")
                 continue
@@ -68,7 +76,7 @@ class RegisterScreen(BaseScreen):
         if not password:
             return Logoff(reason="registration abandoned")
         real_name = await ask(ctx, "Real name (optional): ", max_len=REAL_NAME_MAX)
-        location = await ask(ctx, "Location, city/state (optional): ", max_len=LOCATION_MAX)
+        location = await ask(ctx, prompt(ctx, "register_location_prompt"), max_len=LOCATION_MAX)
         if not await ask_yes_no(ctx, f"Create the account '{handle}'?", default=True):
             say(ctx, "No account was made.", "warn")
             return Logoff(reason="registration declined")

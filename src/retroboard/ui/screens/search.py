@@ -171,24 +171,37 @@ class SearchScreen(ListScreen[SearchHit]):
     def draw_status(self, ctx: SessionContext) -> None:
         """The cursor's hit in detail, then the message or the key hints."""
         if self.hits:
-            hit = self.hits[self.index]
-            put(
-                ctx,
-                ctx.rows - 1,
-                Text.assemble(
-                    (f"{hit.group} #{hit.head.number}", "info"),
-                    (ctx.text("search_from"), "dim"),
-                    (clean(hit.head.from_line), "author"),
-                    (", ", "dim"),
-                    (long_date(hit.head.date), "date"),
-                ),
-            )
+            put(ctx, ctx.rows - 1, self._detail(ctx, self.hits[self.index]))
         if self.message:
             put(ctx, ctx.rows, Text(clean(self.message), style=self.message_style))
         else:
             hints = key_hints(ctx, ctx.text("search_hints"), ctx.text("search_hints_short"))
             put(ctx, ctx.rows, hints)
         at_bottom(ctx)
+
+    def _detail(self, ctx: SessionContext, hit: SearchHit) -> Text:
+        """Where the hit is, who wrote it and when, in one row: with the real name and the
+        full date when they fit, else the handle and the short date, else cut with a mark."""
+        head, room = hit.head, width(ctx)
+        for author, date in (
+            (head.from_line, long_date(head.date)),
+            (head.author, short_date(head.date)),
+        ):
+            line = Text.assemble(
+                (f"{hit.group} #{head.number}", "info"),
+                (ctx.text("search_from"), "dim"),
+                (clean(author), "author"),
+                (", ", "dim"),
+                (date, "date"),
+            )
+            if line.cell_len <= room:
+                return line
+        if ctx.term.info.unicode:
+            line.truncate(room, overflow="ellipsis")
+        else:  # no ellipsis glyph in CP437 or ASCII: the list's own cut mark
+            line.truncate(max(0, room - 1), overflow="crop")
+            line.append("~", "dim")
+        return line
 
     # ---- actions (one per binding)
     async def on_read(self, ctx: SessionContext) -> Nav | None:

@@ -60,7 +60,8 @@ class _View:
         if len(title) > room:
             title = title[: room - 3] + "..."
         header = f" {title}".ljust(width - len(keys)) + keys
-        border = ("─" if self.term.info.unicode else "-") * width
+        # The profile's line set: UTF-8 and CP437 both have the box characters.
+        border = ("─" if self.term.info.profile.boxes == "unicode" else "-") * width
         self.term.write(f"{CSI}0m{CSI}2J{CSI}1;1H{self._style(header)}{CSI}2;1H{border}")
         self.shown = [None] * self.text_height
         self.status_shown = None

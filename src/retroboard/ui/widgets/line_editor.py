@@ -9,7 +9,13 @@ from typing import Protocol
 from retroboard.term.events import Key, Resize
 from retroboard.term.terminal import TermInfo
 from retroboard.ui.events import Interruption
-from retroboard.ui.widgets.editor_model import Action, LineEditorModel, clean_line, wrap_line
+from retroboard.ui.widgets.editor_model import (
+    Action,
+    LineEditorModel,
+    clean_line,
+    wrap_line,
+    wrap_text,
+)
 from retroboard.ui.widgets.lineinput import Reprint, read_line
 
 BELL = "\a"
@@ -115,6 +121,16 @@ async def _list(term: EditorTerminal, text: str) -> None:
             continuous = key == "c"
 
 
+def _intro(cols: int, max_lines: int) -> str:
+    """The how-to line: the long form if it fits the row, else the short one, wrapped at word
+    boundaries when even that is too wide (a row never ends mid-word)."""
+    room = max(1, cols - 1)
+    intro = f"Enter your message. /S to save, /A to abort, /? for help. Max {max_lines} lines."
+    if len(intro) > room:
+        intro = f"/S save /A abort /? help, max {max_lines} lines"
+    return "\n".join(wrap_text(intro, room))
+
+
 async def run_line_editor(
     term: EditorTerminal,
     *,
@@ -137,12 +153,7 @@ async def run_line_editor(
     wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
     model = LineEditorModel(initial, quote, width=wrap)
     _say(term, f"\n{clean_line(title)}" if show_title else "")
-    intro = (
-        f"Enter your message. /S to save, /A to abort, /? for help. Max {model.max_lines} lines."
-    )
-    if len(intro) >= term.info.cols:
-        intro = f"/S save, /A abort, /? help. {model.max_lines} lines max."
-    _say(term, intro)
+    _say(term, _intro(term.info.cols, model.max_lines))
     if model.lines:
         await _list(term, "\n".join(model.listing()))
     carry = ""
