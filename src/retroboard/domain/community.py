@@ -10,6 +10,7 @@ ONELINER_MAX = 75
 ONELINERS_SHOWN = 15  # the wall at login
 LAST_CALLERS_SHOWN = 20
 PAGE_MAX = 200  # a page / node message is one line
+BROADCAST_MAX = 240  # a sysop's broadcast to every node
 CHAT_LINE_MAX = 300
 CHAT_HISTORY = 20  # lines shown on joining a channel
 CHANNEL_NAME_MAX = 20

@@ -20,6 +20,7 @@ from retroboard.services.ignores import IgnoreService
 from retroboard.services.mail import MailService
 from retroboard.services.moderation import ModerationService
 from retroboard.services.oneliners import OneLinerService
+from retroboard.services.pages import PageService
 from retroboard.services.passwords import HashParams, Passwords
 from retroboard.services.presence import Presence
 from retroboard.services.search import SearchService
@@ -46,6 +47,7 @@ class Services:
     bulletins: BulletinService
     ignores: IgnoreService
     chat: Teleconference
+    pages: PageService
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -99,4 +101,5 @@ def build_services(
         bulletins=BulletinService(db, bus),
         ignores=ignores,
         chat=Teleconference(bus, ignores, presence, db),
+        pages=PageService(db, bus, presence, ignores),
     )
