@@ -276,3 +276,18 @@ async def test_addressees_checked_before_writing(board: Board) -> None:
     )
     with pytest.raises(UnknownRecipient, match="'nobody'"):
         await board.sv.mail.addressees(["bob"], ["nobody"])
+
+
+async def test_deleting_an_account_keeps_the_letters_it_sent(board: Board) -> None:
+    mail = board.sv.mail
+    alice, bob, carol = [await member(board, h) for h in ("alice", "bob", "carol")]
+    async with board.db.write() as s:
+        s.add(IgnoreRow(user_id=carol.id, ignored_id=bob.id))
+    first = await mail.send(alice, ["bob"], ["carol"], "To both", "Hi")
+    await mail.send(bob, ["alice"], [], "From bob", "Hello")
+    await board.sv.users.delete("bob")
+    [kept] = await mail.inbox(alice)
+    assert kept.sender == "bob" and kept.subject == "From bob"
+    assert (await mail.read(carol, first.head.id)).head.to == ()  # bob's copy is gone
+    with pytest.raises(UnknownRecipient):
+        await mail.reply(alice, kept.id, "Are you there?")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from retroboard.bus import EventBus
@@ -17,6 +17,9 @@ from retroboard.db.tables import (
     ArticleRow,
     DraftRow,
     GroupRow,
+    IgnoreRow,
+    LetterRecipientRow,
+    LetterRow,
     SubscriptionRow,
     UserRow,
     utc,
@@ -332,7 +335,8 @@ class UserService:
         return await self._change(handle, apply)
 
     async def delete(self, handle: str) -> int:
-        """Delete an account for good: its subscriptions and draft go, its articles stay.
+        """Delete an account for good: its subscriptions, draft and copies of letters go, its
+        articles and the letters it sent stay.
 
         The articles keep their place in every thread with the author "(deleted user)" (no
         real name, no link to an account). Running sessions of the account are hung up
@@ -355,6 +359,20 @@ class UserService:
             )
             await s.execute(delete(SubscriptionRow).where(SubscriptionRow.user_id == user_id))
             await s.execute(delete(DraftRow).where(DraftRow.user_id == user_id))
+            # Mail: the account's copies of letters go; letters it sent stay with the others,
+            # under the handle they were sent with; the twit filter forgets it both ways.
+            await s.execute(delete(LetterRecipientRow).where(LetterRecipientRow.user_id == user_id))
+            await s.execute(
+                update(LetterRow)
+                .where(LetterRow.sender_id == user_id)
+                .values(sender_id=None, sender_deleted=True)
+                .execution_options(synchronize_session=False)
+            )
+            await s.execute(
+                delete(IgnoreRow).where(
+                    or_(IgnoreRow.user_id == user_id, IgnoreRow.ignored_id == user_id)
+                )
+            )
             await s.execute(delete(UserRow).where(UserRow.id == user_id))
         self._bus.publish(UserChanged(user_id, shown, None, True, "Your account was removed."))
         return int(kept.rowcount or 0)  # type: ignore[attr-defined]
