@@ -13,6 +13,7 @@ from retroboard.domain.users import Level, User
 from retroboard.ui.bindings import Bindings
 from retroboard.ui.screens.groups import GroupSelectorScreen
 from retroboard.ui.screens.threads import ThreadListScreen
+from retroboard.ui.skin import load_skins
 from tests.helpers.fakeui import FakeCaller
 
 UP, DOWN, LEFT, PGUP, PGDN = "\x1b[A", "\x1b[B", "\x1b[D", "\x1b[5~", "\x1b[6~"
@@ -86,7 +87,8 @@ async def assert_help_is_the_table(c: FakeCaller, bindings: Bindings, title: str
     """`?` shows a panel whose rows are exactly the screen's bindings, in their order."""
     await c.type("?")
     await c.wait_for(re.escape(title) + ": keys")
-    expected = bindings.help_rows()
+    text = load_skins()["default"].text
+    expected = [row.resolve(text) for row in bindings.help_rows()]
     shown = help_panel_rows(c)
     assert len(shown) == len(expected), c.text
     for (keys, what), row in zip(expected, shown, strict=True):

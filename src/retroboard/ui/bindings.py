@@ -1,14 +1,15 @@
 """Key bindings as data: (keys, action, help) rows from which dispatch and `?` help both come.
 
 A screen declares its bindings once; `Bindings.action(key)` names the action a key runs and
-`Bindings.help_rows()` is the `?` help, so the two can never disagree. A skin may replace a
-screen's bindings (ui.skin); a key no binding names gets the same feedback everywhere
+`Bindings.help_rows()` is the `?` help, so the two can never disagree. The help texts are skin
+keys, not texts: this module knows no session, the help drawer (ui.screens.kit.show_help)
+looks them up in the caller's skin. A key no binding names gets the same feedback everywhere
 (`unknown_key` in the skin: a bell and "Unknown command, ? for help").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 KEY_LABELS = {
@@ -38,29 +39,53 @@ def key_label(name: str) -> str:
 
 
 @dataclass(frozen=True)
+class HelpRow:
+    """One line of `?` help: `help` is the skin key of what the keys do; the key column is the
+    skin key `label` when given, else `keys` (made from the key names)."""
+
+    keys: str
+    help: str
+    label: str = ""
+
+    def resolve(self, text: Callable[[str], str]) -> tuple[str, str]:
+        """(key column, what the keys do) with the skin keys looked up through `text`."""
+        return (text(self.label) if self.label else self.keys, text(self.help) if self.help else "")
+
+
+@dataclass(frozen=True)
 class Binding:
-    """Keys that run one action. `help` is its line in `?`; `label` overrides the key column;
-    `hidden` keeps an alias out of the help (e.g. ctrl-p beside Up)."""
+    """Keys that run one action. `help` is the skin key of its line in `?` (e.g.
+    `help_reader_space`); `label`, when given, is the skin key of the key column (e.g. "b  PgUp"
+    for a row that names its keys in its own way); `hidden` keeps an alias out of the help
+    (e.g. ctrl-p beside Up) and needs no help key."""
 
     keys: tuple[str, ...]
     action: str
-    help: str
+    help: str = ""
     label: str = ""
     hidden: bool = False
 
     @property
     def shown_keys(self) -> str:
-        return self.label or "  ".join(key_label(k) for k in self.keys)
+        """The key column made from the key names (used when there is no `label`)."""
+        return "  ".join(key_label(k) for k in self.keys)
+
+    @property
+    def help_row(self) -> HelpRow:
+        return HelpRow(self.shown_keys, self.help, self.label)
 
 
 class Bindings:
     """A screen's bindings: key -> action, and the help they make. Raises ValueError when one
-    key is bound to two actions (caught by the screens' tests, not at a caller's keypress)."""
+    key is bound to two actions or a binding shown in the help has no help key (caught by the
+    screens' tests at import, not at a caller's keypress)."""
 
     def __init__(self, bindings: Iterable[Binding]) -> None:
         self._items = tuple(bindings)
         self._by_key: dict[str, str] = {}
         for b in self._items:
+            if not b.hidden and not b.help:
+                raise ValueError(f"action {b.action!r} is shown in the help but has no help key")
             for key in b.keys:
                 if key in self._by_key and self._by_key[key] != b.action:
                     raise ValueError(
@@ -72,14 +97,21 @@ class Bindings:
         """The action `key` runs here, or None."""
         return self._by_key.get(key)
 
-    def help_rows(self, allowed: Iterable[str] | None = None) -> list[tuple[str, str]]:
-        """(keys, what they do) for the `?` help; only `allowed` actions when given."""
+    @property
+    def actions(self) -> frozenset[str]:
+        """Every action some key runs."""
+        return frozenset(b.action for b in self._items)
+
+    def help_rows(self, allowed: Iterable[str] | None = None) -> list[HelpRow]:
+        """The `?` help rows (skin keys still to look up); only `allowed` actions when given."""
         keep = set(allowed) if allowed is not None else None
         return [
-            (b.shown_keys, b.help)
-            for b in self._items
-            if not b.hidden and (keep is None or b.action in keep)
+            b.help_row for b in self._items if not b.hidden and (keep is None or b.action in keep)
         ]
+
+    def skin_keys(self) -> set[str]:
+        """Every skin key the help may look up (for the test that the skins have them all)."""
+        return {k for b in self._items for k in (b.help, b.label) if k}
 
     def __iter__(self) -> Iterator[Binding]:
         return iter(self._items)

@@ -74,7 +74,8 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
         parent = build(str(parent_name), (*seen, name)) if parent_name else None
         strings = dict(parent.strings) if parent else {}
         styles = dict(parent.styles) if parent else {}
-        strings.update({str(k): str(v) for k, v in dict(doc.get("strings", {})).items()})  # type: ignore[call-overload]
+        for table in ("strings", "help"):  # [help]: the `?` texts, looked up like the strings
+            strings.update({str(k): str(v) for k, v in dict(doc.get(table, {})).items()})  # type: ignore[call-overload]
         styles.update({str(k): str(v) for k, v in dict(doc.get("theme", {})).items()})  # type: ignore[call-overload]
 
         def flag(key: str, default: bool) -> bool:

@@ -9,13 +9,22 @@ from rich.text import Text
 from retroboard.domain.activity import Activity
 from retroboard.domain.boards import Article, Draft
 from retroboard.domain.errors import BoardError, NotFound
-from retroboard.term.events import Resize
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav, Replace
+from retroboard.ui.nav import Back, Nav, Replace
 from retroboard.ui.prompts import ask_yes_no, pause, say
-from retroboard.ui.screens.kit import option_text
+from retroboard.ui.screens.kit import HELP, KeyedScreen, option_text
 
 PREVIEW_LINES = 6
+BINDINGS = Bindings(
+    (
+        Binding(("R",), "resume", "help_draft_resume"),
+        Binding(("D",), "discard", "help_draft_discard"),
+        Binding(("L", "Q", "escape", "enter"), "later", "help_draft_later"),
+        HELP,
+        Binding(("ctrl-l", "ctrl-r"), "redraw", hidden=True),
+    )
+)
 
 
 def own_lines(draft: Draft) -> list[str]:
@@ -30,8 +39,11 @@ def own_lines(draft: Draft) -> list[str]:
     return own
 
 
-class DraftOfferScreen(BaseScreen):
+class DraftOfferScreen(KeyedScreen):
     """`You have an unfinished message from ...: (R)esume, (D)iscard, (L)ater`."""
+
+    BINDINGS = BINDINGS
+    CASELESS = True
 
     ACTIVITY = Activity("draft_offer")
 
@@ -41,8 +53,12 @@ class DraftOfferScreen(BaseScreen):
     def draw(self, ctx: SessionContext) -> None:
         d = self.draft
         ctx.clear()
-        ctx.print(Text(" Unfinished message ", style="title"))
-        ctx.print(Text.assemble(("Newsgroups: ", "label"), (",".join(d.groups), "info")))
+        ctx.print(Text(f" {ctx.text('draft_title')} ", style="title"))
+        if d.kind == "mail":
+            to = ", ".join(d.to + d.cc)
+            ctx.print(Text.assemble((ctx.text("draft_letter_to"), "label"), (to, "author")))
+        else:
+            ctx.print(Text.assemble(("Newsgroups: ", "label"), (",".join(d.groups), "info")))
         ctx.print(Text.assemble(("Subject: ", "label"), (d.subject, "subject")))
         if d.parent_message_id:
             ctx.print(Text("(a follow-up)", style="dim"))
@@ -56,6 +72,14 @@ class DraftOfferScreen(BaseScreen):
         if hidden:
             ctx.print(Text(f"... {len(lines)} lines in all", style="dim"))
         ctx.print(Text(""))
+        self.draw_status(ctx)
+
+    def draw_status(self, ctx: SessionContext) -> None:
+        """The message of the last key on a line of its own, then the question again."""
+        d = self.draft
+        if self.message:
+            ctx.write("\r\n")
+            say(ctx, self.message, self.message_style)
         when = d.updated_at.strftime("%d %b %H:%M UTC") if d.updated_at else "earlier"
         dash = "—" if ctx.term.info.unicode else "-"
         ctx.print(
@@ -71,44 +95,38 @@ class DraftOfferScreen(BaseScreen):
             end="",
         )
 
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("draft_title")
+
     async def run(self, ctx: SessionContext) -> Nav:
+        return await self.loop(ctx)
+
+    # ---- the actions, one per binding
+    async def on_resume(self, ctx: SessionContext) -> Nav | None:
+        ctx.write("R\r\n")
+        return await self._resume(ctx)
+
+    async def on_discard(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None
-        self.draw(ctx)
-        await ctx.flush()
-        while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize) or event.name in ("?", "ctrl-l"):
-                self.draw(ctx)
-                await ctx.flush()
-                continue
-            name = event.name.lower()
-            if name == "r":
-                ctx.write("R\r\n")
-                resumed = await self._resume(ctx)
-                if resumed is not None:
-                    return resumed
-            elif name == "d":
-                ctx.write("D\r\n")
-                if await ask_yes_no(ctx, "Discard it for good?"):
-                    try:
-                        await ctx.services.drafts.discard(ctx.user.id)
-                    except BoardError as exc:
-                        say(ctx, str(exc), "error")
-                        await pause(ctx)
-                    return Back()
-            elif name in ("l", "q", "escape", "enter"):
-                return Back()
-            else:
-                ctx.write("\a")
-                await ctx.flush()
-                continue
-            self.draw(ctx)
-            await ctx.flush()
+        ctx.write("D\r\n")
+        if not await ask_yes_no(ctx, "Discard it for good?"):
+            return None
+        try:
+            await ctx.services.drafts.discard(ctx.user.id)
+        except BoardError as exc:
+            say(ctx, str(exc), "error")
+            await pause(ctx)
+        return Back()
+
+    async def on_later(self, ctx: SessionContext) -> Nav | None:
+        return Back()
 
     async def _resume(self, ctx: SessionContext) -> Replace | None:
         """The compose screen for the draft; its parent article is fetched again if it had one."""
         assert ctx.user is not None
         draft, parent = self.draft, None
+        if draft.kind == "mail":
+            return Replace("mail_compose", draft=draft)
         if draft.parent_message_id:
             try:
                 parent = await self._parent(ctx, draft.parent_message_id)

@@ -20,7 +20,7 @@ from retroboard.domain.boards import Article, ArticleHead, PostResult
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
-from retroboard.ui.bindings import Binding, Bindings
+from retroboard.ui.bindings import Binding, Bindings, HelpRow
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import BaseScreen, Nav, Push
 from retroboard.ui.prompts import pause
@@ -143,8 +143,10 @@ async def confirm(ctx: SessionContext, question: str) -> bool:
         return event.name in ("y", "Y")
 
 
-async def show_help(ctx: SessionContext, title: str, keys: Sequence[tuple[str, str]]) -> None:
-    """A help panel listing the screen's keys; waits for a key. The caller redraws after."""
+async def show_help(ctx: SessionContext, title: str, rows: Sequence[HelpRow]) -> None:
+    """A help panel listing the screen's keys, each row's skin keys looked up in the caller's
+    skin here (so Bindings stay plain data); waits for a key. The caller redraws after."""
+    keys = [row.resolve(ctx.text) for row in rows]
     columns = 2 if ctx.cols >= 90 and len(keys) > 8 else 1
     grid = Table.grid(padding=(0, 2))
     for _ in range(columns):
@@ -358,39 +360,42 @@ def list_moves(*, space_pages: bool = True) -> tuple[Binding, ...]:
     pair of opposite moves is one line of help. `space_pages=False` leaves Space to the screen."""
     down_keys = ("pgdn", " ", "ctrl-f") if space_pages else ("pgdn", "ctrl-f")
     return (
-        Binding(("up", "k", "ctrl-p"), "up", "move", label="Up Down  k j"),
-        Binding(("down", "j", "ctrl-n"), "down", "", hidden=True),
+        Binding(("up", "k", "ctrl-p"), "up", "help_list_move", label="keys_list_move"),
+        Binding(("down", "j", "ctrl-n"), "down", hidden=True),
         Binding(
             ("pgup", "b", "ctrl-b"),
             "page_up",
-            "previous / next page",
-            label="PgUp PgDn  b Space" if space_pages else "PgUp PgDn  b",
+            "help_list_page",
+            label="keys_list_page" if space_pages else "keys_list_page_no_space",
         ),
-        Binding(down_keys, "page_down", "", hidden=True),
-        Binding(("home",), "first", "first / last row", label="Home End"),
-        Binding(("end",), "last", "", hidden=True),
+        Binding(down_keys, "page_down", hidden=True),
+        Binding(("home",), "first", "help_list_first_last", label="keys_list_first_last"),
+        Binding(("end",), "last", hidden=True),
     )
 
 
-HELP = Binding(("?",), "help", "this help")
-REDRAW_SCREEN = Binding(("ctrl-l", "ctrl-r"), "redraw", "draw the screen again")
+HELP = Binding(("?",), "help", "help_this_help")
+REDRAW_SCREEN = Binding(("ctrl-l", "ctrl-r"), "redraw", "help_redraw")
 
 Handler = Callable[[SessionContext], Awaitable[Nav | None]]
 
 
-class ListScreen(ListView[T], BaseScreen):
-    """The skeleton under every list screen: draw, read a key, dispatch it through the
-    screen's `BINDINGS` to its `on_<action>` method, draw again.
+class KeyedScreen(BaseScreen):
+    """The one skeleton of a screen that answers keys: draw, read a key, dispatch it through
+    the screen's `BINDINGS` to its `on_<action>` method, draw again.
 
-    Shared here, in one place: a resize redraws; a `BoardError` from an action is shown in the
-    status line; a key no binding names rings the bell and says `unknown_key`; `?` shows the
-    help made from the same table, then the whole screen again; ^L/^R redraw. A move only
-    redraws the rows it changed and the status rows (`keep_screen()`); anything else redraws
-    the whole screen. Subclasses provide `draw`, `draw_status` and `help_title`.
+    Shared here, in one place: every binding's action has its `on_<action>` method (checked
+    when the class is made); a key no binding names rings the bell and says `unknown_key`; a
+    `BoardError` from an action is shown as the message; a resize redraws at the new size;
+    `?` shows the help made from the same table (only the `allowed()` actions), then the
+    whole screen again; ^L/^R redraw. After an action `draw()` runs again, or only
+    `draw_status()` (the status row of a full screen; the message and the prompt again on a
+    line screen) when the action called `keep_screen()`. Subclasses provide `draw`,
+    `help_title` and the `on_<action>` methods, and may provide `draw_status`.
     """
 
-    layout = "full"
     BINDINGS: ClassVar[Bindings]
+    CASELESS: ClassVar[bool] = False  # True: a letter runs its binding in either case
     message: str = ""
     message_style: str = "info"
     _full: bool = True
@@ -411,8 +416,16 @@ class ListScreen(ListView[T], BaseScreen):
         """The keys in force (the screen's table)."""
         return self.BINDINGS
 
+    def allowed(self, ctx: SessionContext) -> set[str] | None:
+        """The actions this caller's help shows (None: all of them)."""
+        return None
+
     def help_title(self, ctx: SessionContext) -> str:
         raise NotImplementedError
+
+    def help_rows(self, ctx: SessionContext) -> list[HelpRow]:
+        """The rows of the `?` help: the bindings this caller may use."""
+        return self.bindings(ctx).help_rows(self.allowed(ctx))
 
     def draw(self, ctx: SessionContext) -> None:
         raise NotImplementedError
@@ -425,23 +438,35 @@ class ListScreen(ListView[T], BaseScreen):
         """Called after the window changed size, before the redraw."""
 
     def say(self, message: str, style: str = "info") -> None:
-        """The status-line message shown with the next draw."""
+        """The message shown with the next draw."""
         self.message, self.message_style = message, style
 
     def keep_screen(self) -> None:
         """After this action only the status rows need drawing again."""
         self._full = False
 
+    def unknown_key(self, ctx: SessionContext) -> None:
+        """The feedback for a key that means nothing here: a bell and the skin's `unknown_key`."""
+        ctx.write("\a")
+        self.say(ctx.text("unknown_key"), "warn")
+        self.keep_screen()
+
+    def take_key(self, ctx: SessionContext, key: str) -> str | None:
+        """A key before dispatch: the key to dispatch, or None when the screen took it (a
+        list's row number being typed)."""
+        return key
+
     # ---- the loop
     async def dispatch(self, ctx: SessionContext, key: str) -> Nav | None:
         """Run the action bound to `key`; a Nav leaves the screen."""
         self.message = ""
         self._full = True
-        action = self.bindings(ctx).action(key)
+        table = self.bindings(ctx)
+        action = table.action(key)
+        if action is None and self.CASELESS and len(key) == 1:
+            action = table.action(key.swapcase())
         if action is None:
-            ctx.write("\a")
-            self.say(ctx.text("unknown_key"), "warn")
-            self._full = False
+            self.unknown_key(ctx)
             return None
         handler: Handler = getattr(self, "on_" + action)
         try:
@@ -451,22 +476,27 @@ class ListScreen(ListView[T], BaseScreen):
             self._full = True
             return None
 
+    async def resized(self, ctx: SessionContext) -> None:
+        """The window changed size: take the new size, let the screen adapt, draw it all."""
+        ctx.sync_size()
+        try:
+            await self.on_resize(ctx)
+        except BoardError as exc:
+            self.say(str(exc), "error")
+        self.draw(ctx)
+        await ctx.flush()
+
     async def loop(self, ctx: SessionContext) -> Nav:
-        """Draw, then take keys until an action leaves the screen."""
+        """Draw, then take keys until an action leaves the screen. Notices that arrive while
+        it waits are shown by the session's interruption handler for this screen's layout."""
         self.draw(ctx)
         await ctx.flush()
         while True:
             event = await ctx.term.read_input()
             if isinstance(event, Resize):
-                ctx.sync_size()
-                try:
-                    await self.on_resize(ctx)
-                except BoardError as exc:
-                    self.say(str(exc), "error")
-                self.draw(ctx)
-                await ctx.flush()
+                await self.resized(ctx)
                 continue
-            key = self.take_number(ctx, event.name)  # numbered rows (a linear skin)
+            key = self.take_key(ctx, event.name)
             if key is None:
                 await ctx.flush()
                 continue
@@ -478,6 +508,27 @@ class ListScreen(ListView[T], BaseScreen):
             else:
                 self.draw_status(ctx)
             await ctx.flush()
+
+    # ---- actions every keyed screen has
+    async def on_help(self, ctx: SessionContext) -> Nav | None:
+        await show_help(ctx, self.help_title(ctx), self.help_rows(ctx))
+        return None
+
+    async def on_redraw(self, ctx: SessionContext) -> Nav | None:
+        return None
+
+
+class ListScreen(ListView[T], KeyedScreen):
+    """The skeleton under every list screen: a ListView answering keys through KeyedScreen.
+
+    A move only redraws the rows it changed and the status rows (`keep_screen()`); anything
+    else redraws the whole screen. Subclasses provide `draw`, `draw_status` and `help_title`.
+    """
+
+    layout = "full"
+
+    def take_key(self, ctx: SessionContext, key: str) -> str | None:
+        return self.take_number(ctx, key)  # numbered rows (a linear skin)
 
     # ---- actions every list has
     async def move_to(self, ctx: SessionContext, index: int) -> None:
@@ -512,13 +563,6 @@ class ListScreen(ListView[T], BaseScreen):
     async def on_last(self, ctx: SessionContext) -> Nav | None:
         await self.move_to(ctx, len(self.rows()) - 1)
         self.keep_screen()
-        return None
-
-    async def on_help(self, ctx: SessionContext) -> Nav | None:
-        await show_help(ctx, self.help_title(ctx), self.bindings(ctx).help_rows())
-        return None
-
-    async def on_redraw(self, ctx: SessionContext) -> Nav | None:
         return None
 
 

@@ -10,11 +10,12 @@ from rich.text import Text
 from retroboard.domain.activity import Activity
 from retroboard.domain.errors import BoardError
 from retroboard.domain.users import Level
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
-from retroboard.ui.nav import BaseScreen, Logoff, Nav, Push
-from retroboard.ui.prompts import ask_yes_no, next_key
-from retroboard.ui.screens.kit import clean, show_art
+from retroboard.ui.nav import Logoff, Nav, Push
+from retroboard.ui.prompts import ask_yes_no, say
+from retroboard.ui.screens.kit import KeyedScreen, clean, show_art
 
 
 def item_text(item: MenuItem) -> Text:
@@ -56,6 +57,22 @@ async def draft_offer(ctx: SessionContext) -> Push | None:
     return Push("draft_offer", draft=draft) if draft is not None else None
 
 
+async def unread_letters(ctx: SessionContext) -> int:
+    """How many letters wait unread for the caller (0 when it cannot be told)."""
+    if ctx.user is None:
+        return 0
+    try:
+        return await ctx.services.mail.unread_count(ctx.user)
+    except BoardError:
+        ctx.log.warning("could not count new letters", exc_info=True)
+        return 0
+
+
+def new_letters_text(ctx: SessionContext, count: int) -> str:
+    """ "You have 1 new letter." / "You have 3 new letters." in the caller's skin."""
+    return ctx.text("mail_new_letter") if count == 1 else ctx.text("mail_new_letters", count=count)
+
+
 def numbered_menu(menu: Menu, level: Level, board_name: str = "") -> Text:
     """The menu as numbered lines (plain skin: for screen readers and teletypes)."""
     out = Text(f"{board_name} - {menu.title}" if board_name else menu.title, style="title")
@@ -65,18 +82,26 @@ def numbered_menu(menu: Menu, level: Level, board_name: str = "") -> Text:
     return out
 
 
-class MenuScreen(BaseScreen):
-    """Shows a menu and opens what the user picks."""
+class MenuScreen(KeyedScreen):
+    """Shows a menu and opens what the user picks (its keys are the menu's TOML items)."""
+
+    BINDINGS = Bindings((Binding(("?", "enter", "ctrl-l", "ctrl-r"), "redraw", hidden=True),))
 
     ACTIVITY = Activity("main_menu")
 
     def __init__(self, name: str = "main", greet: bool = False) -> None:
         self.name = name
         self.greet = greet
-        self.offer_draft = greet  # right after login: offer an unfinished message first
+        self.logon = greet  # right after login: the logon sequence first (ui.screens.logon)
+        self.offer_draft = greet  # then offer an unfinished message
+        self.since_last_call: Text | None = None  # the logon's lines, told in the greeting
+        self.new_letters = 0  # unread letters, told in the greeting
 
-    def draw(self, ctx: SessionContext, menu: Menu) -> None:
+    menu: Menu
+
+    def draw(self, ctx: SessionContext) -> None:
         assert ctx.user is not None
+        menu = self.menu
         ctx.clear()
         if menu.art and ctx.rows >= 20:
             show_art(ctx, menu.art)
@@ -93,6 +118,10 @@ class MenuScreen(BaseScreen):
                 )
             )
             self.greet = False
+            if self.since_last_call is not None:
+                ctx.print(self.since_last_call)
+            if self.new_letters:
+                ctx.print(Text(new_letters_text(ctx, self.new_letters), style="unread"))
             notice, ctx.login_notice = ctx.login_notice, None
             if notice is not None and notice.failed_attempts:
                 n = notice.failed_attempts
@@ -133,33 +162,46 @@ class MenuScreen(BaseScreen):
 
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
-        menu: Menu = ctx.menus[self.name]
+        self.menu = ctx.menus[self.name]
+        if self.logon:
+            self.logon = False
+            return Push("logon")
+        if self.greet:
+            self.new_letters = await unread_letters(ctx)
         if self.offer_draft:
             self.offer_draft = False
             offer = await draft_offer(ctx)
             if offer is not None:
                 return offer
-        self.draw(ctx, menu)
-        await ctx.flush()
-        while True:
-            event = await next_key(ctx, lambda: self.draw(ctx, menu))
-            if event.name in ("?", "enter") or event.name == "ctrl-l":
-                self.draw(ctx, menu)
-                await ctx.flush()
-                continue
-            if not event.is_char:
-                continue
-            item = self.pick(ctx, menu, event.name)
-            if item is None:
-                ctx.write("\a")
-                continue
-            ctx.write(item.key + "\r\n")
-            if item.target == LOGOFF:
-                if await ask_yes_no(ctx, ctx.text("logoff_question"), default=True):
-                    return Logoff()
-                self.prompt(ctx)
-                await ctx.flush()
-                continue
-            if item.target.startswith("menu:"):
-                return Push("menu", name=item.target[5:])
-            return Push(item.target)
+        return await self.loop(ctx)
+
+    async def resume(self, ctx: SessionContext, result: object) -> Nav:
+        """Back from the logon sequence (its since-your-last-call lines, when no page showed
+        them) or from any screen opened here."""
+        if isinstance(result, Text):
+            self.since_last_call = result
+        return await self.run(ctx)
+
+    def draw_status(self, ctx: SessionContext) -> None:
+        """The message of the last key on a line of its own, then the prompt again."""
+        if self.message:
+            ctx.write("\r\n")
+            say(ctx, self.message, self.message_style)
+        self.prompt(ctx)
+
+    async def dispatch(self, ctx: SessionContext, key: str) -> Nav | None:
+        """A menu item's hotkey (or number) opens it; ?, Enter and ^L draw the menu again;
+        any other key gets the unknown-key feedback of every screen."""
+        item = self.pick(ctx, self.menu, key) if len(key) == 1 else None
+        if item is None:
+            return await super().dispatch(ctx, key)
+        self.message = ""
+        self.keep_screen()
+        ctx.write(item.key + "\r\n")
+        if item.target == LOGOFF:
+            if await ask_yes_no(ctx, ctx.text("logoff_question"), default=True):
+                return Logoff()
+            return None
+        if item.target.startswith("menu:"):
+            return Push("menu", name=item.target[5:])
+        return Push(item.target)

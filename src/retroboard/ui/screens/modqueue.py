@@ -8,12 +8,14 @@ from rich.text import Text
 
 from retroboard.domain.activity import Activity
 from retroboard.domain.boards import ArticleHead
+from retroboard.domain.community import REJECT_REASON_MAX
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav
+from retroboard.ui.notices import StatusLine
 from retroboard.ui.prompts import pause, say
 from retroboard.ui.screens.kit import (
     HELP,
@@ -33,14 +35,15 @@ from retroboard.ui.screens.kit import (
     use_ascii,
     width,
 )
+from retroboard.ui.widgets.lineinput import read_line
 
 BINDINGS = Bindings(
     (
         *list_moves(space_pages=False),
-        Binding(("enter", "right", " "), "read", "read the whole post"),
-        Binding(("a", "A"), "approve", "approve: post it to its groups"),
-        Binding(("r", "R"), "reject", "reject it (asks first)"),
-        Binding(("q", "escape"), "back", "back"),
+        Binding(("enter", "right", " "), "read", "help_queue_read"),
+        Binding(("a", "A"), "approve", "help_queue_approve"),
+        Binding(("r", "R"), "reject", "help_queue_reject"),
+        Binding(("q", "escape"), "back", "help_queue_back"),
         HELP,
         REDRAW_SCREEN,
     )
@@ -48,13 +51,13 @@ BINDINGS = Bindings(
 # The whole post, a page at a time (Enter on the list).
 PAGER = Bindings(
     (
-        Binding(("a", "A"), "approve", "approve"),
-        Binding(("r", "R"), "reject", "reject"),
-        Binding((" ", "pgdn", "ctrl-f", "enter"), "page_down", "next page"),
-        Binding(("pgup", "b", "ctrl-b"), "page_up", "previous page"),
-        Binding(("down", "j", "ctrl-n"), "down", "one line down"),
-        Binding(("up", "k", "ctrl-p"), "up", "one line up"),
-        Binding(("q", "escape", "left"), "back", "back to the list"),
+        Binding(("a", "A"), "approve", "help_queue_pager_approve"),
+        Binding(("r", "R"), "reject", "help_queue_pager_reject"),
+        Binding((" ", "pgdn", "ctrl-f", "enter"), "page_down", "help_queue_pager_page_down"),
+        Binding(("pgup", "b", "ctrl-b"), "page_up", "help_queue_pager_page_up"),
+        Binding(("down", "j", "ctrl-n"), "down", "help_queue_pager_down"),
+        Binding(("up", "k", "ctrl-p"), "up", "help_queue_pager_up"),
+        Binding(("q", "escape", "left"), "back", "help_queue_pager_back"),
     )
 )
 PAGER_STEPS = {"down": 1, "up": -1}
@@ -218,8 +221,12 @@ class ModerationQueueScreen(ListScreen[Held]):
         if not await confirm(ctx, question):
             self.say(ctx.text("queue_not_rejected"))
             return None
+        reason = await self._reason(ctx, held)
+        if reason is None:
+            self.say(ctx.text("queue_not_rejected"))
+            return None
         try:
-            await ctx.services.moderation.reject(ctx.user, held.head.id)
+            await ctx.services.moderation.reject(ctx.user, held.head.id, reason)
         except BoardError as exc:
             self.say(str(exc), "error")
         else:
@@ -228,6 +235,21 @@ class ModerationQueueScreen(ListScreen[Held]):
                 "ok",
             )
         return await self._reload(ctx)
+
+    async def _reason(self, ctx: SessionContext, held: Held) -> str | None:
+        """The reason mailed to the author, asked on the last row (Enter alone: none given);
+        None when the moderator pressed Esc (then nothing is rejected)."""
+        put(ctx, ctx.rows, "")
+        ctx.write(f"\x1b[{ctx.rows};1H")
+        ctx.print(
+            Text(ctx.text("queue_reject_reason", author=clean(held.head.author)), style="prompt"),
+            end="",
+        )
+        with ctx.term.interruptions(StatusLine(ctx, row=lambda: ctx.rows - 1)):
+            typed = await read_line(
+                ctx.term, "", max_len=REJECT_REASON_MAX, allow_escape=True, notices=False
+            )
+        return None if typed is None else typed.strip()
 
     async def _reload(self, ctx: SessionContext) -> Nav | None:
         await self._load(ctx)

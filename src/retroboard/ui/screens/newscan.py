@@ -2,45 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from string import Formatter
 
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
 from retroboard.domain.errors import BoardError
-from retroboard.term.events import Resize
-from retroboard.ui.bindings import Binding, Bindings
+from retroboard.ui.bindings import Binding, Bindings, HelpRow
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav, Push
+from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.prompts import pause
 from retroboard.ui.screens.kit import (
     CSI,
+    HELP,
+    KeyedScreen,
     clean,
     put,
     reading_list_of,
-    show_help,
     title_bar,
 )
 
 SCAN_BINDINGS = Bindings(
     (
         Binding(
-            (" ", "enter", "y", "Y"), "go_on", "go on to the next group", label="Space Enter y"
+            (" ", "enter", "y", "Y"), "go_on", "help_newscan_go_on", label="keys_newscan_go_on"
         ),
         Binding(
-            ("q", "Q", "escape", "n", "N"),
-            "stop",
-            "stop the new-scan (back to the menu)",
-            label="q  Esc  n",
+            ("q", "Q", "escape", "n", "N"), "stop", "help_newscan_stop", label="keys_newscan_stop"
         ),
-        Binding(("?",), "help", "this help"),
-        Binding(("ctrl-l", "ctrl-r"), "redraw", "draw the screen again", hidden=True),
+        HELP,
+        Binding(("ctrl-l", "ctrl-r"), "redraw", hidden=True),
     )
 )
+# What the help says about reading, below the keys of this screen.
+READING_HELP = (HelpRow("", "newscan_help_reading"), HelpRow("", "newscan_help_reading_more"))
 MESSAGE_ROW = 5  # below the "End of ... Next: ..." line and its help hint
-
-Action = Callable[[SessionContext], Awaitable[Nav | None]]
 
 
 def styled(template: str, **values: tuple[str, str]) -> Text:
@@ -54,8 +50,10 @@ def styled(template: str, **values: tuple[str, str]) -> Text:
     return out
 
 
-class NewScanScreen(BaseScreen):
+class NewScanScreen(KeyedScreen):
     """Walks the subscribed groups that have unread articles, in name order."""
+
+    BINDINGS = SCAN_BINDINGS
 
     ACTIVITY = Activity("new_scan")
 
@@ -170,36 +168,13 @@ class NewScanScreen(BaseScreen):
         except BoardError as exc:
             return await self._failed(ctx, exc)
         self.message = ""
-        self.draw(ctx)
-        await ctx.flush()
-        while True:
-            event = await ctx.term.read_input()
-            if isinstance(event, Resize):
-                ctx.sync_size()
-                self.draw(ctx)
-                await ctx.flush()
-                continue
-            nav = await self.dispatch(ctx, event.name)
-            if nav is not None:
-                return nav
-            self.draw(ctx)
-            await ctx.flush()
+        return await self.loop(ctx)
 
-    async def dispatch(self, ctx: SessionContext, key: str) -> Nav | None:
-        """Run the action bound to `key`; an unknown key rings the bell and says so, and a
-        BoardError from any action is shown below the offer (the one place for both)."""
-        self.message = ""
-        action = SCAN_BINDINGS.action(key)
-        if action is None:
-            ctx.write("\a")
-            self.message, self.message_style = ctx.text("unknown_key"), "warn"
-            return None
-        handler: Action = getattr(self, "on_" + action)
-        try:
-            return await handler(ctx)
-        except BoardError as exc:
-            self.message, self.message_style = str(exc), "error"
-            return None
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("newscan_help_title")
+
+    def help_rows(self, ctx: SessionContext) -> list[HelpRow]:
+        return [*super().help_rows(ctx), *READING_HELP]
 
     # ---- the actions, one per binding
     async def on_go_on(self, ctx: SessionContext) -> Nav | None:
@@ -209,15 +184,3 @@ class NewScanScreen(BaseScreen):
 
     async def on_stop(self, ctx: SessionContext) -> Nav | None:
         return Back()
-
-    async def on_help(self, ctx: SessionContext) -> Nav | None:
-        rows = [
-            *SCAN_BINDINGS.help_rows(),
-            ("", ctx.text("newscan_help_reading")),
-            ("", ctx.text("newscan_help_reading_more")),
-        ]
-        await show_help(ctx, ctx.text("newscan_help_title"), rows)
-        return None
-
-    async def on_redraw(self, ctx: SessionContext) -> Nav | None:
-        return None

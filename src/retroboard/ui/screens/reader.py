@@ -6,29 +6,28 @@ screen fetches, draws and dispatches keys through its BINDINGS table.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
 from retroboard.domain.boards import Article
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
-from retroboard.domain.usenet import rot13
+from retroboard.domain.usenet import attribution_line, quote_body, reply_subject, rot13
+from retroboard.domain.users import is_handle
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.models.reading import Done, Lookup, Pager, Reading, ThreadMove, ThreadMoves
-from retroboard.ui.nav import Back, BaseScreen, Nav
-from retroboard.ui.prompts import next_key
+from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
+    HELP,
+    KeyedScreen,
     clean,
     compose,
     confirm,
     long_date,
     post_message,
     put,
-    show_help,
     use_ascii,
     width,
 )
@@ -37,32 +36,30 @@ from retroboard.ui.screens.kit import (
 
 BINDINGS = Bindings(
     (
-        Binding((" ",), "space", "next page; at the end, next unread article"),
-        Binding(("pgdn", "ctrl-f"), "page_down", "next page", hidden=True),
-        Binding(("b", "pgup", "ctrl-b"), "page_up", "previous page", label="b  PgUp"),
+        Binding((" ",), "space", "help_reader_space"),
+        Binding(("pgdn", "ctrl-f"), "page_down", hidden=True),
+        Binding(("b", "pgup", "ctrl-b"), "page_up", "help_reader_page_up", "keys_reader_page_up"),
         Binding(
-            ("enter", "j", "down"),
-            "line_down",
-            "one line down (k Up: one line up)",
-            label="Enter j Down",
+            ("enter", "j", "down"), "line_down", "help_reader_line_down", "keys_reader_line_down"
         ),
-        Binding(("k", "up"), "line_up", "one line up", hidden=True),
-        Binding(("home", "^"), "first_page", "first / last page", label="Home  End"),
-        Binding(("end", "$"), "last_page", "last page", hidden=True),
-        Binding(("n",), "thread_next", "next / previous article in this thread", label="n  N (p)"),
-        Binding(("N", "p"), "thread_prev", "previous article in this thread", hidden=True),
-        Binding(("<",), "parent", "parent article / first reply", label="<  >"),
-        Binding((">",), "first_reply", "first reply", hidden=True),
-        Binding(("tab",), "next_unread", "next unread article"),
-        Binding(("u",), "mark_unread", "mark this article unread"),
-        Binding(("X", "x", "d"), "rot13", "rot13 on/off (spoilers)", label="X  d"),
-        Binding(("h", "v"), "headers", "full headers on/off"),
-        Binding(("f", "F"), "follow_up", "follow up (post a reply to the group)", label="f"),
-        Binding(("D",), "delete", "delete this article (asks first)"),
-        Binding(("L",), "lock", "lock / unlock the thread (moderators)"),
-        Binding(("q", "escape", "left"), "quit", "back", label="q  Esc"),
-        Binding(("?",), "help", "this help"),
-        Binding(("ctrl-l", "ctrl-r"), "redraw", "draw the screen again", hidden=True),
+        Binding(("k", "up"), "line_up", hidden=True),
+        Binding(("home", "^"), "first_page", "help_reader_first_last", "keys_reader_first_last"),
+        Binding(("end", "$"), "last_page", hidden=True),
+        Binding(("n",), "thread_next", "help_reader_thread_next", "keys_reader_thread_next"),
+        Binding(("N", "p"), "thread_prev", hidden=True),
+        Binding(("<",), "parent", "help_reader_parent", "keys_reader_parent"),
+        Binding((">",), "first_reply", hidden=True),
+        Binding(("tab",), "next_unread", "help_reader_next_unread"),
+        Binding(("u",), "mark_unread", "help_reader_mark_unread"),
+        Binding(("X", "x", "d"), "rot13", "help_reader_rot13", "keys_reader_rot13"),
+        Binding(("h", "v"), "headers", "help_reader_headers"),
+        Binding(("f", "F"), "follow_up", "help_reader_follow_up", "keys_reader_follow_up"),
+        Binding(("r", "R"), "mail_reply", "help_reader_mail_reply", "keys_reader_mail_reply"),
+        Binding(("D",), "delete", "help_reader_delete"),
+        Binding(("L",), "lock", "help_reader_lock"),
+        Binding(("q", "escape", "left"), "quit", "help_reader_quit", "keys_reader_quit"),
+        HELP,
+        Binding(("ctrl-l", "ctrl-r"), "redraw", hidden=True),
     )
 )
 MODERATED = frozenset({"delete", "lock"})  # in the help only for those who may use them
@@ -73,11 +70,12 @@ THREAD_MISSING = {
     "reply": "reader_no_reply",
 }
 
-Action = Callable[[SessionContext], Awaitable[Nav | None]]
 
-
-class ReaderScreen(BaseScreen):
+class ReaderScreen(KeyedScreen):
     """One article at a time, paged to the screen, with rn/tin keys to move around."""
+
+    BINDINGS = BINDINGS
+    layout = "full"
 
     def __init__(
         self, group_name: str, number: int, reading_list: list[tuple[str, int]] | None = None
@@ -88,8 +86,6 @@ class ReaderScreen(BaseScreen):
         self.message_style = "info"
         self._content: list[Text] = []
         self._content_key: tuple[object, ...] = ()
-
-    layout = "full"
 
     @property
     def group(self) -> str:
@@ -115,9 +111,6 @@ class ReaderScreen(BaseScreen):
         self.article = article
         self.reading.arrive(group, number, high)
         self._content_key = ()
-
-    def _say(self, message: str, style: str = "info") -> None:
-        self.message, self.message_style = message, style
 
     def _exit(self, finished: bool, message: str = "") -> Nav:
         return Back(ReaderExit(self.group, self.number, finished, message))
@@ -237,7 +230,7 @@ class ReaderScreen(BaseScreen):
         view = await ctx.services.articles.thread(ctx.user, self.group, self.article.head.thread_id)
         target = ThreadMoves.of(view.articles).target(self.number, how)
         if target is None:
-            self._say(ctx.text(THREAD_MISSING[how]), "warn")
+            self.say(ctx.text(THREAD_MISSING[how]), "warn")
             return
         await self._load(ctx, self.group, target)
 
@@ -258,6 +251,9 @@ class ReaderScreen(BaseScreen):
         assert ctx.user is not None and self.article is not None
         return ctx.user.is_moderator or self.article.head.author == ctx.user.handle
 
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("reader_help_title")
+
     def allowed(self, ctx: SessionContext) -> set[str]:
         """The actions shown in this caller's help (D and L only to those who may)."""
         hide = set(MODERATED)
@@ -265,7 +261,7 @@ class ReaderScreen(BaseScreen):
             hide.discard("delete")
         if ctx.user is not None and ctx.user.is_moderator:
             hide.discard("lock")
-        return {b.action for b in BINDINGS} - hide
+        return set(BINDINGS.actions - hide)
 
     # ---- the actions, one per binding
     async def on_space(self, ctx: SessionContext) -> Nav | None:
@@ -285,7 +281,7 @@ class ReaderScreen(BaseScreen):
 
     async def on_line_down(self, ctx: SessionContext) -> Nav | None:
         if not self._pager(ctx).line_down():
-            self._say(ctx.text("reader_end_of_article"))
+            self.say(ctx.text("reader_end_of_article"))
         return None
 
     async def on_line_up(self, ctx: SessionContext) -> Nav | None:
@@ -322,12 +318,12 @@ class ReaderScreen(BaseScreen):
     async def on_mark_unread(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None
         await ctx.services.articles.mark(ctx.user, self.group, self.number, read=False)
-        self._say(ctx.text("reader_marked_unread", number=self.number), "ok")
+        self.say(ctx.text("reader_marked_unread", number=self.number), "ok")
         return None
 
     async def on_rot13(self, ctx: SessionContext) -> Nav | None:
         self.reading.rot13 = not self.reading.rot13
-        self._say(ctx.text("reader_rot13_on" if self.reading.rot13 else "reader_rot13_off"))
+        self.say(ctx.text("reader_rot13_on" if self.reading.rot13 else "reader_rot13_off"))
         return None
 
     async def on_headers(self, ctx: SessionContext) -> Nav | None:
@@ -338,50 +334,55 @@ class ReaderScreen(BaseScreen):
     async def on_follow_up(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None and self.article is not None
         if self.article.head.deleted:
-            self._say(ctx.text("reader_follow_deleted"), "warn")
+            self.say(ctx.text("reader_follow_deleted"), "warn")
             return None
         if self.article.thread_locked and not ctx.user.is_moderator:
-            self._say(ctx.text("reader_follow_locked"), "warn")
+            self.say(ctx.text("reader_follow_locked"), "warn")
             return None
         return compose(self.article.newsgroups or (self.group,), parent=self.article)
+
+    async def on_mail_reply(self, ctx: SessionContext) -> Nav | None:
+        """Reply to the author by private mail, quoting the article."""
+        assert self.article is not None
+        head = self.article.head
+        if head.deleted or not is_handle(head.author):
+            self.say(ctx.text("reader_mail_no_author"), "warn")
+            return None
+        quote = [attribution_line(head.author, head.author_name, head.date)]
+        quote += quote_body(self.article.body)
+        return Push(
+            "mail_compose", to=[head.author], subject=reply_subject(head.subject), quote=quote
+        )
 
     async def on_delete(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None and self.article is not None
         if self.article.head.deleted:
-            self._say(ctx.text("reader_already_deleted"), "warn")
+            self.say(ctx.text("reader_already_deleted"), "warn")
             return None
         if not self._may_delete(ctx):
-            self._say(ctx.text("reader_delete_own_only"), "error")
+            self.say(ctx.text("reader_delete_own_only"), "error")
             return None
         if not await confirm(ctx, ctx.text("reader_delete_question", number=self.number)):
-            self._say(ctx.text("reader_not_deleted"))
+            self.say(ctx.text("reader_not_deleted"))
             return None
         await ctx.services.moderation.delete(ctx.user, self.article.head.id)
         await self._load(ctx, self.group, self.number, mark_read=False)
-        self._say(ctx.text("reader_deleted"), "ok")
+        self.say(ctx.text("reader_deleted"), "ok")
         return None
 
     async def on_lock(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None and self.article is not None
         if not ctx.user.is_moderator:
-            self._say(ctx.text("reader_lock_moderators_only"), "error")
+            self.say(ctx.text("reader_lock_moderators_only"), "error")
             return None
         locked = not self.article.thread_locked
         await ctx.services.moderation.lock(ctx.user, self.article.head.thread_id, locked)
         await self._load(ctx, self.group, self.number, mark_read=False)
-        self._say(ctx.text("reader_thread_locked" if locked else "reader_thread_unlocked"), "ok")
+        self.say(ctx.text("reader_thread_locked" if locked else "reader_thread_unlocked"), "ok")
         return None
 
     async def on_quit(self, ctx: SessionContext) -> Nav | None:
         return self._exit(False)
-
-    async def on_help(self, ctx: SessionContext) -> Nav | None:
-        rows = BINDINGS.help_rows(allowed=self.allowed(ctx))
-        await show_help(ctx, ctx.text("reader_help_title"), rows)
-        return None
-
-    async def on_redraw(self, ctx: SessionContext) -> Nav | None:
-        return None
 
     # ---- the loop
     async def run(self, ctx: SessionContext) -> Nav:
@@ -389,51 +390,18 @@ class ReaderScreen(BaseScreen):
             await self._load(ctx, self.group, self.number)
         except BoardError as exc:
             return self._exit(False, str(exc))
-        return await self._loop(ctx)
+        return await self.loop(ctx)
 
     async def resume(self, ctx: SessionContext, result: object) -> Nav:
         """Back from the composer: say what was posted and show the article again."""
-        note = post_message(result)
+        note = post_message(result, ctx)
         try:
             await self._load(ctx, self.group, self.number, mark_read=False)
         except BoardError as exc:
             if self.article is None:
                 return self._exit(False, str(exc))
-            self._say(str(exc), "error")
+            self.say(str(exc), "error")
         else:
             if note:
-                self._say(note, "ok")
-        return await self._loop(ctx)
-
-    async def dispatch(self, ctx: SessionContext, key: str) -> tuple[Nav | None, bool]:
-        """Run the action bound to `key`: (a Nav to leave by, whether to draw all again).
-
-        The one place a key's feedback is decided: an unknown key rings the bell and says
-        so in the status row; a BoardError from any action is shown there too."""
-        self.message = ""
-        action = BINDINGS.action(key)
-        if action is None:
-            ctx.write("\a")
-            self._say(ctx.text("unknown_key"), "warn")
-            return None, False
-        handler: Action = getattr(self, "on_" + action)
-        try:
-            return await handler(ctx), True
-        except BoardError as exc:
-            self._say(str(exc), "error")
-            return None, True
-
-    async def _loop(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        self.draw(ctx)
-        await ctx.flush()
-        while True:
-            event = await next_key(ctx, lambda: self.draw(ctx))
-            nav, full = await self.dispatch(ctx, event.name)
-            if nav is not None:
-                return nav
-            if full:
-                self.draw(ctx)
-            else:
-                self.draw_status(ctx)
-            await ctx.flush()
+                self.say(note, "ok")
+        return await self.loop(ctx)

@@ -34,9 +34,9 @@ RESULTS_MAX = 100
 BINDINGS = Bindings(
     (
         *list_moves(),
-        Binding(("enter", "right"), "read", "read the article"),
-        Binding(("/",), "new_search", "a new search"),
-        Binding(("q", "escape", "left"), "back", "back"),
+        Binding(("enter", "right"), "read", "help_search_read"),
+        Binding(("/",), "new_search", "help_search_new_search"),
+        Binding(("q", "escape", "left"), "back", "help_search_back"),
         HELP,
         REDRAW_SCREEN,
     )

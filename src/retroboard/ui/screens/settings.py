@@ -1,15 +1,24 @@
-"""User settings: message editor, real name, location."""
+"""User settings: message editor, character set, skin, real name, location.
+
+Each setting is one row of SETTINGS (the key that changes it, its name as a skin key, what it
+is now) and one `on_<action>` method that changes it; the screen, its `?` help and the keys
+all come from that table.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
-from retroboard.domain.errors import BoardError
-from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX
+from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX, User
+from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, BaseScreen, Nav
-from retroboard.ui.prompts import ask, next_key, say
+from retroboard.ui.nav import Back, Nav
+from retroboard.ui.prompts import ask, say
+from retroboard.ui.screens.kit import HELP, KeyedScreen
 
 CHARSET_NAMES = {
     "auto": "Automatic, from your terminal type",
@@ -17,10 +26,12 @@ CHARSET_NAMES = {
     "cp437": "CP437 (IBM PC, for SyncTERM and DOS terminals)",
     "ascii": "7-bit ASCII (teletypes, terminals without line-drawing characters)",
 }
+CHARSET_ORDER = ("auto", "utf-8", "cp437", "ascii")
 EDITOR_NAMES = {
     "line": "Line editor (numbered lines, /S to save)",
     "fse": "Full-screen editor (arrows, ^Z to save)",
 }
+LABEL_WIDTH = 16
 
 
 def apply_charset(ctx: SessionContext) -> None:
@@ -32,85 +43,132 @@ def apply_charset(ctx: SessionContext) -> None:
         ctx.term.set_encoding(ctx.user.charset)
 
 
-class SettingsScreen(BaseScreen):
+def user(ctx: SessionContext) -> User:
+    assert ctx.user is not None
+    return ctx.user
+
+
+def charset_now(ctx: SessionContext) -> str:
+    u = user(ctx)
+    name = CHARSET_NAMES.get(u.charset, u.charset)
+    return name + (f" (now {ctx.term.info.encoding.upper()})" if u.charset == "auto" else "")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One line of the screen: the binding that changes the setting (its help key is also the
+    setting's name on the screen) and what the setting is now."""
+
+    binding: Binding
+    value: Callable[[SessionContext], str]
+
+
+SETTINGS = (
+    Setting(
+        Binding(("E",), "editor", "help_settings_editor"),
+        lambda ctx: EDITOR_NAMES.get(user(ctx).editor, user(ctx).editor),
+    ),
+    Setting(Binding(("C",), "charset", "help_settings_charset"), charset_now),
+    Setting(
+        Binding(("K",), "skin", "help_settings_skin"),
+        lambda ctx: f"{ctx.skin.name} - {ctx.skin.description}",
+    ),
+    Setting(
+        Binding(("R",), "real_name", "help_settings_real_name"),
+        lambda ctx: user(ctx).real_name or "(none)",
+    ),
+    Setting(
+        Binding(("L",), "location", "help_settings_location"),
+        lambda ctx: user(ctx).location or "(none)",
+    ),
+)
+BACK = Binding(("Q", "escape", "enter"), "back", "help_settings_back")
+BINDINGS = Bindings(
+    (
+        *(s.binding for s in SETTINGS),
+        BACK,
+        HELP,
+        Binding(("ctrl-l", "ctrl-r"), "redraw", hidden=True),
+    )
+)
+
+
+def choice(ctx: SessionContext, key: str, label: str, value: str = "") -> Text:
+    """`[E] Message editor   Line editor ...`: one line of the screen."""
+    return Text.assemble(
+        ("[", "dim"),
+        (key, "hotkey"),
+        ("] ", "dim"),
+        (f"{label:<{LABEL_WIDTH}}" if value else label, "label"),
+        (value, "info"),
+    )
+
+
+class SettingsScreen(KeyedScreen):
     """Your preferences: editor, character set, and the like."""
 
     ACTIVITY = Activity("settings")
+    BINDINGS = BINDINGS
+    CASELESS = True
+
+    def help_title(self, ctx: SessionContext) -> str:
+        return ctx.text("settings_title")
 
     def draw(self, ctx: SessionContext) -> None:
-        assert ctx.user is not None
-        u = ctx.user
         ctx.clear()
-        ctx.print(Text(" User settings ", style="title"))
-        charset = CHARSET_NAMES.get(u.charset, u.charset)
-        if u.charset == "auto":
-            charset += f" (now {ctx.term.info.encoding.upper()})"
-        for key, label, value in (
-            ("E", "Message editor", EDITOR_NAMES.get(u.editor, u.editor)),
-            ("C", "Character set", charset),
-            ("K", "Skin", f"{ctx.skin.name} - {ctx.skin.description}"),
-            ("R", "Real name", u.real_name or "(none)"),
-            ("L", "Location", u.location or "(none)"),
-        ):
-            ctx.print(
-                Text.assemble(
-                    ("[", "dim"),
-                    (key, "hotkey"),
-                    ("] ", "dim"),
-                    (f"{label:<16}", "label"),
-                    (value, "info"),
-                )
-            )
-        ctx.print(
-            Text.assemble(
-                ("[", "dim"), ("Q", "hotkey"), ("] ", "dim"), ("Back to the menu", "label")
-            )
-        )
+        ctx.print(Text(f" {ctx.text('settings_title')} ", style="title"))
+        for s in SETTINGS:
+            ctx.print(choice(ctx, s.binding.keys[0], ctx.text(s.binding.help), s.value(ctx)))
+        ctx.print(choice(ctx, BACK.keys[0], ctx.text(BACK.help)))
+        self.draw_status(ctx)
+
+    def draw_status(self, ctx: SessionContext) -> None:
+        """The message of the last key on a line of its own, then the prompt again."""
+        if self.message:
+            ctx.write("\r\n")
+            say(ctx, self.message, self.message_style)
         ctx.print(Text("Setting> ", style="prompt"), end="")
 
     async def run(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        users = ctx.services.users
-        self.draw(ctx)
-        await ctx.flush()
-        while True:
-            event = await next_key(ctx, lambda: self.draw(ctx))
-            name = event.name.lower()
-            try:
-                if name == "e":
-                    new = "fse" if ctx.user.editor == "line" else "line"
-                    ctx.user = await users.set_editor(ctx.user.id, new)
-                elif name == "c":
-                    order = ["auto", "utf-8", "cp437", "ascii"]
-                    new = order[(order.index(ctx.user.charset) + 1) % len(order)]
-                    ctx.user = await users.set_charset(ctx.user.id, new)
-                    apply_charset(ctx)
-                elif name == "k":
-                    names = sorted(ctx.board.skins)
-                    new = names[(names.index(ctx.skin.name) + 1) % len(names)]
-                    ctx.user = await users.set_skin(ctx.user.id, new)
-                    ctx.use_skin(new)
-                elif name == "r":
-                    ctx.write("\r\n")
-                    real = await ask(
-                        ctx, "Real name: ", max_len=REAL_NAME_MAX, initial=ctx.user.real_name
-                    )
-                    ctx.user = await users.update_profile(
-                        ctx.user.id, real_name=real, location=ctx.user.location
-                    )
-                elif name == "l":
-                    ctx.write("\r\n")
-                    where = await ask(
-                        ctx, "Location: ", max_len=LOCATION_MAX, initial=ctx.user.location
-                    )
-                    ctx.user = await users.update_profile(
-                        ctx.user.id, real_name=ctx.user.real_name, location=where
-                    )
-                elif name in ("q", "escape", "enter"):
-                    return Back()
-                else:
-                    continue
-            except BoardError as exc:
-                say(ctx, str(exc), "error")
-            self.draw(ctx)
-            await ctx.flush()
+        return await self.loop(ctx)
+
+    # ---- the settings, one method each
+    async def on_editor(self, ctx: SessionContext) -> Nav | None:
+        new = "fse" if user(ctx).editor == "line" else "line"
+        ctx.user = await ctx.services.users.set_editor(user(ctx).id, new)
+        return None
+
+    async def on_charset(self, ctx: SessionContext) -> Nav | None:
+        now = user(ctx).charset
+        new = CHARSET_ORDER[(CHARSET_ORDER.index(now) + 1) % len(CHARSET_ORDER)]
+        ctx.user = await ctx.services.users.set_charset(user(ctx).id, new)
+        apply_charset(ctx)
+        return None
+
+    async def on_skin(self, ctx: SessionContext) -> Nav | None:
+        names = sorted(ctx.board.skins)
+        new = names[(names.index(ctx.skin.name) + 1) % len(names)]
+        ctx.user = await ctx.services.users.set_skin(user(ctx).id, new)
+        ctx.use_skin(new)
+        return None
+
+    async def on_real_name(self, ctx: SessionContext) -> Nav | None:
+        u = user(ctx)
+        ctx.write("\r\n")
+        real = await ask(ctx, "Real name: ", max_len=REAL_NAME_MAX, initial=u.real_name)
+        ctx.user = await ctx.services.users.update_profile(
+            u.id, real_name=real, location=u.location
+        )
+        return None
+
+    async def on_location(self, ctx: SessionContext) -> Nav | None:
+        u = user(ctx)
+        ctx.write("\r\n")
+        where = await ask(ctx, "Location: ", max_len=LOCATION_MAX, initial=u.location)
+        ctx.user = await ctx.services.users.update_profile(
+            u.id, real_name=u.real_name, location=where
+        )
+        return None
+
+    async def on_back(self, ctx: SessionContext) -> Nav | None:
+        return Back()

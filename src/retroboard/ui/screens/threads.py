@@ -40,13 +40,13 @@ MAX_SEARCH_PAGES = 50  # `n` loads at most this many more pages looking for an u
 BINDINGS = Bindings(
     (
         *list_moves(),
-        Binding(("enter", "right"), "read", "read the highlighted article"),
-        Binding(("n",), "next_unread", "move to the next unread article"),
-        Binding(("tab",), "read_unread", "read the next unread article"),
-        Binding(("w", "p"), "post", "post a new thread in this group"),
-        Binding(("W", "P"), "post", "", hidden=True),
-        Binding(("c",), "catch_up", "catch up: mark every article read (asks first)"),
-        Binding(("q", "escape", "left", "backspace"), "back", "back to the group list"),
+        Binding(("enter", "right"), "read", "help_threads_read"),
+        Binding(("n",), "next_unread", "help_threads_next_unread"),
+        Binding(("tab",), "read_unread", "help_threads_read_unread"),
+        Binding(("w", "p"), "post", "help_threads_post"),
+        Binding(("W", "P"), "post", hidden=True),
+        Binding(("c",), "catch_up", "help_threads_catch_up"),
+        Binding(("q", "escape", "left", "backspace"), "back", "help_threads_back"),
         HELP,
         REDRAW_SCREEN,
     )
