@@ -84,10 +84,23 @@ async def test_reject_asks_first_and_keeps_the_post_out(offline_board: Any) -> N
     await c.type("r")
     await c.wait_for(r"Reject 'Spam spam'")
     await c.type("y")
+    await c.wait_for(r"Reason \(mailed to ada; Esc: keep it\):")
+    await c.type("\x1b")  # Esc: not rejected after all
+    await c.wait_for(r"Not rejected\.")
+    assert len(await services.moderation.queue(mod)) == 2
+    await c.type("r")
+    await c.wait_for(r"Reject 'Spam spam'")
+    await c.type("y")
+    await c.wait_for(r"Reason \(mailed to ada")
+    await c.line("Advertising is not allowed here.")
     await c.wait_for(r"Rejected: 'Spam spam' by ada\.")
     await c.wait_for(r"1 waiting")
     assert [h.subject for h, _, _ in await services.moderation.queue(mod)] == ["Real question"]
     assert (await services.articles.thread_page(mod, "local.mod")).threads == ()
+    [told] = await services.mail.inbox(ada)  # the author is told why, by mail
+    assert told.sender == "mod" and told.subject == "Your post was not accepted: Spam spam"
+    body = (await services.mail.read(ada, told.id)).body
+    assert "Reason: Advertising is not allowed here." in body
     await c.hangup()
 
 

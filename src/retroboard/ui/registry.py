@@ -10,6 +10,9 @@ from retroboard.ui.screens.draft_offer import DraftOfferScreen
 from retroboard.ui.screens.groups import GroupSelectorScreen
 from retroboard.ui.screens.info import InfoScreen
 from retroboard.ui.screens.login import LoginScreen
+from retroboard.ui.screens.mail import MailScreen
+from retroboard.ui.screens.mail_compose import MailComposeScreen
+from retroboard.ui.screens.mail_letter import LetterScreen
 from retroboard.ui.screens.menu import MenuScreen
 from retroboard.ui.screens.modqueue import ModerationQueueScreen
 from retroboard.ui.screens.newscan import NewScanScreen
@@ -20,7 +23,7 @@ from retroboard.ui.screens.settings import SettingsScreen
 from retroboard.ui.screens.threads import ThreadListScreen
 
 # Targets a menu item may name (the rest need arguments only other screens can give).
-MENU_TARGETS = ("groups", "newscan", "info", "settings", "search", "modqueue")
+MENU_TARGETS = ("groups", "newscan", "info", "settings", "search", "modqueue", "mail")
 
 
 def screen_table() -> Mapping[str, Callable[..., Screen]]:
@@ -39,4 +42,7 @@ def screen_table() -> Mapping[str, Callable[..., Screen]]:
         "settings": SettingsScreen,
         "search": SearchScreen,
         "modqueue": ModerationQueueScreen,
+        "mail": MailScreen,
+        "letter": LetterScreen,
+        "mail_compose": MailComposeScreen,
     }
