@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from retroboard.ui.nav import Screen
+from retroboard.ui.screens.bulletins import BulletinsScreen
 from retroboard.ui.screens.compose import ComposeScreen
 from retroboard.ui.screens.draft_offer import DraftOfferScreen
 from retroboard.ui.screens.groups import GroupSelectorScreen
 from retroboard.ui.screens.info import InfoScreen
+from retroboard.ui.screens.lastcallers import LastCallersScreen
 from retroboard.ui.screens.login import LoginScreen
+from retroboard.ui.screens.logon import LogonScreen
 from retroboard.ui.screens.mail import MailScreen
 from retroboard.ui.screens.mail_compose import MailComposeScreen
 from retroboard.ui.screens.mail_letter import LetterScreen
 from retroboard.ui.screens.menu import MenuScreen
 from retroboard.ui.screens.modqueue import ModerationQueueScreen
 from retroboard.ui.screens.newscan import NewScanScreen
+from retroboard.ui.screens.oneliners import OneLinersScreen
 from retroboard.ui.screens.reader import ReaderScreen
 from retroboard.ui.screens.register import RegisterScreen
 from retroboard.ui.screens.search import SearchScreen
@@ -23,7 +27,18 @@ from retroboard.ui.screens.settings import SettingsScreen
 from retroboard.ui.screens.threads import ThreadListScreen
 
 # Targets a menu item may name (the rest need arguments only other screens can give).
-MENU_TARGETS = ("groups", "newscan", "info", "settings", "search", "modqueue", "mail")
+MENU_TARGETS = (
+    "groups",
+    "newscan",
+    "info",
+    "settings",
+    "search",
+    "modqueue",
+    "mail",
+    "oneliners",
+    "lastcallers",
+    "bulletins",
+)
 
 
 def screen_table() -> Mapping[str, Callable[..., Screen]]:
@@ -32,6 +47,10 @@ def screen_table() -> Mapping[str, Callable[..., Screen]]:
         "login": LoginScreen,
         "register": RegisterScreen,
         "menu": MenuScreen,
+        "logon": LogonScreen,
+        "oneliners": OneLinersScreen,
+        "lastcallers": LastCallersScreen,
+        "bulletins": BulletinsScreen,
         "draft_offer": DraftOfferScreen,
         "groups": GroupSelectorScreen,
         "threads": ThreadListScreen,
