@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from retroboard.ui.nav import Screen
 from retroboard.ui.screens.bulletins import BulletinsScreen
@@ -16,15 +17,19 @@ from retroboard.ui.screens.logon import LogonScreen
 from retroboard.ui.screens.mail import MailScreen
 from retroboard.ui.screens.mail_compose import MailComposeScreen
 from retroboard.ui.screens.mail_letter import LetterScreen
+from retroboard.ui.screens.members import MembersScreen
 from retroboard.ui.screens.menu import MenuScreen
 from retroboard.ui.screens.modqueue import ModerationQueueScreen
 from retroboard.ui.screens.newscan import NewScanScreen
 from retroboard.ui.screens.oneliners import OneLinersScreen
+from retroboard.ui.screens.page import PageScreen
+from retroboard.ui.screens.profile import ProfileScreen
 from retroboard.ui.screens.reader import ReaderScreen
 from retroboard.ui.screens.register import RegisterScreen
 from retroboard.ui.screens.search import SearchScreen
 from retroboard.ui.screens.settings import SettingsScreen
 from retroboard.ui.screens.threads import ThreadListScreen
+from retroboard.ui.screens.who import WhoScreen
 
 # Targets a menu item may name (the rest need arguments only other screens can give).
 MENU_TARGETS = (
@@ -38,6 +43,10 @@ MENU_TARGETS = (
     "oneliners",
     "lastcallers",
     "bulletins",
+    "who",
+    "page",
+    "yell",
+    "members",
 )
 
 
@@ -64,4 +73,9 @@ def screen_table() -> Mapping[str, Callable[..., Screen]]:
         "mail": MailScreen,
         "letter": LetterScreen,
         "mail_compose": MailComposeScreen,
+        "who": WhoScreen,
+        "page": PageScreen,
+        "yell": partial(PageScreen, sysop=True),
+        "members": MembersScreen,
+        "profile": ProfileScreen,
     }
