@@ -55,6 +55,8 @@ SCREENS = (
     "search",
     "info",
     "modqueue",
+    "mail",
+    "letter",
     "goodbye",
 )
 PASSWORD = "Snapshot-pass-1"
@@ -173,6 +175,18 @@ async def walk_board(board: Any, walk: Walk) -> None:
     await c.keys("i", expect=r"Information")
     c.snap("info")
     await c.keys(" ", expect=r"Goodbye")
+
+    ada = await board.services.users.get("ada")
+    await board.services.mail.send(
+        ada, ["carol"], ["bob"], "Welcome aboard", "Hello Carol,\n\n> a quoted line\nSee you."
+    )
+    await board.services.mail.send(ada, ["carol"], [], "Second letter", "Short.")
+    await c.keys(expect=r"New letter from ada")  # told live, at the menu
+    await c.keys("e", expect=r"Mail: inbox")
+    c.snap("mail")
+    await c.keys("j", "\r", expect=r"End of letter")
+    c.snap("letter")
+    await c.keys("q", "q", expect=r"Goodbye")
 
     await c.keys("g", expect=r"Log off now")
     await c.keys("y", expect=r"NO CARRIER")
