@@ -80,10 +80,11 @@ async def test_letter_reaches_inbox_is_read_replied_and_sender_told_live(
     await b.wait_for(r"^ 1: On .*, ada wrote:$")
     await b.wait_for(r"^ 2: > See you at 8\.$")
     await b.line("I will be there.")
+    seen = a.mark()
     await b.line("/s")
     await b.wait_for(r"Letter sent to ada\.")
     # ada, on the inbox (a full screen), gets it in the status row, and the list is intact
-    screen = await a.wait_for(r"New letter from bob: Re: Meeting", after=b.last_input)
+    screen = await a.wait_for(r"New letter from bob: Re: Meeting", after=seen)
     assert "Mail: inbox" in screen
 
     [head] = await offline_board.services.mail.inbox(ada)
@@ -294,4 +295,46 @@ async def test_reply_in_the_full_screen_editor_quotes_the_letter(offline_board: 
     await c.wait_for(r"Letter sent to ada\.")
     heads = await offline_board.services.mail.inbox(ada)
     assert [h.subject for h in heads] == ["Re: Disks", "Disks"]
+    await c.hangup()
+
+
+async def test_letter_to_an_offline_member_is_told_at_login_and_the_reply_arrives_live(
+    offline_board: Any,
+) -> None:
+    ada, carol = await member(offline_board, "ada"), await member(offline_board, "carol")
+    a = await at_menu(offline_board, ada)
+    await a.type("e")
+    await a.wait_for(r"Mail: inbox")
+    await write_letter(a, "carol", "While you were out", ["Call me back."])
+    await a.wait_for(r"Letter sent to carol\.")
+    await a.type(" ")
+    await a.wait_for(r"Mail: inbox")
+
+    c = FakeCaller(offline_board)  # carol calls in through the login screen
+    await c.wait_for(r"Handle:")
+    await c.line("carol")
+    await c.wait_for(r"Password:")
+    await c.line(PASSWORD)
+    for _ in range(5):  # past the logon sequence, if any, to the menu's greeting
+        await c.wait_for(r"\[G\] Goodbye|straight to the menu")
+        if "Goodbye" in c.text_after(c.last_input):
+            break
+        await c.type("q")
+    await c.wait_for(r"You have 1 new letter\.", after=None)
+    await c.type("e")
+    await c.wait_for(r"N ada .*While you were out")
+    await c.type("\r")
+    await c.wait_for(r"Call me back\.")
+    await c.type("r")
+    for _ in range(3):
+        await c.wait_for(r"^To: ada$|CC \(Enter for none\):$|^Subject: Re: While you were out$")
+        await c.line("")
+    await c.wait_for(r"/S to save")
+    await c.line("Calling now.")
+    seen = a.mark()
+    await c.line("/s")
+    await c.wait_for(r"Letter sent to ada\.")
+    await a.wait_for(r"New letter from carol: Re: While you were out", after=seen)
+    assert await offline_board.services.mail.unread_count(carol) == 0
+    await a.hangup()
     await c.hangup()
