@@ -242,3 +242,35 @@ async def test_bulletins_screen_marks_new_and_a_sysop_writes_one(offline_board: 
     )
     unseen = await offline_board.services.bulletins.unseen(ada)
     assert [b.title for b in unseen] == ["Uptime", "Party on Friday"]  # ada read the older one
+
+
+async def test_settings_turn_expert_mode_and_the_social_preferences_on(
+    offline_board: Any,
+) -> None:
+    await news(offline_board)
+    ada = await member(offline_board, "ada")
+    ada = await offline_board.services.users.set_expert(ada.id, True)
+    c = FakeCaller(offline_board, user=ada)
+    await c.wait_for(MENU)
+    await c.type("u")
+    screen = await c.wait_for(r"Setting>")
+    assert "[X] Expert mode     On: straight to the menu after login" in screen
+    assert "[D] Do not disturb  Off: members may page you" in screen
+    await c.type("x")
+    await c.wait_for(r"Off: bulletins, news and the wall after login")
+    await c.type("d")
+    await c.wait_for(r"On: pages to you are refused")
+    await c.type("n")
+    await c.wait_for(r"Yes, in your profile")
+    await c.type("a")
+    await c.wait_for(r"at most 240 characters")
+    await c.line("I collect\u202e Amigas.")
+    await c.wait_for(r"\[A\] About me +I collect Amigas\.")
+    stored = await offline_board.services.users.get("ada")
+    assert not stored.expert and stored.do_not_disturb and stored.show_real_name
+    assert stored.about == "I collect Amigas."
+    await c.type("q")
+    await c.wait_for(MENU)
+    await c.hangup()
+    again = FakeCaller(offline_board, user=stored)  # expert mode off: the sequence comes
+    await again.wait_for(r"New bulletins: 2")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
+from retroboard.domain.community import ABOUT_MAX
 from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX, User
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
@@ -80,6 +81,30 @@ SETTINGS = (
     Setting(
         Binding(("L",), "location", "help_settings_location"),
         lambda ctx: user(ctx).location or "(none)",
+    ),
+    Setting(
+        Binding(("A",), "about", "help_settings_about"),
+        lambda ctx: user(ctx).about or ctx.text("settings_about_none"),
+    ),
+    Setting(
+        Binding(("N",), "show_real_name", "help_settings_show_real_name"),
+        lambda ctx: ctx.text(
+            "settings_show_real_name_on"
+            if user(ctx).show_real_name
+            else "settings_show_real_name_off"
+        ),
+    ),
+    Setting(
+        Binding(("D",), "do_not_disturb", "help_settings_do_not_disturb"),
+        lambda ctx: ctx.text(
+            "settings_do_not_disturb_on"
+            if user(ctx).do_not_disturb
+            else "settings_do_not_disturb_off"
+        ),
+    ),
+    Setting(
+        Binding(("X",), "expert", "help_settings_expert"),
+        lambda ctx: ctx.text("settings_expert_on" if user(ctx).expert else "settings_expert_off"),
     ),
 )
 BACK = Binding(("Q", "escape", "enter"), "back", "help_settings_back")
@@ -168,6 +193,32 @@ class SettingsScreen(KeyedScreen):
         ctx.user = await ctx.services.users.update_profile(
             u.id, real_name=u.real_name, location=where
         )
+        return None
+
+    async def on_about(self, ctx: SessionContext) -> Nav | None:
+        """One paragraph for your profile; over ABOUT_MAX characters is refused, and said."""
+        u = user(ctx)
+        ctx.write("\r\n")
+        say(ctx, ctx.text("settings_about_hint", limit=ABOUT_MAX), "dim")
+        about = await ask(
+            ctx, ctx.text("settings_about_prompt"), max_len=ABOUT_MAX, initial=u.about
+        )
+        ctx.user = await ctx.services.users.set_about(u.id, about)
+        return None
+
+    async def on_show_real_name(self, ctx: SessionContext) -> Nav | None:
+        u = user(ctx)
+        ctx.user = await ctx.services.users.set_show_real_name(u.id, not u.show_real_name)
+        return None
+
+    async def on_do_not_disturb(self, ctx: SessionContext) -> Nav | None:
+        u = user(ctx)
+        ctx.user = await ctx.services.users.set_do_not_disturb(u.id, not u.do_not_disturb)
+        return None
+
+    async def on_expert(self, ctx: SessionContext) -> Nav | None:
+        u = user(ctx)
+        ctx.user = await ctx.services.users.set_expert(u.id, not u.expert)
         return None
 
     async def on_back(self, ctx: SessionContext) -> Nav | None:
