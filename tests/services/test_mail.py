@@ -291,3 +291,14 @@ async def test_deleting_an_account_keeps_the_letters_it_sent(board: Board) -> No
     assert (await mail.read(carol, first.head.id)).head.to == ()  # bob's copy is gone
     with pytest.raises(UnknownRecipient):
         await mail.reply(alice, kept.id, "Are you there?")
+
+
+async def test_the_twit_filter_service_applies_to_mail(board: Board) -> None:
+    mail = board.sv.mail
+    alice, bob = await member(board, "alice"), await member(board, "bob")
+    await board.sv.ignores.ignore(bob, "alice")
+    await mail.send(alice, ["bob"], [], "Ignored", "x")
+    assert await mail.inbox(bob) == []
+    await board.sv.ignores.unignore(bob, "alice")
+    await mail.send(alice, ["bob"], [], "Heard", "y")
+    assert [h.subject for h in await mail.inbox(bob)] == ["Heard"]
