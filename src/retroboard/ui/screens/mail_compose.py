@@ -223,7 +223,12 @@ class MailComposeScreen(BaseScreen):
             )
         else:
             result = await run_line_editor(
-                ctx.term, title=self.subject, initial=initial, quote=self.quote, on_change=keep
+                ctx.term,
+                title=self.subject,
+                initial=initial,
+                quote=self.quote,
+                on_change=keep,
+                show_title=False,  # the headers above already show the subject
             )
         if result is not None:
             self.lines = result
