@@ -338,3 +338,23 @@ async def test_letter_to_an_offline_member_is_told_at_login_and_the_reply_arrive
     assert await offline_board.services.mail.unread_count(carol) == 0
     await a.hangup()
     await c.hangup()
+
+
+async def test_space_at_the_end_of_a_letter_opens_the_next_new_one(offline_board: Any) -> None:
+    ada, bob = await member(offline_board, "ada"), await member(offline_board, "bob")
+    for subject in ("First", "Second", "Third"):
+        await offline_board.services.mail.send(ada, ["bob"], [], subject, f"About {subject}.")
+    c = await at_menu(offline_board, bob)
+    await c.type("e")
+    await c.wait_for(r"3 letters, 3 new")
+    await c.type("j")  # the second row: "Second" (newest first)
+    await c.type("\r")
+    await c.wait_for(r"About Second\.")
+    await c.type(" ")
+    await c.wait_for(r"About First\.")  # the next unread below it
+    await c.type(" ")
+    await c.wait_for(r"About Third\.")  # then from the top
+    await c.type(" ")
+    await c.wait_for(r"No more new letters\.")
+    await c.wait_for(r"3 letters, 0 new")
+    await c.hangup()

@@ -11,7 +11,7 @@ from retroboard.domain.text import sanitize
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.models.reading import Pager
-from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.nav import Back, Nav, Push, Replace
 from retroboard.ui.screens.kit import (
     HELP,
     KeyedScreen,
@@ -157,9 +157,23 @@ class LetterScreen(KeyedScreen):
     async def on_space(self, ctx: SessionContext) -> Nav | None:
         pager = self._fit(ctx)
         if pager.at_end:
-            return Back()
+            return await self._next_unread(ctx)
         pager.page_down()
         return None
+
+    async def _next_unread(self, ctx: SessionContext) -> Nav:
+        """The next unread letter of the inbox (below this one in the list, else from the
+        top), as Space goes to the next unread article; back to the mailbox when none."""
+        assert ctx.user is not None
+        if self.folder != "inbox":
+            return Back()
+        heads = await ctx.services.mail.inbox(ctx.user)
+        here = next((i for i, h in enumerate(heads) if h.id == self.letter_id), -1)
+        order = heads[here + 1 :] + heads[: max(here, 0)]
+        unread = next((h for h in order if h.unread), None)
+        if unread is None:
+            return Back(ctx.text("letter_no_more_unread"))
+        return Replace("letter", letter_id=unread.id, folder=self.folder)
 
     async def on_page_down(self, ctx: SessionContext) -> Nav | None:
         self._fit(ctx).page_down()
