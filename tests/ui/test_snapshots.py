@@ -58,6 +58,11 @@ SCREENS = (
     "mail",
     "letter",
     "goodbye",
+    "logon_bulletins",
+    "logon_wall",
+    "oneliners",
+    "lastcallers",
+    "bulletins",
 )
 PASSWORD = "Snapshot-pass-1"
 CTRL_A = "\x01"
@@ -201,6 +206,30 @@ async def walk_board(board: Any, walk: Walk) -> None:
     await m.keys("q", expect=r"1 waiting")
     m.snap("modqueue")
     await m.hangup()
+
+    # the logon sequence: a bulletin and the wall wait for ada's next call
+    boss = await board.services.users.register("boss", PASSWORD, level=Level.SYSOP)
+    await board.services.bulletins.add(
+        boss, "New modem pool", "We answer at 33600 bps now.\nCall often!"
+    )
+    for handle, line in (("bob", "First on the wall!"), ("carol", "Hello from Bristol")):
+        await board.services.oneliners.add(await board.services.users.get(handle), line)
+    a = walk.call(board)
+    await a.keys("ada\r", expect=r"Password:")
+    await a.keys(PASSWORD + "\r", expect=r"New bulletins: 1")
+    a.snap("logon_bulletins")
+    await a.keys("\r", expect=r"A: add")
+    a.snap("logon_wall")
+    await a.keys("\r", expect=r"Goodbye")
+    await a.keys("o", expect=r"\[A\]dd a one-liner")
+    a.snap("oneliners")
+    await a.keys("q", expect=r"Goodbye")
+    await a.keys("l", expect=r"Press Enter or Q")
+    a.snap("lastcallers")
+    await a.keys("q", expect=r"Goodbye")
+    await a.keys("b", expect=r"1 bulletin, 0 new")
+    a.snap("bulletins")
+    await a.hangup()
 
 
 async def walk_one(board: Any, target: Target) -> Walk:

@@ -107,7 +107,8 @@ class BulletinsScreen(ListScreen[Bulletin]):
     def draw(self, ctx: SessionContext) -> None:
         ctx.clear()
         new = sum(1 for b in self.items if b.id > self.seen)
-        right = ctx.text("bulletins_count", count=len(self.items), new=new)
+        key = "bulletins_count_one" if len(self.items) == 1 else "bulletins_count"
+        right = ctx.text(key, count=len(self.items), new=new)
         title_bar(ctx, ctx.text("bulletins_title"), right)
         title_w, author_w = self._columns(ctx)
         names = "   " + ctx.text("bulletins_col_date").ljust(7)
@@ -157,7 +158,9 @@ class BulletinsScreen(ListScreen[Bulletin]):
             ),
             Text("-" * min(w, 40), style="dim"),
         ]
-        prompt = Text(ctx.text("bulletin_more_prompt"), style="dim")
+        prompt = key_hints(
+            ctx, ctx.text("bulletin_more_prompt"), ctx.text("bulletin_more_prompt_short")
+        )
         await show_paged(ctx, [*head, *body_lines(b.body, w)], prompt, READER_KEYS)
         if new:
             await ctx.services.bulletins.mark_seen(ctx.user, b.id)

@@ -18,7 +18,7 @@ from retroboard.domain.users import User
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, BaseScreen, Nav, Replace
-from retroboard.ui.screens.kit import clean, long_date, short_date, width
+from retroboard.ui.screens.kit import clean, key_hints, long_date, short_date, width
 from retroboard.ui.widgets.textpage import MORE, body_lines, choose, show_paged
 
 SKIP = "skip"  # the rest of this part
@@ -41,7 +41,8 @@ WALL_KEYS = Bindings(
 
 
 def prompt(ctx: SessionContext, key: str) -> Text:
-    return Text(ctx.text(key), style="dim")
+    """A part's key prompt: the skin's `key`, or its `key_short` when that does not fit."""
+    return key_hints(ctx, ctx.text(key), ctx.text(key + "_short"))
 
 
 def bulletin_lines(ctx: SessionContext, b: Bulletin, new: bool = True) -> list[Text]:
