@@ -224,3 +224,11 @@ async def test_members_search_and_pages(board: Board) -> None:
     assert [u.handle for u in await sv.users.members("", offset=1, limit=2)] == ["bob", "carol"]
     with pytest.raises(ValidationError):
         await sv.users.members("x" * 41)
+
+
+async def test_since_a_first_call_counts_every_other_caller(board: Board) -> None:
+    ada, bob = await member(board, "ada"), await member(board, "bob")
+    await board.sv.calls.record(bob, 1, "telnet")
+    await board.sv.calls.record(ada, 2, "telnet")
+    summary = await board.sv.calls.since_last_call(ada, None)
+    assert (summary.new_articles, summary.new_letters, summary.callers) == (0, 0, 1)
