@@ -87,6 +87,9 @@ _COUNTERS = (
     re.compile(r"(?<=online for )\d+(?= minute|$)"),  # (or wrapped before "minutes")
     re.compile(r"(?<=Calls)(\s*\W?\s*)(\d+)"),
     re.compile(r"(?i)(?<=node )\d+"),
+    # idle times in who's online: "idle 3s" in the detail row, the Idle column at a row's end
+    re.compile(r"(?<=idle )\d+(?=[smh])"),
+    re.compile(r"\b\d+(?=s(?: +(?:fake|telnet|ssh))? *$)"),
 )
 
 

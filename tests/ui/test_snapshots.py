@@ -54,6 +54,9 @@ SCREENS = (
     "search_prompt",
     "search",
     "info",
+    "who",
+    "members",
+    "profile",
     "modqueue",
     "mail",
     "letter",
@@ -180,6 +183,17 @@ async def walk_board(board: Any, walk: Walk) -> None:
     await c.keys("i", expect=r"Information")
     c.snap("info")
     await c.keys(" ", expect=r"Goodbye")
+
+    await c.keys("w", expect=r"Who's online")
+    c.snap("who")
+    await c.keys("q", expect=r"Goodbye")
+    ada_id = (await board.services.users.get("ada")).id
+    await board.services.users.set_about(ada_id, "I write notes on the Analytical Engine.")
+    await c.keys("a", expect=r"\d+ members")
+    c.snap("members")
+    await c.keys("\r", expect=r"Profile of ada")
+    c.snap("profile")
+    await c.keys("q", "q", expect=r"Goodbye")
 
     ada = await board.services.users.get("ada")
     await board.services.mail.send(
@@ -308,3 +322,13 @@ def test_normalise_replaces_dates_times_and_counters() -> None:
     )
     assert normalise("+  02 Dec  ada  Amiga 500") == "+  DD Mmm  ada  Amiga 500"
     assert normalise("article 1 (of 3)") == "article 1 (of 3)"
+
+
+def test_normalise_replaces_idle_times_of_who_is_online() -> None:
+    assert normalise(">   1 carol   Looking at who's online   12s fake") == (
+        ">   1 carol   Looking at who's online   NNs fake"
+    )
+    assert normalise(" Node 1: carol via ssh, idle 3m: Reading") == (
+        " Node N: carol via ssh, idle Nm: Reading"
+    )
+    assert normalise("the 80s were great") == "the 80s were great"

@@ -96,9 +96,13 @@ class MembersScreen(ListScreen[User]):
     def first_row(self, ctx: SessionContext) -> int:
         return 3
 
+    def label_room(self, ctx: SessionContext) -> str:
+        """Spaces as wide as the row numbers (a linear skin), so columns and their names line up."""
+        return " " * (len(str(len(self.rows()))) + 1) if self.numbered(ctx) else ""
+
     def _columns(self, ctx: SessionContext) -> tuple[int, int, int, int]:
         """Widths of handle, location, last on and member since (0 = not shown)."""
-        w = width(ctx) - 2
+        w = width(ctx) - 2 - len(self.label_room(ctx))  # the marker, a space, numbers
         if w + 2 < NARROW:
             return min(20, w - 9), 0, 8, 0
         location = max(8, w - 20 - 8 - 8 - 3)
@@ -136,7 +140,7 @@ class MembersScreen(ListScreen[User]):
             title, right = ctx.text("members_title"), ctx.text("members_count", count=self.total)
         title_bar(ctx, title, right)
         handle_w, location_w, last_w, since_w = self._columns(ctx)
-        names = "  " + ctx.text("members_col_handle").ljust(handle_w)
+        names = "  " + self.label_room(ctx) + ctx.text("members_col_handle").ljust(handle_w)
         if location_w:
             names += " " + ctx.text("members_col_location").ljust(location_w)
         names += " " + ctx.text("members_col_last").ljust(last_w)

@@ -177,9 +177,13 @@ class WhoScreen(ListScreen[Node]):
     def first_row(self, ctx: SessionContext) -> int:
         return 3  # row 1 title, row 2 column names
 
+    def label_room(self, ctx: SessionContext) -> str:
+        """Spaces as wide as the row numbers (a linear skin), so columns and their names line up."""
+        return " " * (len(str(len(self.rows()))) + 1) if self.numbered(ctx) else ""
+
     def _columns(self, ctx: SessionContext) -> tuple[int, int, int, int, int, int]:
         """Widths of node, handle, location, activity, idle and transport (0 = not shown)."""
-        w = width(ctx) - 2  # the selection marker and a space
+        w = width(ctx) - 2 - len(self.label_room(ctx))  # the marker, a space, numbers
         node, idle = 3, 5
         handle = 14 if w >= 70 else 10
         location = 0 if w + 2 < NARROW else (20 if w >= 100 else 14)
@@ -232,7 +236,7 @@ class WhoScreen(ListScreen[Node]):
         ctx.clear()
         self._draw_title(ctx)
         node_w, handle_w, location_w, activity_w, idle_w, via_w = self._columns(ctx)
-        names = "  " + ctx.text("who_col_node").rjust(node_w) + " "
+        names = "  " + self.label_room(ctx) + ctx.text("who_col_node").rjust(node_w) + " "
         names += ctx.text("who_col_handle").ljust(handle_w)
         if location_w:
             names += " " + ctx.text("who_col_location").ljust(location_w)
