@@ -292,3 +292,23 @@ async def test_members_lists_everyone_pages_on_and_search_finds_none(offline_boa
     await a.line("zzz")
     await a.wait_for(r"No member's handle or location contains 'zzz'")
     await a.hangup()
+
+
+async def test_the_help_is_not_drawn_over_and_the_list_after_it_is_up_to_date(
+    offline_board: Any,
+) -> None:
+    ada = await make_user(offline_board, "ada")
+    bob = await make_user(offline_board, "bob")
+    a = await who(offline_board, ada)
+    await a.type("?")
+    await a.wait_for(r"page the caller")
+    shown = list(a.screen.lines)
+    mark = a.mark()
+    b = await at_menu(offline_board, bob)
+    await asyncio.sleep(0.1)
+    assert a.text_after(mark).strip("\x00\n ") == ""  # nothing drawn over the help
+    assert a.screen.lines == shown
+    await a.type("q")
+    await a.wait_for(r"bob +At the main menu")
+    for x in (a, b):
+        await x.hangup()

@@ -92,6 +92,7 @@ class WhoScreen(ListScreen[Node]):
         self._feed: Feed | None = None
         self._loader: asyncio.Task[None] | None = None
         self._reprint: Reprint | None = None  # the prompt waiting now (a linear skin)
+        self._covered = False  # the help is over the list: changes wait for the redraw after
 
     # ---- the nodes -------------------------------------------------------------------------
     def refresh(self, ctx: SessionContext) -> None:
@@ -134,6 +135,8 @@ class WhoScreen(ListScreen[Node]):
             return  # more changes are waiting: draw once, for the last of them
         self.refresh(ctx)
         self._load_later(ctx)
+        if self._covered:
+            return
         if not ctx.term.info.cursor:
             if isinstance(item, SessionLoggedIn | ActivityChanged | SessionEnded):
                 self._say_change(ctx, item)
@@ -350,6 +353,13 @@ class WhoScreen(ListScreen[Node]):
         count = await ctx.services.pages.broadcast(ctx.user, text)
         self.say(ctx.text("who_broadcast_sent", count=count), "ok")
         return None
+
+    async def on_help(self, ctx: SessionContext) -> Nav | None:
+        self._covered = True  # the list is drawn again, up to date, when the help is done
+        try:
+            return await super().on_help(ctx)
+        finally:
+            self._covered = False
 
     async def on_back(self, ctx: SessionContext) -> Nav | None:
         return Back()
