@@ -28,6 +28,7 @@ from retroboard.ui.screens.reader import ReaderScreen
 from retroboard.ui.screens.register import RegisterScreen
 from retroboard.ui.screens.search import SearchScreen
 from retroboard.ui.screens.settings import SettingsScreen
+from retroboard.ui.screens.teleconference import TeleconferenceScreen
 from retroboard.ui.screens.threads import ThreadListScreen
 from retroboard.ui.screens.who import WhoScreen
 
@@ -40,6 +41,7 @@ MENU_TARGETS = (
     "search",
     "modqueue",
     "mail",
+    "chat",
     "oneliners",
     "lastcallers",
     "bulletins",
@@ -68,6 +70,7 @@ def screen_table() -> Mapping[str, Callable[..., Screen]]:
         "newscan": NewScanScreen,
         "info": InfoScreen,
         "settings": SettingsScreen,
+        "chat": TeleconferenceScreen,
         "search": SearchScreen,
         "modqueue": ModerationQueueScreen,
         "mail": MailScreen,

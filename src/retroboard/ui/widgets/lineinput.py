@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -104,15 +105,23 @@ class Reprint:
 
     def show(self, notice: Notice) -> None:
         sender = f"{notice.sender}: " if notice.sender else ""
+        self.around(f"*** {sender}{notice.text} ***")
+
+    def typed(self) -> str:
+        """The typed text as the prompt's row shows it again (masked, scrolled sideways);
+        the echo then counts it as shown."""
         if self.term.info.line_mode:
-            typed = ""
-        elif self.echo is not None:
-            typed = self.echo.shown = self.echo.view()
-        else:
-            typed = "".join(self.buf)
-            if self.mask:
-                typed = self.mask * len(typed)
-        self.term.write(f"\r\n*** {sender}{notice.text} ***\r\n{self.prompt}{typed}")
+            return ""
+        if self.echo is not None:
+            self.echo.shown = self.echo.view()
+            return self.echo.shown
+        typed = "".join(self.buf)
+        return self.mask * len(typed) if self.mask else typed
+
+    def around(self, text: str) -> None:
+        """`text` (already made safe) on a line of its own, then the prompt and the text typed
+        so far again: how a live screen (chat) prints its own lines during the prompt too."""
+        self.term.write(f"\r\n{text}\r\n{self.prompt}{self.typed()}")
 
 
 async def read_line(
@@ -126,6 +135,7 @@ async def read_line(
     shown_prompt: str | None = None,
     notices: bool = True,
     column: int | None = None,
+    keep: Callable[[Reprint], object] | None = None,
 ) -> str | None:
     """Prompt and read a line. Characters past `max_len` ring the bell and are not taken.
 
@@ -136,6 +146,9 @@ async def read_line(
     A notice that arrives meanwhile is printed on its own line, then the prompt (`shown_prompt`
     when the caller drew a styled one itself) and the text typed so far again; with
     `notices=False` the screen around the prompt shows it instead (e.g. in its status row).
+    `keep`, when given, is handed the prompt's Reprint before the first key is read, so a
+    live screen can print its own lines between keys with the typed text kept
+    (`Reprint.around`) or redraw the prompt's row itself (`Reprint.prompt`, `Reprint.typed`).
     Returns the text (without the Enter), or None when `allow_escape` and the user pressed ESC.
     Raises Disconnected if the connection goes away.
     """
@@ -147,9 +160,12 @@ async def read_line(
     if below:
         prompt, again, column = prompt + "\r\n", again + "\r\n", 0
     echo = Echo(term, buf, mask, column)
+    reprint = Reprint(term, again, buf, mask, echo)
+    if keep is not None:
+        keep(reprint)
     if not notices:
         return await _read(term, prompt, echo, max_len, initial, allow_escape)
-    with term.interruptions(Reprint(term, again, buf, mask, echo)):
+    with term.interruptions(reprint):
         return await _read(term, prompt, echo, max_len, initial, allow_escape)
 
 
