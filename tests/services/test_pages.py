@@ -16,7 +16,7 @@ from retroboard.domain.community import PAGE_MAX
 from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
 from retroboard.domain.events import NoticeSent
 from retroboard.domain.users import Level, User
-from retroboard.services.pages import PAGES_PER_MINUTE, PageService
+from retroboard.services.pages import PAGES_PER_MINUTE, Paged, PageService
 
 
 class Clock:
@@ -219,3 +219,22 @@ async def test_online_handles_once_each_alphabetically(sv: Services) -> None:
     sv.presence.open("x", transport="telnet", address="1.2.3.4", terminal="ansi")  # not in yet
     assert sv.pages.online_handles() == ["ada", "Bob", "zed"]
     assert sv.pages.online_handles(but="ADA") == ["Bob", "zed"]
+
+
+async def test_reachable_answers_before_any_text_and_sends_nothing(
+    sv: Services, sent: list[NoticeSent]
+) -> None:
+    ada, bob, carol = await member(sv, "ada"), await member(sv, "Bob"), await member(sv, "carol")
+    online(sv, ada)
+    online(sv, bob)
+    online(sv, bob)
+    assert await sv.pages.reachable(ada, "BOB") == Paged("Bob", 2)
+    with pytest.raises(ValidationError, match="cannot page yourself"):
+        await sv.pages.reachable(ada, "ada")
+    with pytest.raises(NotFound, match="carol is not online"):
+        await sv.pages.reachable(ada, "carol")
+    online(sv, carol)
+    await sv.ignores.ignore(carol, "ada")
+    with pytest.raises(ValidationError, match="carol does not want to be disturbed"):
+        await sv.pages.reachable(ada, "carol")
+    assert sent == []

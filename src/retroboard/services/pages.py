@@ -85,6 +85,12 @@ class PageService:
         return [seen[k] for k in sorted(seen)]
 
     # ---- pages -----------------------------------------------------------------------------
+    async def reachable(self, sender: User, handle: str) -> Paged:
+        """Whether `sender` may page `handle` now, before any text is asked for: whom it
+        would reach (as they spell their handle) and on how many sessions. Raises what `page`
+        raises for the handle (yourself, nobody, not online, "do not disturb" or an ignore)."""
+        return (await self._reach(sender, handle))[1]
+
     async def page(self, sender: User, session_id: str, handle: str, text: str) -> Paged:
         """Page the member `handle` with the line `text`, on every session they have.
 
@@ -92,6 +98,14 @@ class PageService:
         over-long line, "do not disturb" or an ignore — worded alike —, more than
         PAGES_PER_MINUTE a minute), NotFound (nobody has that handle, or they are not online).
         Nothing is sent when it raises."""
+        to_id, paged = await self._reach(sender, handle)
+        line = self._line(text, PAGE_MAX, "A page")
+        self._count(sender)
+        self._bus.publish(NoticeSent(line, "page", sender.handle, to_user=to_id))
+        log.info("page from %s (session %s) to %s", sender.handle, session_id, paged.to)
+        return paged
+
+    async def _reach(self, sender: User, handle: str) -> tuple[int, Paged]:
         wanted = one_line(handle).lstrip("@")
         if not wanted:
             raise ValidationError("Page whom? Give a handle.")
@@ -99,7 +113,6 @@ class PageService:
             raise NotFound(f"No user called '{wanted[:HANDLE_MAX]}...'.")
         if wanted.lower() == sender.handle.lower():
             raise ValidationError("That is you: you cannot page yourself.")
-        line = self._line(text, PAGE_MAX, "A page")
         nodes = [
             n for n in self._presence.nodes() if n.user_id and n.handle.lower() == wanted.lower()
         ]
@@ -118,10 +131,7 @@ class PageService:
             to.do_not_disturb or await self._ignores.is_ignoring(to.id, sender.id)
         ):
             raise ValidationError(f"{to.handle} does not want to be disturbed right now.")
-        self._count(sender)
-        self._bus.publish(NoticeSent(line, "page", sender.handle, to_user=to.id))
-        log.info("page from %s (session %s) to %s", sender.handle, session_id, to.handle)
-        return Paged(to.handle, len(nodes))
+        return to.id, Paged(to.handle, len(nodes))
 
     async def page_sysop(self, sender: User, session_id: str, reason: str) -> int:
         """Yell for the sysop: `reason` shown on every session of every sysop online and

@@ -55,6 +55,11 @@ class PageScreen(BaseScreen):
         handle = (
             online[int(typed) - 1] if typed.isdigit() and 1 <= int(typed) <= len(online) else typed
         )
+        try:  # refused at once for yourself, someone offline or not to be disturbed
+            handle = (await ctx.services.pages.reachable(ctx.user, handle)).to
+        except BoardError as exc:
+            say(ctx, str(exc), "error")
+            return
         text = await ask(ctx, ctx.text("page_text_prompt", handle=handle), max_len=PAGE_MAX)
         if not text.strip():
             say(ctx, ctx.text("page_nothing_sent"))

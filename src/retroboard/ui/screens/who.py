@@ -333,6 +333,7 @@ class WhoScreen(ListScreen[Node]):
         if not node.handle:
             self.say(ctx.text("who_not_in_yet", node=node.number), "warn")
             return None
+        await ctx.services.pages.reachable(ctx.user, node.handle)  # refused before typing
         text = await self._ask(ctx, ctx.text("who_page_prompt", handle=node.handle), PAGE_MAX)
         if not text:
             self.say(ctx.text("page_nothing_sent"))
