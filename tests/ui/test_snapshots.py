@@ -66,9 +66,11 @@ SCREENS = (
     "oneliners",
     "lastcallers",
     "bulletins",
+    "chat",
 )
 PASSWORD = "Snapshot-pass-1"
 CTRL_A = "\x01"
+CTRL_U = "\x15"
 GROUP = "comp.sys.retro"
 AIXTERM = frozenset([*range(90, 98), *range(100, 108)])  # bright colours ANSI.SYS never knew
 
@@ -243,6 +245,21 @@ async def walk_board(board: Any, walk: Walk) -> None:
     await a.keys("q", expect=r"Goodbye")
     await a.keys("b", expect=r"1 bulletin, 0 new")
     a.snap("bulletins")
+    await a.keys("q", expect=r"Goodbye")
+
+    # the teleconference: bob is in #main already, with a topic and a few lines said
+    chat = board.services.chat
+    await chat.join("snap-bob", await board.services.users.get("bob"))
+    chat.set_topic("snap-bob", "Amiga night")
+    chat.say("snap-bob", "Anyone got a spare Kickstart 1.3 ROM?")
+    chat.act("snap-bob", "waves")
+    await a.keys("t", expect=r"/\? lists the commands")
+    await a.keys("half a li", expect=r"half a li")
+    chat.say("snap-bob", "hello ada")
+    await a.keys(expect=r"hello ada")
+    a.snap("chat")
+    await a.keys(CTRL_U, "/quit\r", expect=r"Goodbye")
+    chat.leave("snap-bob")
     await a.hangup()
 
 
