@@ -50,7 +50,9 @@ async def next_key(ctx: SessionContext, redraw: Callable[[], object]) -> Key:
 async def pause(ctx: SessionContext, text: str = "") -> Key | None:
     """Wait for one key (a resize does not count), saying `text` (by default the skin's
     `press_any_key`). Returns the key."""
-    ctx.print(Text(f"-- {text or ctx.text('press_any_key')} --", style="dim"), end="")
+    ctx.print(
+        Text(ctx.text("pause_frame", text=text or ctx.text("press_any_key")), style="dim"), end=""
+    )
     await ctx.flush()
     while True:
         event = await ctx.term.read_input()

@@ -50,11 +50,14 @@ async def choose(ctx: SessionContext, lead: Text | str, options: list[str]) -> s
         await ctx.flush()
 
 
-def posted_message(result: PostResult) -> str:
+def posted_message(ctx: SessionContext, result: PostResult) -> str:
     if result.pending:
-        return "Your post is waiting for a moderator's approval."
-    where = ", ".join(f"{g} as article {n}" for g, n in result.article.xref)
-    return f"Posted to {where}."
+        return ctx.text("compose_pending")
+    sep = ctx.text("compose_posted_separator")
+    where = sep.join(
+        ctx.text("compose_posted_where", group=g, number=n) for g, n in result.article.xref
+    )
+    return ctx.text("compose_posted", where=where)
 
 
 def full_screen_editor(ctx: SessionContext) -> bool:
@@ -112,7 +115,7 @@ class ComposeScreen(BaseScreen):
 
     async def _compose(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
-        kind = "Follow-up" if self.parent_message_id else "New article"
+        kind = ctx.text("compose_title_followup" if self.parent_message_id else "compose_title_new")
         ctx.clear()
         ctx.print(Text(f" {kind} ", style="title"))
         if self.draft is not None:
@@ -138,11 +141,16 @@ class ComposeScreen(BaseScreen):
         return [*lines, "", ""] if full_screen_editor(ctx) else [*lines, ""]
 
     def _show_headers(self, ctx: SessionContext, groups: list[str]) -> None:
-        ctx.print(Text.assemble(("Newsgroups: ", "label"), (",".join(groups), "info")))
-        ctx.print(Text.assemble(("Subject: ", "label"), (self.subject, "subject")))
+        ctx.print(
+            Text.assemble((ctx.text("compose_newsgroups"), "label"), (",".join(groups), "info"))
+        )
+        ctx.print(Text.assemble((ctx.text("compose_subject"), "label"), (self.subject, "subject")))
         if self.parent is not None:
             ctx.print(
-                Text.assemble(("In reply to: ", "label"), (self.parent.head.from_line, "author"))
+                Text.assemble(
+                    (ctx.text("compose_in_reply_to"), "label"),
+                    (self.parent.head.from_line, "author"),
+                )
             )
 
     # ---- headers: groups and subject --------------------------------------------------------
@@ -173,7 +181,7 @@ class ComposeScreen(BaseScreen):
             if g.policy == Policy.MODERATED:
                 say(
                     ctx,
-                    f"{g.name} is moderated: your post will wait for a moderator's approval.",
+                    ctx.text("compose_moderated", group=g.name),
                     "warn",
                 )
 
@@ -184,26 +192,31 @@ class ComposeScreen(BaseScreen):
         if names and groups is None:
             return None
         while groups is None:
-            names = parse_groups(await ask(ctx, "Post to which group? ", max_len=GROUPS_INPUT_MAX))
+            names = parse_groups(
+                await ask(ctx, ctx.text("compose_group_prompt"), max_len=GROUPS_INPUT_MAX)
+            )
             if not names:
-                say(ctx, "No group, so nothing was posted.", "warn")
+                say(ctx, ctx.text("compose_no_group"), "warn")
                 return None
             groups = await self._check_all(ctx, names)
-        raw = await ask(ctx, "Subject: ", max_len=SUBJECT_MAX)
+        raw = await ask(ctx, ctx.text("compose_subject"), max_len=SUBJECT_MAX)
         self.subject = raw.strip()
         if len(raw) >= SUBJECT_MAX:
-            say(ctx, f"(A subject is at most {SUBJECT_MAX} characters long.)", "warn")
+            say(ctx, ctx.text("compose_subject_max", limit=SUBJECT_MAX), "warn")
         if not self.subject:
-            say(ctx, "No subject, so nothing was posted.", "warn")
+            say(ctx, ctx.text("compose_no_subject"), "warn")
             return None
         ctx.print(
-            Text.assemble(("Newsgroups: ", "label"), (",".join(g.name for g in groups), "info"))
+            Text.assemble(
+                (ctx.text("compose_newsgroups"), "label"),
+                (",".join(g.name for g in groups), "info"),
+            )
         )
         while True:
             prompt = (
-                "Also post to (comma separated, Enter for none): "
+                ctx.text("compose_also_post")
                 if ctx.cols >= 60
-                else "Also post to (Enter: none): "
+                else ctx.text("compose_also_post_short")
             )
             typed = await ask(ctx, prompt, max_len=GROUPS_INPUT_MAX)
             extra = [n for n in parse_groups(typed) if n not in {g.name for g in groups}]
@@ -213,7 +226,10 @@ class ComposeScreen(BaseScreen):
         groups += [g for g in more if g.name not in {x.name for x in groups}]
         if more:
             ctx.print(
-                Text.assemble(("Newsgroups: ", "label"), (",".join(g.name for g in groups), "info"))
+                Text.assemble(
+                    (ctx.text("compose_newsgroups"), "label"),
+                    (",".join(g.name for g in groups), "info"),
+                )
             )
         self._moderation_notes(ctx, groups)
         return [g.name for g in groups]
@@ -222,7 +238,7 @@ class ComposeScreen(BaseScreen):
         """The parent's (readable) groups, which the user may edit. None = abort."""
         assert ctx.user is not None and self.parent is not None
         if self.parent.thread_locked and not ctx.user.is_moderator:
-            say(ctx, "This thread is locked: no more follow-ups.", "error")
+            say(ctx, ctx.text("compose_thread_locked"), "error")
             return None
         self.subject = reply_subject(self.parent.head.subject)
         readable = []
@@ -233,19 +249,25 @@ class ComposeScreen(BaseScreen):
                 continue  # a group this user cannot see stays out of sight
             readable.append(name)
         current = ",".join(readable or self.groups)
-        ctx.print(Text.assemble(("Subject: ", "label"), (self.subject, "subject")))
-        ctx.print(Text.assemble(("In reply to: ", "label"), (self.parent.head.from_line, "author")))
+        ctx.print(Text.assemble((ctx.text("compose_subject"), "label"), (self.subject, "subject")))
+        ctx.print(
+            Text.assemble(
+                (ctx.text("compose_in_reply_to"), "label"), (self.parent.head.from_line, "author")
+            )
+        )
         while True:
             if ctx.term.info.line_mode:  # the client edits the line: it cannot show a default
                 typed = await ask(
-                    ctx, f"Newsgroups (Enter keeps {current}): ", max_len=GROUPS_INPUT_MAX
+                    ctx, ctx.text("compose_groups_keep", groups=current), max_len=GROUPS_INPUT_MAX
                 )
                 typed = typed or current
             else:
-                typed = await ask(ctx, "Newsgroups: ", max_len=GROUPS_INPUT_MAX, initial=current)
+                typed = await ask(
+                    ctx, ctx.text("compose_newsgroups"), max_len=GROUPS_INPUT_MAX, initial=current
+                )
             names = parse_groups(typed)
             if not names:
-                say(ctx, "No group, so nothing was posted.", "warn")
+                say(ctx, ctx.text("compose_no_group"), "warn")
                 return None
             groups = await self._check_all(ctx, names)
             if groups is not None:
@@ -264,7 +286,12 @@ class ComposeScreen(BaseScreen):
 
         if full_screen_editor(ctx):
             result = await run_full_screen_editor(
-                ctx.term, title=self.subject, initial=initial, quote=self.quote, on_change=keep
+                ctx.term,
+                title=self.subject,
+                initial=initial,
+                quote=self.quote,
+                on_change=keep,
+                texts=ctx.text,
             )
         else:
             result = await run_line_editor(
@@ -274,6 +301,7 @@ class ComposeScreen(BaseScreen):
                 quote=self.quote,
                 on_change=keep,
                 show_title=False,  # the headers above already show the subject
+                texts=ctx.text,
             )
         if result is not None:
             self.lines = result
@@ -307,15 +335,15 @@ class ComposeScreen(BaseScreen):
                 self._finished = True
                 if self._owns_draft:
                     await self._discard(ctx)
-                say(ctx, "Nothing was posted.", "warn")
+                say(ctx, ctx.text("compose_nothing_posted"), "warn")
                 await pause(ctx)
                 return Back(None)
             if self._only_quoted(lines) and not await ask_yes_no(
-                ctx, "Your follow-up has only quoted text. Post it anyway?"
+                ctx, ctx.text("compose_only_quoted_question")
             ):
                 initial = self._prefill(ctx, lines)
                 continue
-            say(ctx, "Posting...", "dim")
+            say(ctx, ctx.text("compose_posting"), "dim")
             await ctx.flush()
             try:
                 result = await ctx.services.articles.post(
@@ -328,7 +356,7 @@ class ComposeScreen(BaseScreen):
                     continue
                 return nav
             self._finished = True
-            say(ctx, posted_message(result), "ok")
+            say(ctx, posted_message(ctx, result), "ok")
             if self._owns_draft:
                 await self._discard(ctx)
             await pause(ctx)
@@ -338,22 +366,30 @@ class ComposeScreen(BaseScreen):
         """Keep the text; offer to edit again (None), leave it as a draft, or abandon it."""
         saved = await self._save_draft(ctx)
         if saved:
-            say(ctx, "Your text is kept as a draft.", "info")
+            say(ctx, ctx.text("compose_kept_as_draft"), "info")
         while True:
-            pick = await choose(ctx, "", ["(E)dit again", "(S)ave as draft and leave", "(A)bandon"])
+            pick = await choose(
+                ctx,
+                "",
+                [
+                    ctx.text("compose_edit_again"),
+                    ctx.text("compose_save_draft"),
+                    ctx.text("compose_abandon"),
+                ],
+            )
             if pick == "e":
                 return None
             if pick == "s":
                 if saved or await self._save_draft(ctx):
                     self._finished = True
-                    say(ctx, "Saved. You will be offered it when you next log in.", "ok")
+                    say(ctx, ctx.text("compose_draft_saved"), "ok")
                     await pause(ctx)
                     return Back(None)
                 continue
-            if await ask_yes_no(ctx, "Throw this message away?"):
+            if await ask_yes_no(ctx, ctx.text("compose_abandon_question")):
                 self._finished = True
                 await self._discard(ctx)
-                say(ctx, "Message abandoned.", "warn")
+                say(ctx, ctx.text("compose_abandoned"), "warn")
                 await pause(ctx)
                 return Back(None)
 
@@ -362,7 +398,7 @@ class ComposeScreen(BaseScreen):
         try:
             await ctx.services.drafts.save(ctx.user.id, self._as_draft(self._groups))
         except BoardError as exc:
-            say(ctx, f"Your text could not be saved as a draft: {exc}", "error")
+            say(ctx, ctx.text("compose_draft_failed", error=exc), "error")
             return False
         self._owns_draft = True
         return True

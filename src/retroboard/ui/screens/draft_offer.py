@@ -58,10 +58,12 @@ class DraftOfferScreen(KeyedScreen):
             to = ", ".join(d.to + d.cc)
             ctx.print(Text.assemble((ctx.text("draft_letter_to"), "label"), (to, "author")))
         else:
-            ctx.print(Text.assemble(("Newsgroups: ", "label"), (",".join(d.groups), "info")))
-        ctx.print(Text.assemble(("Subject: ", "label"), (d.subject, "subject")))
+            ctx.print(
+                Text.assemble((ctx.text("draft_newsgroups"), "label"), (",".join(d.groups), "info"))
+            )
+        ctx.print(Text.assemble((ctx.text("draft_subject"), "label"), (d.subject, "subject")))
         if d.parent_message_id:
-            ctx.print(Text("(a follow-up)", style="dim"))
+            ctx.print(Text(ctx.text("draft_followup"), style="dim"))
         lines = d.body.split("\n")
         own = own_lines(d)
         room = max(1, min(PREVIEW_LINES, ctx.rows - 9))
@@ -70,7 +72,7 @@ class DraftOfferScreen(KeyedScreen):
             ctx.print(Text(line, no_wrap=True, overflow="ellipsis"))
         hidden = len(lines) - min(room, len(own))
         if hidden:
-            ctx.print(Text(f"... {len(lines)} lines in all", style="dim"))
+            ctx.print(Text(ctx.text("draft_lines_in_all", count=len(lines)), style="dim"))
         ctx.print(Text(""))
         self.draw_status(ctx)
 
@@ -80,17 +82,23 @@ class DraftOfferScreen(KeyedScreen):
         if self.message:
             ctx.write("\r\n")
             say(ctx, self.message, self.message_style)
-        when = d.updated_at.strftime("%d %b %H:%M UTC") if d.updated_at else "earlier"
+        when = (
+            d.updated_at.strftime(ctx.text("draft_when_format"))
+            if d.updated_at
+            else ctx.text("draft_when_unknown")
+        )
         dash = "—" if ctx.term.info.unicode else "-"
         ctx.print(
             Text.assemble(
-                ("You have an unfinished message from ", "label"),
+                (ctx.text("draft_offer_from"), "label"),
                 (when, "date"),
-                (": ", "label"),
-                (f"'{d.subject}'", "subject"),
+                (ctx.text("draft_offer_colon"), "label"),
+                (ctx.text("draft_offer_subject", subject=d.subject), "subject"),
                 (f" {dash} ", "dim"),
-                option_text(["(R)esume", "(D)iscard", "(L)ater"]),
-                (" > ", "prompt"),
+                option_text(
+                    [ctx.text("draft_resume"), ctx.text("draft_discard"), ctx.text("draft_later")]
+                ),
+                (ctx.text("draft_offer_prompt"), "prompt"),
             ),
             end="",
         )
@@ -109,7 +117,7 @@ class DraftOfferScreen(KeyedScreen):
     async def on_discard(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None
         ctx.write("D\r\n")
-        if not await ask_yes_no(ctx, "Discard it for good?"):
+        if not await ask_yes_no(ctx, ctx.text("draft_discard_question")):
             return None
         try:
             await ctx.services.drafts.discard(ctx.user.id)
@@ -131,11 +139,7 @@ class DraftOfferScreen(KeyedScreen):
             try:
                 parent = await self._parent(ctx, draft.parent_message_id)
             except NotFound:
-                say(
-                    ctx,
-                    "The article you were answering is gone: your message will start a new thread.",
-                    "warn",
-                )
+                say(ctx, ctx.text("draft_parent_gone"), "warn")
                 draft = replace(draft, parent_message_id=None)
                 await pause(ctx)
             except BoardError as exc:

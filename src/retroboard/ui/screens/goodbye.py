@@ -15,8 +15,8 @@ async def say_goodbye(ctx: SessionContext) -> None:
     ctx.clear()
     show_art(ctx, "goodbye")
     ctx.print(Text(ctx.text("thanks", board=clean(ctx.board.name)), style="title"))
-    who = ctx.user.handle if ctx.user else "caller"
-    online = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    who = ctx.user.handle if ctx.user else ctx.text("goodbye_caller")
+    online = ctx.text("goodbye_minute" if minutes == 1 else "goodbye_minutes", count=minutes)
     ctx.print(Text(ctx.text("goodbye", handle=who, minutes=online), style="label"))
     ctx.print(Text(ctx.text("no_carrier"), style="dim"))
     await ctx.flush()

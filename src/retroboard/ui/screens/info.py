@@ -27,19 +27,28 @@ class InfoScreen(BaseScreen):
         table.add_column(style="header")
         table.add_column()
         rows = [
-            ("Board", ctx.board.name),
-            ("Members", str(members)),
-            ("Your handle", user.handle),
-            ("Your level", user.level.label),
-            ("Member since", user.created_at.strftime("%d %b %Y")),
-            ("Calls", str(user.login_count)),
-            ("Terminal", f"{info.term_type} {info.cols}x{info.rows} {info.encoding.upper()}"),
-            ("Connected by", info.kind),
+            ("info_board", ctx.board.name),
+            ("info_members", str(members)),
+            ("info_handle", user.handle),
+            ("info_level", user.level.label),
+            ("info_since", user.created_at.strftime(ctx.text("info_date_format"))),
+            ("info_calls", str(user.login_count)),
+            (
+                "info_terminal",
+                ctx.text(
+                    "info_terminal_value",
+                    term_type=info.term_type,
+                    cols=info.cols,
+                    rows=info.rows,
+                    encoding=info.encoding.upper(),
+                ),
+            ),
+            ("info_connected_by", info.kind),
         ]
         for label, value in rows:
-            table.add_row(label, Text(value))
+            table.add_row(ctx.text(label), Text(value))
         ctx.clear()
-        ctx.print(Text(" Information ", style="title"))
+        ctx.print(Text(f" {ctx.text('info_title')} ", style="title"))
         ctx.print(table)
         await pause(ctx)
         return Back()

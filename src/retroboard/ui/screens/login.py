@@ -17,14 +17,16 @@ def draw_welcome(ctx: SessionContext) -> None:
     if show_art(ctx, "welcome"):
         ctx.print(Text(ctx.text("welcome", board=clean(ctx.board.name)), style="title"))
     else:
-        ctx.print(Text(f"*** {clean(ctx.board.name).upper()} ***", style="title"))
+        ctx.print(
+            Text(ctx.text("welcome_banner", board=clean(ctx.board.name).upper()), style="title")
+        )
     info = ctx.term.info
     ctx.print_cached(
-        ("welcome", info.kind, info.encoding, info.term_type),
+        ("welcome", ctx.skin.name, info.kind, info.encoding, info.term_type),
         lambda: Text.assemble(
-            ("Connected by ", "dim"),
+            (ctx.text("welcome_connected_by"), "dim"),
             (info.kind, "info"),
-            (" at ", "dim"),
+            (ctx.text("welcome_connected_at"), "dim"),
             (f"{info.cols}x{info.rows}", "info"),
             (", ", "dim"),
             (info.encoding.upper(), "info"),

@@ -109,12 +109,17 @@ class MenuScreen(KeyedScreen):
             last = ctx.user.last_login_at
             ctx.print(
                 Text.assemble(
-                    ("Welcome, ", "label"),
+                    (ctx.text("menu_greeting_welcome"), "label"),
                     (ctx.user.handle, "hotkey"),
-                    ("!  Call #", "dim"),
+                    (ctx.text("menu_greeting_call"), "dim"),
                     (str(ctx.user.login_count), "info"),
-                    ("  Last on: ", "dim"),
-                    (last.strftime("%d %b %Y %H:%M UTC") if last else "never", "info"),
+                    (ctx.text("menu_greeting_last_on"), "dim"),
+                    (
+                        last.strftime(ctx.text("menu_greeting_date_format"))
+                        if last
+                        else ctx.text("menu_greeting_never"),
+                        "info",
+                    ),
                 )
             )
             self.greet = False
@@ -128,11 +133,17 @@ class MenuScreen(KeyedScreen):
                 when = notice.last_failed_at
                 ctx.print(
                     Text(
-                        f"{n} failed login attempt{'s' if n != 1 else ''} on your account "
-                        "since your last call"
-                        + (f", the last at {when:%d %b %Y %H:%M} UTC" if when else "")
-                        + (" (it was locked for a while)" if notice.was_locked else "")
-                        + ".",
+                        ctx.text(
+                            "menu_failed_logins_one" if n == 1 else "menu_failed_logins_many",
+                            count=n,
+                        )
+                        + (
+                            ctx.text("menu_failed_logins_last", when=f"{when:%d %b %Y %H:%M}")
+                            if when
+                            else ""
+                        )
+                        + (ctx.text("menu_failed_logins_locked") if notice.was_locked else "")
+                        + ctx.text("menu_failed_logins_end"),
                         style="warn",
                     )
                 )

@@ -78,10 +78,10 @@ def post_lines(ctx: SessionContext, held: Held, w: int) -> list[Text]:
     h = held.head
     lines: list[Text] = []
     for name, value, style in (
-        ("From", h.from_line, "author"),
-        ("Newsgroups", ",".join(held.groups), "info"),
-        ("Subject", h.subject, "subject"),
-        ("Date", long_date(h.date), "date"),
+        (ctx.text("header_from"), h.from_line, "author"),
+        (ctx.text("header_newsgroups"), ",".join(held.groups), "info"),
+        (ctx.text("header_subject"), h.subject, "subject"),
+        (ctx.text("header_date"), long_date(h.date), "date"),
     ):
         lines.extend(
             Text.assemble((f"{name}: ", "header"), (clean(value), style)).wrap(

@@ -132,15 +132,16 @@ class ReaderScreen(KeyedScreen):
         else:
             locked = ctx.text("reader_locked") if article.thread_locked else ""
             headers = [
-                ("From", head.from_line),
-                ("Newsgroups", ",".join(article.newsgroups)),
-                ("Subject", head.subject + locked),
-                ("Date", long_date(head.date)),
+                (ctx.text("header_from"), head.from_line),
+                (ctx.text("header_newsgroups"), ",".join(article.newsgroups)),
+                (ctx.text("header_subject"), head.subject + locked),
+                (ctx.text("header_date"), long_date(head.date)),
             ]
+        subject = "Subject" if r.full_headers else ctx.text("header_subject")
         console = ctx.renderer.console
         for name, value in headers:
             line = Text.assemble(
-                (f"{name}: ", "header"), (clean(value), "subject" if name == "Subject" else "")
+                (f"{name}: ", "header"), (clean(value), "subject" if name == subject else "")
             )
             folded = line.wrap(console, max(8, w - 4), overflow="fold")
             lines.append(folded[0])

@@ -31,29 +31,24 @@ class RegisterScreen(BaseScreen):
         users = ctx.services.users
         ctx.gate.registering()
         ctx.clear()
-        ctx.print(Text(" New user application ", style="title"))
+        ctx.print(Text(f" {ctx.text('register_title')} ", style="title"))
         try:
             ctx.services.auth.check_signup(ctx.gate.address)
         except BoardError as exc:
             say(ctx, str(exc), "error")
             await ctx.flush()
             return Logoff(quiet=True, reason="sign-up quota")
-        ctx.print(
-            Text(
-                "Pick a handle: 2-20 letters, digits, _ . or -, starting with a letter.",
-                style="dim",
-            )
-        )
+        ctx.print(Text(ctx.text("register_handle_rules"), style="dim"))
         handle = ""
         for _ in range(MAX_TRIES):
-            typed = (await ask(ctx, "Handle (2-20 letters): ", max_len=20)).strip()
+            typed = (await ask(ctx, ctx.text("register_handle_prompt"), max_len=20)).strip()
             try:
                 handle = users.check_new_handle(typed)
             except BoardError as exc:
                 say(ctx, str(exc), "error")
                 continue
             if await users.handle_taken(handle):
-                say(ctx, f"'{handle}' is taken; please pick another.", "error")
+                say(ctx, ctx.text("register_handle_taken", handle=handle), "error")
                 handle = ""
                 continue
             break
@@ -69,31 +64,33 @@ class RegisterScreen(BaseScreen):
                 continue
             again = await ask(ctx, prompt(ctx, "register_again_prompt"), max_len=128, mask="*")
             if again != first:
-                say(ctx, "The passwords differ; try again.", "error")
+                say(ctx, ctx.text("register_passwords_differ"), "error")
                 continue
             password = first
             break
         if not password:
             return Logoff(reason="registration abandoned")
-        real_name = await ask(ctx, "Real name (optional): ", max_len=REAL_NAME_MAX)
+        real_name = await ask(ctx, ctx.text("register_real_name_prompt"), max_len=REAL_NAME_MAX)
         location = await ask(ctx, prompt(ctx, "register_location_prompt"), max_len=LOCATION_MAX)
-        if not await ask_yes_no(ctx, f"Create the account '{handle}'?", default=True):
-            say(ctx, "No account was made.", "warn")
+        if not await ask_yes_no(
+            ctx, ctx.text("register_create_question", handle=handle), default=True
+        ):
+            say(ctx, ctx.text("register_declined"), "warn")
             return Logoff(reason="registration declined")
         try:
             user = await ctx.services.auth.register(
                 handle, password, ctx.gate.address, real_name=real_name, location=location
             )
         except BoardError as exc:
-            say(ctx, f"Sorry: {exc}", "error")
+            say(ctx, ctx.text("register_failed", error=exc), "error")
             return Replace("register")
         refusal = ctx.gate.logged_in(user)
         if refusal is not None:
-            say(ctx, f"Your account '{user.handle}' is ready, but: {refusal}", "warn")
+            say(ctx, ctx.text("register_ready_but", handle=user.handle, refusal=refusal), "warn")
             await ctx.flush()
             return Logoff(quiet=True, reason="line reserved")
         ctx.user = user
         ctx.use_skin(user.skin)
         ctx.log.info("registered new user %s", ctx.user.handle)
-        say(ctx, f"Welcome aboard, {ctx.user.handle}!", "ok")
+        say(ctx, ctx.text("register_welcome", handle=ctx.user.handle), "ok")
         return Replace("menu", name="main", greet=True)

@@ -21,16 +21,16 @@ from retroboard.ui.nav import Back, Nav
 from retroboard.ui.prompts import ask, say
 from retroboard.ui.screens.kit import HELP, KeyedScreen
 
-CHARSET_NAMES = {
-    "auto": "Automatic, from your terminal type",
-    "utf-8": "UTF-8",
-    "cp437": "CP437 (IBM PC, for SyncTERM and DOS terminals)",
-    "ascii": "7-bit ASCII (teletypes, terminals without line-drawing characters)",
+CHARSET_NAMES = {  # a character set's name on the screen: its skin key
+    "auto": "settings_charset_auto",
+    "utf-8": "settings_charset_utf8",
+    "cp437": "settings_charset_cp437",
+    "ascii": "settings_charset_ascii",
 }
 CHARSET_ORDER = ("auto", "utf-8", "cp437", "ascii")
-EDITOR_NAMES = {
-    "line": "Line editor (numbered lines, /S to save)",
-    "fse": "Full-screen editor (arrows, ^Z to save)",
+EDITOR_NAMES = {  # an editor's name on the screen: its skin key
+    "line": "settings_editor_line",
+    "fse": "settings_editor_fse",
 }
 LABEL_WIDTH = 16
 
@@ -49,10 +49,18 @@ def user(ctx: SessionContext) -> User:
     return ctx.user
 
 
+def named(ctx: SessionContext, names: dict[str, str], value: str) -> str:
+    """`value`'s name in the caller's skin (the value itself when it has no name)."""
+    key = names.get(value)
+    return ctx.text(key) if key is not None else value
+
+
 def charset_now(ctx: SessionContext) -> str:
     u = user(ctx)
-    name = CHARSET_NAMES.get(u.charset, u.charset)
-    return name + (f" (now {ctx.term.info.encoding.upper()})" if u.charset == "auto" else "")
+    name = named(ctx, CHARSET_NAMES, u.charset)
+    if u.charset != "auto":
+        return name
+    return name + ctx.text("settings_charset_now", encoding=ctx.term.info.encoding.upper())
 
 
 @dataclass(frozen=True)
@@ -67,20 +75,22 @@ class Setting:
 SETTINGS = (
     Setting(
         Binding(("E",), "editor", "help_settings_editor"),
-        lambda ctx: EDITOR_NAMES.get(user(ctx).editor, user(ctx).editor),
+        lambda ctx: named(ctx, EDITOR_NAMES, user(ctx).editor),
     ),
     Setting(Binding(("C",), "charset", "help_settings_charset"), charset_now),
     Setting(
         Binding(("K",), "skin", "help_settings_skin"),
-        lambda ctx: f"{ctx.skin.name} - {ctx.skin.description}",
+        lambda ctx: ctx.text(
+            "settings_skin_value", name=ctx.skin.name, description=ctx.skin.description
+        ),
     ),
     Setting(
         Binding(("R",), "real_name", "help_settings_real_name"),
-        lambda ctx: user(ctx).real_name or "(none)",
+        lambda ctx: user(ctx).real_name or ctx.text("settings_none"),
     ),
     Setting(
         Binding(("L",), "location", "help_settings_location"),
-        lambda ctx: user(ctx).location or "(none)",
+        lambda ctx: user(ctx).location or ctx.text("settings_none"),
     ),
     Setting(
         Binding(("A",), "about", "help_settings_about"),
@@ -152,7 +162,7 @@ class SettingsScreen(KeyedScreen):
         if self.message:
             ctx.write("\r\n")
             say(ctx, self.message, self.message_style)
-        ctx.print(Text("Setting> ", style="prompt"), end="")
+        ctx.print(Text(ctx.text("settings_prompt"), style="prompt"), end="")
 
     async def run(self, ctx: SessionContext) -> Nav:
         return await self.loop(ctx)
@@ -160,6 +170,9 @@ class SettingsScreen(KeyedScreen):
     # ---- the settings, one method each
     async def on_editor(self, ctx: SessionContext) -> Nav | None:
         new = "fse" if user(ctx).editor == "line" else "line"
+        if new == "fse" and (ctx.skin.linear or not ctx.term.info.cursor):
+            self.say(ctx.text("settings_fse_needs_screen"), "warn")
+            return None
         ctx.user = await ctx.services.users.set_editor(user(ctx).id, new)
         return None
 
@@ -180,7 +193,9 @@ class SettingsScreen(KeyedScreen):
     async def on_real_name(self, ctx: SessionContext) -> Nav | None:
         u = user(ctx)
         ctx.write("\r\n")
-        real = await ask(ctx, "Real name: ", max_len=REAL_NAME_MAX, initial=u.real_name)
+        real = await ask(
+            ctx, ctx.text("settings_real_name_prompt"), max_len=REAL_NAME_MAX, initial=u.real_name
+        )
         ctx.user = await ctx.services.users.update_profile(
             u.id, real_name=real, location=u.location
         )
@@ -189,7 +204,9 @@ class SettingsScreen(KeyedScreen):
     async def on_location(self, ctx: SessionContext) -> Nav | None:
         u = user(ctx)
         ctx.write("\r\n")
-        where = await ask(ctx, "Location: ", max_len=LOCATION_MAX, initial=u.location)
+        where = await ask(
+            ctx, ctx.text("settings_location_prompt"), max_len=LOCATION_MAX, initial=u.location
+        )
         ctx.user = await ctx.services.users.update_profile(
             u.id, real_name=u.real_name, location=where
         )

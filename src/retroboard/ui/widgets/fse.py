@@ -9,11 +9,9 @@ from retroboard.ui.events import Notice
 from retroboard.ui.widgets.editor_model import clean_line
 from retroboard.ui.widgets.fse_model import FullScreenModel
 from retroboard.ui.widgets.line_editor import BELL, EditorTerminal, for_terminal
+from retroboard.ui.widgets.texts import Texts, default_texts
 
 CSI = "\x1b["
-HEADER_KEYS = "Ctrl-Z save  Ctrl-A abort  Ctrl-Q quote"
-STATUS_KEYS = "^Z Save  ^A Abort  ^Q Quote  ^Y Del line"
-STATUS_KEYS_SHORT = "^Z Save  ^A Abort  ^Q Quote"  # for narrow screens
 TOP = 3  # screen row of the first text line (row 1 header, row 2 border)
 EDIT_KEYS = frozenset({"enter", "backspace", "delete", "tab", "ctrl-y", "ctrl-q"})
 
@@ -21,8 +19,9 @@ EDIT_KEYS = frozenset({"enter", "backspace", "delete", "tab", "ctrl-y", "ctrl-q"
 class _View:
     """Draws the editor and remembers what is on screen so only changed rows are rewritten."""
 
-    def __init__(self, term: EditorTerminal, title: str) -> None:
+    def __init__(self, term: EditorTerminal, title: str, texts: Texts = default_texts) -> None:
         self.term = term
+        self.texts = texts
         self.title = clean_line(title)
         self.shown: list[str | None] = []
         self.status_shown: str | None = None
@@ -55,7 +54,8 @@ class _View:
 
     def _frame(self) -> None:
         width = self.text_width
-        keys = HEADER_KEYS if width >= len(HEADER_KEYS) + 12 else ""
+        keys = self.texts("fse_header_keys")
+        keys = keys if width >= len(keys) + 12 else ""
         room, title = width - len(keys) - 2, self.title
         if len(title) > room:
             title = title[: room - 3] + "..."
@@ -83,11 +83,16 @@ class _View:
             if self.shown[i] != text:
                 out.append(f"{CSI}{TOP + i};1H{text}{CSI}K")
                 self.shown[i] = text
-        where = f"Ln {model.row + 1}/{model.line_count} Col {model.col + 1} "
-        where += "OVR" if model.overwrite else "INS"
-        left = for_terminal(self.term, status) if status else STATUS_KEYS
+        where = self.texts(
+            "fse_where",
+            row=model.row + 1,
+            rows=model.line_count,
+            col=model.col + 1,
+            mode=self.texts("fse_overwrite" if model.overwrite else "fse_insert"),
+        )
+        left = for_terminal(self.term, status) if status else self.texts("fse_status_keys")
         if not status and len(left) + 1 + len(where) > width:
-            left = STATUS_KEYS_SHORT
+            left = self.texts("fse_status_keys_short")
         if len(left) + 1 + len(where) <= width:
             line = left + " " * (width - len(left) - len(where)) + where
         else:
@@ -136,13 +141,15 @@ async def run_full_screen_editor(
     initial: list[str] | None = None,
     quote: list[str] | None = None,
     on_change: Callable[[list[str]], None] | None = None,
+    texts: Texts = default_texts,
 ) -> list[str] | None:
     """Edit a message full screen. Returns the lines (trailing blank lines removed) on Ctrl-Z,
     or None when aborted (Ctrl-A or ESC, confirmed). Raises Disconnected if the line drops.
 
     `on_change`, if given, is called with a copy of the lines after every key that edits the
-    text (not after cursor moves), so a caller can keep it to save as a draft."""
-    view = _View(term, title)
+    text (not after cursor moves), so a caller can keep it to save as a draft. `texts` words the
+    editor's own messages (the caller's skin: `ctx.text`)."""
+    view = _View(term, title, texts)
     model = FullScreenModel(initial, quote, width=view.text_width, height=view.text_height)
     actions: dict[str, Callable[[], object]] = {
         "enter": model.enter,
@@ -181,13 +188,13 @@ async def _edit(
         name, status = event.name, ""
         if name == "ctrl-z":
             if model.is_empty:
-                status = "Nothing to save: type your message, or ^A to abort."
+                status = view.texts("fse_nothing_to_save")
                 term.write(BELL)
             else:
                 view.close()
                 return model.result_lines()
         elif name in ("ctrl-a", "escape"):
-            if await _ask(view, model, "Abort this message? (y/N) "):
+            if await _ask(view, model, view.texts("fse_abort_question")):
                 view.close()
                 return None
         elif name == "ctrl-l":

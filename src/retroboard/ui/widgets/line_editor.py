@@ -17,6 +17,7 @@ from retroboard.ui.widgets.editor_model import (
     wrap_text,
 )
 from retroboard.ui.widgets.lineinput import Reprint, read_line
+from retroboard.ui.widgets.texts import Texts, default_texts
 
 BELL = "\a"
 _ASCII = str.maketrans({"—": "-", "–": "-", "…": "...", "‘": "'", "’": "'", "“": '"', "”": '"'})
@@ -44,13 +45,14 @@ def _say(term: EditorTerminal, text: str) -> None:
     term.write(for_terminal(term, text).replace("\n", "\r\n") + "\r\n")
 
 
-async def confirm(term: EditorTerminal, question: str) -> bool:
-    """Ask a (y/N) question with a single key; anything but Y means no."""
+async def confirm(term: EditorTerminal, question: str, texts: Texts = default_texts) -> bool:
+    """Ask a (y/N) question with a single key; anything but Y means no (the answer is echoed
+    as the skin's `answer_yes` / `answer_no`)."""
     term.write(for_terminal(term, question))
     await term.drain()
     key = await term.read_key()
     yes = key.name in ("y", "Y")
-    term.write("Yes\r\n" if yes else "No\r\n")
+    term.write(texts("answer_yes" if yes else "answer_no") + "\r\n")
     return yes
 
 
@@ -103,7 +105,7 @@ async def _entry_keys(term: EditorTerminal, buf: list[str], width: int) -> tuple
         await term.drain()
 
 
-async def _list(term: EditorTerminal, text: str) -> None:
+async def _list(term: EditorTerminal, text: str, texts: Texts = default_texts) -> None:
     """Show the listing, pausing at each screenful."""
     page = max(3, term.info.rows - 2)
     lines = for_terminal(term, text).split("\n")
@@ -111,7 +113,7 @@ async def _list(term: EditorTerminal, text: str) -> None:
     for i, line in enumerate(lines):
         term.write(line + "\r\n")
         if not continuous and (i + 1) % page == 0 and i + 1 < len(lines):
-            more = "-- More -- (Y)es, (N)o, (C)ontinuous "
+            more = for_terminal(term, texts("editor_list_more"))
             term.write(more)
             await term.drain()
             key = (await term.read_key()).name.lower()
@@ -121,13 +123,13 @@ async def _list(term: EditorTerminal, text: str) -> None:
             continuous = key == "c"
 
 
-def _intro(cols: int, max_lines: int) -> str:
+def _intro(cols: int, max_lines: int, texts: Texts = default_texts) -> str:
     """The how-to line: the long form if it fits the row, else the short one, wrapped at word
     boundaries when even that is too wide (a row never ends mid-word)."""
     room = max(1, cols - 1)
-    intro = f"Enter your message. /S to save, /A to abort, /? for help. Max {max_lines} lines."
+    intro = texts("editor_intro", max_lines=max_lines)
     if len(intro) > room:
-        intro = f"/S save /A abort /? help, max {max_lines} lines"
+        intro = texts("editor_intro_short", max_lines=max_lines)
     return "\n".join(wrap_text(intro, room))
 
 
@@ -140,6 +142,7 @@ async def run_line_editor(
     width: int | None = None,
     on_change: Callable[[list[str]], None] | None = None,
     show_title: bool = True,
+    texts: Texts = default_texts,
 ) -> list[str] | None:
     """Edit a message line by line. Returns the lines (trailing blank lines removed) on /S,
     or None when aborted. Raises Disconnected if the connection goes away.
@@ -149,13 +152,14 @@ async def run_line_editor(
 
     `on_change`, if given, is called with a copy of the message's lines after every entered
     line or command (so a caller can keep the text to save as a draft if the line drops);
-    the line being typed is not included until Enter or word wrap ends it."""
+    the line being typed is not included until Enter or word wrap ends it. `texts` words the
+    editor's own messages (the caller's skin: `ctx.text`)."""
     wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
     model = LineEditorModel(initial, quote, width=wrap)
     _say(term, f"\n{clean_line(title)}" if show_title else "")
-    _say(term, _intro(term.info.cols, model.max_lines))
+    _say(term, _intro(term.info.cols, model.max_lines, texts))
     if model.lines:
-        await _list(term, "\n".join(model.listing()))
+        await _list(term, "\n".join(model.listing()), texts)
     carry = ""
     while True:
         prompt = f"{model.next_number:>2}: "
@@ -166,13 +170,13 @@ async def run_line_editor(
         if action is Action.SAVE:
             return model.result_lines()
         if action is Action.ABORT:
-            if await confirm(term, "Abort message? (y/N) "):
-                _say(term, "Message aborted.")
+            if await confirm(term, texts("editor_abort_question"), texts):
+                _say(term, texts("editor_aborted"))
                 return None
         elif action is Action.CLEAR:
-            if await confirm(term, "Clear the whole message? (y/N) "):
+            if await confirm(term, texts("editor_clear_question"), texts):
                 model.clear()
-                _say(term, "Message cleared.")
+                _say(term, texts("editor_cleared"))
         elif action is Action.EDIT and result.line_no is not None:
             _say(term, result.message)
             n = result.line_no
@@ -180,9 +184,14 @@ async def run_line_editor(
             new = await read_line(
                 term, f"{n:>2}: ", initial=old, max_len=max(wrap, len(old)), allow_escape=True
             )
-            _say(term, "Line unchanged." if new is None else model.replace_line(n, new).message)
+            _say(
+                term,
+                texts("editor_line_unchanged")
+                if new is None
+                else model.replace_line(n, new).message,
+            )
         elif action is Action.LIST:
-            await _list(term, result.message)
+            await _list(term, result.message, texts)
         elif result.message:
             _say(term, (BELL if action is Action.ERROR else "") + result.message)
         if on_change is not None:
