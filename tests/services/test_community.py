@@ -232,3 +232,15 @@ async def test_since_a_first_call_counts_every_other_caller(board: Board) -> Non
     await board.sv.calls.record(ada, 2, "telnet")
     summary = await board.sv.calls.since_last_call(ada, None)
     assert (summary.new_articles, summary.new_letters, summary.callers) == (0, 0, 1)
+
+
+async def test_a_deleted_member_s_calls_and_one_liners_stay(board: Board) -> None:
+    ada = await member(board, "ada", location="London")
+    await board.sv.calls.record(ada, 1, "telnet")
+    await board.sv.oneliners.add(ada, "Goodbye, all!")
+    await board.sv.users.delete("ada")
+    [call] = await board.sv.calls.last()
+    assert (call.handle, call.location) == ("ada", "London")
+    assert [(o.handle, o.text) for o in await board.sv.oneliners.latest()] == [
+        ("ada", "Goodbye, all!")
+    ]

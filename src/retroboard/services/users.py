@@ -15,11 +15,13 @@ from retroboard.bus import EventBus
 from retroboard.db.engine import Database
 from retroboard.db.tables import (
     ArticleRow,
+    CallRow,
     DraftRow,
     GroupRow,
     IgnoreRow,
     LetterRecipientRow,
     LetterRow,
+    OneLinerRow,
     SubscriptionRow,
     UserRow,
     utc,
@@ -336,7 +338,7 @@ class UserService:
 
     async def delete(self, handle: str) -> int:
         """Delete an account for good: its subscriptions, draft and copies of letters go, its
-        articles and the letters it sent stay.
+        articles, the letters it sent, its calls and its one-liners stay.
 
         The articles keep their place in every thread with the author "(deleted user)" (no
         real name, no link to an account). Running sessions of the account are hung up
@@ -373,6 +375,14 @@ class UserService:
                     or_(IgnoreRow.user_id == user_id, IgnoreRow.ignored_id == user_id)
                 )
             )
+            # Its calls (last callers) and one-liners stay, under the handle, unlinked.
+            for table in (CallRow, OneLinerRow):
+                await s.execute(
+                    update(table)
+                    .where(table.user_id == user_id)
+                    .values(user_id=None)
+                    .execution_options(synchronize_session=False)
+                )
             await s.execute(delete(UserRow).where(UserRow.id == user_id))
         self._bus.publish(UserChanged(user_id, shown, None, True, "Your account was removed."))
         return int(kept.rowcount or 0)  # type: ignore[attr-defined]
