@@ -202,3 +202,20 @@ async def test_the_reader_names_the_headers_in_the_skin(offline_board: Any, tmp_
     screen = await c.wait_for(r"^Written by: ada")
     assert "From: " not in screen
     await c.hangup()
+
+
+async def test_a_letters_line_editor_speaks_the_skin(offline_board: Any, tmp_path: Path) -> None:
+    ada = await echo_member(offline_board, tmp_path)
+    await offline_board.services.users.register("bob", PASSWORD)
+    c = await at_menu(offline_board, ada)
+    await c.type("e")
+    await c.wait_for(r"No letters\. W writes one\.")
+    await c.type("w")
+    await c.wait_for(r"^To:$")
+    await c.line("bob")
+    await c.wait_for(r"CC \(Enter for none\):$")
+    await c.line("")
+    await c.wait_for(r"^Subject:$")
+    await c.line("Echoes")
+    await c.wait_for(r"^Type away, \d+ lines at most\.")
+    await c.hangup()

@@ -182,9 +182,11 @@ class BulletinsScreen(ListScreen[Bulletin]):
         ctx.doing(Activity("writing_bulletin"))
         try:
             if full:
-                lines = await run_full_screen_editor(ctx.term, title=title)
+                lines = await run_full_screen_editor(ctx.term, title=title, texts=ctx.text)
             else:
-                lines = await run_line_editor(ctx.term, title=title, show_title=False)
+                lines = await run_line_editor(
+                    ctx.term, title=title, show_title=False, texts=ctx.text
+                )
         finally:
             ctx.doing(self.ACTIVITY)
         if not lines:

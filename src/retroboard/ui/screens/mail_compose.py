@@ -219,7 +219,12 @@ class MailComposeScreen(BaseScreen):
 
         if uses_fse(ctx):
             result = await run_full_screen_editor(
-                ctx.term, title=self.subject, initial=initial, quote=self.quote, on_change=keep
+                ctx.term,
+                title=self.subject,
+                initial=initial,
+                quote=self.quote,
+                on_change=keep,
+                texts=ctx.text,
             )
         else:
             result = await run_line_editor(
@@ -229,6 +234,7 @@ class MailComposeScreen(BaseScreen):
                 quote=self.quote,
                 on_change=keep,
                 show_title=False,  # the headers above already show the subject
+                texts=ctx.text,
             )
         if result is not None:
             self.lines = result
