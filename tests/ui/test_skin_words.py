@@ -13,6 +13,8 @@ from retroboard.domain.boards import Draft
 from retroboard.domain.users import User
 from retroboard.ui.screens.compose import ComposeScreen
 from retroboard.ui.skin import SKIN_DIR, load_skins
+from retroboard.ui.widgets.editor_model import LineEditorModel
+from retroboard.ui.widgets.fse_model import FullScreenModel
 from tests.helpers.fakeui import FakeCaller
 
 GROUP = "comp.sys.retro"
@@ -38,6 +40,8 @@ compose_title_new = "Fresh article"
 compose_group_prompt = "Which group? "
 editor_intro = "Type away, {max_lines} lines at most."
 fse_status_keys = "^Z KEEP-IT"
+editor_help = "ECHO: /S keeps it"
+editor_no_quote = "Nothing to quote here, echo."
 header_from = "Written by"
 """
 
@@ -173,7 +177,21 @@ async def test_the_composer_and_line_editor_speak_the_skin(
     await c.wait_for(r"Also post to")
     await c.line("")
     await c.wait_for(r"^Type away, \d+ lines at most\.")
+    await c.line("/?")  # the editor's answers are the skin's too
+    await c.wait_for(r"^ECHO: /S keeps it$")
     await c.hangup()
+
+
+def test_the_editor_models_word_their_messages_with_the_skin(tmp_path: Path) -> None:
+    echo = echo_skins(tmp_path)["echo"]
+    assert LineEditorModel(texts=echo.text).handle_line("/q").message == (
+        "Nothing to quote here, echo."
+    )
+    fse = FullScreenModel(texts=echo.text)
+    assert not fse.insert_quote()
+    assert fse.notice == "Nothing to quote here, echo."
+    # without a skin: the default skin's words
+    assert LineEditorModel().handle_line("/q").message == "There is no message to quote."
 
 
 async def test_the_full_screen_editor_speaks_the_skin(offline_board: Any, tmp_path: Path) -> None:

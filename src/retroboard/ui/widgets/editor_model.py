@@ -7,18 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
+from retroboard.ui.widgets.texts import Texts, default_texts
+
 MAX_LINES = 500
 MAX_BYTES = 64 * 1024
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>)+ ?")
 _COMMAND = re.compile(r"^/([a-z?])(?:\s*(\d+)|\s+(.+))?$", re.IGNORECASE)
-HELP_TEXT = """\
-Commands go on a line by themselves (upper or lower case):
-  /S    Save the message          /A    Abort (asks first)
-  /L    List the message          /Q    Quote the original
-  /E n  Edit line n               /D n  Delete line n
-  /I n  Insert before line n      /C    Clear everything (asks first)
-  /?    This help (also /H)
-Long lines wrap by themselves; press Enter to end a paragraph."""
 
 
 def clean_line(text: str) -> str:
@@ -83,12 +77,6 @@ def trim_trailing_blank(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
-def _no_line(n: int, count: int) -> str:
-    if count == 0:
-        return f"No line {n} — the message is empty."
-    return f"No line {n} — the message has {count} line{'s' if count != 1 else ''}."
-
-
 class Action(Enum):
     """What the line editor widget should do after `handle_line`."""
 
@@ -123,7 +111,9 @@ class LineEditorModel:
         width: int = 76,
         max_lines: int = MAX_LINES,
         max_bytes: int = MAX_BYTES,
+        texts: Texts = default_texts,
     ) -> None:
+        self.texts = texts  # words its messages (a skin's text function)
         self.width = max(1, width)
         self.max_lines = max_lines
         self.max_bytes = max_bytes
@@ -167,7 +157,7 @@ class LineEditorModel:
     def replace_line(self, n: int, text: str) -> Result:
         """Finish a `/E n`: line n becomes `text` (wrapped if it is too long)."""
         if not 1 <= n <= len(self.lines):
-            return Result(Action.ERROR, _no_line(n, len(self.lines)))
+            return Result(Action.ERROR, self._no_line(n, len(self.lines)))
         new = wrap_text(clean_line(text), self.width)
         error = self._check(self.lines[: n - 1] + new + self.lines[n:])
         if error:
@@ -175,15 +165,22 @@ class LineEditorModel:
         self.lines[n - 1 : n] = new
         if self.insert_at is not None and self.insert_at >= n:
             self.insert_at += len(new) - 1
-        return Result(Action.TEXT, f"Line {n} changed.")
+        return Result(Action.TEXT, self.texts("editor_line_changed", n=n))
 
     # ---- internals ---------------------------------------------------------------------
     def _full(self, by_lines: bool) -> Result:
-        limit = f"{self.max_lines} lines" if by_lines else f"{self.max_bytes // 1024} KiB"
-        return Result(
-            Action.ERROR,
-            f"The message is full ({limit} at most). /S to save, or /D n to make room.",
+        limit = (
+            self.texts("editor_limit_lines", limit=self.max_lines)
+            if by_lines
+            else self.texts("editor_limit_kib", limit=self.max_bytes // 1024)
         )
+        return Result(Action.ERROR, self.texts("editor_full", limit=limit))
+
+    def _no_line(self, n: int, count: int) -> str:
+        if count == 0:
+            return self.texts("editor_no_line_empty", n=n)
+        key = "editor_no_line_one" if count == 1 else "editor_no_line_many"
+        return self.texts(key, n=n, count=count)
 
     def _check(self, candidate: list[str]) -> Result | None:
         if len(candidate) > self.max_lines:
@@ -206,51 +203,49 @@ class LineEditorModel:
     def _command(self, letter: str, number: str | None, junk: str | None) -> Result:
         simple: dict[str, Callable[[], Result]] = {
             "S": self._save,
-            "A": lambda: Result(Action.ABORT, "Abort message?"),
+            "A": lambda: Result(Action.ABORT, self.texts("editor_abort_message")),
             "L": self._list,
             "Q": self._quote,
-            "C": lambda: Result(Action.CLEAR, "Clear the message?"),
-            "?": lambda: Result(Action.HELP, HELP_TEXT),
-            "H": lambda: Result(Action.HELP, HELP_TEXT),
+            "C": lambda: Result(Action.CLEAR, self.texts("editor_clear_message")),
+            "?": lambda: Result(Action.HELP, self.texts("editor_help")),
+            "H": lambda: Result(Action.HELP, self.texts("editor_help")),
         }
         if letter in simple:
             if number is not None or junk is not None:
-                return Result(Action.ERROR, f"/{letter} takes no line number. Type /? for help.")
+                return Result(Action.ERROR, self.texts("editor_no_number", letter=letter))
             return simple[letter]()
         if letter not in "EDI":
-            return Result(Action.ERROR, f"Unknown command /{letter}. Type /? for help.")
+            return Result(Action.ERROR, self.texts("editor_unknown_command", letter=letter))
         if number is None:
-            what = f"'{junk}' is not a line number. " if junk is not None else ""
-            return Result(Action.ERROR, f"{what}Usage: /{letter} n, for example /{letter} 3.")
+            what = self.texts("editor_not_a_number", junk=junk) if junk is not None else ""
+            return Result(Action.ERROR, self.texts("editor_usage", what=what, letter=letter))
         n, count = int(number), len(self.lines)
         if letter == "I" and n == count + 1:
             self.insert_at = None
-            return Result(Action.INFO, f"New lines go at the end (line {n}).")
+            return Result(Action.INFO, self.texts("editor_at_end", n=n))
         if not 1 <= n <= count:
-            return Result(Action.ERROR, _no_line(n, count))
+            return Result(Action.ERROR, self._no_line(n, count))
         if letter == "E":
-            return Result(Action.EDIT, f"Editing line {n}. Enter keeps it, ESC cancels.", n)
+            return Result(Action.EDIT, self.texts("editor_editing", n=n), n)
         if letter == "I":
             self.insert_at = n - 1
-            return Result(
-                Action.INFO, f"Inserting before line {n}: the next line you type goes there."
-            )
+            return Result(Action.INFO, self.texts("editor_inserting", n=n))
         del self.lines[n - 1]
         if self.insert_at is not None and self.insert_at > n - 1:
             self.insert_at -= 1
-        return Result(Action.INFO, f"Line {n} deleted.")
+        return Result(Action.INFO, self.texts("editor_deleted", n=n))
 
     def _save(self) -> Result:
         if self.is_empty:
-            return Result(Action.ERROR, "Nothing to save — type your message, or /A to abort.")
+            return Result(Action.ERROR, self.texts("editor_nothing_to_save"))
         return Result(Action.SAVE)
 
     def _list(self) -> Result:
-        return Result(Action.LIST, "\n".join(self.listing()) or "(The message is empty.)")
+        return Result(Action.LIST, "\n".join(self.listing()) or self.texts("editor_empty"))
 
     def _quote(self) -> Result:
         if not self.quote:
-            return Result(Action.ERROR, "There is no message to quote.")
+            return Result(Action.ERROR, self.texts("editor_no_quote"))
         quoted = [
             w for line in self.quote for w in wrap_text(line, self.width, keep_quote_prefix=True)
         ]
@@ -269,6 +264,7 @@ class LineEditorModel:
         self.insert_at = None
         if taken < len(quoted):
             return Result(
-                Action.INFO, f"Quoted {taken} of {len(quoted)} lines — the message is full."
+                Action.INFO, self.texts("editor_quoted_part", taken=taken, total=len(quoted))
             )
-        return Result(Action.INFO, f"Quoted {taken} line{'s' if taken != 1 else ''}.")
+        key = "editor_quoted_one" if taken == 1 else "editor_quoted_many"
+        return Result(Action.INFO, self.texts(key, count=taken))

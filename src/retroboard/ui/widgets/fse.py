@@ -150,7 +150,9 @@ async def run_full_screen_editor(
     text (not after cursor moves), so a caller can keep it to save as a draft. `texts` words the
     editor's own messages (the caller's skin: `ctx.text`)."""
     view = _View(term, title, texts)
-    model = FullScreenModel(initial, quote, width=view.text_width, height=view.text_height)
+    model = FullScreenModel(
+        initial, quote, width=view.text_width, height=view.text_height, texts=texts
+    )
     actions: dict[str, Callable[[], object]] = {
         "enter": model.enter,
         "backspace": model.backspace,

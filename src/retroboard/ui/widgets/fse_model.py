@@ -13,6 +13,7 @@ from retroboard.ui.widgets.editor_model import (
     trim_trailing_blank,
     wrap_text,
 )
+from retroboard.ui.widgets.texts import Texts, default_texts
 
 
 def _blen(text: str) -> int:
@@ -35,7 +36,9 @@ class FullScreenModel:
         height: int = 20,
         max_lines: int = MAX_LINES,
         max_bytes: int = MAX_BYTES,
+        texts: Texts = default_texts,
     ) -> None:
+        self.texts = texts  # words its notices (a skin's text function)
         self.width, self.height = max(1, width), max(1, height)
         self.max_lines, self.max_bytes = max_lines, max_bytes
         self.quote = prepare_lines(quote)
@@ -165,7 +168,7 @@ class FullScreenModel:
     def insert_quote(self) -> bool:
         """Insert the quote lines at the cursor (as many as fit); the cursor goes after them."""
         if not self.quote:
-            self.notice = "There is no message to quote."
+            self.notice = self.texts("editor_no_quote")
             return False
         quoted = [w for q in self.quote for w in wrap_text(q, self.width, keep_quote_prefix=True)]
         taken = 0
@@ -188,9 +191,9 @@ class FullScreenModel:
 
         ok = self._apply(op)
         if not ok:
-            self.notice = f"The quote does not fit: {self._limit_text()}."
+            self.notice = self.texts("fse_quote_does_not_fit", limit=self._limit_text())
         elif taken < len(quoted):
-            self.notice = f"Quoted {taken} of {len(quoted)} lines — the message is full."
+            self.notice = self.texts("editor_quoted_part", taken=taken, total=len(quoted))
         return ok
 
     # ---- moving -------------------------------------------------------------------------------
@@ -302,10 +305,12 @@ class FullScreenModel:
                 self.row, self.col = nxt, self.col - start
             r = nxt
 
-    def _limit_text(self) -> str:
+    def _limit_text(self, notice: bool = False) -> str:
+        """Why the message is full: in a sentence (`notice`), or as part of one."""
+        end = "_notice" if notice else ""
         if len(self._lines) >= self.max_lines:
-            return f"the message is full ({self.max_lines} lines at most)"
-        return f"the message is full ({self.max_bytes // 1024} KiB at most)"
+            return self.texts("fse_full_lines" + end, limit=self.max_lines)
+        return self.texts("fse_full_kib" + end, limit=self.max_bytes // 1024)
 
     def _apply(self, op: Callable[[], bool | None]) -> bool:
         """Run an edit; undo it if it returns False or breaks the size limits (set `notice`)."""
@@ -313,8 +318,7 @@ class FullScreenModel:
         keep = op() is not False
         too_big = len(self._lines) > self.max_lines or self._bytes > self.max_bytes
         if too_big:
-            limit = self._limit_text()
-            self.notice = limit[:1].upper() + limit[1:] + "."
+            self.notice = self._limit_text(notice=True)
         if too_big or not keep:
             self._lines, self._joints, self._bytes, self.row, self.col = saved
             return False

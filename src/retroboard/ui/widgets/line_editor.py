@@ -155,7 +155,7 @@ async def run_line_editor(
     the line being typed is not included until Enter or word wrap ends it. `texts` words the
     editor's own messages (the caller's skin: `ctx.text`)."""
     wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
-    model = LineEditorModel(initial, quote, width=wrap)
+    model = LineEditorModel(initial, quote, width=wrap, texts=texts)
     _say(term, f"\n{clean_line(title)}" if show_title else "")
     _say(term, _intro(term.info.cols, model.max_lines, texts))
     if model.lines:
