@@ -274,3 +274,20 @@ async def test_settings_turn_expert_mode_and_the_social_preferences_on(
     await c.hangup()
     again = FakeCaller(offline_board, user=stored)  # expert mode off: the sequence comes
     await again.wait_for(r"New bulletins: 2")
+
+
+async def test_a_notice_at_a_logon_prompt_keeps_the_prompt(offline_board: Any) -> None:
+    from retroboard.domain.events import NoticeSent
+
+    await news(offline_board)
+    ada = await member(offline_board, "ada")
+    c = FakeCaller(offline_board, user=ada)
+    await c.wait_for(r"S: skip the other bulletins")
+    mark = c.mark()
+    offline_board.bus.publish(NoticeSent("The board goes down at noon", "broadcast", "sysop"))
+    screen = await c.wait_for(r"The board goes down at noon", after=mark)
+    rows = [r for r in screen.split("\n") if r.strip()]
+    assert "The board goes down at noon" in rows[-2]
+    assert rows[-1].startswith("-- Enter: go on, S: skip the other bulletins")
+    await c.type("\r")
+    await c.wait_for(r"Uptime")

@@ -10,6 +10,7 @@ from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
 from retroboard.ui.bindings import Bindings
 from retroboard.ui.context import SessionContext
+from retroboard.ui.notices import LinePrompt
 from retroboard.ui.widgets.editor_model import wrap_text
 
 MORE = "more"  # the action that shows the next page (at the last page: leaves with it)
@@ -25,23 +26,25 @@ def body_lines(text: str, cols: int, style: str = "") -> list[Text]:
 
 async def choose(ctx: SessionContext, prompt: Text, keys: Bindings) -> str:
     """Print `prompt` and wait for a key bound in `keys` (others ring the bell; a resize is
-    taken quietly). Returns the key's action; the prompt line is cleared."""
+    taken quietly; a notice meanwhile gets a line of its own, then the prompt again). Returns
+    the key's action; the prompt line is cleared."""
     ctx.print(prompt, end="")
     await ctx.flush()
-    while True:
-        event = await ctx.term.read_input()
-        if isinstance(event, Resize):
-            ctx.sync_size()
-            continue
-        action = keys.action(event.name)
-        if action is None and len(event.name) == 1:
-            action = keys.action(event.name.swapcase())
-        if action is None:
-            ctx.write("\a")
-            await ctx.flush()
-            continue
-        ctx.write("\r\x1b[K" if ctx.term.info.cursor else "\r\n")
-        return action
+    with ctx.term.interruptions(LinePrompt(ctx, lambda: ctx.print(prompt, end=""))):
+        while True:
+            event = await ctx.term.read_input()
+            if isinstance(event, Resize):
+                ctx.sync_size()
+                continue
+            action = keys.action(event.name)
+            if action is None and len(event.name) == 1:
+                action = keys.action(event.name.swapcase())
+            if action is None:
+                ctx.write("\a")
+                await ctx.flush()
+                continue
+            ctx.write("\r\x1b[K" if ctx.term.info.cursor else "\r\n")
+            return action
 
 
 async def show_paged(
