@@ -257,6 +257,7 @@ class Phase:
     rss_peak: int = 0
     rss_end: int = 0
     cpu: float = 0.0
+    client_cpu: float = 0.0
 
     @property
     def expected(self) -> int:
@@ -273,7 +274,7 @@ async def talk(
     order = list(talkers)
     random.Random(7).shuffle(order)  # round robin: each talks rate/len lines a second, so
     loop = asyncio.get_running_loop()
-    cpu0 = cpu_seconds(board.pid)
+    cpu0, mine0 = cpu_seconds(board.pid), time.process_time()
     start = loop.time()
     token = len(stats.sent)
     peak = phase.rss_before
@@ -293,6 +294,7 @@ async def talk(
     while len(stats.latencies) < phase.expected and loop.time() < deadline:
         await asyncio.sleep(0.05)
     phase.cpu = cpu_seconds(board.pid) - cpu0
+    phase.client_cpu = time.process_time() - mine0
     phase.rss_end = rss_kb(board.pid)
     phase.rss_peak = max(peak, phase.rss_end)
     phase.latencies = list(stats.latencies)
@@ -311,7 +313,8 @@ def report(phase: Phase, seconds: float) -> None:
     )
     print(
         f"    server RSS {mib(phase.rss_before)} before, {mib(phase.rss_peak)} peak, "
-        f"{mib(phase.rss_end)} after; server CPU {phase.cpu / seconds * 100:.0f}% of a core"
+        f"{mib(phase.rss_end)} after; CPU: server {phase.cpu / seconds * 100:.0f}%, "
+        f"these clients {phase.client_cpu / seconds * 100:.0f}% of a core"
     )
 
 
