@@ -159,11 +159,17 @@ async def test_bulletins_unseen_then_seen_once(board: Board) -> None:
     assert await bl.unseen(ada) == []
     third = await bl.add(boss, "Third", "three")
     assert [b.id for b in await bl.unseen(ada)] == [third.id]
-    assert [b.id for b in await bl.unseen(boss)] == [first.id, second.id, third.id]
+    assert await bl.unseen(boss) == []  # the author has read them
+    other = await member(board, "other", Level.SYSOP)
+    await bl.add(other, "Fourth", "four")
+    assert [b.title for b in await bl.unseen(boss)] == ["Fourth"]
+    fifth = await bl.add(boss, "Fifth", "five")  # boss has not read Fourth: both stay new
+    assert [b.title for b in await bl.unseen(boss)] == ["Fourth", "Fifth"]
+    await bl.delete(boss, fifth.id)
     with pytest.raises(PermissionDenied):
         await bl.delete(ada, third.id)
     await bl.delete(boss, third.id)
-    assert await bl.unseen(ada) == []
+    assert [b.title for b in await bl.unseen(ada)] == ["Fourth"]
     with pytest.raises(NotFound):
         await bl.delete(None, third.id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select, update
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
@@ -47,14 +47,24 @@ class BulletinService:
         self._bus = bus
 
     async def add(self, author: User, title: str, body: str) -> Bulletin:
-        """Publish a bulletin by `author`. Returns it. Raises PermissionDenied unless the
-        author is a sysop, ValidationError for an empty or over-long title or body."""
+        """Publish a bulletin by `author` (counted as seen by them when they had seen all the
+        others). Returns it. Raises PermissionDenied unless the author is a sysop,
+        ValidationError for an empty or over-long title or body."""
         if not author.is_sysop:
             raise PermissionDenied("Only a sysop may write bulletins.")
         title, body = clean_bulletin(title, body)
         row = BulletinRow(title=title, body=body, author=author.handle, created_at=utcnow())
         async with self._db.write() as s:
+            newest = int(await s.scalar(select(func.max(BulletinRow.id))) or 0)
             s.add(row)
+            await s.flush()
+            # The author has read it: not "new" at their own next logon (if they were up to date).
+            await s.execute(
+                update(UserRow)
+                .where(UserRow.id == author.id, UserRow.last_bulletin_id >= newest)
+                .values(last_bulletin_id=row.id)
+                .execution_options(synchronize_session=False)
+            )
         return _bulletin(row)
 
     async def list(self) -> list[Bulletin]:
