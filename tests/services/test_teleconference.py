@@ -13,7 +13,13 @@ from retroboard.config import Settings
 from retroboard.db.engine import Database
 from retroboard.db.migrate import upgrade
 from retroboard.db.tables import UserRow
-from retroboard.domain.community import CHANNEL_NAME_MAX, CHAT_HISTORY, CHAT_LINE_MAX, TOPIC_MAX
+from retroboard.domain.community import (
+    CHANNEL_NAME_MAX,
+    CHAT_CHANNELS_MAX,
+    CHAT_HISTORY,
+    CHAT_LINE_MAX,
+    TOPIC_MAX,
+)
 from retroboard.domain.errors import NotFound, ValidationError
 from retroboard.domain.events import ChatLine, NoticeSent
 from retroboard.domain.users import User
@@ -315,3 +321,23 @@ async def test_the_twit_filter_keeps_lines_and_private_lines_away(board: Board) 
     board.clear()
     board.chat.say("s2", "now?")
     assert board.seen_by("s1", ada) == ["say:bob:now?"]
+
+
+async def test_hopping_channels_counts_against_the_flood_limit(board: Board) -> None:
+    ada = await member(board, "ada")
+    await join(board, "s1", ada)  # arriving is free
+    for n in range(5):
+        await join(board, "s1", ada, f"#room{n}")
+    with pytest.raises(Flooding):
+        await join(board, "s1", ada, "#main")
+    assert board.chat.channel_of("s1") == "#room4"  # refused: still where it was
+
+
+async def test_the_number_of_channels_is_bounded(board: Board) -> None:
+    users = [await member(board, f"user{n}") for n in range(CHAT_CHANNELS_MAX)]
+    for n, user in enumerate(users[:-1]):
+        await join(board, f"s{n}", user, f"#room{n}")  # with #main: CHAT_CHANNELS_MAX
+    with pytest.raises(ValidationError, match="too many channels"):
+        await join(board, "last", users[-1], "#one-more")
+    await join(board, "last", users[-1], "#room3")  # an existing one is fine
+    assert len(board.chat.channels()) == CHAT_CHANNELS_MAX

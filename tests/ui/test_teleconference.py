@@ -198,3 +198,23 @@ async def test_join_who_list_help_and_quit(offline_board: Any) -> None:
     assert "#retro-games (" not in a.text_after(a.last_input)  # empty: gone
     await a.hangup()
     await b.hangup()
+
+
+async def test_a_resize_while_typing_redraws_with_the_typed_text_kept(offline_board: Any) -> None:
+    ada, bob = await member(offline_board, "ada"), await member(offline_board, "bob")
+    a = await enter_chat(offline_board, ada)
+    b = await enter_chat(offline_board, bob)
+    await a.line("before the resize")
+    await b.wait_for(r"^<ada> before the resize$", after=START)
+    await b.type("still typ")
+    await b.wait_for(r"still typ$")
+    await b.resize(60, 16)
+    await b.wait_for(r"^ Teleconference #main +/\? help$", timeout=5)  # the 1 s tick
+    await b.wait_for(r"^<ada> before the resize$")  # the conversation drawn again
+    screen = rows(b)
+    assert len(screen) == 16 and screen[-1] == "> still typ"
+    assert (b.screen.screen.cursor.y, b.screen.screen.cursor.x) == (15, len("> still typ"))
+    await b.type("ing\r")
+    await a.wait_for(r"^<bob> still typing$")
+    await a.hangup()
+    await b.hangup()

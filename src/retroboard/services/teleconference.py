@@ -198,14 +198,19 @@ class Teleconference:
         others there are told (a "join" line). Returns the channel's topic, its last lines
         (without those from members `user` ignores) and who is there.
 
-        Raises ValidationError for a bad name or when CHAT_CHANNELS_MAX channels exist."""
+        Moving from one channel to another counts against the flood limit like a line (the
+        others see a leave and a join notice each time).
+        Raises ValidationError for a bad name or when CHAT_CHANNELS_MAX channels exist,
+        Flooding when moving too often."""
         target = channel_name(name)
         ignoring = await self._ignores.ignored_ids(user.id)  # cached for `delivers` from now
         channel = self._channels.get(target)
         if self._where.get(session_id) != target:
             if channel is None and len(self._channels) >= CHAT_CHANNELS_MAX:
                 raise ValidationError("There are too many channels; join one of /list.")
-            self.leave(session_id)
+            if session_id in self._where:
+                self._flood.check(user.id, self._clock())
+            self._leave(session_id, forget=False)
             if channel is None:
                 channel = self._channels[target] = Channel(target)
             channel.members[session_id] = Member(session_id, user.id, user.handle)
@@ -218,6 +223,9 @@ class Teleconference:
     def leave(self, session_id: str) -> None:
         """Take the session out of its channel (nothing when it is in none); the others are
         told (a "part" line); an empty channel other than #main disappears. Never raises."""
+        self._leave(session_id, forget=True)
+
+    def _leave(self, session_id: str, *, forget: bool) -> None:
         name = self._where.pop(session_id, None)
         if name is None:
             return
@@ -225,7 +233,7 @@ class Teleconference:
         member = channel.members.pop(session_id)
         if not channel.members and name != MAIN_CHANNEL:
             del self._channels[name]
-        if not any(m.user_id == member.user_id for m in self._members()):
+        if forget and not any(m.user_id == member.user_id for m in self._members()):
             self._flood.forget(member.user_id, self._clock())
         self._publish(ChatLine(name, member.handle, member.user_id, "", "part", 0, session_id))
 
