@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from retroboard.app import Services, build_services
 from retroboard.bus import EventBus
@@ -80,7 +80,7 @@ async def test_the_cache_answers_without_the_database_and_follows_changes(
     assert sv.ignores.cached(ada.id) == {bob.id}  # refreshed on change, not dropped
     # a row written behind the service's back is not seen: the answer is the cache's
     async with db.write() as s:
-        await s.execute(IgnoreRow.__table__.delete())
+        await s.execute(delete(IgnoreRow))
     assert await sv.ignores.is_ignoring(ada.id, bob.id)
     async with db.read() as s:
         assert (await s.scalars(select(IgnoreRow))).all() == []
