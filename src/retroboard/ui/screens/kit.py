@@ -206,6 +206,43 @@ def post_message(result: object, ctx: SessionContext | None = None) -> str:
     return text("posted", "Article posted.")
 
 
+class NumberEntry:
+    """A number typed towards a numbered choice (lists and menus under a linear skin): a digit
+    is echoed and collected, Backspace takes one back, Enter picks. A line-mode client's Enter
+    is eaten with a one-character line, so there a first digit that cannot grow into a longer
+    number is picked at once. A number with no choice is refused with a bell and
+    `list_no_number`."""
+
+    def __init__(self) -> None:
+        self.typed = ""
+
+    def take(self, ctx: SessionContext, key: str, count: int, lead: str = "") -> str | int | None:
+        """Feed one key: the number picked (1..count), None when the key was taken, else the
+        key for the screen to dispatch (typed digits are dropped)."""
+        if len(key) == 1 and key.isdigit() and count:
+            if len(self.typed) >= len(str(count)) or (not self.typed and key == "0"):
+                ctx.write("\a")
+                return None
+            ctx.write(("\r\n" + lead if lead and not self.typed else "") + key)
+            self.typed += key
+            if not (ctx.term.info.line_mode and len(self.typed) == 1 and int(key) * 10 > count):
+                return None
+            key = "enter"
+        if not self.typed:
+            return key
+        if key in ("backspace", "ctrl-h", "delete"):
+            self.typed = self.typed[:-1]
+            ctx.write("\b \b")
+            return None
+        number, self.typed = int(self.typed), ""
+        if key != "enter":
+            return key
+        if not 1 <= number <= count:
+            ctx.write("\a\r\n" + ctx.text("list_no_number", number=number, count=count))
+            return None
+        return number
+
+
 class ListView(Generic[T]):
     """The one list widget: rows drawn a page at a time with a uniform selection bar.
 
@@ -223,7 +260,14 @@ class ListView(Generic[T]):
     """
 
     index: int = 0
-    typed: str = ""  # digits typed so far towards a row number (numbered rows)
+
+    @property
+    def entry(self) -> NumberEntry:
+        """The row number being typed (numbered rows), made on first use."""
+        entry: NumberEntry | None = self.__dict__.get("_entry")
+        if entry is None:
+            entry = self.__dict__["_entry"] = NumberEntry()
+        return entry
 
     def rows(self) -> Sequence[T]:
         raise NotImplementedError
@@ -293,37 +337,17 @@ class ListView(Generic[T]):
             self.draw_row(ctx, self.index)
 
     def take_number(self, ctx: SessionContext, key: str) -> str | None:
-        """A key on numbered rows: a digit is echoed and collected, Backspace takes one back,
-        and Enter after digits moves the cursor to that row and returns "enter" so the screen's
-        Enter action opens it. A line-mode client's Enter is eaten with a one-character line,
-        so there a first digit that cannot grow into a row number is picked at once. A number with
-        no row is refused with a bell. Returns the key to dispatch, or None if it was taken."""
+        """A key on numbered rows (see NumberEntry): Enter after a row's number moves the
+        cursor there and returns "enter" so the screen's Enter action opens it. Returns the
+        key to dispatch, or None if it was taken."""
         if not self.numbered(ctx):
             return key
         count = len(self.rows())
-        if len(key) == 1 and key.isdigit() and count:
-            if len(self.typed) >= len(str(count)):
-                ctx.write("\a")
-                return None
-            ctx.write(("\r\n" + ctx.text("list_pick") if not self.typed else "") + key)
-            self.typed += key
-            if not (ctx.term.info.line_mode and len(self.typed) == 1 and int(key) * 10 > count):
-                return None
-            key = "enter"
-        if not self.typed:
-            return key
-        if key in ("backspace", "ctrl-h", "delete"):
-            self.typed = self.typed[:-1]
-            ctx.write("\b \b")
-            return None
-        number, self.typed = int(self.typed), ""
-        if key != "enter":
-            return key
-        if not 1 <= number <= count:
-            ctx.write("\a\r\n" + ctx.text("list_no_number", number=number, count=count))
-            return None
-        self.index = number - 1
-        return "enter"
+        taken = self.entry.take(ctx, key, count, ctx.text("list_pick"))
+        if isinstance(taken, int):
+            self.index = taken - 1
+            return "enter"
+        return taken
 
     def park(self, ctx: SessionContext) -> None:
         """Leave the terminal cursor on the selected row (or the message line); a teletype's

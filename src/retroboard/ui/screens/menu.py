@@ -15,7 +15,7 @@ from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
 from retroboard.ui.nav import Logoff, Nav, Push
 from retroboard.ui.prompts import ask_yes_no, say
-from retroboard.ui.screens.kit import KeyedScreen, clean, show_art
+from retroboard.ui.screens.kit import KeyedScreen, NumberEntry, clean, show_art
 
 
 def item_text(item: MenuItem) -> Text:
@@ -76,9 +76,10 @@ def new_letters_text(ctx: SessionContext, count: int) -> str:
 def numbered_menu(menu: Menu, level: Level, board_name: str = "") -> Text:
     """The menu as numbered lines (plain skin: for screen readers and teletypes)."""
     out = Text(f"{board_name} - {menu.title}" if board_name else menu.title, style="title")
-    for n, item in enumerate(menu.visible(level), 1):
-        number = f"{n}." if n <= 9 else "  "
-        out.append(f"\n{number} [{item.key}] {item.label}")
+    items = menu.visible(level)
+    digits = len(str(len(items)))
+    for n, item in enumerate(items, 1):
+        out.append(f"\n{n:>{digits}}. [{item.key}] {item.label}")
     return out
 
 
@@ -96,6 +97,8 @@ class MenuScreen(KeyedScreen):
         self.offer_draft = greet  # then offer an unfinished message
         self.since_last_call: Text | None = None  # the logon's lines, told in the greeting
         self.new_letters = 0  # unread letters, told in the greeting
+        self.entry = NumberEntry()  # an item's number being typed (a linear skin)
+        self.picked: MenuItem | None = None
 
     menu: Menu
 
@@ -164,12 +167,21 @@ class MenuScreen(KeyedScreen):
         )
 
     def pick(self, ctx: SessionContext, menu: Menu, key: str) -> MenuItem | None:
-        """The item a key chooses: its hotkey, or (plain skin) its number in the list."""
+        """The item a hotkey chooses."""
         assert ctx.user is not None
-        items = menu.visible(ctx.user.level)
-        if ctx.skin.linear and key.isdigit() and 1 <= int(key) <= min(len(items), 9):
-            return items[int(key) - 1]
         return menu.find(key, ctx.user.level)
+
+    def take_key(self, ctx: SessionContext, key: str) -> str | None:
+        """Under a linear skin every item has a number: digits + Enter pick it (NumberEntry),
+        letters stay hotkeys."""
+        if not ctx.skin.linear or ctx.user is None:
+            return key
+        items = self.menu.visible(ctx.user.level)
+        taken = self.entry.take(ctx, key, len(items))
+        if isinstance(taken, int):
+            self.picked = items[taken - 1]
+            return "picked"
+        return taken
 
     async def run(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
@@ -203,12 +215,18 @@ class MenuScreen(KeyedScreen):
     async def dispatch(self, ctx: SessionContext, key: str) -> Nav | None:
         """A menu item's hotkey (or number) opens it; ?, Enter and ^L draw the menu again;
         any other key gets the unknown-key feedback of every screen."""
-        item = self.pick(ctx, self.menu, key) if len(key) == 1 else None
+        if key == "picked" and self.picked is not None:  # a number typed (take_key)
+            item: MenuItem | None = self.picked
+            self.picked = None
+            ctx.write("\r\n")
+        else:
+            item = self.pick(ctx, self.menu, key) if len(key) == 1 else None
+            if item is not None:
+                ctx.write(item.key + "\r\n")
         if item is None:
             return await super().dispatch(ctx, key)
         self.message = ""
         self.keep_screen()
-        ctx.write(item.key + "\r\n")
         if item.target == LOGOFF:
             if await ask_yes_no(ctx, ctx.text("logoff_question"), default=True):
                 return Logoff()
