@@ -187,8 +187,8 @@ class TeleconferenceScreen(BaseScreen):
 
     # ---- drawing -----------------------------------------------------------------------------
     def draw(self, ctx: SessionContext) -> None:
-        """The whole screen: title row, the conversation kept, the input row (with the text
-        typed so far when a prompt is up)."""
+        """The title row and the conversation kept, with the scroll region set above the
+        input row (which the caller draws: `read`, or `redraw_typing` during a prompt)."""
         ctx.sync_size()
         self.size = (ctx.cols, ctx.rows)
         if not ctx.term.info.cursor:
