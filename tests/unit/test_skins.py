@@ -49,3 +49,11 @@ def test_the_output_filter_keeps_each_profile_within_what_it_can_show() -> None:
         "\x1b[1;1;37;44mx\x1b[1;30myz\x1b[37;40m"
     )
     assert to_ascii("naïve “quotes” — ok…") == 'naive "quotes" - ok...'
+
+
+def test_a_count_of_one_takes_the_singular_form_where_the_skin_has_one() -> None:
+    default = load_skins()["default"]
+    assert default.text("members_count", count=1) == "1 member"
+    assert default.text("members_count", count=2) == "2 members"
+    assert default.text("mail_inbox_count", count=1, new=0) == "1 letter, 0 new"
+    assert default.text("groups_count", count=0) == "0 groups"

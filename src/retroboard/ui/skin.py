@@ -38,8 +38,11 @@ class Skin:
     styles: Mapping[str, str] = field(default_factory=dict)
 
     def text(self, key: str, **values: object) -> str:
-        """The skin's text for `key` with {placeholders} filled. Raises KeyError for a key no
-        skin defines (a programming error, caught by the skin tests)."""
+        """The skin's text for `key` with {placeholders} filled; with `count=1` the key's
+        singular form `<key>_one` when the skin has one ("1 member", not "1 members"). Raises
+        KeyError for a key no skin defines (a programming error, caught by the skin tests)."""
+        if values.get("count") == 1 and key + "_one" in self.strings:
+            key += "_one"
         template = self.strings[key]
         return template.format(**values) if values else template
 
