@@ -120,7 +120,7 @@ class LogonScreen(BaseScreen):
         )
         for key, count in rows:
             out.append(f"\n{count:>5}  ", style="unread" if count else "dim")
-            out.append(ctx.text(key), style="label")
+            out.append(ctx.text(key, count=count), style="label")
         return out
 
     async def _wall(self, ctx: SessionContext, since: Text, wall: list[OneLiner]) -> str:
