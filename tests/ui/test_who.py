@@ -80,7 +80,7 @@ async def test_a_page_from_who_reaches_the_reader_and_leaves_the_article_intact(
         await a.type(DOWN)
         await asyncio.sleep(0.02)
     await a.type("p")
-    await a.wait_for(r"Page bob:")
+    await a.wait_for(r"Message to bob:")
     mark = b.mark()
     await a.line("Lunch at noon?")
     await a.wait_for(r"Page sent to bob\.")
@@ -194,12 +194,12 @@ async def test_the_list_changes_while_a_page_is_being_typed_and_keeps_the_text(
         await a.type(DOWN)
         await asyncio.sleep(0.02)
     await a.type("p")
-    await a.wait_for(r"Page bob:")
+    await a.wait_for(r"Message to bob:")
     await a.type("half a li")
     mark = a.mark()
     c = await at_menu(offline_board, carol)
     await a.wait_for(r"carol +.*At the main menu", after=mark)
-    assert a.screen.lines[-1] == "Page bob: half a li"
+    assert a.screen.lines[-1] == "Message to bob: half a li"
     await a.line("ne")
     await a.wait_for(r"Page sent to bob\.")
     await b.wait_for(r"\*\*\* ada: half a line \*\*\*")
