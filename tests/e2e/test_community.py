@@ -138,7 +138,7 @@ async def test_three_callers_see_each_other_and_a_page_reaches_the_ssh_reader(
             await ada.send(DOWN)
         await ada.wait_for(r"^> +3 carol")
         await ada.send("p")
-        await ada.wait_for(r"Page carol:")
+        await ada.wait_for(r"Message to carol:")
         page_mark = carol.mark()
         await ada.line("Tea is ready!")
         await ada.wait_for(r"Page sent to carol\.")
@@ -155,3 +155,58 @@ async def test_three_callers_see_each_other_and_a_page_reaches_the_ssh_reader(
         ada.close()
         bob.close()
         carol.close()
+
+
+async def test_a_letter_to_an_offline_member_waits_for_the_next_call_and_a_reply_is_told_live(
+    board: Live,
+) -> None:
+    ada = await by_telnet(board, "ada")
+    try:
+        # ada writes to bob, who is not on
+        await ada.send("e")
+        await ada.wait_for(r"Mail: inbox")
+        await ada.send("w")
+        await ada.wait_for(r"To:\s*$")
+        await ada.line("bob")
+        await ada.wait_for(r"CC \(Enter for none\):\s*$")
+        await ada.line("")
+        await ada.wait_for(r"Subject:\s*$")
+        await ada.line("Minutes of the modem club")
+        await ada.wait_for(r"/S to save")
+        await ada.line("Bring the null-modem cable. walrus77")
+        await ada.line("/s")
+        await ada.wait_for(r"Letter sent to bob\.")
+        await ada.wait_for(r"Press any key")
+        await ada.send("\r")
+        await ada.wait_for(r"Mail: inbox")
+        await ada.send("q")
+        await ada.wait_for(MENU)
+        await ada.settle()
+
+        # bob calls: told of the letter at login, reads it, replies
+        bob = await by_telnet(board, "bob")
+        try:
+            await bob.wait_for(r"You have 1 new letter\.", after=None)
+            await bob.send("e")
+            await bob.wait_for(r"N +ada +.*Minutes of the modem club")
+            await bob.send("\r")
+            await bob.wait_for(r"walrus77")
+            assert "ada" in bob.text
+            notice_mark = ada.mark()
+            await bob.send("r")
+            await bob.wait_for(r"^To: ada")  # the sender, kept with Enter
+            await bob.line("")
+            await bob.wait_for(r"CC \(Enter for none\):\s*$")
+            await bob.line("")
+            await bob.wait_for(r"^Subject: Re: Minutes")
+            await bob.line("")
+            await bob.wait_for(r"/S to save")
+            await bob.line("I will bring two.")
+            await bob.line("/s")
+            await bob.wait_for(r"Letter sent to ada\.")
+            # ada, sitting at the menu, is told at once
+            await ada.wait_for(r"New letter from bob: Re: Minutes", after=notice_mark)
+        finally:
+            bob.close()
+    finally:
+        ada.close()

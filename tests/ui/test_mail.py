@@ -62,7 +62,7 @@ async def test_letter_reaches_inbox_is_read_replied_and_sender_told_live(
     await a.wait_for(r"Mail: inbox")
 
     await b.type("e")
-    screen = await b.wait_for(r"Mail: inbox +1 letters, 1 new")
+    screen = await b.wait_for(r"Mail: inbox +1 letter, 1 new")
     assert any(row.startswith(">N ada") and "Meeting" in row for row in screen.split("\n"))
     await b.type("\r")
     screen = await b.wait_for(r"-- End of letter --")
