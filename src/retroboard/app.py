@@ -11,6 +11,7 @@ import os
 import resource
 import secrets
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,10 @@ from retroboard.transports.telnet import TelnetTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
 from retroboard.ui.context import BoardInfo, SessionContext, describe_activity
 from retroboard.ui.events import Notice, SessionTerminal
-from retroboard.ui.menus import load_menus, validate_menus
+from retroboard.ui.menus import MENU_DIR, Menu, MenuError, load_menus, skin_menus, validate_menus
 from retroboard.ui.registry import MENU_TARGETS, screen_table
 from retroboard.ui.session import first_screen, run_session
-from retroboard.ui.skin import DEFAULT, load_skins
+from retroboard.ui.skin import DEFAULT, Skin, load_skins
 
 log = logging.getLogger(__name__)
 
@@ -182,12 +183,14 @@ class Board:
         self.menus = load_menus()
         self.screens = screen_table()
         validate_menus(self.menus, MENU_TARGETS, lambda name: self.art.get(name) is not None)
+        skins = load_skins()
         self.board_info = BoardInfo(
             name=settings.board_name,
             login_attempts=settings.login_attempts,
-            skins=load_skins(),
+            skins=skins,
             default_skin=settings.skin,
         )
+        self.use_skins(skins)
         self.presence: Presence = self.services.presence
         self.sessions: dict[str, StreamTerminal] = {}
         # Node number -> the live session on it (presence knows the rest about it).
@@ -221,6 +224,21 @@ class Board:
                 "broadcast": self._ctl_broadcast,
             },
         )
+
+    def use_skins(self, skins: Mapping[str, Skin], menu_dir: Path = MENU_DIR) -> None:
+        """Put `skins` in force with each one's menus (from `menu_dir`), loaded and checked
+        once. Raises MenuError naming the skin when one of its menus is broken."""
+        menus: dict[str, Mapping[str, Menu]] = {}
+        for name, skin in skins.items():
+            try:
+                menus[name] = skin_menus(skin.menus, self.menus, menu_dir)
+                validate_menus(
+                    dict(menus[name]), MENU_TARGETS, lambda art: self.art.get(art) is not None
+                )
+            except MenuError as exc:
+                raise MenuError(f"skin {name}: {exc}") from None
+        self.board_info.skins = skins
+        self.board_info.skin_menus = menus
 
     async def start(self) -> None:
         secure_data_folder(self.settings)

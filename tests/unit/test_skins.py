@@ -57,3 +57,17 @@ def test_a_count_of_one_takes_the_singular_form_where_the_skin_has_one() -> None
     assert default.text("members_count", count=2) == "2 members"
     assert default.text("mail_inbox_count", count=1, new=0) == "1 letter, 0 new"
     assert default.text("groups_count", count=0) == "0 groups"
+
+
+def test_a_skin_names_its_menu_folder_and_its_children_inherit_it(tmp_path: Path) -> None:
+    (tmp_path / "default.toml").write_text('[strings]\nthanks = "x"\n')
+    (tmp_path / "era.toml").write_text('inherit = "default"\nmenus = "era"\n')
+    (tmp_path / "era2.toml").write_text('inherit = "era"\nmenus = "era2"\n')
+    (tmp_path / "era3.toml").write_text('inherit = "era2"\n')
+    skins = load_skins(tmp_path)
+    assert skins["default"].menus == ()
+    assert skins["era2"].menus == ("era2", "era")  # its own folder first, then the parent's
+    assert skins["era3"].menus == ("era2", "era")
+    (tmp_path / "era3.toml").write_text('inherit = "default"\nmenus = "../etc"\n')
+    with pytest.raises(SkinError, match="plain folder name"):
+        load_skins(tmp_path)

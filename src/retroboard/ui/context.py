@@ -31,6 +31,9 @@ class BoardInfo:
     login_attempts: int = 3
     skins: Mapping[str, Skin] = field(default_factory=load_skins)
     default_skin: str = "default"
+    # Each skin's menus by skin name, loaded and checked at start (ui.menus.skin_menus); a
+    # skin not named here uses the menus the session was made with.
+    skin_menus: Mapping[str, Mapping[str, Menu]] = field(default_factory=dict)
     # Rendered text of screens that look the same for everyone at a given size (the welcome
     # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
@@ -97,6 +100,8 @@ class SessionContext:
     on_activity: Callable[[Activity], None] = field(default=lambda activity: None)
     # Failed logins since the last call, shown once by the main menu (a LoginResult).
     login_notice: LoginResult | None = None
+    # The menus the session was made with: what a skin without menus of its own uses.
+    board_menus: Mapping[str, Menu] = field(init=False, repr=False)
 
     def doing(self, activity: Activity) -> None:
         """Tell presence what the caller is doing now (each screen declares it)."""
@@ -107,6 +112,7 @@ class SessionContext:
         return describe_activity(self.skin, activity)
 
     def __post_init__(self) -> None:
+        self.board_menus = self.menus
         self.skin = self.board.skins["default"]
         self.renderer = Renderer(self.term.info, self.skin.theme)
         self.use_skin(self.user.skin if self.user is not None else "")
@@ -114,7 +120,8 @@ class SessionContext:
     def use_skin(self, name: str) -> Skin:
         """Switch to skin `name` ('' or unknown: the board's default). A terminal without cursor
         addressing always gets a linear skin (plain); a linear skin narrows the terminal's
-        profile to no colour and no cursor codes. Returns the skin now in use."""
+        profile to no colour and no cursor codes; the session's menus become the skin's. Returns
+        the skin now in use."""
         skins = self.board.skins
         skin = skins.get(name) or skins.get(self.board.default_skin) or skins["default"]
         if not skin.linear and not self.term.info.cursor:
@@ -124,6 +131,7 @@ class SessionContext:
         elif self.skin.linear:  # leaving a linear skin: back to what the terminal can do
             self.term.set_encoding(self.term.info.encoding)
         self.skin = skin
+        self.menus = self.board.skin_menus.get(skin.name, self.board_menus)
         self.renderer = Renderer(self.term.info, skin.theme)
         self.term.idle_warning_text = skin.text("idle_warning")
         self.term.idle_goodbye_text = skin.text("idle_goodbye")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +68,21 @@ def load_menus(directory: Path = MENU_DIR) -> dict[str, Menu]:
     return {
         p.stem: parse_menu(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.toml"))
     }
+
+
+def skin_menus(
+    folders: Sequence[str], base: Mapping[str, Menu], directory: Path = MENU_DIR
+) -> dict[str, Menu]:
+    """A skin's menus: `base` with the menus of each folder under `directory` laid over it, the
+    last folder (the farthest ancestor's) first, so the skin's own folder wins and a menu no
+    folder has comes from `base`. Raises MenuError for a missing folder or a broken file."""
+    menus = dict(base)
+    for folder in reversed(folders):
+        path = directory / folder
+        if not path.is_dir():
+            raise MenuError(f"menu folder {folder!r} is missing ({path})")
+        menus.update(load_menus(path))
+    return menus
 
 
 def validate_menus(

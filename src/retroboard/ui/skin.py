@@ -4,10 +4,21 @@ A skin is a TOML file in ui/skins/ (see default.toml). `inherit` names a skin wh
 theme it starts from. `linear = true` (the plain skin) means no cursor addressing and no colour:
 the session's terminal profile is narrowed to that, so every screen reads top to bottom as
 text, menus show numbered choices, and notices go between lines.
+
+The keys of a skin file (each one inherited from the parent unless the skin sets it):
+
+- `inherit`: the parent skin's name; `description`: one line shown in the skin picker.
+- `linear`, `colour`, `art` (true/false): layout, colour and whether art is drawn at all.
+- `first_screen`: the screen a caller starts at (the login flow), a registry name.
+- `menus = "<folder>"`: the skin's own menus, ui/menus/<folder>/*.toml in the format of
+  ui/menus/*.toml; a menu the folder lacks comes from the parent skin's folder, then from
+  ui/menus. Loaded and checked once at start (a broken one stops start-up).
+- `[strings]`, `[help]`: every user-visible text; `[theme]`: rich styles by name.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +29,7 @@ from rich.theme import Theme
 
 SKIN_DIR = Path(__file__).resolve().parent / "skins"
 DEFAULT = "default"
+_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a plain folder name, never a path
 
 
 class SkinError(Exception):
@@ -34,6 +46,8 @@ class Skin:
     colour: bool = True
     art: bool = True
     first_screen: str = "login"
+    # menu folders under ui/menus, the skin's own first, then its ancestors' (see the docstring)
+    menus: tuple[str, ...] = ()
     strings: Mapping[str, str] = field(default_factory=dict)
     styles: Mapping[str, str] = field(default_factory=dict)
 
@@ -85,6 +99,14 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
             value = doc.get(key)
             return bool(value) if value is not None else default
 
+        def folders(key: str, inherited: tuple[str, ...]) -> tuple[str, ...]:
+            value = doc.get(key)
+            if value is None:
+                return inherited
+            if not isinstance(value, str) or not _FOLDER.fullmatch(value):
+                raise SkinError(f"skin {name}: {key} must be a plain folder name, not {value!r}")
+            return (value, *inherited)
+
         skin = Skin(
             name=name,
             description=str(doc.get("description", parent.description if parent else "")),
@@ -92,6 +114,7 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
             colour=flag("colour", parent.colour if parent else True),
             art=flag("art", parent.art if parent else True),
             first_screen=str(doc.get("first_screen", parent.first_screen if parent else "login")),
+            menus=folders("menus", parent.menus if parent else ()),
             strings=MappingProxyType(strings),
             styles=MappingProxyType(styles),
         )

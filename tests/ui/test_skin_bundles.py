@@ -1,0 +1,109 @@
+"""Skin bundles through the screens: a skin's own menus, key bindings and art reach its callers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retroboard.ui.menus import MenuError
+from retroboard.ui.skin import SKIN_DIR, load_skins
+from tests.ui.test_login_register import register
+
+MAIN = """
+title = "Era Menu"
+[[items]]
+key = "M"
+label = "Message groups"
+target = "groups"
+[[items]]
+key = "X"
+label = "More things"
+target = "menu:more"
+[[items]]
+key = "G"
+label = "Goodbye"
+target = "logoff"
+"""
+
+MORE = """
+title = "More Things"
+[[items]]
+key = "I"
+label = "Information about this board"
+target = "info"
+[[items]]
+key = "G"
+label = "Goodbye"
+target = "logoff"
+"""
+
+
+def bundle(tmp_path: Path, skins: dict[str, str], menus: dict[str, str]) -> tuple[Path, Path]:
+    """A skin folder (the shipped skins plus `skins`, name -> TOML) and a menu folder (`menus`,
+    "folder/name" -> TOML) in tmp."""
+    skin_dir, menu_dir = tmp_path / "skins", tmp_path / "menus"
+    skin_dir.mkdir(parents=True)
+    for path in SKIN_DIR.glob("*.toml"):
+        shutil.copy(path, skin_dir)
+    for name, text in skins.items():
+        (skin_dir / f"{name}.toml").write_text(text)
+    for name, text in menus.items():
+        (menu_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (menu_dir / f"{name}.toml").write_text(text)
+    return skin_dir, menu_dir
+
+
+async def test_a_skin_with_its_own_main_menu_shows_it_and_takes_the_rest_from_its_parent(
+    offline_board: Any, tmp_path: Path
+) -> None:
+    skin_dir, menu_dir = bundle(
+        tmp_path,
+        {
+            "era": 'inherit = "default"\nmenus = "era"\n',
+            "era2": 'inherit = "era"\nmenus = "era2"\n',  # its own main; `more` is era's
+        },
+        {"era/more": MORE, "era2/main": MAIN},
+    )
+    offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir)
+    offline_board.board_info.default_skin = "era2"
+    c = await register(offline_board)
+    screen = await c.wait_for(r"Era Menu")
+    assert "Message groups" in screen and "More things" in screen
+    assert "New-scan" not in screen  # the default main menu's items are not there
+    await c.type("x")
+    await c.wait_for(r"More Things")  # the parent skin's menu, opened from era2's own main
+    await c.hangup()
+
+
+async def test_the_default_skin_keeps_the_default_menus(offline_board: Any, tmp_path: Path) -> None:
+    skin_dir, menu_dir = bundle(
+        tmp_path,
+        {"era": 'inherit = "default"\nmenus = "era"\n'},
+        {"era/main": MAIN, "era/more": MORE},
+    )
+    offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir)
+    c = await register(offline_board)
+    screen = await c.wait_for(r"New-scan")
+    assert "Era Menu" not in screen
+    await c.hangup()
+
+
+def test_a_broken_skin_menu_stops_start_up_naming_the_skin(
+    offline_board: Any, tmp_path: Path
+) -> None:
+    broken = MAIN.replace('"groups"', '"nowhere"')
+    skin_dir, menu_dir = bundle(
+        tmp_path,
+        {"era": 'inherit = "default"\nmenus = "era"\n'},
+        {"era/main": broken, "era/more": MORE},
+    )
+    with pytest.raises(MenuError, match=r"skin era: .*unknown target 'nowhere'"):
+        offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir)
+    skin_dir, menu_dir = bundle(
+        tmp_path / "b", {"era": 'inherit = "default"\nmenus = "gone"\n'}, {}
+    )
+    with pytest.raises(MenuError, match=r"skin era: menu folder 'gone' is missing"):
+        offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir)
