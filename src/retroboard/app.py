@@ -36,12 +36,13 @@ from retroboard.transports.control import ControlServer
 from retroboard.transports.ssh import SSHTransport
 from retroboard.transports.telnet import TelnetTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
+from retroboard.ui.bindings import Bindings
 from retroboard.ui.context import BoardInfo, SessionContext, describe_activity
 from retroboard.ui.events import Notice, SessionTerminal
 from retroboard.ui.menus import MENU_DIR, Menu, MenuError, load_menus, skin_menus, validate_menus
 from retroboard.ui.registry import MENU_TARGETS, screen_table
 from retroboard.ui.session import first_screen, run_session
-from retroboard.ui.skin import DEFAULT, Skin, load_skins
+from retroboard.ui.skin import DEFAULT, Skin, key_tables, load_skins
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,8 @@ class Board:
 
     def use_skins(self, skins: Mapping[str, Skin], menu_dir: Path = MENU_DIR) -> None:
         """Put `skins` in force with each one's menus (from `menu_dir`), loaded and checked
-        once. Raises MenuError naming the skin when one of its menus is broken."""
+        once, and each one's key tables rebound. Raises MenuError naming the skin when one of
+        its menus is broken, SkinError when its [keys.<screen>] do not fit the screen."""
         menus: dict[str, Mapping[str, Menu]] = {}
         for name, skin in skins.items():
             try:
@@ -237,6 +239,14 @@ class Board:
                 )
             except MenuError as exc:
                 raise MenuError(f"skin {name}: {exc}") from None
+        tables = {
+            name: table
+            for name, factory in self.screens.items()
+            if isinstance(
+                table := getattr(getattr(factory, "func", factory), "BINDINGS", None), Bindings
+            )
+        }
+        self.board_info.key_tables = key_tables(skins, tables)
         self.board_info.skins = skins
         self.board_info.skin_menus = menus
 

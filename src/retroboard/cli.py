@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from retroboard.config import ConfigError, Settings, load_settings
 from retroboard.ui.menus import MenuError
+from retroboard.ui.skin import SkinError
 
 if TYPE_CHECKING:  # the services are imported only by the commands that use them
     from retroboard.services.facade import Services
@@ -756,6 +757,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except MenuError as exc:
         print(f"retroboard: menu definition error: {exc}", file=sys.stderr)
+        return 2
+    except SkinError as exc:
+        print(f"retroboard: skin definition error: {exc}", file=sys.stderr)
         return 2
     except (BoardError, CliError, BackupError, ControlError, HostKeyError) as exc:
         print(f"retroboard: {_one_line(exc)}", file=sys.stderr)

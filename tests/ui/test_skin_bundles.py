@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,10 @@ from typing import Any
 import pytest
 
 from retroboard.ui.menus import MenuError
-from retroboard.ui.skin import SKIN_DIR, load_skins
+from retroboard.ui.skin import SKIN_DIR, SkinError, load_skins
+from tests.ui.test_group_screens import make_user, post
 from tests.ui.test_login_register import register
+from tests.ui.test_reader import read_first
 
 MAIN = """
 title = "Era Menu"
@@ -107,3 +110,31 @@ def test_a_broken_skin_menu_stops_start_up_naming_the_skin(
     )
     with pytest.raises(MenuError, match=r"skin era: menu folder 'gone' is missing"):
         offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir)
+
+
+async def test_a_skin_that_binds_reader_quit_to_x_leaves_the_reader_on_x_and_its_help_says_so(
+    offline_board: Any, tmp_path: Path
+) -> None:
+    # x is rot13 in the reader: binding quit to x alone is a clash, refused at start
+    clash = 'inherit = "default"\n[keys.reader]\nquit = ["x"]\n'
+    skin_dir, menu_dir = bundle(tmp_path / "a", {"era": clash}, {})
+    with pytest.raises(SkinError, match=r"skin era: \[keys.reader\]: key 'x' is bound to both"):
+        offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir)
+    era = clash + 'rot13 = ["X", "d"]\n'
+    skin_dir, menu_dir = bundle(tmp_path / "b", {"era": era}, {})
+    offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir)
+    offline_board.board_info.default_skin = "era"
+    ada = await make_user(offline_board, "ada")
+    await post(offline_board, ada, "Amiga 500 memory upgrade", "I have 512K.")
+    c = await read_first(offline_board, ada)
+    await c.type("?")
+    help_text = await c.wait_for(r"back")
+    assert re.search(r"^\W*x\s+back", help_text, re.M), help_text  # the quit row shows x
+    assert not re.search(r"q\s+Esc", help_text)
+    await c.type(" ")  # leave the help: the article again
+    await c.wait_for(r"^Subject: Amiga")
+    await c.type("q")  # no longer a key here
+    await c.wait_for(r"Unknown command")
+    await c.type("x")
+    await c.wait_for(r"^Enter read")  # back at the thread list
+    await c.hangup()

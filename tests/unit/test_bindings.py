@@ -67,3 +67,32 @@ def test_every_help_text_of_every_screen_is_in_the_skins() -> None:
 
 def test_key_labels() -> None:
     assert [key_label(k) for k in ("ctrl-l", " ", "pgdn", "x")] == ["^L", "Space", "PgDn", "x"]
+
+
+def test_rebind_gives_an_action_exactly_the_new_keys_and_leaves_the_table_alone() -> None:
+    table = Bindings(
+        (
+            Binding(("q", "escape"), "quit", "help_quit", "keys_quit"),
+            Binding(("left",), "quit", hidden=True),
+            Binding(("n",), "next", "help_next"),
+        )
+    )
+    rebound = table.rebind({"quit": ["x", "X"]})
+    assert rebound.action("x") == rebound.action("X") == "quit"
+    assert rebound.action("q") is None and rebound.action("left") is None  # aliases go too
+    assert rebound.action("n") == "next"
+    assert rebound.help_rows()[0] == HelpRow("x  X", "help_quit")  # new keys, no old label
+    assert table.action("q") == "quit"  # the screen's own table is unchanged
+
+
+def test_rebind_refuses_unknown_actions_clashes_and_empty_keys() -> None:
+    table = Bindings((Binding(("q",), "quit", "help_quit"), Binding(("n",), "next", "help_next")))
+    with pytest.raises(ValueError, match="unknown action 'leave'"):
+        table.rebind({"leave": ["x"]})
+    with pytest.raises(ValueError, match="'n' is bound to both"):
+        table.rebind({"quit": ["n"]})
+    with pytest.raises(ValueError, match="list of key names"):
+        table.rebind({"quit": []})
+    with pytest.raises(ValueError, match="list of key names"):
+        table.rebind({"quit": "x"})  # type: ignore[dict-item]
+    assert table.rebind({"quit": ["n"], "next": ["m"]}).action("n") == "quit"  # a swap is fine

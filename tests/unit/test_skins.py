@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from retroboard.term.profile import OutputFilter, profile_for, to_ascii
-from retroboard.ui.skin import SkinError, load_skins
+from retroboard.ui.bindings import Binding, Bindings
+from retroboard.ui.skin import SkinError, key_tables, load_skins
 
 
 def test_shipped_skins_load_and_plain_inherits_the_default_strings() -> None:
@@ -70,4 +71,25 @@ def test_a_skin_names_its_menu_folder_and_its_children_inherit_it(tmp_path: Path
     assert skins["era3"].menus == ("era2", "era")
     (tmp_path / "era3.toml").write_text('inherit = "default"\nmenus = "../etc"\n')
     with pytest.raises(SkinError, match="plain folder name"):
+        load_skins(tmp_path)
+
+
+def test_a_skins_key_tables_are_checked_against_the_screens(tmp_path: Path) -> None:
+    table = Bindings((Binding(("q",), "quit", "help_q"), Binding(("n",), "next", "help_n")))
+    (tmp_path / "default.toml").write_text('[strings]\nthanks = "x"\n')
+    (tmp_path / "era.toml").write_text('inherit = "default"\n[keys.reader]\nquit = ["x"]\n')
+    (tmp_path / "era2.toml").write_text('inherit = "era"\n[keys.reader]\nnext = ["m"]\n')
+    skins = load_skins(tmp_path)
+    assert dict(skins["era2"].keys["reader"]) == {"quit": ("x",), "next": ("m",)}  # merged
+    tables = key_tables(skins, {"reader": table})
+    assert tables[("era2", table)].action("x") == "quit"
+    assert tables[("era2", table)].action("m") == "next"
+    assert ("default", table) not in tables
+    (tmp_path / "era2.toml").write_text('inherit = "era"\n[keys.reader]\nnext = ["x"]\n')
+    with pytest.raises(SkinError, match=r"skin era2: \[keys.reader\]: key 'x' is bound to both"):
+        key_tables(load_skins(tmp_path), {"reader": table})
+    with pytest.raises(SkinError, match=r"skin era: \[keys.reader\] names no screen"):
+        key_tables(load_skins(tmp_path), {"threads": table})
+    (tmp_path / "era2.toml").write_text('inherit = "era"\n[keys.reader]\nnext = "m"\n')
+    with pytest.raises(SkinError, match="must be a list of keys"):
         load_skins(tmp_path)

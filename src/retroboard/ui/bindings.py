@@ -9,8 +9,8 @@ looks them up in the caller's skin. A key no binding names gets the same feedbac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 KEY_LABELS = {
     " ": "Space",
@@ -108,6 +108,34 @@ class Bindings:
         return [
             b.help_row for b in self._items if not b.hidden and (keep is None or b.action in keep)
         ]
+
+    def rebind(self, mapping: Mapping[str, Sequence[str]]) -> Bindings:
+        """These bindings with each action in `mapping` run by exactly the keys given (a skin's
+        `[keys.<screen>]`, e.g. {"quit": ["q", "Q"]}); the rest unchanged. A rebound action
+        keeps its help line, which now shows the new keys (its own key label is dropped), and
+        loses its hidden aliases. Raises ValueError for an action this table lacks, an empty or
+        non-text key list, or a key that would then run two actions."""
+        unknown = sorted(set(mapping) - self.actions)
+        if unknown:
+            raise ValueError(f"unknown action {unknown[0]!r} (known: {sorted(self.actions)})")
+        keep: dict[str, Binding] = {}  # the row that carries each rebound action: its help row
+        for b in self._items:
+            if b.action in mapping and (b.action not in keep or keep[b.action].hidden):
+                keep[b.action] = b
+        rows: list[Binding] = []
+        for b in self._items:
+            if b.action not in mapping:
+                rows.append(b)
+            elif keep[b.action] is b:
+                keys = mapping[b.action]
+                if (
+                    isinstance(keys, str)
+                    or not keys
+                    or not all(isinstance(k, str) and k for k in keys)
+                ):
+                    raise ValueError(f"action {b.action!r}: keys must be a list of key names")
+                rows.append(replace(b, keys=tuple(keys), label=""))
+        return Bindings(rows)
 
     def skin_keys(self) -> set[str]:
         """Every skin key the help may look up (for the test that the skins have them all)."""

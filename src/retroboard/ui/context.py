@@ -16,6 +16,7 @@ from retroboard.domain.users import User
 from retroboard.services.facade import Services
 from retroboard.services.users import LoginResult
 from retroboard.ui.art import ArtLibrary
+from retroboard.ui.bindings import Bindings
 from retroboard.ui.events import SessionTerminal
 from retroboard.ui.menus import Menu
 from retroboard.ui.nav import Screen
@@ -34,6 +35,8 @@ class BoardInfo:
     # Each skin's menus by skin name, loaded and checked at start (ui.menus.skin_menus); a
     # skin not named here uses the menus the session was made with.
     skin_menus: Mapping[str, Mapping[str, Menu]] = field(default_factory=dict)
+    # (skin name, a screen's Bindings) -> the table as that skin rebinds it (ui.skin.key_tables)
+    key_tables: Mapping[tuple[str, Bindings], Bindings] = field(default_factory=dict)
     # Rendered text of screens that look the same for everyone at a given size (the welcome
     # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
@@ -136,6 +139,10 @@ class SessionContext:
         self.term.idle_warning_text = skin.text("idle_warning")
         self.term.idle_goodbye_text = skin.text("idle_goodbye")
         return skin
+
+    def keys(self, table: Bindings) -> Bindings:
+        """A screen's key table as the session's skin rebinds it (itself when it does not)."""
+        return self.board.key_tables.get((self.skin.name, table), table)
 
     def text(self, key: str, **values: object) -> str:
         """The session skin's text for `key` (see ui.skin)."""

@@ -13,6 +13,12 @@ The keys of a skin file (each one inherited from the parent unless the skin sets
 - `menus = "<folder>"`: the skin's own menus, ui/menus/<folder>/*.toml in the format of
   ui/menus/*.toml; a menu the folder lacks comes from the parent skin's folder, then from
   ui/menus. Loaded and checked once at start (a broken one stops start-up).
+- `[keys.<screen>]`: the skin's keys for a screen's actions, `action = ["k1", "k2"]` (e.g.
+  `[keys.reader] quit = ["q", "Q"]`); <screen> is the registry name (ui/registry.py), the
+  actions and key names those of the screen's Bindings table; `?` help shows the new keys.
+  Checked against the screens' tables once at start (`key_tables`): an unknown screen or
+  action, or a key then running two actions, stops start-up. Texts naming keys (hints such as
+  "[npq]") are strings: a skin that moves keys rewords them too.
 - `[strings]`, `[help]`: every user-visible text; `[theme]`: rich styles by name.
 """
 
@@ -26,6 +32,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from rich.theme import Theme
+
+from retroboard.ui.bindings import Bindings
 
 SKIN_DIR = Path(__file__).resolve().parent / "skins"
 DEFAULT = "default"
@@ -48,6 +56,8 @@ class Skin:
     first_screen: str = "login"
     # menu folders under ui/menus, the skin's own first, then its ancestors' (see the docstring)
     menus: tuple[str, ...] = ()
+    # [keys.<screen>]: screen name -> action -> its keys, merged over the parent's
+    keys: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
     strings: Mapping[str, str] = field(default_factory=dict)
     styles: Mapping[str, str] = field(default_factory=dict)
 
@@ -107,6 +117,20 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
                 raise SkinError(f"skin {name}: {key} must be a plain folder name, not {value!r}")
             return (value, *inherited)
 
+        keys = {
+            screen: dict(actions) for screen, actions in (parent.keys if parent else {}).items()
+        }
+        keymap = doc.get("keys", {})
+        if not isinstance(keymap, dict):
+            raise SkinError(f"skin {name}: keys must be tables [keys.<screen>]")
+        for screen, actions in keymap.items():
+            if not isinstance(actions, dict):
+                raise SkinError(f"skin {name}: [keys.{screen}] must be a table action = [keys]")
+            for action, names in actions.items():
+                if not isinstance(names, list) or not all(isinstance(k, str) for k in names):
+                    raise SkinError(f"skin {name}: [keys.{screen}] {action} must be a list of keys")
+                keys.setdefault(str(screen), {})[str(action)] = tuple(names)
+
         skin = Skin(
             name=name,
             description=str(doc.get("description", parent.description if parent else "")),
@@ -115,6 +139,7 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
             art=flag("art", parent.art if parent else True),
             first_screen=str(doc.get("first_screen", parent.first_screen if parent else "login")),
             menus=folders("menus", parent.menus if parent else ()),
+            keys=MappingProxyType({s: MappingProxyType(a) for s, a in keys.items()}),
             strings=MappingProxyType(strings),
             styles=MappingProxyType(styles),
         )
@@ -128,3 +153,26 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
         if keys:
             raise SkinError(f"skin {name}: missing strings {sorted(keys)}")
     return skins
+
+
+def key_tables(
+    skins: Mapping[str, Skin], tables: Mapping[str, Bindings]
+) -> dict[tuple[str, Bindings], Bindings]:
+    """Each skin's rebound tables: (skin name, a screen's table) -> that table with the skin's
+    `[keys.<screen>]` applied, for every screen a skin rebinds (`tables`: screen name -> its
+    Bindings). Raises SkinError naming the skin and screen for an unknown screen, an unknown
+    action or a key clash (called at start, so a broken skin never reaches a caller)."""
+    out: dict[tuple[str, Bindings], Bindings] = {}
+    for skin in skins.values():
+        for screen, mapping in skin.keys.items():
+            table = tables.get(screen)
+            if table is None:
+                raise SkinError(
+                    f"skin {skin.name}: [keys.{screen}] names no screen with key bindings "
+                    f"(known: {', '.join(sorted(tables))})"
+                )
+            try:
+                out[(skin.name, table)] = table.rebind(mapping)
+            except ValueError as exc:
+                raise SkinError(f"skin {skin.name}: [keys.{screen}]: {exc}") from None
+    return out

@@ -437,8 +437,8 @@ class KeyedScreen(BaseScreen):
 
     # ---- what a screen provides
     def bindings(self, ctx: SessionContext) -> Bindings:
-        """The keys in force (the screen's table)."""
-        return self.BINDINGS
+        """The keys in force: the screen's table as the session's skin rebinds it."""
+        return ctx.keys(self.BINDINGS)
 
     def allowed(self, ctx: SessionContext) -> set[str] | None:
         """The actions this caller's help shows (None: all of them)."""
