@@ -42,7 +42,7 @@ from retroboard.ui.events import Notice, SessionTerminal
 from retroboard.ui.menus import MENU_DIR, Menu, MenuError, load_menus, skin_menus, validate_menus
 from retroboard.ui.registry import MENU_TARGETS, screen_table
 from retroboard.ui.session import first_screen, run_session
-from retroboard.ui.skin import DEFAULT, Skin, key_tables, load_skins
+from retroboard.ui.skin import DEFAULT, Skin, SkinError, key_tables, load_skins
 
 log = logging.getLogger(__name__)
 
@@ -226,17 +226,32 @@ class Board:
             },
         )
 
-    def use_skins(self, skins: Mapping[str, Skin], menu_dir: Path = MENU_DIR) -> None:
-        """Put `skins` in force with each one's menus (from `menu_dir`), loaded and checked
-        once, and each one's key tables rebound. Raises MenuError naming the skin when one of
-        its menus is broken, SkinError when its [keys.<screen>] do not fit the screen."""
+    def use_skins(
+        self, skins: Mapping[str, Skin], menu_dir: Path = MENU_DIR, art_root: Path | None = None
+    ) -> None:
+        """Put `skins` in force with each one's menus (from `menu_dir`) and art folders (under
+        `art_root`, the packaged art unless given), loaded and checked once, and each one's
+        key tables rebound. Raises MenuError naming the skin when one of its menus is broken,
+        SkinError when an art folder is missing or its [keys.<screen>] do not fit the screen."""
         menus: dict[str, Mapping[str, Menu]] = {}
+        art: dict[str, ArtLibrary] = {}
         for name, skin in skins.items():
             try:
-                menus[name] = skin_menus(skin.menus, self.menus, menu_dir)
-                validate_menus(
-                    dict(menus[name]), MENU_TARGETS, lambda art: self.art.get(art) is not None
+                library = (
+                    ArtLibrary.standard(self.settings.art_dir, skin.art_folders, art_root)
+                    if skin.art_folders
+                    else self.art
                 )
+            except ValueError as exc:
+                raise SkinError(f"skin {name}: {exc}") from None
+            art[name] = library
+
+            def has_art(piece: str, lib: ArtLibrary = library) -> bool:
+                return lib.get(piece) is not None
+
+            try:
+                menus[name] = skin_menus(skin.menus, self.menus, menu_dir)
+                validate_menus(dict(menus[name]), MENU_TARGETS, has_art)
             except MenuError as exc:
                 raise MenuError(f"skin {name}: {exc}") from None
         tables = {
@@ -249,6 +264,7 @@ class Board:
         self.board_info.key_tables = key_tables(skins, tables)
         self.board_info.skins = skins
         self.board_info.skin_menus = menus
+        self.board_info.skin_art = art
 
     async def start(self) -> None:
         secure_data_folder(self.settings)

@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from retroboard.ui.art import ArtLibrary, default_art_dir, load_art
 from retroboard.ui.menus import MenuError
 from retroboard.ui.skin import SKIN_DIR, SkinError, load_skins
+from tests.helpers.fakeui import FakeCaller
 from tests.ui.test_group_screens import make_user, post
 from tests.ui.test_login_register import register
 from tests.ui.test_reader import read_first
@@ -138,3 +140,51 @@ async def test_a_skin_that_binds_reader_quit_to_x_leaves_the_reader_on_x_and_its
     await c.type("x")
     await c.wait_for(r"^Enter read")  # back at the thread list
     await c.hangup()
+
+
+def test_a_skins_art_folders_come_after_the_sysops_art_and_before_the_default(
+    tmp_path: Path,
+) -> None:
+    root, sysop = tmp_path / "art", tmp_path / "data-art"
+    for folder, name, text in (
+        (root / "era", "welcome", b"ERA WELCOME\r\n"),
+        (root / "era", "goodbye", b"ERA GOODBYE\r\n"),
+        (root / "base", "goodbye", b"BASE GOODBYE\r\n"),
+        (root / "base", "extra", b"BASE EXTRA\r\n"),
+        (sysop, "goodbye", b"SYSOP GOODBYE\r\n"),
+    ):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.ans").write_bytes(text)
+    lib = ArtLibrary.standard(sysop, ("era", "base"), root)  # era inherits from base
+    assert lib.rendered("welcome", 80, colors=False) == "ERA WELCOME"
+    assert lib.rendered("extra", 80, colors=False) == "BASE EXTRA"  # the parent skin's
+    assert lib.rendered("goodbye", 80, colors=False) == "SYSOP GOODBYE"  # the sysop's wins
+    shipped = load_art(default_art_dir() / "menu_header.ans")
+    assert lib.get("menu_header") == shipped  # none of them has it: the packaged art
+    with pytest.raises(ValueError, match="art folder 'gone' is missing"):
+        ArtLibrary.standard(sysop, ("gone",), root)
+
+
+async def test_a_skins_art_folder_draws_its_welcome_and_the_sysops_art_still_wins(
+    offline_board: Any, tmp_path: Path
+) -> None:
+    root = tmp_path / "art"
+    (root / "era").mkdir(parents=True)
+    (root / "era" / "welcome.ans").write_bytes(b"\x1b[1;33mERA WELCOME\r\n")
+    skin_dir, menu_dir = bundle(tmp_path, {"era": 'inherit = "default"\nart_folder = "era"\n'}, {})
+    offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir, art_root=root)
+    offline_board.board_info.default_skin = "era"
+    c = FakeCaller(offline_board)
+    screen = await c.wait_for(r"Handle:")
+    assert "ERA WELCOME" in screen
+    await c.hangup()
+    sysop = offline_board.settings.art_dir
+    sysop.mkdir(parents=True, exist_ok=True)
+    (sysop / "welcome.ans").write_bytes(b"SYSOP WELCOME\r\n")
+    offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir, art_root=root)
+    c = FakeCaller(offline_board)
+    screen = await c.wait_for(r"Handle:")
+    assert "SYSOP WELCOME" in screen and "ERA WELCOME" not in screen
+    await c.hangup()
+    with pytest.raises(SkinError, match="skin era: art folder 'era' is missing"):
+        offline_board.use_skins(load_skins(skin_dir), menu_dir=menu_dir, art_root=tmp_path)

@@ -60,13 +60,16 @@ def test_a_count_of_one_takes_the_singular_form_where_the_skin_has_one() -> None
     assert default.text("groups_count", count=0) == "0 groups"
 
 
-def test_a_skin_names_its_menu_folder_and_its_children_inherit_it(tmp_path: Path) -> None:
+def test_a_skin_names_its_menu_and_art_folders_and_its_children_inherit_them(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "default.toml").write_text('[strings]\nthanks = "x"\n')
     (tmp_path / "era.toml").write_text('inherit = "default"\nmenus = "era"\n')
-    (tmp_path / "era2.toml").write_text('inherit = "era"\nmenus = "era2"\n')
+    (tmp_path / "era2.toml").write_text('inherit = "era"\nmenus = "era2"\nart_folder = "a2"\n')
     (tmp_path / "era3.toml").write_text('inherit = "era2"\n')
     skins = load_skins(tmp_path)
-    assert skins["default"].menus == ()
+    assert skins["default"].menus == () and skins["era"].art_folders == ()
+    assert skins["era3"].art_folders == ("a2",)
     assert skins["era2"].menus == ("era2", "era")  # its own folder first, then the parent's
     assert skins["era3"].menus == ("era2", "era")
     (tmp_path / "era3.toml").write_text('inherit = "default"\nmenus = "../etc"\n')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -444,10 +444,22 @@ class ArtLibrary:
         self._rendered: dict[tuple[str, int, bool], str | None] = {}
 
     @classmethod
-    def standard(cls, custom_dir: Path | None = None) -> ArtLibrary:
-        """`custom_dir` (e.g. DATA/art) when given, then the packaged default art."""
+    def standard(
+        cls,
+        custom_dir: Path | None = None,
+        folders: Sequence[str] = (),
+        root: Path | None = None,
+    ) -> ArtLibrary:
+        """`custom_dir` (e.g. DATA/art) when given, then each of a skin's art `folders` under
+        `root` (the packaged art folder unless given), then the packaged default art. Raises
+        ValueError naming a folder that is not there."""
+        base = root if root is not None else default_art_dir()
+        skin_dirs = [base / f for f in folders]
+        for path in skin_dirs:
+            if not path.is_dir():
+                raise ValueError(f"art folder {path.name!r} is missing ({path})")
         dirs = [custom_dir] if custom_dir is not None else []
-        return cls([*dirs, default_art_dir()])
+        return cls([*dirs, *skin_dirs, default_art_dir()])
 
     def get(self, name: str) -> Art | None:
         """The art called `name` ("welcome" or "welcome.ans"), or None. Results are cached."""

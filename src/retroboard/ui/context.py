@@ -37,6 +37,9 @@ class BoardInfo:
     skin_menus: Mapping[str, Mapping[str, Menu]] = field(default_factory=dict)
     # (skin name, a screen's Bindings) -> the table as that skin rebinds it (ui.skin.key_tables)
     key_tables: Mapping[tuple[str, Bindings], Bindings] = field(default_factory=dict)
+    # Each skin's art library by skin name (its art folders, see ui.skin); a skin not named
+    # here uses the art the session was made with.
+    skin_art: Mapping[str, ArtLibrary] = field(default_factory=dict)
     # Rendered text of screens that look the same for everyone at a given size (the welcome
     # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
@@ -105,6 +108,7 @@ class SessionContext:
     login_notice: LoginResult | None = None
     # The menus the session was made with: what a skin without menus of its own uses.
     board_menus: Mapping[str, Menu] = field(init=False, repr=False)
+    board_art: ArtLibrary | None = field(init=False, repr=False)  # likewise for art
 
     def doing(self, activity: Activity) -> None:
         """Tell presence what the caller is doing now (each screen declares it)."""
@@ -116,6 +120,7 @@ class SessionContext:
 
     def __post_init__(self) -> None:
         self.board_menus = self.menus
+        self.board_art = self.art
         self.skin = self.board.skins["default"]
         self.renderer = Renderer(self.term.info, self.skin.theme)
         self.use_skin(self.user.skin if self.user is not None else "")
@@ -123,7 +128,8 @@ class SessionContext:
     def use_skin(self, name: str) -> Skin:
         """Switch to skin `name` ('' or unknown: the board's default). A terminal without cursor
         addressing always gets a linear skin (plain); a linear skin narrows the terminal's
-        profile to no colour and no cursor codes; the session's menus become the skin's. Returns
+        profile to no colour and no cursor codes; the session's menus and art become the skin's.
+        Returns
         the skin now in use."""
         skins = self.board.skins
         skin = skins.get(name) or skins.get(self.board.default_skin) or skins["default"]
@@ -135,6 +141,7 @@ class SessionContext:
             self.term.set_encoding(self.term.info.encoding)
         self.skin = skin
         self.menus = self.board.skin_menus.get(skin.name, self.board_menus)
+        self.art = self.board.skin_art.get(skin.name, self.board_art)
         self.renderer = Renderer(self.term.info, skin.theme)
         self.term.idle_warning_text = skin.text("idle_warning")
         self.term.idle_goodbye_text = skin.text("idle_goodbye")

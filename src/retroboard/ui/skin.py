@@ -13,6 +13,9 @@ The keys of a skin file (each one inherited from the parent unless the skin sets
 - `menus = "<folder>"`: the skin's own menus, ui/menus/<folder>/*.toml in the format of
   ui/menus/*.toml; a menu the folder lacks comes from the parent skin's folder, then from
   ui/menus. Loaded and checked once at start (a broken one stops start-up).
+- `art_folder = "<name>"`: the skin's own art, a folder of .ans files under src/retroboard/art/
+  (art/<name>/); a piece it lacks comes from the parent skin's folder, then the default art.
+  A sysop's art (the data folder's art/) still wins over both.
 - `[keys.<screen>]`: the skin's keys for a screen's actions, `action = ["k1", "k2"]` (e.g.
   `[keys.reader] quit = ["q", "Q"]`); <screen> is the registry name (ui/registry.py), the
   actions and key names those of the screen's Bindings table; `?` help shows the new keys.
@@ -58,6 +61,8 @@ class Skin:
     menus: tuple[str, ...] = ()
     # [keys.<screen>]: screen name -> action -> its keys, merged over the parent's
     keys: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    # art folders under src/retroboard/art, the skin's own first, then its ancestors'
+    art_folders: tuple[str, ...] = ()
     strings: Mapping[str, str] = field(default_factory=dict)
     styles: Mapping[str, str] = field(default_factory=dict)
 
@@ -139,6 +144,7 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
             art=flag("art", parent.art if parent else True),
             first_screen=str(doc.get("first_screen", parent.first_screen if parent else "login")),
             menus=folders("menus", parent.menus if parent else ()),
+            art_folders=folders("art_folder", parent.art_folders if parent else ()),
             keys=MappingProxyType({s: MappingProxyType(a) for s, a in keys.items()}),
             strings=MappingProxyType(strings),
             styles=MappingProxyType(styles),
