@@ -201,3 +201,47 @@ async def test_a_crosspost_hides_the_staff_group_from_an_ssh_reader(live_board: 
     reply = await articles.article_by_message_id(boss, hit.head.message_id)
     assert reply.newsgroups == ("rec.games.bbs",)  # nothing went to local.staffroom
     assert reply.head.references == (posted.head.message_id,)
+
+
+async def test_community_payloads_reach_an_ssh_member_stripped(live_board: Any) -> None:
+    """One-liners, letters, about-me and pages from someone else: what the SSH member's terminal
+    receives holds none of the hidden characters, and the words still read right."""
+    s = live_board.services
+    sly = await s.users.register("sly", "Null-modem-cable-7", first_call=False)
+    wall = await s.oneliners.add(sly, f"Wall {hide('text')} here\u2028")
+    assert wall.text == "Wall text here"  # stored clean, not only drawn clean
+    await s.users.set_about(sly.id, f"About {hide('me')}\u2029too")
+    await s.users.register("mira", "Pass-word-77")
+    await s.mail.send(sly, ["mira"], (), f"Mail {hide('subject')}", f"Mail {hide('body')} line")
+    c = await SSHClient.connect(live_board.ssh.port, "mira", "Pass-word-77")
+    try:
+        await c.wait_for("Wall text here")  # the logon sequence shows the wall
+        await c.send("\r")
+        await c.wait_for(MENU)
+        await s.pages.page(sly, "no-session", "mira", f"Page {hide('line')}\u202e")
+        await c.wait_for("Page line")
+        await c.send("o")
+        await c.wait_for("Wall text here")
+        await c.send("q")
+        await c.wait_for(MENU)
+        await c.send("e")
+        await c.wait_for("Mail subject")
+        await c.send("\r")
+        await c.wait_for("Mail body line")
+        await c.send("q")
+        await c.wait_for("Mail: inbox")
+        await c.send("q")
+        await c.wait_for(MENU)
+        await c.send("a")
+        await c.wait_for(r"\bsly\b")
+        rows = c.screen.lines
+        while not any(line.startswith(">") and " sly " in line for line in rows):
+            await c.send("\x1b[B")
+            await asyncio.sleep(0.1)
+            rows = c.screen.lines
+        await c.send("\r")
+        await c.wait_for("About me too")
+        raw = bytes(c.screen.raw)  # everything the member received, logon sequence included
+    finally:
+        c.close()
+    assert forbidden_in(raw) == []
