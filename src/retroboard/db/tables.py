@@ -53,6 +53,7 @@ class UserRow(Base):
     do_not_disturb: Mapped[bool] = mapped_column(Boolean, default=False)  # refuses pages
     expert: Mapped[bool] = mapped_column(Boolean, default=False)  # skips the logon sequence
     last_bulletin_id: Mapped[int] = mapped_column(Integer, default=0)  # bulletins seen up to
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)  # after a reset
 
 
 class GroupRow(Base):
