@@ -224,6 +224,7 @@ class User:
     do_not_disturb: bool = False  # refuses pages
     show_real_name: bool = False  # the real name appears in the profile
     about: str = ""  # "about me", one paragraph the user writes
+    must_change_password: bool = False  # after the sysop's reset: a new one before the menu
 
     @property
     def is_moderator(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,7 +29,13 @@ from retroboard.db.tables import (
     utcnow,
 )
 from retroboard.domain.community import ABOUT_MAX, Profile
-from retroboard.domain.errors import AuthFailed, Conflict, NotFound, ValidationError
+from retroboard.domain.errors import (
+    AuthFailed,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from retroboard.domain.events import UserChanged, UserLoggedIn, UserRegistered
 from retroboard.domain.text import sanitize
 from retroboard.domain.users import (
@@ -49,6 +56,8 @@ DELETED_AUTHOR = "(deleted user)"  # what a deleted account's articles show as t
 LOCK_REASON_MAX = 200
 MEMBERS_PAGE_MAX = 200  # the most members one `members` call returns
 SEARCH_MAX = 40  # the longest user-list search text
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread on the phone
+TEMPORARY_LENGTH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +99,7 @@ def to_user(row: UserRow) -> User:
         do_not_disturb=bool(row.do_not_disturb),
         show_real_name=bool(row.show_real_name),
         about=row.about or "",
+        must_change_password=bool(row.must_change_password),
     )
 
 
@@ -305,8 +315,86 @@ class UserService:
 
         def apply(row: UserRow) -> None:
             row.password_hash = password_hash
+            row.must_change_password = False
 
         return await self._change(handle, apply)
+
+    async def reset_password(self, handle: str) -> tuple[User, str]:
+        """Give an account a temporary password its owner must replace at the next login.
+
+        Returns the User and the temporary password (for the sysop to pass on). Raises
+        NotFound for an unknown handle.
+        """
+        user = await self.get(handle)
+        while True:
+            temporary = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+            try:
+                check_password(temporary, user.handle)
+                break
+            except ValueError:
+                continue
+        password_hash = await self._pw.hash(temporary)
+
+        def apply(row: UserRow) -> None:
+            row.password_hash = password_hash
+            row.must_change_password = True
+
+        return await self._change(handle, apply), temporary
+
+    def _check_new_password(self, new: str, handle: str) -> None:
+        try:
+            check_password(new, handle)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    async def change_password(self, user_id: int, old: str, new: str) -> User:
+        """A member changes their own password; `old` must be their current one.
+
+        A wrong `old` counts as a failed login (the owner is told at their next login, as
+        after wrong passwords at the login prompt). Returns the User. Raises AuthFailed for
+        a wrong `old`, ValidationError for a `new` the registration rules refuse or equal to
+        `old`, NotFound for no such user.
+        """
+        async with self._db.read() as s:
+            row = await s.get(UserRow, user_id)
+            if row is None:
+                raise NotFound("No such user.")
+            handle, stored = row.handle, row.password_hash
+        if not await self._pw.verify(stored, old):
+            async with self._db.write() as s:
+                await s.execute(
+                    update(UserRow)
+                    .where(UserRow.id == user_id)
+                    .values(failed_logins=UserRow.failed_logins + 1, last_failed_at=utcnow())
+                )
+            raise AuthFailed("That is not your current password.")
+        if new == old:
+            raise ValidationError("The new password must differ from the old one.")
+        self._check_new_password(new, handle)
+        return await self._store_own_password(user_id, new)
+
+    async def choose_password(self, user_id: int, new: str) -> User:
+        """The new password of a member whose password the sysop reset (must_change_password).
+
+        Returns the User, no longer bound to change it. Raises PermissionDenied when the
+        account was not reset, ValidationError for a `new` the registration rules refuse,
+        NotFound for no such user.
+        """
+        user = await self.get_by_id(user_id)
+        if not user.must_change_password:
+            raise PermissionDenied("Your password was not reset; change it in your settings.")
+        self._check_new_password(new, user.handle)
+        return await self._store_own_password(user_id, new)
+
+    async def _store_own_password(self, user_id: int, new: str) -> User:
+        password_hash = await self._pw.hash(new)
+        async with self._db.write() as s:
+            row = await s.get(UserRow, user_id)
+            if row is None:
+                raise NotFound("No such user.")
+            row.password_hash = password_hash
+            row.must_change_password = False
+            return to_user(row)
 
     async def lock(self, handle: str, reason: str = "") -> User:
         """Lock an account: it may not log in, and its running sessions are hung up.
