@@ -160,6 +160,7 @@ async def test_line_editor_commands() -> None:
         BS * 2 + "wo\r",
         "/i 3\r",
         "three\r",
+        "\r",
         "/Q\r",
         "/D 1\r",
         "/L\r",
@@ -172,6 +173,39 @@ async def test_line_editor_commands() -> None:
     assert "Line 2 changed." in shown
     assert "Line 1 deleted." in shown
     assert " 4: > original" in shown  # from the listing
+
+
+async def test_line_editor_insert_mode_and_range_delete() -> None:
+    term = FakeTerminal()
+    task = await start(term, run_line_editor(term, title="t"))
+    await term.type_text("one\r")
+    await settle(term)
+    await term.type_text("four\r")
+    await settle(term)
+    await term.type_text("/I 2\r")
+    await settle(term)
+    await term.type_text("two\r")
+    await settle(term)
+    await term.type_text("three\r")
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert "Inserting before line 2: an empty line ends inserting." in shown
+    assert " 2: two" in shown
+    assert [r for r in shown if r][-1] == " 4:"  # still inserting: the next number is shown
+    await term.type_text("\r")
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert "Done inserting: new lines go at the end (line 5)." in shown
+    assert [r for r in shown if r][-1] == " 5:"
+    await term.type_text("/D 3-1\r")
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert "No lines 3-1: the first line number must not be above the last." in shown
+    await term.type_text("/D 2-3\r")
+    await settle(term)
+    assert "Lines 2-3 deleted." in rows(screen_of(term))
+    await term.type_text("/s\r")
+    assert await finish(task) == ["one", "four"]
 
 
 async def test_line_editor_edit_can_be_cancelled() -> None:

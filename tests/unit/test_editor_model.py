@@ -187,16 +187,54 @@ def test_edit_with_long_text_wraps_into_several_lines() -> None:
     assert m.lines == ["one two", "three four", "b"]
 
 
-def test_insert_before_line_takes_the_next_line_only() -> None:
-    m = LineEditorModel(["one", "three"])
+def test_insert_stays_in_insert_mode_until_an_empty_line() -> None:
+    m = LineEditorModel(["one", "four"])
     r = m.handle_line("/I 2")
     assert r.action is Action.INFO and "before line 2" in r.message
     assert m.next_number == 2
     m.handle_line("two")
-    assert m.lines == ["one", "two", "three"]
-    assert m.next_number == 4
-    m.handle_line("four")
+    assert m.next_number == 3
+    m.handle_line("three")
     assert m.lines == ["one", "two", "three", "four"]
+    assert m.next_number == 4
+    r = m.handle_line("   ")  # the empty line ends inserting and is not stored
+    assert r.action is Action.INFO
+    assert r.message == "Done inserting: new lines go at the end (line 5)."
+    assert m.insert_at is None
+    m.handle_line("five")
+    m.handle_line("")  # outside insert mode an empty line is a paragraph break
+    assert m.lines == ["one", "two", "three", "four", "five", ""]
+
+
+def test_delete_a_range_of_lines() -> None:
+    m = LineEditorModel(["a", "b", "c", "d", "e"])
+    r = m.handle_line("/D 2-4")
+    assert r.action is Action.INFO and r.message == "Lines 2-4 deleted."
+    assert m.lines == ["a", "e"]
+    assert m.handle_line("/d 2 - 2").message == "Line 2 deleted."
+    assert m.lines == ["a"]
+
+
+def test_bad_ranges_are_refused_clearly() -> None:
+    m = LineEditorModel(["a", "b", "c"])
+    r = m.handle_line("/D 3-1")
+    assert r.action is Action.ERROR
+    assert r.message == "No lines 3-1: the first line number must not be above the last."
+    r = m.handle_line("/D 2-9")
+    assert r.action is Action.ERROR and r.message == "No line 9 — the message has 3 lines."
+    assert m.handle_line("/D 0-2").action is Action.ERROR
+    r = m.handle_line("/E 1-2")
+    assert r.message == "/E takes one line number, not a range. Type /? for help."
+    assert m.lines == ["a", "b", "c"]
+
+
+def test_range_delete_moves_the_insert_point() -> None:
+    m = LineEditorModel(["a", "b", "c", "d"])
+    m.handle_line("/I 4")
+    m.handle_line("/D 1-2")
+    assert m.next_number == 2
+    m.handle_line("x")
+    assert m.lines == ["c", "x", "d"]
 
 
 def test_insert_continues_while_lines_wrap() -> None:
@@ -206,7 +244,7 @@ def test_insert_continues_while_lines_wrap() -> None:
     assert m.next_number == 3
     m.handle_line("bit more")
     assert m.lines == ["one", "two and a", "bit more", "end"]
-    assert m.next_number == 5
+    assert m.next_number == 4
 
 
 def test_insert_at_end_plus_one_means_append() -> None:

@@ -12,7 +12,7 @@ from retroboard.ui.widgets.texts import Texts, default_texts
 MAX_LINES = 500
 MAX_BYTES = 64 * 1024
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>)+ ?")
-_COMMAND = re.compile(r"^/([a-z?])(?:\s*(\d+)|\s+(.+))?$", re.IGNORECASE)
+_COMMAND = re.compile(r"^/([a-z?])(?:\s*(\d+)(?:\s*-\s*(\d+))?|\s+(.+))?$", re.IGNORECASE)
 
 
 def clean_line(text: str) -> str:
@@ -151,8 +151,14 @@ class LineEditorModel:
         if not wrapped:
             match = _COMMAND.match(text.strip())
             if match:
-                return self._command(match.group(1).upper(), match.group(2), match.group(3))
-        return self._put(wrap_text(text, self.width), keep_inserting=wrapped)
+                letter, number, last, junk = match.groups()
+                if last is not None:
+                    return self._range(letter.upper(), int(number), int(last))
+                return self._command(letter.upper(), number, junk)
+            if self.insert_at is not None and not text.strip():
+                self.insert_at = None  # an empty line ends insert mode (WWIV/PCBoard)
+                return Result(Action.INFO, self.texts("editor_insert_done", n=self.next_number))
+        return self._put(wrap_text(text, self.width))
 
     def replace_line(self, n: int, text: str) -> Result:
         """Finish a `/E n`: line n becomes `text` (wrapped if it is too long)."""
@@ -189,7 +195,7 @@ class LineEditorModel:
             return self._full(False)
         return None
 
-    def _put(self, new: list[str], *, keep_inserting: bool) -> Result:
+    def _put(self, new: list[str]) -> Result:
         pos = self.insert_at if self.insert_at is not None else len(self.lines)
         candidate = self.lines[:pos] + new + self.lines[pos:]
         error = self._check(candidate)
@@ -197,8 +203,24 @@ class LineEditorModel:
             return error
         self.lines = candidate
         if self.insert_at is not None:
-            self.insert_at = pos + len(new) if keep_inserting else None
+            self.insert_at = pos + len(new)  # insert mode lasts until an empty line
         return Result(Action.TEXT)
+
+    def _range(self, letter: str, first: int, last: int) -> Result:
+        """`/D n-m`: delete lines n to m (inclusive); other commands take one number."""
+        if letter != "D":
+            return Result(Action.ERROR, self.texts("editor_no_range", letter=letter))
+        count = len(self.lines)
+        if first > last:
+            return Result(Action.ERROR, self.texts("editor_bad_range", n=first, m=last))
+        for n in (first, last):
+            if not 1 <= n <= count:
+                return Result(Action.ERROR, self._no_line(n, count))
+        del self.lines[first - 1 : last]
+        if self.insert_at is not None and self.insert_at > first - 1:
+            self.insert_at = max(first - 1, self.insert_at - (last - first + 1))
+        key = "editor_deleted" if first == last else "editor_deleted_range"
+        return Result(Action.INFO, self.texts(key, n=first, m=last))
 
     def _command(self, letter: str, number: str | None, junk: str | None) -> Result:
         simple: dict[str, Callable[[], Result]] = {
