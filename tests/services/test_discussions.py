@@ -255,7 +255,7 @@ async def test_search(board: tuple[Services, Database]) -> None:
     await sv.articles.post(bob, ["misc.test"], "Hello", "Kickstart 1.3 is best")
     hidden = await sv.articles.post(bob, ["misc.test"], "secret", "kickstart cancelled")
     await sv.moderation.delete(mod, hidden.article.head.id)
-    hits = await sv.search.search(alice, "kickstart")
+    hits = await sv.search.search(alice, "kickstart", order="newest")
     assert [h.head.subject for h in hits] == ["Hello", "Kickstart ROM"]
     assert [h.group for h in await sv.search.search(alice, "kickstart", group="misc.test")] == [
         "misc.test"

@@ -153,7 +153,8 @@ class Draft:
 class SearchHit:
     head: ArticleHead
     group: str
-    snippet: str = ""
+    snippet: str = ""  # a line of the body around the match
+    marks: tuple[tuple[int, int], ...] = ()  # (start, end) of each match in the snippet
 
 
 def posting_refusal(user: User, group: Group) -> str | None:

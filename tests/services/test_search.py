@@ -1,0 +1,177 @@
+"""Search on SQLite and PostgreSQL: stems, prefixes, phrases, filters, ranking, excerpts, pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from alembic import command
+from sqlalchemy import update
+
+from retroboard.app import Services, build_services
+from retroboard.bus import EventBus
+from retroboard.config import Settings
+from retroboard.db.engine import Database
+from retroboard.db.migrate import _config, upgrade
+from retroboard.db.tables import ArticleRow
+from retroboard.domain.errors import ValidationError
+from retroboard.domain.users import User
+
+SETTINGS = Settings(
+    argon2_time_cost=1,
+    argon2_memory_kib=1024,
+    argon2_parallelism=1,
+    domain="test.example",
+    default_groups="",
+)
+
+
+@pytest.fixture
+async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
+    db = Database(db_url)
+    await upgrade(db)
+    try:
+        yield build_services(SETTINGS, db, EventBus()), db
+    finally:
+        await db.dispose()
+
+
+async def post(sv: Services, who: User, subject: str, body: str, group: str = "misc.test") -> int:
+    posted = await sv.articles.post(who, [group], subject, body)
+    article_id: int = posted.article.head.id
+    return article_id
+
+
+async def dated(db: Database, article_id: int, when: datetime) -> None:
+    async with db.write() as s:
+        await s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(date=when))
+
+
+def subjects(hits: list[Any]) -> list[str]:
+    return [h.head.subject for h in hits]
+
+
+async def test_stems_prefixes_and_phrases(board: tuple[Services, Database]) -> None:
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    await post(sv, ada, "Modem talk", "My modem dials at 2400 baud.")
+    await post(sv, ada, "Cables", "A null modem cable joins two PCs.")
+    await post(sv, ada, "Editors", "Which mode does vi start in?")
+    await post(sv, ada, "Games", "Playing LORD all night.")
+
+    assert set(subjects(await sv.search.search(ada, "modems"))) == {"Modem talk", "Cables"}
+    assert subjects(await sv.search.search(ada, "played")) == ["Games"]  # play/playing/played
+    assert set(subjects(await sv.search.search(ada, "mode*"))) == {
+        "Modem talk",
+        "Cables",
+        "Editors",
+    }
+    assert subjects(await sv.search.search(ada, '"null modem"')) == ["Cables"]
+    assert subjects(await sv.search.search(ada, '"modem null"')) == []  # a phrase keeps order
+    assert subjects(await sv.search.search(ada, "cable modem")) == ["Cables"]  # both words
+
+
+async def test_user_text_is_never_search_syntax(board: tuple[Services, Database]) -> None:
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    await post(sv, ada, "Modem talk", "My modem dials NEAR the phone (really).")
+    for query in ('modem"', '"modem', "modem *", "* modem", "modem AND", "NEAR(modem)", "mo*dem"):
+        await sv.search.search(ada, query)  # no database error, whatever the answer
+    assert subjects(await sv.search.search(ada, 'modem "')) == ["Modem talk"]
+    assert subjects(await sv.search.search(ada, "modem OR nothing")) == []  # OR is a word
+    for query in ("*", '"', "  ", "from:ada", "since:"):
+        with pytest.raises(ValidationError):
+            await sv.search.search(ada, query)
+    with pytest.raises(ValidationError, match="2026-01-31"):
+        await sv.search.search(ada, "modem since:yesterday")
+
+
+async def test_author_and_date_filters(board: tuple[Services, Database]) -> None:
+    sv, db = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    bob = await sv.users.register("bob", "Bob-pass-1234")
+    old = await post(sv, ada, "Old modem", "modem from last year")
+    new = await post(sv, bob, "New modem", "modem from this year")
+    await dated(db, old, datetime(2025, 6, 1, 12, tzinfo=UTC))
+    await dated(db, new, datetime(2026, 2, 1, 12, tzinfo=UTC))
+
+    assert subjects(await sv.search.search(ada, "modem from:ada")) == ["Old modem"]
+    assert subjects(await sv.search.search(ada, "modem FROM:Bob")) == ["New modem"]
+    assert subjects(await sv.search.search(ada, "modem from:nobody")) == []
+    assert subjects(await sv.search.search(ada, "modem since:2026-01-01")) == ["New modem"]
+    assert subjects(await sv.search.search(ada, "modem before:2026-01-01")) == ["Old modem"]
+    assert subjects(await sv.search.search(ada, "modem since:2026-02-01")) == ["New modem"]
+    assert subjects(await sv.search.search(ada, "modem before:2026-02-01")) == ["Old modem"]
+    both = "modem since:2025-01-01 before:2027-01-01"
+    assert subjects(await sv.search.search(ada, both, order="newest")) == [
+        "New modem",
+        "Old modem",
+    ]
+
+
+async def test_ranked_by_relevance_or_newest_first(board: tuple[Services, Database]) -> None:
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    filler = " ".join(f"word{i}" for i in range(80))
+    await post(sv, ada, "Modems compared", "Every modem here: a modem per line, modems all.")
+    await post(sv, ada, "Something else", f"{filler} and once a modem {filler}")
+    await post(sv, ada, "Another thing", f"{filler} modem")
+    ranked = subjects(await sv.search.search(ada, "modem"))
+    assert ranked[0] == "Modems compared"
+    assert subjects(await sv.search.search(ada, "modem", order="newest")) == [
+        "Another thing",
+        "Something else",
+        "Modems compared",
+    ]
+
+
+async def test_excerpt_marks_the_match(board: tuple[Services, Database]) -> None:
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    await post(sv, ada, "Setup", "First line.\nThe Hayes modems answer\tfast.\nLast line.")
+    [hit] = await sv.search.search(ada, "modem")
+    assert "Hayes modems answer fast" in hit.snippet
+    assert "\n" not in hit.snippet and "\t" not in hit.snippet and "\x01" not in hit.snippet
+    assert [hit.snippet[a:b] for a, b in hit.marks] == ["modems"]
+
+
+async def test_pages_past_a_hundred(board: tuple[Services, Database]) -> None:
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    for i in range(105):
+        await post(sv, ada, f"Sale {i}", "modem for sale")
+    first = await sv.search.search(ada, "modem", order="newest", limit=100)
+    rest = await sv.search.search(ada, "modem", order="newest", limit=100, offset=100)
+    assert len(first) == 100 and len(rest) == 5
+    assert subjects(rest) == [f"Sale {i}" for i in reversed(range(5))]
+    assert not {h.head.id for h in first} & {h.head.id for h in rest}
+    with pytest.raises(ValidationError):
+        await sv.search.search(ada, "modem", limit=101)
+
+
+async def test_migration_reindexes_existing_articles(db_url: str) -> None:
+    """Articles posted before 0009 are found by stem after it (the index is rebuilt)."""
+    db = Database(db_url)
+    cfg = _config()
+
+    def to(revision: str) -> Any:
+        def run(sync_conn: Any) -> None:
+            cfg.attributes["connection"] = sync_conn
+            command.upgrade(cfg, revision)
+
+        return run
+
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(to("0008"))
+        sv = build_services(SETTINGS, db, EventBus())
+        ada = await sv.users.register("ada", "Ada-pass-123")
+        await post(sv, ada, "Before", "these modems predate the stems")
+        await upgrade(db)
+        assert subjects(await sv.search.search(ada, "modem")) == ["Before"]
+        await post(sv, ada, "After", "a modem posted later")
+        assert set(subjects(await sv.search.search(ada, "modems"))) == {"Before", "After"}
+    finally:
+        await db.dispose()
