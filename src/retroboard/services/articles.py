@@ -54,6 +54,7 @@ from retroboard.services.board_common import (
     skip_set,
     subscription,
 )
+from retroboard.services.moderation import shown_body
 from retroboard.services.publishing import mark_own_post_read, publish
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ class ArticleService:
         `readable` (the ones the reader's level may read), so a hidden group is never named."""
         return Article(
             head=head_of(row, number=number, read=read, group=group),
-            body=row.body,
+            body=shown_body(row.body, row.deleted),  # a tombstone, never the text kept under it
             newsgroups=tuple(n for n in row.newsgroups.split(",") if n in readable),
             xref=tuple((g, n) for g, n in xref if g in readable),
             status=Status(row.status),

@@ -3,7 +3,7 @@ told of a rejection by mail, with the moderator's reason)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.bus import EventBus
@@ -11,7 +11,7 @@ from retroboard.db.engine import Database
 from retroboard.db.tables import ArticleRow, GroupRow, PendingGroupRow, ThreadRow, UserRow, XrefRow
 from retroboard.domain.boards import ArticleHead, Status
 from retroboard.domain.community import LETTER_BODY_MAX, REJECT_REASON_MAX
-from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
+from retroboard.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.text import sanitize
@@ -21,6 +21,17 @@ from retroboard.services.mail import MailService
 from retroboard.services.publishing import publish
 
 TOMBSTONE = "[This article was deleted by {who}.]"
+# A deleted article's body is the tombstone, KEPT_MARK, then the text it had, so a moderator
+# can undelete it; readers only ever get the tombstone (shown_body). The mark holds a control
+# character, which posted text never does (domain.text.sanitize removes them).
+KEPT_MARK = "\n\x1e\n"
+
+
+def shown_body(body: str, deleted: bool) -> str:
+    """The body a reader gets: a deleted article's tombstone without the text kept under it."""
+    return body.split(KEPT_MARK, 1)[0] if deleted else body
+
+
 REJECTED_SUBJECT = "Your post was not accepted: {subject}"
 REJECTED_BODY = (
     "Moderator {moderator} did not accept your post to {groups}.\n"
@@ -52,6 +63,48 @@ async def _require_moderator(s: AsyncSession, user: User) -> None:
         raise PermissionDenied("Only moderators and the sysop may do that.")
 
 
+async def _thread_articles(s: AsyncSession, thread_id: int) -> list[ArticleRow]:
+    """The thread's posted articles (held or rejected posts are not in it). NotFound if the
+    thread is gone."""
+    if await s.get(ThreadRow, thread_id) is None:
+        raise NotFound("That thread is gone.")
+    return list(
+        (
+            await s.scalars(
+                select(ArticleRow)
+                .where(ArticleRow.thread_id == thread_id, ArticleRow.status == Status.POSTED)
+                .order_by(ArticleRow.id)
+            )
+        ).all()
+    )
+
+
+async def _mark_numbers(s: AsyncSession, row: ArticleRow, deleted: bool) -> None:
+    """Add the article's numbers to (or take them from) each group's deleted numbers."""
+    xrefs = (await s.execute(select(XrefRow).where(XrefRow.article_id == row.id))).scalars()
+    for x in xrefs:
+        g = await s.get(GroupRow, x.group_id)
+        assert g is not None
+        numbers = RangeSet.parse(g.deleted_numbers)
+        if deleted:
+            numbers.add(x.number)
+        else:
+            numbers.discard(x.number)
+        g.deleted_numbers = str(numbers)
+
+
+async def _tombstone(s: AsyncSession, row: ArticleRow, who: str) -> None:
+    row.deleted = True
+    row.body = TOMBSTONE.format(who=who) + KEPT_MARK + row.body
+    await _mark_numbers(s, row, deleted=True)
+
+
+async def _restore(s: AsyncSession, row: ArticleRow) -> None:
+    row.deleted = False
+    row.body = row.body.split(KEPT_MARK, 1)[1]
+    await _mark_numbers(s, row, deleted=False)
+
+
 class ModerationService:
     def __init__(self, db: Database, bus: EventBus, mail: MailService | None = None) -> None:
         self._db = db
@@ -72,15 +125,56 @@ class ModerationService:
                     raise PermissionDenied("You may only delete your own articles.")
                 await _require_moderator(s, user)
             who = "its author" if row.author_id == user.id else f"moderator {user.handle}"
-            row.deleted = True
-            row.body = TOMBSTONE.format(who=who)
-            xrefs = (await s.execute(select(XrefRow).where(XrefRow.article_id == row.id))).scalars()
-            for x in xrefs:
-                g = await s.get(GroupRow, x.group_id)
-                assert g is not None
-                deleted = RangeSet.parse(g.deleted_numbers)
-                deleted.add(x.number)
-                g.deleted_numbers = str(deleted)
+            await _tombstone(s, row, who)
+
+    async def undelete(self, user: User, article_id: int) -> None:
+        """Bring a deleted article back with the text it had. Moderators only (an author's
+        cancel is final). Raises PermissionDenied (not a moderator now), NotFound (no such
+        article, or it is not deleted), Conflict (it was deleted before deleted text was kept:
+        there is nothing to bring back)."""
+        async with self._db.write() as s:
+            await _require_moderator(s, user)
+            row = await s.get(ArticleRow, article_id)
+            if row is None or not row.deleted:
+                raise NotFound("That article is not deleted.")
+            if KEPT_MARK not in row.body:
+                raise Conflict("That article was deleted before its text was kept; it is gone.")
+            await _restore(s, row)
+
+    async def delete_thread(self, user: User, thread_id: int) -> int:
+        """Delete every article of a thread (each keeps its place as a tombstone). Moderators
+        only. Returns how many articles were deleted (0: all were already). Raises
+        PermissionDenied (not a moderator now), NotFound (no such thread)."""
+        async with self._db.write() as s:
+            await _require_moderator(s, user)
+            rows = await _thread_articles(s, thread_id)
+            live = [r for r in rows if not r.deleted]
+            for row in live:
+                await _tombstone(s, row, f"moderator {user.handle}")
+            return len(live)
+
+    async def undelete_thread(self, user: User, thread_id: int) -> int:
+        """Bring back every deleted article of a thread whose text was kept. Moderators only.
+        Returns how many came back (articles deleted before text was kept stay deleted).
+        Raises PermissionDenied (not a moderator now), NotFound (no such thread)."""
+        async with self._db.write() as s:
+            await _require_moderator(s, user)
+            rows = await _thread_articles(s, thread_id)
+            back = [r for r in rows if r.deleted and KEPT_MARK in r.body]
+            for row in back:
+                await _restore(s, row)
+            return len(back)
+
+    async def queue_count(self, user: User) -> int:
+        """How many posts wait for a moderator. Raises PermissionDenied (not a moderator now)."""
+        async with self._db.read() as s:
+            await _require_moderator(s, user)
+            n = await s.scalar(
+                select(func.count())
+                .select_from(ArticleRow)
+                .where(ArticleRow.status == Status.PENDING)
+            )
+            return int(n or 0)
 
     async def lock(self, user: User, thread_id: int, locked: bool = True) -> None:
         async with self._db.write() as s:
