@@ -12,7 +12,7 @@ from retroboard.ui.screens.draft_offer import DraftOfferScreen
 from retroboard.ui.screens.groups import GroupSelectorScreen
 from retroboard.ui.screens.info import InfoScreen
 from retroboard.ui.screens.lastcallers import LastCallersScreen
-from retroboard.ui.screens.login import LoginScreen
+from retroboard.ui.screens.login import LoginScreen, NewPasswordScreen
 from retroboard.ui.screens.logon import LogonScreen
 from retroboard.ui.screens.mail import MailScreen
 from retroboard.ui.screens.mail_compose import MailComposeScreen
@@ -56,6 +56,7 @@ def screen_table() -> Mapping[str, Callable[..., Screen]]:
     """Target name -> factory taking the Push/Replace params as keyword arguments."""
     return {
         "login": LoginScreen,
+        "new_password": NewPasswordScreen,
         "register": RegisterScreen,
         "menu": MenuScreen,
         "logon": LogonScreen,

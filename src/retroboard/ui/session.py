@@ -21,7 +21,9 @@ class UnknownScreen(Exception):
 
 def first_screen(ctx: SessionContext, *, register: bool) -> Push:
     """Where a call starts: the main menu (already authenticated), registration, or login."""
-    if ctx.user is not None:
+    if ctx.user is not None:  # by SSH: a reset password is replaced before the menu
+        if ctx.user.must_change_password:
+            return Push("new_password")
         return Push("menu", name="main", greet=True)
     return Push("register") if register else Push("login")
 

@@ -1,15 +1,19 @@
-"""The welcome screen and login prompt: handle, password, or `new` to register."""
+"""The welcome screen and login prompt (handle, password, or `new` to register), and the new
+password a member must choose after the sysop reset theirs."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
-from retroboard.domain.errors import AuthFailed
+from retroboard.domain.errors import AuthFailed, BoardError
+from retroboard.domain.users import PASSWORD_MAX, check_password
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
 from retroboard.ui.prompts import ask, say
 from retroboard.ui.screens.kit import clean, show_art
+
+NEW_PASSWORD_TRIES = 5
 
 
 def draw_welcome(ctx: SessionContext) -> None:
@@ -80,4 +84,42 @@ class LoginScreen(BaseScreen):
             if ctx.user.charset != "auto":
                 ctx.term.set_encoding(ctx.user.charset)
             ctx.use_skin(ctx.user.skin)
+            if ctx.user.must_change_password:
+                return Replace("new_password")
             return Replace("menu", name="main", greet=True)
+
+
+class NewPasswordScreen(BaseScreen):
+    """After the sysop's reset, before the menu: a new password, typed twice, by the
+    registration rules. A member who does not choose one is logged off, the reset kept."""
+
+    ACTIVITY = Activity("logging_in")
+
+    async def run(self, ctx: SessionContext) -> Nav:
+        assert ctx.user is not None
+        ctx.write("\r\n")
+        say(ctx, ctx.text("password_must_change"), "warn")
+        for _ in range(NEW_PASSWORD_TRIES):
+            new = await ask(ctx, ctx.text("password_new_prompt"), max_len=PASSWORD_MAX, mask="*")
+            try:
+                check_password(new, ctx.user.handle)
+            except ValueError as exc:
+                say(ctx, str(exc), "error")
+                continue
+            again = await ask(
+                ctx, ctx.text("password_again_prompt"), max_len=PASSWORD_MAX, mask="*"
+            )
+            if again != new:
+                say(ctx, ctx.text("password_differ"), "error")
+                continue
+            try:
+                ctx.user = await ctx.services.users.choose_password(ctx.user.id, new)
+            except BoardError as exc:
+                say(ctx, str(exc), "error")
+                continue
+            ctx.log.info("new password chosen after a reset: %s", ctx.user.handle)
+            say(ctx, ctx.text("password_changed"), "ok")
+            return Replace("menu", name="main", greet=True)
+        say(ctx, ctx.text("password_still_reset"), "error")
+        await ctx.flush()
+        return Logoff(quiet=True, reason="reset password not replaced")

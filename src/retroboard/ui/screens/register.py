@@ -70,6 +70,7 @@ class RegisterScreen(BaseScreen):
             break
         if not password:
             return Logoff(reason="registration abandoned")
+        ctx.print(Text(ctx.text("register_real_name_shown"), style="dim"))
         real_name = await ask(ctx, ctx.text("register_real_name_prompt"), max_len=REAL_NAME_MAX)
         location = await ask(ctx, prompt(ctx, "register_location_prompt"), max_len=LOCATION_MAX)
         if not await ask_yes_no(

@@ -1,4 +1,4 @@
-"""User settings: message editor, character set, skin, real name, location.
+"""User settings: message editor, character set, skin, real name, location, password.
 
 Each setting is one row of SETTINGS (the key that changes it, its name as a skin key, what it
 is now) and one `on_<action>` method that changes it; the screen, its `?` help and the keys
@@ -14,7 +14,7 @@ from rich.text import Text
 
 from retroboard.domain.activity import Activity
 from retroboard.domain.community import ABOUT_MAX
-from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX, User
+from retroboard.domain.users import LOCATION_MAX, PASSWORD_MAX, REAL_NAME_MAX, User, check_password
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav
@@ -115,6 +115,10 @@ SETTINGS = (
     Setting(
         Binding(("X",), "expert", "help_settings_expert"),
         lambda ctx: ctx.text("settings_expert_on" if user(ctx).expert else "settings_expert_off"),
+    ),
+    Setting(
+        Binding(("P",), "password", "help_settings_password"),
+        lambda ctx: ctx.text("settings_password_value"),
     ),
 )
 BACK = Binding(("Q", "escape", "enter"), "back", "help_settings_back")
@@ -236,6 +240,29 @@ class SettingsScreen(KeyedScreen):
     async def on_expert(self, ctx: SessionContext) -> Nav | None:
         u = user(ctx)
         ctx.user = await ctx.services.users.set_expert(u.id, not u.expert)
+        return None
+
+    async def on_password(self, ctx: SessionContext) -> Nav | None:
+        """The old password, then the new one twice (the registration rules). A wrong old
+        password counts as a failed login (the service records it)."""
+        u = user(ctx)
+        ctx.write("\r\n")
+        old = await ask(ctx, ctx.text("password_old_prompt"), max_len=PASSWORD_MAX, mask="*")
+        if not old:
+            self.say(ctx.text("password_unchanged"), "warn")
+            return None
+        new = await ask(ctx, ctx.text("password_new_prompt"), max_len=PASSWORD_MAX, mask="*")
+        try:
+            check_password(new, u.handle)
+        except ValueError as exc:
+            self.say(str(exc), "error")
+            return None
+        again = await ask(ctx, ctx.text("password_again_prompt"), max_len=PASSWORD_MAX, mask="*")
+        if again != new:
+            self.say(ctx.text("password_differ"), "error")
+            return None
+        ctx.user = await ctx.services.users.change_password(u.id, old, new)
+        self.say(ctx.text("password_changed"), "ok")
         return None
 
     async def on_back(self, ctx: SessionContext) -> Nav | None:
