@@ -419,6 +419,8 @@ async def test_newscan_reads_every_group_then_says_all_caught_up(
         await offline_board.services.groups.subscribe(bob, g)
     c = await at_menu(offline_board, bob)
     await c.type("n")
+    await c.wait_for(r"Scanning comp\.sys\.retro \(3 new\) \[R\]ead \[S\]kip \[L\]ist \[Q\]uit")
+    await c.type("r")
     await c.wait_for("root body")  # thread order: the root, its reply, then the next thread
     assert "Subject: Retro root" in c.text
     await c.type(" ")
@@ -426,11 +428,9 @@ async def test_newscan_reads_every_group_then_says_all_caught_up(
     await c.type(" ")
     await c.wait_for("other body")
     await c.type(" ")
-    await c.wait_for(
-        r"End of comp\.sys\.retro\. Next: misc\.test \(1 unread\) -- Space to\s+"
-        r"continue, q to\s+stop"
-    )
-    await c.type(" ")
+    await c.wait_for(r"Scanning misc\.test \(1 new\) \[R\]ead \[S\]kip \[L\]ist \[Q\]uit")
+    assert "End of comp.sys.retro." in c.text
+    await c.type("R")  # either case, as the header shows it
     await c.wait_for("test body")
     await c.type(" ")
     await c.wait_for("You're all caught up.")
@@ -443,6 +443,57 @@ async def test_newscan_reads_every_group_then_says_all_caught_up(
     await c.hangup()
 
 
+async def test_newscan_skip_goes_to_the_next_group(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await post(offline_board, ada, "Retro", "retro body")
+    await post(offline_board, ada, "Lore", "lore body", groups=("alt.folklore.computers",))
+    await post(offline_board, ada, "Test", "test body", groups=("misc.test",))
+    for g in ("comp.sys.retro", "alt.folklore.computers", "misc.test"):
+        await offline_board.services.groups.subscribe(bob, g)
+    c = await at_menu(offline_board, bob)
+    await c.type("n")
+    await c.wait_for(r"Scanning alt\.folklore\.computers \(1 new\)")
+    await c.type("s")
+    await c.wait_for(r"Scanning comp\.sys\.retro \(1 new\)")
+    assert "End of" not in c.text  # skipped, not read
+    await c.type("S")
+    await c.wait_for(r"Scanning misc\.test \(1 new\)")  # the scan goes on
+    await c.type("r")
+    await c.wait_for("test body")
+    await c.type(" ")
+    await c.wait_for(r"New-scan finished; 2 articles are still unread")
+    await c.type(" ")
+    await c.wait_for(r"\[G\] Goodbye")
+    for g, unread in (("alt.folklore.computers", 1), ("comp.sys.retro", 1), ("misc.test", 0)):
+        assert (await offline_board.services.groups.status(bob, g)).unread == unread
+    await c.hangup()
+
+
+async def test_newscan_list_shows_the_threads_and_back_returns_to_the_scan(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await post(offline_board, ada, "Retro thread", "retro body")
+    await post(offline_board, ada, "Test", "test body", groups=("misc.test",))
+    for g in ("comp.sys.retro", "misc.test"):
+        await offline_board.services.groups.subscribe(bob, g)
+    c = await at_menu(offline_board, bob)
+    await c.type("n")
+    await c.wait_for(r"Scanning comp\.sys\.retro \(1 new\)")
+    await c.type("l")
+    await c.wait_for("Retro thread")  # the group's thread list
+    assert "Scanning" not in c.text
+    await c.type("q")
+    await c.wait_for(r"Scanning comp\.sys\.retro \(1 new\)")  # nothing read: offered again
+    await c.type("q")
+    await c.wait_for(r"\[G\] Goodbye")
+    status = await offline_board.services.groups.status(bob, "misc.test")
+    assert status.unread == 1
+    await c.hangup()
+
+
 async def test_newscan_q_stops_between_groups(offline_board: Any, people: dict[str, User]) -> None:
     ada, bob = people["ada"], people["bob"]
     await post(offline_board, ada, "Retro", "retro body")
@@ -451,10 +502,12 @@ async def test_newscan_q_stops_between_groups(offline_board: Any, people: dict[s
         await offline_board.services.groups.subscribe(bob, g)
     c = await at_menu(offline_board, bob)
     await c.type("n")
+    await c.wait_for(r"Scanning comp\.sys\.retro")
+    await c.type("r")
     await c.wait_for("retro body")
     await c.type("q")  # leave the group early
-    await c.wait_for(r"End of comp\.sys\.retro\. Next: misc\.test \(1 unread\)")
-    await c.type("q")
+    await c.wait_for(r"End of comp\.sys\.retro\.\s+Scanning misc\.test \(1 new\)")
+    await c.type("Q")
     await c.wait_for(r"\[G\] Goodbye")
     status = await offline_board.services.groups.status(bob, "misc.test")
     assert status.unread == 1
@@ -471,18 +524,22 @@ async def test_newscan_unknown_key_says_so_and_help_lists_its_keys(
         await offline_board.services.groups.subscribe(bob, g)
     c = await at_menu(offline_board, bob)
     await c.type("n")
+    await c.wait_for(r"Scanning comp\.sys\.retro")
+    await c.type("r")
     await c.wait_for("retro body")
     await c.type("q")
-    await c.wait_for(r"Next: misc\.test \(1 unread\)")
+    await c.wait_for(r"Scanning misc\.test \(1 new\)")
     await c.type("Z")
     await c.wait_for(r"Unknown command, \? for help")
-    assert "Next: misc.test (1 unread)" in c.text  # the offer still stands
+    assert "Scanning misc.test (1 new)" in c.text  # the offer still stands
     await c.type("?")
     await c.wait_for("New-scan: keys")
-    assert re.search(r"Space Enter y\s+go on to the next group", c.text)
+    assert re.search(r"R Space Enter\s+read this group's new articles", c.text)
+    assert re.search(r"S  n\s+skip this group \(it stays unread\)", c.text)
+    assert re.search(r"L\s+list this group's threads", c.text)
     assert "? in the reader lists all its keys." in c.text
     await c.type(" ")
-    await c.wait_for(r"Next: misc\.test")
+    await c.wait_for(r"Scanning misc\.test")
     assert "Unknown command" not in c.text
     await c.type(" ")
     await c.wait_for("test body")

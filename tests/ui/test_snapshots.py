@@ -172,9 +172,9 @@ async def walk_board(board: Any, walk: Walk) -> None:
         await c.keys(CTRL_A, "y", " ", expect=r"C64 SID chip")
     await c.keys("q", "q", expect=r"Goodbye")
 
-    await c.keys("n", expect=r"Subject:")
+    await c.keys("n", expect=r"Scanning comp\.sys\.retro \(\d+ new\)")
     c.snap("newscan")
-    await c.keys("q", "q", expect=r"Goodbye")
+    await c.keys("q", expect=r"Goodbye")
 
     await c.keys("f", expect=r"Search for:")
     c.snap("search_prompt")

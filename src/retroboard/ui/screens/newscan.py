@@ -24,12 +24,10 @@ from retroboard.ui.screens.kit import (
 
 SCAN_BINDINGS = Bindings(
     (
-        Binding(
-            (" ", "enter", "y", "Y"), "go_on", "help_newscan_go_on", label="keys_newscan_go_on"
-        ),
-        Binding(
-            ("q", "Q", "escape", "n", "N"), "stop", "help_newscan_stop", label="keys_newscan_stop"
-        ),
+        Binding(("r", " ", "enter", "y"), "read", "help_newscan_read", label="keys_newscan_read"),
+        Binding(("s", "n"), "skip", "help_newscan_skip", label="keys_newscan_skip"),
+        Binding(("l",), "list", "help_newscan_list", label="keys_newscan_list"),
+        Binding(("q", "escape"), "stop", "help_newscan_stop", label="keys_newscan_stop"),
         HELP,
         Binding(("ctrl-l", "ctrl-r"), "redraw", hidden=True),
     )
@@ -57,9 +55,12 @@ class NewScanScreen(KeyedScreen):
 
     ACTIVITY = Activity("new_scan")
 
+    CASELESS = True  # R and r, S and s ...: as the header shows them
+
     def __init__(self) -> None:
-        self.current = ""  # the group being read (or just finished)
-        self.next_group: tuple[str, int] | None = None
+        self.finished = ""  # the group just read to its end ("End of ..." above the header)
+        self.offered: tuple[str, int] | None = None  # the group the header offers, its count
+        self.listing = False  # back from the thread list (the same group is offered again)
         self.message = ""
         self.message_style = "info"
 
@@ -72,10 +73,17 @@ class NewScanScreen(KeyedScreen):
                 return s.group.name, s.unread
         return None
 
-    async def _enter(self, ctx: SessionContext, group: str) -> Nav | None:
+    async def _again(self, ctx: SessionContext, group: str) -> tuple[str, int] | None:
+        """`group` again if something there is still unread, else the next group after it."""
+        assert ctx.user is not None
+        status = await ctx.services.groups.status(ctx.user, group)
+        if status.unread > 0:
+            return group, status.unread
+        return await self._next(ctx, after=group)
+
+    async def _read(self, ctx: SessionContext, group: str) -> Nav | None:
         """Start reading `group`; None if nothing there is unread after all."""
         assert ctx.user is not None
-        self.current = group
         heads = await ctx.services.articles.unread_in_thread_order(ctx.user, group)
         if not heads:
             return None
@@ -86,15 +94,12 @@ class NewScanScreen(KeyedScreen):
             reading_list=reading_list_of(heads),
         )
 
-    async def _start_next(self, ctx: SessionContext, group: str) -> Nav | None:
-        """Enter `group`, or the first group after it that still has something to read."""
-        candidate: tuple[str, int] | None = (group, 0)
-        while candidate is not None:
-            nav = await self._enter(ctx, candidate[0])
-            if nav is not None:
-                return nav
-            candidate = await self._next(ctx, after=candidate[0])
-        return None
+    async def _offer(self, ctx: SessionContext, offered: tuple[str, int] | None) -> Nav:
+        """Show the header of `offered` and wait for its key; the end when there is none."""
+        if offered is None:
+            return await self._finish(ctx, first=False)
+        self.offered = offered
+        return await self.loop(ctx)
 
     async def _finish(self, ctx: SessionContext, first: bool) -> Nav:
         assert ctx.user is not None
@@ -109,8 +114,8 @@ class NewScanScreen(KeyedScreen):
             else:
                 ctx.print(Text(ctx.text("newscan_nothing_new"), style="ok"))
         elif left == 0:
-            if self.current:
-                ctx.print(Text(ctx.text("newscan_end_of", group=clean(self.current)), "info"))
+            if self.finished:
+                ctx.print(Text(ctx.text("newscan_end_of", group=clean(self.finished)), "info"))
             ctx.print(Text(ctx.text("newscan_caught_up"), style="ok"))
         else:
             text = (
@@ -123,19 +128,22 @@ class NewScanScreen(KeyedScreen):
         return Back()
 
     def draw(self, ctx: SessionContext) -> None:
-        assert self.next_group is not None
-        name, unread = self.next_group
+        assert self.offered is not None
+        name, unread = self.offered
         ctx.clear()
         title_bar(ctx, ctx.text("newscan_title"))
         ctx.write(f"{CSI}3;1H")
+        if self.finished:
+            ctx.print(Text(ctx.text("newscan_end_of", group=clean(self.finished)), "info"))
         ctx.print(
             styled(
-                ctx.text("newscan_next"),
-                group=(clean(self.current), "hotkey"),
-                next=(clean(name), "hotkey"),
-                unread=(str(unread), "unread"),
-                go=(ctx.text("newscan_go_key"), "hotkey"),
-                stop=(ctx.text("newscan_stop_key"), "hotkey"),
+                ctx.text("newscan_header"),
+                group=(clean(name), "hotkey"),
+                count=(str(unread), "unread"),
+                read=(ctx.text("newscan_read_choice"), "hotkey"),
+                skip=(ctx.text("newscan_skip_choice"), "hotkey"),
+                list=(ctx.text("newscan_list_choice"), "hotkey"),
+                quit=(ctx.text("newscan_quit_choice"), "hotkey"),
             )
         )
         ctx.print(Text(ctx.text("newscan_help_hint"), style="dim"), end="")
@@ -146,10 +154,11 @@ class NewScanScreen(KeyedScreen):
         assert ctx.user is not None
         try:
             first = await self._next(ctx, after="")
-            nav = await self._start_next(ctx, first[0]) if first else None
-            return nav if nav is not None else await self._finish(ctx, first=True)
+            if first is None:
+                return await self._finish(ctx, first=True)
         except BoardError as exc:
             return await self._failed(ctx, exc)
+        return await self._offer(ctx, first)
 
     async def _failed(self, ctx: SessionContext, exc: BoardError) -> Nav:
         """The board refused before there was a screen to show it on: say so, then back."""
@@ -159,16 +168,21 @@ class NewScanScreen(KeyedScreen):
         return Back()
 
     async def resume(self, ctx: SessionContext, result: object) -> Nav:
-        """Back from the reader: offer the next group with something unread."""
-        assert ctx.user is not None
+        """Back from the reader: offer the next group with something unread. Back from the
+        thread list: offer the same group again while something there is unread."""
+        assert ctx.user is not None and self.offered is not None
+        group = self.offered[0]
         try:
-            self.next_group = await self._next(ctx, after=self.current)
-            if self.next_group is None:
-                return await self._finish(ctx, first=False)
+            if self.listing:
+                self.listing = False
+                offered = await self._again(ctx, group)
+            else:
+                self.finished = group
+                offered = await self._next(ctx, after=group)
         except BoardError as exc:
             return await self._failed(ctx, exc)
         self.message = ""
-        return await self.loop(ctx)
+        return await self._offer(ctx, offered)
 
     def help_title(self, ctx: SessionContext) -> str:
         return ctx.text("newscan_help_title")
@@ -177,10 +191,33 @@ class NewScanScreen(KeyedScreen):
         return [*super().help_rows(ctx), *READING_HELP]
 
     # ---- the actions, one per binding
-    async def on_go_on(self, ctx: SessionContext) -> Nav | None:
-        assert self.next_group is not None
-        nav = await self._start_next(ctx, self.next_group[0])
-        return nav if nav is not None else await self._finish(ctx, first=False)
+    async def on_read(self, ctx: SessionContext) -> Nav | None:
+        assert self.offered is not None
+        group = self.offered[0]
+        nav = await self._read(ctx, group)
+        if nav is not None:
+            return nav
+        self.finished = ""  # read meanwhile (another session): on to the next group
+        return await self._move_on(ctx, group)
+
+    async def on_skip(self, ctx: SessionContext) -> Nav | None:
+        """The next group; this one stays unread (the end of the scan says how much is left)."""
+        assert self.offered is not None
+        self.finished = ""
+        return await self._move_on(ctx, self.offered[0])
+
+    async def _move_on(self, ctx: SessionContext, group: str) -> Nav | None:
+        """Offer the next group after `group` (drawn by the loop), or finish the scan."""
+        offered = await self._next(ctx, after=group)
+        if offered is None:
+            return await self._finish(ctx, first=False)
+        self.offered = offered
+        return None
+
+    async def on_list(self, ctx: SessionContext) -> Nav | None:
+        assert self.offered is not None
+        self.listing = True
+        return Push("threads", group_name=self.offered[0])
 
     async def on_stop(self, ctx: SessionContext) -> Nav | None:
         return Back()
