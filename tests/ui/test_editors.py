@@ -479,6 +479,52 @@ async def test_fse_resize_relayouts() -> None:
     assert " ".join(" ".join(result).split()) == "abc " + " ".join(["word"] * 8)
 
 
+async def test_fse_narrowing_resize_keeps_cursor_and_long_lines_visible() -> None:
+    term = FakeTerminal()
+    long = "abcdefghij " * 6 + "end"  # 69 characters on one line at 80 columns
+    task = await start(term, run_full_screen_editor(term, title="t", initial=[long, "next"]))
+    await term.type_text(UP + END)
+    await settle(term)
+    term.resize(30, 8)
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert shown[2:6] == [long[:29], long[29:58].rstrip(), long[58:], "next"]
+    screen = screen_of(term)
+    assert (screen.cursor.y, screen.cursor.x) == (4, len(long) - 58)  # after "end"
+    assert shown[7].startswith("^Z Save")
+    await term.type_text(CTRL_Z)
+    assert await finish(task) == [long, "next"]  # the view was wrapped, not the text
+
+
+async def test_fse_help_key_shows_the_keys_then_the_text_as_it_was() -> None:
+    term = FakeTerminal()
+    task = await start(term, run_full_screen_editor(term, title="t", initial=["one", "two"]))
+    assert "^G Help" in rows(screen_of(term))[-1]
+    await term.type_text(UP + RIGHT)
+    await settle(term)
+    before, cursor = rows(screen_of(term)), screen_of(term).cursor
+    await term.type_text("\x07")  # Ctrl-G
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert shown[0] == "Full-screen editor keys"
+    assert "  ^Z         save the message" in shown
+    assert "  ^G, F1     this help" in shown
+    assert shown[-1] == "Press any key to return to your message."
+    assert "one" not in shown
+    await term.type_text(" ")
+    await settle(term)
+    screen = screen_of(term)
+    assert rows(screen) == before
+    assert (screen.cursor.y, screen.cursor.x) == (cursor.y, cursor.x)
+    await term.type_text("\x1bOP")  # F1 works too
+    await settle(term)
+    assert rows(screen_of(term))[0] == "Full-screen editor keys"
+    await term.type_text("q")  # the key that closes the help is not typed into the text
+    await settle(term)
+    await term.type_text(CTRL_Z)
+    assert await finish(task) == ["one", "two"]
+
+
 async def test_fse_size_change_without_resize_event() -> None:
     term = FakeTerminal()
     task = await start(term, run_full_screen_editor(term, title="t"))

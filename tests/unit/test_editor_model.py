@@ -655,15 +655,36 @@ def test_initial_text_puts_cursor_at_end() -> None:
     assert (m.row, m.col) == (2, 4)
 
 
-def test_resize_clamps_but_does_not_rewrap() -> None:
+def test_narrowing_resize_wraps_the_view_not_the_text() -> None:
     m = fse("0123456789\n" + "\n".join("abcdefgh" for _ in range(8)), width=10, height=5)
     m.up(8)
     m.end()
     m.resize(5, 3)
-    assert m.lines[0] == "0123456789"
-    assert m.col == 5 and m.width == 5
-    m.down(8)
-    assert m.top == m.row - 2
+    assert m.lines[0] == "0123456789"  # the text is untouched
+    assert m.col == 10 and m.width == 5  # the cursor stays where it was in the text
+    assert m.screen_rows() == ["01234", "56789", "abcde"]  # the long line takes two rows
+    assert m.cursor_position() == (1, 5)
+    m.down(8)  # the last line's second row: the view scrolls by screen rows
+    assert m.row == 8 and m.col == 8
+    assert (m.top, m.skip) == (7, 1)
+    assert m.screen_rows() == ["fgh", "abcde", "fgh"]
+    assert m.cursor_position() == (2, 3)
+    m.up(8)  # back to column 10: the second row of line 1 is the top row
+    assert (m.top, m.skip) == (0, 1) and m.cursor_position() == (0, 5)
+    m.home()
+    assert (m.top, m.skip) == (0, 0) and m.cursor_position() == (0, 0)
+    m.resize(10, 5)
+    assert m.screen_rows()[:2] == ["0123456789", "abcdefgh"]
+
+
+def test_cursor_stays_on_screen_in_a_line_taller_than_the_area() -> None:
+    m = fse("x" * 40, width=50, height=3)
+    m.resize(4, 3)  # ten screen rows for one line, three rows to show them
+    assert m.cursor_position() == (2, 4)
+    assert m.screen_rows() == ["xxxx"] * 3 and m.skip == 7
+    assert m.lines == ["x" * 40]
+    m.home()
+    assert m.cursor_position() == (0, 0) and m.skip == 0
 
 
 def test_non_printable_input_is_refused() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from retroboard.term.events import Resize
 from retroboard.ui.events import Notice
-from retroboard.ui.widgets.editor_model import clean_line
+from retroboard.ui.widgets.editor_model import clean_line, wrap_text
 from retroboard.ui.widgets.fse_model import FullScreenModel
 from retroboard.ui.widgets.line_editor import BELL, EditorTerminal, for_terminal
 from retroboard.ui.widgets.texts import Texts, default_texts
@@ -14,6 +14,7 @@ from retroboard.ui.widgets.texts import Texts, default_texts
 CSI = "\x1b["
 TOP = 3  # screen row of the first text line (row 1 header, row 2 border)
 EDIT_KEYS = frozenset({"enter", "backspace", "delete", "tab", "ctrl-y", "ctrl-q"})
+HELP_KEYS = frozenset({"ctrl-g", "f1"})
 
 
 class _View:
@@ -25,6 +26,8 @@ class _View:
         self.title = clean_line(title)
         self.shown: list[str | None] = []
         self.status_shown: str | None = None
+        self.in_help = False  # the help screen is up: a notice waits in `held`
+        self.held = ""
 
     @property
     def cols(self) -> int:
@@ -77,9 +80,9 @@ class _View:
             self._frame()
         out: list[str] = []
         width = self.text_width
+        screen = model.screen_rows()
         for i in range(self.text_height):
-            idx = model.top + i
-            text = model.line(idx)[:width] if idx < model.line_count else ""
+            text = screen[i] if i < len(screen) else ""
             if self.shown[i] != text:
                 out.append(f"{CSI}{TOP + i};1H{text}{CSI}K")
                 self.shown[i] = text
@@ -103,9 +106,23 @@ class _View:
         if cursor_on_status:
             out.append(f"{CSI}{self.rows};{min(len(left) + 1, self.cols)}H")
         else:
-            row = TOP + model.row - model.top
-            out.append(f"{CSI}{row};{min(model.col, width) + 1}H")
+            row, col = model.cursor_position()
+            out.append(f"{CSI}{TOP + row};{min(col, width) + 1}H")
         self.term.write("".join(out))
+
+    def help_screen(self) -> None:
+        """The editor's keys (the skin's fse_help) on a screen of their own."""
+        width = self.text_width
+        lines = [self.texts("fse_help_title"), ""]
+        lines += [w for line in self.texts("fse_help").split("\n") for w in wrap_text(line, width)]
+        out = [f"{CSI}0m{CSI}2J"]
+        for i, line in enumerate(lines[: max(0, self.rows - 2)]):
+            out.append(f"{CSI}{i + 1};1H{for_terminal(self.term, line)}")
+        more = for_terminal(self.term, self.texts("fse_help_more"))[:width]
+        out.append(f"{CSI}{self.rows};1H{self._style(more)}{CSI}{self.rows};{len(more) + 1}H")
+        self.term.write("".join(out))
+        self.shown = [None] * self.text_height
+        self.status_shown = None
 
     def close(self) -> None:
         self.term.write(f"{CSI}0m{CSI}2J{CSI}1;1H")
@@ -119,7 +136,28 @@ class _StatusNotice:
 
     def show(self, notice: Notice) -> None:
         sender = f"{notice.sender}: " if notice.sender else ""
-        self.view.update(self.model, clean_line(f"*** {sender}{notice.text} ***"))
+        text = clean_line(f"*** {sender}{notice.text} ***")
+        if self.view.in_help:
+            self.view.held = text  # shown when the help screen closes
+        else:
+            self.view.update(self.model, text)
+
+
+async def _help(view: _View, model: FullScreenModel) -> str:
+    """Show the help screen until a key (redrawn on a resize); then the text exactly as it was.
+    Returns a notice that came meanwhile (for the status line), or ''."""
+    view.in_help = True
+    try:
+        while True:
+            view.help_screen()
+            await view.term.drain()
+            if not isinstance(await view.term.read_input(), Resize):
+                break
+    finally:
+        view.in_help = False
+    held, view.held = view.held, ""
+    view.full(model)
+    return held
 
 
 async def _ask(view: _View, model: FullScreenModel, question: str) -> bool:
@@ -145,6 +183,7 @@ async def run_full_screen_editor(
 ) -> list[str] | None:
     """Edit a message full screen. Returns the lines (trailing blank lines removed) on Ctrl-Z,
     or None when aborted (Ctrl-A or ESC, confirmed). Raises Disconnected if the line drops.
+    Ctrl-G or F1 shows its keys (the skin's fse_help).
 
     `on_change`, if given, is called with a copy of the lines after every key that edits the
     text (not after cursor moves), so a caller can keep it to save as a draft. `texts` words the
@@ -202,6 +241,8 @@ async def _edit(
         elif name == "ctrl-l":
             view.full(model)
             continue
+        elif name in HELP_KEYS:
+            status = await _help(view, model)
         elif name == "tab":
             model.insert_text(" " * (4 - model.col % 4))
         elif event.is_char:

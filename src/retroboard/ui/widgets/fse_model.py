@@ -54,7 +54,8 @@ class FullScreenModel:
         self.notice = ""  # set when an operation is refused or partial; the widget clears it
         self.row = len(self._lines) - 1
         self.col = len(self._lines[-1])
-        self.top = 0
+        self.top = 0  # the first line in the text area
+        self.skip = 0  # screen rows of line `top` scrolled off above (a line wider than the area)
         self._goal = self.col
         self._settle()
 
@@ -81,6 +82,25 @@ class FullScreenModel:
     def window(self) -> list[str]:
         """The lines that fit the text area, from the scroll offset."""
         return self._lines[self.top : self.top + self.height]
+
+    def screen_rows(self) -> list[str]:
+        """The text area's rows from the scroll position. A line wider than the area (after a
+        narrowing resize) takes several rows: the view is wrapped, the text is not."""
+        out: list[str] = []
+        i, sub, w = self.top, self.skip, self.width
+        while len(out) < self.height and i < len(self._lines):
+            line, count = self._lines[i], self._rows_of(i)
+            while sub < count and len(out) < self.height:
+                out.append(line[sub * w : (sub + 1) * w])
+                sub += 1
+            i, sub = i + 1, 0
+        return out
+
+    def cursor_position(self) -> tuple[int, int]:
+        """The cursor's (row, column) in the text area, both from 0."""
+        sub = self._cursor_sub()
+        row = sum(self._rows_of(i) for i in range(self.top, self.row)) - self.skip + sub
+        return row, self.col - sub * self.width
 
     def text(self) -> str:
         return "\n".join(self._lines)
@@ -232,22 +252,22 @@ class FullScreenModel:
 
     def page_up(self) -> None:
         step = max(1, self.height - 1)
-        self.top = max(0, self.top - step)
+        self.top, self.skip = max(0, self.top - step), 0
         self.up(step)
 
     def page_down(self) -> None:
         step = max(1, self.height - 1)
-        self.top = max(0, min(self.top + step, len(self._lines) - self.height))
+        self.top, self.skip = max(0, min(self.top + step, len(self._lines) - self.height)), 0
         self.down(step)
 
     def toggle_overwrite(self) -> None:
         self.overwrite = not self.overwrite
 
     def resize(self, width: int, height: int) -> None:
-        """New text-area size: nothing is rewrapped; cursor and scroll are clamped."""
+        """New text-area size: the text is not rewrapped (lines wider than the area take several
+        screen rows); the cursor stays where it is in the text and is scrolled into view."""
         self.width, self.height = max(1, width), max(1, height)
-        self.col = min(self.col, len(self._lines[self.row]), self.width)
-        self.top = max(0, min(self.top, len(self._lines) - self.height))
+        self.top, self.skip = max(0, min(self.top, len(self._lines) - self.height)), 0
         self._settle(keep_goal=True)
 
     # ---- internals -------------------------------------------------------------------------
@@ -331,7 +351,24 @@ class FullScreenModel:
         self.col = max(0, min(self.col, len(self._lines[self.row])))
         if not keep_goal:
             self._goal = self.col
-        if self.row < self.top:
-            self.top = self.row
-        elif self.row >= self.top + self.height:
-            self.top = self.row - self.height + 1
+        self.skip = (
+            min(self.skip, self._rows_of(self.top) - 1) if self.top < len(self._lines) else 0
+        )
+        sub = self._cursor_sub()
+        if (self.row, sub) < (self.top, self.skip):
+            self.top, self.skip = self.row, sub
+            return
+        ahead = self.cursor_position()[0]  # screen rows from the top row to the cursor's
+        while ahead >= self.height:  # scroll one screen row at a time
+            self.skip += 1
+            if self.skip >= self._rows_of(self.top):
+                self.top, self.skip = self.top + 1, 0
+            ahead -= 1
+
+    def _rows_of(self, i: int) -> int:
+        """How many screen rows line i takes in the text area."""
+        return max(1, -(-len(self._lines[i]) // self.width))
+
+    def _cursor_sub(self) -> int:
+        """Which screen row of its line the cursor is on (at the end of a full row: that row)."""
+        return min(self.col // self.width, self._rows_of(self.row) - 1)
