@@ -181,5 +181,5 @@ async def test_search_detail_row_fits_40_columns(offline_board: Any) -> None:
     screen = await c.wait_for(r"1 found")
     detail = screen.split("\n")[22]
     assert re.fullmatch(rf"{GROUP} #1 from ada, \d\d \w\w\w", detail.rstrip()), detail
-    assert screen.split("\n")[23].rstrip() == "Enter read  / again  q back  ? help"
+    assert screen.split("\n")[23].rstrip() == "Enter read  o order  / again  ? help"
     await c.hangup()

@@ -142,7 +142,7 @@ async def test_search_list_at_40_and_132_columns(offline_board: Any) -> None:
     await asyncio.sleep(0.05)
     row = next(line for line in c.text.split("\n") if line.startswith("> C64 SID chip"))
     assert "carol" in row and "comp.sys.retro" in row
-    assert c.text.split("\n")[42].startswith("Enter read  / new search  q back  ? help")
+    assert c.text.split("\n")[42].startswith("Enter read  o order  / new search  q back  ? help")
     await c.type("?")
     await c.wait_for(r"Search: keys")
     await c.type(" ")
@@ -180,5 +180,86 @@ async def test_search_help_is_its_bindings_and_unknown_keys_are_told(offline_boa
     await assert_unknown_key_is_told(c)
     assert "C64 SID chip" in c.text  # the hits are still there
     await c.type("j")  # the next key brings the key hints back
-    await c.wait_for(r"^Enter read  / new search  q back  \? help")
+    await c.wait_for(r"^Enter read  o order  / new search  q back  \? help")
+    await c.hangup()
+
+
+async def seed_modems(board: Any) -> User:
+    """Three modem articles: the oldest says it most (best match), the newest once."""
+    bob = await member(board, "bob")
+    filler = " ".join(f"word{i}" for i in range(60))
+    await board.services.articles.post(
+        bob, ["comp.sys.retro"], "Modems compared", "Every modem here: one modem per line."
+    )
+    await board.services.articles.post(
+        bob, ["misc.test"], "Something else", f"{filler} and once a modem {filler}"
+    )
+    await board.services.articles.post(bob, ["comp.sys.retro"], "Latest news", f"{filler} modems")
+    return await member(board, "ada")
+
+
+async def test_hit_shows_an_excerpt_with_the_match(offline_board: Any) -> None:
+    ada = await seed_modems(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "modem")
+    screen = await c.wait_for(r"3 found, best first")
+    lines = screen.split("\n")
+    assert lines[21].strip() == "Every modem here: one modem per line."  # above the detail row
+    row = lines[21].index("modem")
+    assert c.screen.screen.buffer[21][row].bold and not c.screen.screen.buffer[21][0].bold
+    await c.type("j")  # the excerpt follows the cursor; the match shows though it is far in
+    screen = await c.wait_for(r"^ *\.\.\.word\d+ .*word59 (and once a modem|modems)")
+    assert "word0 " not in screen.split("\n")[21]
+    await c.hangup()
+
+
+async def test_o_toggles_best_first_and_newest_first(offline_board: Any) -> None:
+    ada = await seed_modems(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "modem")
+    await c.wait_for(r"3 found, best first")
+    first = next(line for line in c.text.split("\n") if line.startswith("> "))
+    assert "Modems compared" in first
+    await c.type("o")
+    await c.wait_for(r"3 found, newest first")
+    await c.wait_for(r"^Newest first\.")
+    first = next(line for line in c.text.split("\n") if line.startswith("> "))
+    assert "Latest news" in first
+    await c.type("o")
+    await c.wait_for(r"3 found, best first")
+    assert "Modems compared" in next(line for line in c.text.split("\n") if line.startswith("> "))
+    await c.hangup()
+
+
+async def test_space_at_the_end_of_a_hit_goes_to_the_next_hit(offline_board: Any) -> None:
+    ada = await seed_modems(offline_board)
+    c = await open_search(offline_board, ada)
+    await search(c, "modem")
+    await c.type("o")
+    await c.wait_for(r"3 found, newest first")
+    await c.type("\r")
+    await c.wait_for(r"^Subject: Latest news$")
+    await c.type(" ")  # the article fits one page: Space goes to the next hit, not unread
+    await c.wait_for(r"^Subject: Something else$")
+    await c.type(" ")
+    await c.wait_for(r"^Subject: Modems compared$")
+    await c.type(" ")  # past the last hit: back to the list, told so
+    await c.wait_for(r"^That was the last hit\.")
+    await c.wait_for(r"^> Modems compared")  # the cursor on the hit the reader stopped at
+    await c.hangup()
+
+
+async def test_more_than_a_hundred_hits_load_as_the_cursor_goes(offline_board: Any) -> None:
+    ada = await seed(offline_board)
+    bob = await offline_board.services.users.get("bob")
+    for i in range(105):
+        await offline_board.services.articles.post(bob, ["misc.test"], f"Sale {i:03d}", "zork")
+    c = await open_search(offline_board, ada)
+    await search(c, "zork")
+    await c.wait_for(r"100\+ found")
+    await c.type("o")  # newest first: Sale 104 at the top
+    await c.wait_for(r"100\+ found, newest first")
+    await c.type("\x1b[F")  # End loads the rest
+    await c.wait_for(r"^> Sale 000")
+    await c.wait_for(r"105 found, newest first")
     await c.hangup()
