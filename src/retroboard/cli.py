@@ -95,8 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
     setl = command(usub, "set-level", "change an account's level", ("handle", "the account"))
     setl.add_argument("level", choices=LEVELS)
     passwd = command(usub, "passwd", "set an account's password", ("handle", "the account"))
-    passwd.add_argument(
+    how = passwd.add_mutually_exclusive_group()
+    how.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    how.add_argument(
+        "--reset",
+        action="store_true",
+        help="set a temporary password (printed) that its owner must change at the next login",
     )
     lock = command(
         usub, "lock", "lock an account: no logins, its sessions hung up", ("handle", "the account")
@@ -224,20 +230,74 @@ def _settings(args: argparse.Namespace) -> Settings:
 async def _with_board_services(settings: Settings, job: Job) -> int:
     from retroboard.bus import EventBus
     from retroboard.db.engine import Database
-    from retroboard.db.migrate import upgrade
     from retroboard.services.facade import build_services
 
     db = Database(settings.db_url)
     try:
-        await upgrade(db)
+        await _open(db, settings)
         return await job(build_services(settings, db, EventBus()))
     finally:
         await db.dispose()
 
 
+async def _open(db: Any, settings: Settings) -> None:
+    """Connect and apply migrations; a database that cannot be reached (a wrong password, no
+    server) is a CliError naming it (password hidden), not a driver's traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from retroboard.db.migrate import upgrade
+
+    try:
+        await upgrade(db)
+    except (DBAPIError, OSError) as exc:
+        if isinstance(exc, DBAPIError) and not exc.connection_invalidated and exc.orig is None:
+            raise
+        why = _one_line(exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc)
+        if why.startswith("(") and ") " in why:  # "(module.Error) message": the message
+            why = why.split(") ", 1)[1]
+        where = make_url(settings.db_url).render_as_string(hide_password=True)
+        raise CliError(
+            f"cannot open the database {where}: {why} "
+            "(check RETROBOARD_DATABASE_URL or database_url in the config)"
+        ) from None
+
+
+async def _check_account(settings: Settings, args: argparse.Namespace) -> None:
+    """Before a password is asked: `user add` refuses a bad or taken handle, `user passwd`
+    an unknown one (CliError), so nobody types a password for nothing."""
+    from retroboard.domain.errors import BoardError
+    from retroboard.domain.users import Level
+
+    async def check(services: Services) -> int:
+        try:
+            if args.user_command == "add":
+                staff = _level(args.level) >= Level.MODERATOR
+                handle = services.users.check_new_handle(args.handle, staff=staff)
+                if await services.users.handle_taken(handle):
+                    raise CliError(f"the handle '{handle}' is taken")
+            else:
+                await services.users.get(args.handle)
+        except BoardError as exc:
+            raise CliError(_one_line(exc)) from None
+        return 0
+
+    await _with_board_services(settings, check)
+
+
+def _need_terminal(args: argparse.Namespace) -> None:
+    """UsageError (one line, exit 2) when there is no terminal to ask for a password on."""
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"user {args.user_command}: no terminal to ask for the password; "
+            "give it on standard input with --password-stdin"
+        )
+
+
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
+    _need_terminal(args)
     first = getpass.getpass("Password: ")
     if getpass.getpass("Again: ") != first:
         raise CliError("the passwords differ")
@@ -452,6 +512,14 @@ async def _user_passwd(
 ) -> int:
     user = await services.users.set_password(args.handle, password)
     print(f"{user.handle} has a new password")
+    await _tell_board(settings, "user-changed", handle=user.handle)
+    return 0
+
+
+async def _user_reset(services: Services, args: argparse.Namespace, settings: Settings) -> int:
+    user, temporary = await services.users.reset_password(args.handle)
+    print(f"{user.handle} has the temporary password {temporary}")
+    print("it must be changed at the next login")
     await _tell_board(settings, "user-changed", handle=user.handle)
     return 0
 
@@ -691,6 +759,11 @@ def _job(args: argparse.Namespace, settings: Settings) -> Job:
     if key == ("bulletin", "add"):
         text = _bulletin_text(args)
         return lambda services: _bulletin_add(services, args, text)
+    if key == ("user", "passwd") and args.reset:
+        return lambda services: _user_reset(services, args, settings)
+    if not args.password_stdin:  # a prompt: the handle is checked before it is shown
+        _need_terminal(args)
+        asyncio.run(_check_account(settings, args))
     password = _read_password(args)
     if key == ("user", "add"):
         return lambda services: _user_add(services, args, password)
@@ -751,7 +824,14 @@ def main(argv: list[str] | None = None) -> int:
     from retroboard.transports.ssh import HostKeyError
 
     try:
-        return _run(args)
+        try:
+            return _run(args)
+        finally:
+            sys.stdout.flush()  # a closed pipe shows here, while BrokenPipeError is caught
+    except BrokenPipeError:  # `retroboard group list | head -1`: the reader had enough
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to write at exit either
+        return 141
     except (ConfigError, UsageError) as exc:
         print(f"retroboard: {exc}", file=sys.stderr)
         return 2
