@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from retroboard.domain.boards import Article, Policy
+from retroboard.domain.boards import Article, Draft, Policy
 from retroboard.domain.users import Level, User
 from retroboard.ui.screens.compose import ComposeScreen
 from tests.helpers.fakeui import FakeCaller
@@ -14,6 +14,13 @@ from tests.helpers.fakeui import FakeCaller
 PASSWORD = "Secret-pass-1"
 CTRL_Y, CTRL_Z = "\x19", "\x1a"
 GROUP = "comp.sys.retro"
+
+
+async def the_draft(board: Any, user_id: int) -> Draft | None:
+    """The user's one draft (these tests keep at most one), or None."""
+    drafts = await board.services.drafts.list(user_id)
+    assert len(drafts) <= 1, drafts
+    return drafts[0] if drafts else None
 
 
 async def member(
@@ -94,8 +101,8 @@ async def test_new_thread_in_line_editor_is_posted(offline_board: Any) -> None:
     await c.line("I found a 512K trapdoor card.")
     await c.line("Does it need a clock?")
     await c.line("/s")
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 1\.")
-    await c.type(" ")
+    # no key to press: back at the menu, the confirmation under it
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #1\)\.")
     await c.wait_for(r"\[G\] Goodbye")
 
     page = await offline_board.services.articles.thread_page(ada, GROUP)
@@ -103,7 +110,7 @@ async def test_new_thread_in_line_editor_is_posted(offline_board: Any) -> None:
     article = await only_article(offline_board, ada)
     assert article.body == "I found a 512K trapdoor card.\nDoes it need a clock?"
     assert article.head.references == ()
-    assert await offline_board.services.drafts.get(ada.id) is None
+    assert await the_draft(offline_board, ada.id) is None
     await c.hangup()
 
 
@@ -121,7 +128,7 @@ async def test_cross_post_checks_each_group(offline_board: Any) -> None:
     await c.wait_for(r"Enter your message")
     await c.line("Breadbin, works.")
     await c.line("/s")
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 1, misc\.test as article 1\.")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #1, misc\.test #1\)\.")
     in_test = await only_article(offline_board, ada, "misc.test")
     assert in_test.head.subject == "Selling my C64"
     assert set(in_test.newsgroups) == {GROUP, "misc.test"}
@@ -154,7 +161,7 @@ async def test_over_long_subject_stops_at_the_limit(offline_board: Any) -> None:
     await c.wait_for(r"Enter your message")
     await c.line("body")
     await c.line("/s")
-    await c.wait_for(r"Posted to")
+    await c.wait_for(r"Article posted")
     assert (await only_article(offline_board, ada)).head.subject == "x" * 120
     await c.hangup()
 
@@ -172,7 +179,7 @@ async def test_over_long_message_gets_the_limit_message(offline_board: Any) -> N
     await c.type("ab\r" * 505)
     await c.wait_for(r"The message is full \(500 lines at most\)\.")
     await c.type(CTRL_Z)
-    await c.wait_for(r"Posted to")
+    await c.wait_for(r"Article posted")
     assert (await only_article(offline_board, ada)).lines == 500
     await c.hangup()
 
@@ -198,7 +205,7 @@ async def test_read_only_group_is_refused_with_the_reason(offline_board: Any) ->
     await c.wait_for(r"Enter your message")
     await c.line("hello")
     await c.line("/s")
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 1\.")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #1\)\.")
     sysop = await member(offline_board, "root2", level=Level.SYSOP)
     page = await offline_board.services.articles.thread_page(sysop, "local.sysop")
     assert page.threads == ()
@@ -216,7 +223,7 @@ async def test_sysop_may_post_to_read_only_group(offline_board: Any) -> None:
     await c.wait_for(r"Enter your message")
     await c.line("Be nice.")
     await c.line("/s")
-    await c.wait_for(r"Posted to local\.sysop as article 1\.")
+    await c.wait_for(r"Article posted \(local\.sysop #1\)\.")
     await c.hangup()
 
 
@@ -231,14 +238,52 @@ async def test_moderated_group_holds_the_post(offline_board: Any) -> None:
     await c.line("")
     await c.wait_for(r"local\.mod is moderated: your post will wait for a moderator's approval\.")
     await c.line("Held text")
+    # and the line editor says it again in its intro, right where the writing starts
+    screen = await c.wait_for(r"^ ?1:\s*$")
+    rows = screen.split("\n")
+    intro = next(i for i, row in enumerate(rows) if row.startswith("Enter your message."))
+    assert rows[intro + 1] == "Moderated (local.mod): this post waits for a moderator's approval."
     await c.line("/s")
-    await c.wait_for(r"Your post is waiting for a moderator's approval\.")
+    await c.wait_for(r"Your article is waiting for a moderator's approval\.")
     page = await offline_board.services.articles.thread_page(ada, "local.mod")
     assert page.threads == ()
     await c.hangup()
 
 
 # ---- follow-ups --------------------------------------------------------------------------------
+async def test_moderated_notice_stays_in_the_full_screen_editor_header(offline_board: Any) -> None:
+    await offline_board.services.groups.create("local.mod", "x", Policy.MODERATED)
+    ada = await member(offline_board, "ada", editor="fse")
+    compose_from_menu(offline_board, ["local.mod"])
+    c = await start_compose(offline_board, ada, cols=40)
+    await c.wait_for(r"^Subject:$")
+    await c.line("A subject long enough to be cut short")
+    await c.wait_for(r"Also post to")
+    await c.line("")
+    screen = await c.wait_for(r"\^Z Save")
+    assert screen.split("\n")[0].rstrip().endswith("Moderated: waits for approval")
+    await c.type("Held text")
+    screen = await c.wait_for(r"Held text")
+    assert "Moderated: waits for approval" in screen.split("\n")[0]  # still there while typing
+    await c.type(CTRL_Z)
+    await c.wait_for(r"Your article is waiting for a\s+moderator's approval\.")  # 40 columns
+    await c.hangup()
+
+
+async def test_a_moderator_gets_no_moderated_notice(offline_board: Any) -> None:
+    await offline_board.services.groups.create("local.mod", "x", Policy.MODERATED)
+    mod = await member(offline_board, "mod", level=Level.MODERATOR)
+    compose_from_menu(offline_board, ["local.mod"])
+    c = await start_compose(offline_board, mod)
+    await c.wait_for(r"^Subject:$")
+    await c.line("Rules")
+    await c.wait_for(r"Also post to")
+    await c.line("")
+    screen = await c.wait_for(r"^ ?1:\s*$")
+    assert "moderated" not in screen.lower()
+    await c.hangup()
+
+
 
 
 async def test_followup_in_fse_quotes_and_threads(offline_board: Any) -> None:
@@ -257,7 +302,7 @@ async def test_followup_in_fse_quotes_and_threads(offline_board: Any) -> None:
     assert "Ln 6/6 Col 1" in screen  # the cursor waits below the quote and a blank line
     await c.type("I prefer the 4000.")
     await c.type(CTRL_Z)
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 2\.")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #2\)\.")
 
     reply = await only_article(offline_board, ada)
     assert reply.head.subject == "Re: Amiga rules"
@@ -294,7 +339,7 @@ async def test_followup_to_a_followup_keeps_one_re(offline_board: Any) -> None:
     await c.line("/q")  # quoting again still works: the quote goes at the end
     await c.wait_for(r"Quoted 2 lines\.")
     await c.line("/s")
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 3\.")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #3\)\.")
     reply = await only_article(offline_board, carol)
     assert reply.head.subject == "Re: Amiga rules"
     assert reply.head.references == (parent.head.message_id, first.article.head.message_id)
@@ -318,7 +363,7 @@ async def test_followup_with_only_quoted_text_asks_first(offline_board: Any) -> 
     await c.wait_for(r"^ 5:$")  # back in the editor, the text still there
     await c.line("Agreed.")
     await c.line("/s")
-    await c.wait_for(r"Posted to")
+    await c.wait_for(r"Article posted")
     assert (await only_article(offline_board, ada)).body.endswith("\n\nAgreed.")
     await c.hangup()
 
@@ -334,7 +379,7 @@ async def test_followup_groups_can_be_edited(offline_board: Any) -> None:
     await c.line("\x7f" * len("local.sysop") + "alt.folklore.computers")
     await c.wait_for(r"\^Z Save")
     await c.type("Moved here." + CTRL_Z)
-    await c.wait_for(r"Posted to alt\.folklore\.computers as article 1\.")
+    await c.wait_for(r"Article posted \(alt\.folklore\.computers #1\)\.")
     reply = await only_article(offline_board, ada, "alt.folklore.computers")
     assert reply.head.references == (parent.head.message_id,)
     await c.hangup()
@@ -371,7 +416,7 @@ async def test_post_failure_keeps_the_text_as_a_draft(offline_board: Any) -> Non
     await c.wait_for(r"This thread is locked: no more follow-ups\.")
     await c.wait_for(r"Your text is kept as a draft\.")
     await c.wait_for(r"\(E\)dit again, \(S\)ave as draft and leave, \(A\)bandon >$")
-    draft = await offline_board.services.drafts.get(ada.id)
+    draft = await the_draft(offline_board, ada.id)
     assert draft is not None and draft.body.endswith("A long considered reply.")
     assert draft.parent_message_id == parent.head.message_id
     await c.type("e")  # edit again: the text is all there
@@ -382,7 +427,7 @@ async def test_post_failure_keeps_the_text_as_a_draft(offline_board: Any) -> Non
     await c.wait_for(r"Saved\. You will be offered it when you next log in\.")
     await c.type(" ")
     await c.wait_for(r"\[G\] Goodbye")
-    assert await offline_board.services.drafts.get(ada.id) is not None
+    assert await the_draft(offline_board, ada.id) is not None
     await c.hangup()
 
 
@@ -400,12 +445,12 @@ async def test_abandon_after_failure_discards_the_draft(offline_board: Any) -> N
     await offline_board.services.moderation.lock(mod, parent.head.thread_id)
     await c.type(CTRL_Z)
     await c.wait_for(r"\(A\)bandon >$")
-    assert await offline_board.services.drafts.get(ada.id) is not None
+    assert await the_draft(offline_board, ada.id) is not None
     await c.type("a")
     await c.wait_for(r"Throw this message away\? \(y/N\)")
     await c.type("y")
     await c.wait_for(r"Message abandoned\.")
-    assert await offline_board.services.drafts.get(ada.id) is None
+    assert await the_draft(offline_board, ada.id) is None
     await c.hangup()
 
 
@@ -427,7 +472,7 @@ async def test_hangup_mid_edit_leaves_a_draft_and_no_article(offline_board: Any)
     await settle(c)
     await c.hangup()
 
-    draft = await offline_board.services.drafts.get(ada.id)
+    draft = await the_draft(offline_board, ada.id)
     assert draft is not None
     assert draft.subject == "Lost in the ether"
     assert draft.groups == (GROUP, "misc.test")
@@ -446,10 +491,9 @@ async def test_hangup_mid_edit_leaves_a_draft_and_no_article(offline_board: Any)
     await c.wait_for(r"^ 2: line two$")
     await c.line("line three")
     await c.line("/s")
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 1, misc\.test as article 1\.")
-    await c.type(" ")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #1, misc\.test #1\)\.")
     await c.wait_for(r"Welcome, ada!")  # back at the menu, greeted once
-    assert await offline_board.services.drafts.get(ada.id) is None
+    assert await the_draft(offline_board, ada.id) is None
     article = await only_article(offline_board, ada)
     assert article.head.subject == "Lost in the ether"
     assert article.body == "line one\nline two\nline three"
@@ -467,7 +511,7 @@ async def test_hangup_in_fse_followup_resumes_as_a_followup(offline_board: Any) 
     await c.type("Typed before the modem hung up")
     await settle(c)
     await c.hangup()
-    draft = await offline_board.services.drafts.get(ada.id)
+    draft = await the_draft(offline_board, ada.id)
     assert draft is not None
     assert draft.subject == "Re: Amiga rules"
     assert draft.parent_message_id == parent.head.message_id
@@ -480,11 +524,11 @@ async def test_hangup_in_fse_followup_resumes_as_a_followup(offline_board: Any) 
     await c.type("r")
     await c.wait_for(r"^Typed before the modem hung up$")
     await c.type(" and then some." + CTRL_Z)
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 2\.")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #2\)\.")
     reply = await only_article(offline_board, ada)
     assert reply.head.references == (parent.head.message_id,)
     assert reply.body.endswith("Typed before the modem hung up and then some.")
-    assert await offline_board.services.drafts.get(ada.id) is None
+    assert await the_draft(offline_board, ada.id) is None
     await c.hangup()
 
 
@@ -497,7 +541,7 @@ async def test_untouched_editor_leaves_no_draft(offline_board: Any) -> None:
     await c.line("")
     await c.wait_for(r"Enter your message")
     await c.hangup()
-    assert await offline_board.services.drafts.get(ada.id) is None
+    assert await the_draft(offline_board, ada.id) is None
 
 
 async def test_draft_later_then_discard(offline_board: Any) -> None:
@@ -524,7 +568,7 @@ async def test_draft_later_then_discard(offline_board: Any) -> None:
     await c.wait_for(r"\[G\] Goodbye")
     assert "unfinished" not in c.text
     await c.hangup()
-    assert await offline_board.services.drafts.get(ada.id) is not None
+    assert await the_draft(offline_board, ada.id) is not None
 
     c = await log_in(offline_board, "ada")
     await c.wait_for(r"\(L\)ater >$")
@@ -532,7 +576,7 @@ async def test_draft_later_then_discard(offline_board: Any) -> None:
     await c.wait_for(r"Discard it for good\? \(y/N\)")
     await c.type("y")
     await c.wait_for(r"\[G\] Goodbye")
-    assert await offline_board.services.drafts.get(ada.id) is None
+    assert await the_draft(offline_board, ada.id) is None
     await c.hangup()
 
 
@@ -553,7 +597,7 @@ async def test_draft_whose_parent_is_gone_becomes_a_new_thread(offline_board: An
     await c.type(" ")
     await c.wait_for(r"^ 1: my answer$")
     await c.line("/s")
-    await c.wait_for(r"Posted to comp\.sys\.retro as article 1\.")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #1\)\.")
     article = await only_article(offline_board, ada)
     assert article.head.references == () and article.head.subject == "Re: vanished"
     await c.hangup()
@@ -589,7 +633,7 @@ async def test_compose_at_40_columns(offline_board: Any) -> None:
     await c.wait_for(r"/S save,? /A abort,? /\? help")  # the short intro at 40 columns
     await c.line("fits")
     await c.line("/s")
-    await c.wait_for(r"Posted to")
+    await c.wait_for(r"Article posted")
     assert all(len(line) <= 40 for line in c.text.split("\n"))
     await c.hangup()
     assert parent.head.subject == "Amiga rules"

@@ -58,8 +58,7 @@ async def test_letter_reaches_inbox_is_read_replied_and_sender_told_live(
     await a.wait_for(r"Letter sent to bob\.")
     # bob, at the main menu, is told at once
     await b.wait_for(r"New letter from ada: Meeting", after=b.last_input)
-    await a.type(" ")
-    await a.wait_for(r"Mail: inbox")
+    await a.wait_for(r"Mail: inbox")  # back at once, no key to press
 
     await b.type("e")
     screen = await b.wait_for(r"Mail: inbox +1 letter, 1 new")
@@ -183,13 +182,13 @@ async def test_reader_r_replies_to_the_author_by_mail(offline_board: Any) -> Non
     await c.line("Replace the capacitors.")
     await c.line("/s")
     await c.wait_for(r"Letter sent to bob\.")
-    await c.type(" ")
     await c.wait_for(r"End of article 1")  # back in the reader, on the article
     [head] = await offline_board.services.mail.inbox(bob)
     body = (await offline_board.services.mail.read(bob, head.id)).body
     assert "> Mine hums." in body and body.endswith("Replace the capacitors.")
     await c.hangup()
 
+    # no key to press: straight back in the reader, on the article, the note in its status
 
 async def test_a_dropped_letter_is_kept_as_a_draft_and_offered_back(offline_board: Any) -> None:
     ada, bob = await member(offline_board, "ada"), await member(offline_board, "bob")
@@ -307,7 +306,6 @@ async def test_letter_to_an_offline_member_is_told_at_login_and_the_reply_arrive
     await a.wait_for(r"Mail: inbox")
     await write_letter(a, "carol", "While you were out", ["Call me back."])
     await a.wait_for(r"Letter sent to carol\.")
-    await a.type(" ")
     await a.wait_for(r"Mail: inbox")
 
     c = FakeCaller(offline_board)  # carol calls in through the login screen

@@ -394,8 +394,6 @@ async def test_f_opens_a_follow_up(offline_board: Any, people: dict[str, User]) 
     assert "> What is a BBS?" in c.text
     await c.line("A bulletin board system.")
     await c.line("/s")
-    await c.wait_for("Press any key")
-    await c.type(" ")
     await c.wait_for(r"Article posted \(comp\.sys\.retro #2\)\.")
     await c.wait_for("Subject: Question")  # back on the article we followed up
     await c.type(">")

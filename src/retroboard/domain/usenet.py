@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from retroboard.domain.errors import ValidationError
+from retroboard.domain.flowed import decode as decode_flowed
 
 __all__ = [
     "BODY_MAX",
@@ -226,26 +227,24 @@ def attribution_line(author_handle: str, real_name: str | None, date: datetime) 
 
 
 def quote_body(body: str, width: int = 76) -> list[str]:
-    """The lines of `body` quoted for a reply, never rewrapped.
+    """The stored lines of `body` (format=flowed or not) quoted for a reply, never rewrapped.
 
-    Plain lines get "> "; already-quoted lines (starting with ">") get ">" so "> x"
-    becomes ">> x"; blank lines become ">". The signature (from a line exactly "-- ")
-    and trailing blank lines are dropped. `width` is accepted for API stability only.
+    Each stored line gets the quote prefix: plain lines "> ", already-quoted lines one more
+    ">" ("> x" becomes ">> x"), blank lines ">". Soft-break spaces are dropped, so a
+    76-character line stays one 78-character line. The signature (from the "-- " line) and
+    trailing blank lines are dropped. `width` is accepted for API stability only.
     """
     del width  # lines are never rewrapped
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if "-- " in lines:
-        lines = lines[: lines.index("-- ")]
-    while lines and not lines[-1].strip():
-        lines.pop()
     quoted: list[str] = []
-    for line in lines:
-        if not line.strip():
-            quoted.append(">")
-        elif line.startswith(">"):
-            quoted.append(">" + line)
-        else:
-            quoted.append("> " + line)
+    for paragraph in decode_flowed(body):
+        if paragraph.signature:
+            break
+        marker = ">" * (paragraph.depth + 1)
+        for piece in paragraph.pieces:
+            piece = piece.rstrip(" ")
+            quoted.append(f"{marker} {piece}" if piece.strip() else marker)
+    while quoted and quoted[-1] == ">":
+        quoted.pop()
     return quoted
 
 

@@ -31,6 +31,7 @@ from retroboard.domain.boards import (
 )
 from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
 from retroboard.domain.events import ArticlePosted
+from retroboard.domain.flowed import encode as encode_flowed
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.text import sanitize
 from retroboard.domain.threads import build_tree, flatten
@@ -107,6 +108,8 @@ class ArticleService:
     ) -> PostResult:
         """Post a new thread or a follow-up; returns the PostResult (pending when held).
 
+        `body` is the text as typed, one paragraph per line; it is stored as RFC 3676
+        format=flowed (long paragraphs broken into soft lines of at most 78 characters).
         Control and invisible characters (escapes, bidi controls, zero-width characters,
         line separators) are stripped from every field, group names and the parent's
         Message-ID included. A group the user may not read counts as missing.
@@ -119,6 +122,7 @@ class ArticleService:
             line if line == SIGNATURE_SEPARATOR else line.rstrip()
             for line in sanitize(body).split("\n")
         ).strip("\n")
+        body = encode_flowed(body)
         try:
             check_post(subject, body)
         except UsenetRuleError as exc:

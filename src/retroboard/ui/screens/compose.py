@@ -8,11 +8,12 @@ import re
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
-from retroboard.domain.boards import Article, Draft, Group, Policy, PostResult, posting_refusal
+from retroboard.domain.boards import Article, Draft, Group, Policy, posting_refusal
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import SUBJECT_MAX, attribution_line, quote_body, reply_subject
 from retroboard.term.events import Disconnected
 from retroboard.ui.context import SessionContext
+from retroboard.ui.drafts_waiting import drafts_waiting
 from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import ask, ask_yes_no, pause, say
 from retroboard.ui.screens.kit import option_text
@@ -48,16 +49,6 @@ async def choose(ctx: SessionContext, lead: Text | str, options: list[str]) -> s
             return name
         ctx.write("\a")
         await ctx.flush()
-
-
-def posted_message(ctx: SessionContext, result: PostResult) -> str:
-    if result.pending:
-        return ctx.text("compose_pending")
-    sep = ctx.text("compose_posted_separator")
-    where = sep.join(
-        ctx.text("compose_posted_where", group=g, number=n) for g, n in result.article.xref
-    )
-    return ctx.text("compose_posted", where=where)
 
 
 def full_screen_editor(ctx: SessionContext) -> bool:
@@ -100,6 +91,8 @@ class ComposeScreen(BaseScreen):
         self._groups: list[str] = list(groups)
         self._finished = False  # posted or abandoned: nothing left to keep
         self._owns_draft = draft is not None  # the stored draft is this message
+        self._draft_id = draft.id if draft is not None else None  # the stored draft's id
+        self.moderated: list[str] = []  # the groups that hold this post for a moderator
 
     def activity(self) -> Activity:
         return Activity("writing_followup" if self.parent_message_id else "writing_post")
@@ -118,10 +111,13 @@ class ComposeScreen(BaseScreen):
         kind = ctx.text("compose_title_followup" if self.parent_message_id else "compose_title_new")
         ctx.clear()
         ctx.print(Text(f" {kind} ", style="title"))
+        if self.draft is None and (offer := await drafts_waiting(ctx)) is not None:
+            return offer
         if self.draft is not None:
             groups, self.subject = list(self.draft.groups), self.draft.subject
             initial = self.draft.body.split("\n")
             self._show_headers(ctx, groups)
+            await self._draft_moderation_notes(ctx, groups)
         else:
             picked = await (
                 self._followup_groups(ctx) if self.parent is not None else self._new_thread(ctx)
@@ -174,16 +170,34 @@ class ComposeScreen(BaseScreen):
         return None if None in found else [g for g in found if g is not None]
 
     def _moderation_notes(self, ctx: SessionContext, groups: list[Group]) -> None:
+        """Say, before the editor opens, which groups hold the post for a moderator; the
+        editor repeats it (self.moderated) while the post is being written."""
         assert ctx.user is not None
         if ctx.user.is_moderator:
             return
-        for g in groups:
-            if g.policy == Policy.MODERATED:
-                say(
-                    ctx,
-                    ctx.text("compose_moderated", group=g.name),
-                    "warn",
-                )
+        self.moderated = [g.name for g in groups if g.policy == Policy.MODERATED]
+        for name in self.moderated:
+            say(ctx, ctx.text("compose_moderated", group=name), "warn")
+
+    async def _draft_moderation_notes(self, ctx: SessionContext, names: list[str]) -> None:
+        """The moderated-group notes for a resumed draft (its groups were checked when it was
+        written; one that is gone now is refused when posting, with the reason)."""
+        assert ctx.user is not None
+        groups = []
+        for name in names:
+            try:
+                groups.append((await ctx.services.groups.status(ctx.user, name)).group)
+            except BoardError:
+                continue
+        self._moderation_notes(ctx, groups)
+
+    def _editor_notice(self, ctx: SessionContext, short: bool) -> str:
+        """The moderated-group line the editor shows while the post is written ('' if none)."""
+        if not self.moderated:
+            return ""
+        if short:
+            return ctx.text("editor_moderated_short")
+        return ctx.text("editor_moderated", groups=", ".join(self.moderated))
 
     async def _new_thread(self, ctx: SessionContext) -> list[str] | None:
         """Check the groups, ask for a subject and extra groups. None (after saying why) = abort."""
@@ -292,6 +306,7 @@ class ComposeScreen(BaseScreen):
                 quote=self.quote,
                 on_change=keep,
                 texts=ctx.text,
+                notice=self._editor_notice(ctx, short=True),
             )
         else:
             result = await run_line_editor(
@@ -302,6 +317,7 @@ class ComposeScreen(BaseScreen):
                 on_change=keep,
                 show_title=False,  # the headers above already show the subject
                 texts=ctx.text,
+                notice=self._editor_notice(ctx, short=False),
             )
         if result is not None:
             self.lines = result
@@ -356,11 +372,9 @@ class ComposeScreen(BaseScreen):
                     continue
                 return nav
             self._finished = True
-            say(ctx, posted_message(ctx, result), "ok")
             if self._owns_draft:
                 await self._discard(ctx)
-            await pause(ctx)
-            return Back(result)
+            return Back(result)  # the screen underneath says what was posted, in its status line
 
     async def _after_failure(self, ctx: SessionContext) -> Nav | None:
         """Keep the text; offer to edit again (None), leave it as a draft, or abandon it."""
@@ -396,7 +410,9 @@ class ComposeScreen(BaseScreen):
     async def _save_draft(self, ctx: SessionContext) -> bool:
         assert ctx.user is not None
         try:
-            await ctx.services.drafts.save(ctx.user.id, self._as_draft(self._groups))
+            self._draft_id = await ctx.services.drafts.save(
+                ctx.user.id, self._as_draft(self._groups), self._draft_id
+            )
         except BoardError as exc:
             say(ctx, ctx.text("compose_draft_failed", error=exc), "error")
             return False
@@ -406,10 +422,12 @@ class ComposeScreen(BaseScreen):
     async def _discard(self, ctx: SessionContext) -> None:
         assert ctx.user is not None
         try:
-            await ctx.services.drafts.discard(ctx.user.id)
+            if self._draft_id is not None:
+                await ctx.services.drafts.discard(ctx.user.id, self._draft_id)
         except BoardError:
             ctx.log.warning("could not discard a draft", exc_info=True)
         self._owns_draft = False
+        self._draft_id = None
 
     async def _save_on_hangup(self, ctx: SessionContext) -> None:
         """The line dropped while the message was open: keep it for the next login.
@@ -421,7 +439,7 @@ class ComposeScreen(BaseScreen):
             return
         if self.lines == self._initial or not any(line.strip() for line in self.lines):
             return
-        save = ctx.services.drafts.save(ctx.user.id, self._as_draft(self._groups))
+        save = ctx.services.drafts.save(ctx.user.id, self._as_draft(self._groups), self._draft_id)
         try:
             await asyncio.shield(save)  # finish the write even if the session is being cancelled
         except BoardError:

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from retroboard.domain.boards import Article, ArticleHead, PostResult
+from retroboard.domain.community import Letter
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
@@ -191,7 +192,11 @@ def compose(groups: Sequence[str], parent: Article | None = None) -> Push:
 
 def post_message(result: object, ctx: SessionContext | None = None) -> str:
     """A one-line note about what the composer handed back (empty if nothing was posted), in
-    the session skin's words when `ctx` is given (else the default skin's)."""
+    the session skin's words when `ctx` is given (else the default skin's). A letter the mail
+    composer sent gets its "Letter sent to ..." note."""
+    if isinstance(result, Letter):
+        to = ", ".join(result.head.to + result.head.cc)
+        return ctx.text("mail_sent_to", to=to) if ctx is not None else f"Letter sent to {to}."
     if not isinstance(result, PostResult):
         return ""
 

@@ -21,6 +21,7 @@ from retroboard.domain.usenet import attribution_line, quote_body
 from retroboard.domain.users import HANDLE_MAX
 from retroboard.term.events import Disconnected
 from retroboard.ui.context import SessionContext
+from retroboard.ui.drafts_waiting import drafts_waiting
 from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.prompts import ask, ask_yes_no, pause, say
 from retroboard.ui.screens.kit import clean, option_text
@@ -79,6 +80,7 @@ class MailComposeScreen(BaseScreen):
         self._initial: list[str] = []
         self._finished = False  # sent or abandoned: nothing left to keep
         self._owns_draft = draft is not None  # the stored draft is this letter
+        self._draft_id = draft.id if draft is not None else None  # the stored draft's id
 
     # ---- the whole flow -------------------------------------------------------------------
     async def run(self, ctx: SessionContext) -> Nav:
@@ -121,6 +123,8 @@ class MailComposeScreen(BaseScreen):
             ]
         ctx.clear()
         ctx.print(Text(f" {self._title(ctx)} ", style="title"))
+        if self.draft is None and (offer := await drafts_waiting(ctx)) is not None:
+            return offer
         if self.feedback:
             ctx.print(
                 Text.assemble(
@@ -269,10 +273,7 @@ class MailComposeScreen(BaseScreen):
                 self._finished = True
                 if self._owns_draft:
                     await self._discard(ctx)
-                names = ", ".join(letter.head.to + letter.head.cc)
-                say(ctx, ctx.text("mail_sent_to", to=names), "ok")
-                await pause(ctx)
-                return Back(letter)
+                return Back(letter)  # the screen underneath says whom it went to
             if nav is not None:
                 return nav
 
@@ -331,7 +332,9 @@ class MailComposeScreen(BaseScreen):
     async def _save_draft(self, ctx: SessionContext) -> bool:
         assert ctx.user is not None
         try:
-            await ctx.services.drafts.save(ctx.user.id, self._as_draft())
+            self._draft_id = await ctx.services.drafts.save(
+                ctx.user.id, self._as_draft(), self._draft_id
+            )
         except BoardError as exc:
             say(ctx, ctx.text("mail_draft_failed", error=str(exc)), "error")
             return False
@@ -341,10 +344,12 @@ class MailComposeScreen(BaseScreen):
     async def _discard(self, ctx: SessionContext) -> None:
         assert ctx.user is not None
         try:
-            await ctx.services.drafts.discard(ctx.user.id)
+            if self._draft_id is not None:
+                await ctx.services.drafts.discard(ctx.user.id, self._draft_id)
         except BoardError:
             ctx.log.warning("could not discard a letter draft", exc_info=True)
         self._owns_draft = False
+        self._draft_id = None
 
     async def _save_on_hangup(self, ctx: SessionContext) -> None:
         """The line dropped while the letter was open: keep it for the next login (not before
@@ -353,7 +358,7 @@ class MailComposeScreen(BaseScreen):
             return
         if self.lines == self._initial or not any(line.strip() for line in self.lines):
             return
-        save = ctx.services.drafts.save(ctx.user.id, self._as_draft())
+        save = ctx.services.drafts.save(ctx.user.id, self._as_draft(), self._draft_id)
         try:
             await asyncio.shield(save)  # finish the write even if the session is being cancelled
         except BoardError:

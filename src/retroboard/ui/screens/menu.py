@@ -15,7 +15,7 @@ from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
 from retroboard.ui.nav import Logoff, Nav, Push
 from retroboard.ui.prompts import ask_yes_no, say
-from retroboard.ui.screens.kit import KeyedScreen, NumberEntry, clean, show_art
+from retroboard.ui.screens.kit import KeyedScreen, NumberEntry, clean, post_message, show_art
 
 
 def item_text(item: MenuItem) -> Text:
@@ -46,15 +46,15 @@ def menu_panel(menu: Menu, level: Level, width: int, board_name: str = "") -> Pa
 
 
 async def draft_offer(ctx: SessionContext) -> Push | None:
-    """Where to go right after login if the user has an unfinished message, else None."""
+    """Where to go right after login if the user has unfinished messages, else None."""
     if ctx.user is None:
         return None
     try:
-        draft = await ctx.services.drafts.get(ctx.user.id)
+        drafts = await ctx.services.drafts.list(ctx.user.id)
     except BoardError:
-        ctx.log.warning("could not look for a draft", exc_info=True)
+        ctx.log.warning("could not look for drafts", exc_info=True)
         return None
-    return Push("draft_offer", draft=draft) if draft is not None else None
+    return Push("draft_offer", drafts=drafts) if drafts else None
 
 
 async def unread_letters(ctx: SessionContext) -> int:
@@ -154,6 +154,8 @@ class MenuScreen(KeyedScreen):
             ctx.print(numbered_menu(menu, ctx.user.level, clean(ctx.board.name)))
         else:
             ctx.print(menu_panel(menu, ctx.user.level, ctx.cols, clean(ctx.board.name)))
+        if self.message:  # what the screen just left said (a post's confirmation)
+            say(ctx, self.message, self.message_style)
         self.prompt(ctx)
 
     def prompt(self, ctx: SessionContext) -> None:
@@ -203,6 +205,8 @@ class MenuScreen(KeyedScreen):
         them) or from any screen opened here."""
         if isinstance(result, Text):
             self.since_last_call = result
+        if note := post_message(result, ctx):  # back from the composer: what became of it
+            self.say(note, "ok")
         return await self.run(ctx)
 
     def draw_status(self, ctx: SessionContext) -> None:

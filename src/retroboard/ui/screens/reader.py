@@ -11,6 +11,7 @@ from rich.text import Text
 from retroboard.domain.activity import Activity
 from retroboard.domain.boards import Article
 from retroboard.domain.errors import BoardError
+from retroboard.domain.flowed import reflow
 from retroboard.domain.text import sanitize
 from retroboard.domain.usenet import attribution_line, quote_body, reply_subject, rot13
 from retroboard.domain.users import is_handle
@@ -117,7 +118,7 @@ class ReaderScreen(KeyedScreen):
 
     # ---- layout
     def _lines(self, ctx: SessionContext) -> list[Text]:
-        """Header lines, a separator, then the body, wrapped at the width (cached)."""
+        """Header lines, a separator, then the body re-flowed to the width (cached)."""
         article = self.article
         assert article is not None
         w = width(ctx)
@@ -151,7 +152,7 @@ class ReaderScreen(KeyedScreen):
         if r.rot13:
             body = rot13(body)
         signature = False
-        for raw in body.split("\n"):
+        for raw in reflow(body, w):  # paragraphs re-flowed to this width (RFC 3676)
             if raw == "-- ":
                 signature = True
             style = (

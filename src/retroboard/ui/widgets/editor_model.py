@@ -64,6 +64,12 @@ def wrap_text(text: str, width: int, *, keep_quote_prefix: bool = False) -> list
     return out
 
 
+def keep_quoted(text: str, width: int) -> list[str]:
+    """A line of a quote or of the text to resume, as line-editor lines: a quoted line
+    (">...") is kept whole (quoting never re-wraps it); any other line is wrapped at `width`."""
+    return [text] if text.startswith(">") else wrap_text(text, width, keep_quote_prefix=True)
+
+
 def byte_size(lines: list[str]) -> int:
     """Size of the message as stored: UTF-8, one newline between lines."""
     return len("\n".join(lines).encode("utf-8"))
@@ -120,7 +126,7 @@ class LineEditorModel:
         self.quote = prepare_lines(quote)
         self.lines: list[str] = []
         for line in prepare_lines(initial):
-            self.lines.extend(wrap_text(line, self.width, keep_quote_prefix=True))
+            self.lines.extend(keep_quoted(line, self.width))
         del self.lines[max_lines:]
         self.insert_at: int | None = None  # 0-based index the next line goes to
 
@@ -268,9 +274,7 @@ class LineEditorModel:
     def _quote(self) -> Result:
         if not self.quote:
             return Result(Action.ERROR, self.texts("editor_no_quote"))
-        quoted = [
-            w for line in self.quote for w in wrap_text(line, self.width, keep_quote_prefix=True)
-        ]
+        quoted = [w for line in self.quote for w in keep_quoted(line, self.width)]
         pos = self.insert_at if self.insert_at is not None else len(self.lines)
         taken = 0
         size = byte_size(self.lines)

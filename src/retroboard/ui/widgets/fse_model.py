@@ -20,6 +20,21 @@ def _blen(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+def _soft_joints(line: str, pieces: list[str]) -> list[str | None]:
+    """How each of `pieces` (`line` wrapped) joins the one above: None for the first and for
+    quoted lines (never re-joined), else the spaces the wrap took out ("" inside a cut word)."""
+    if line.startswith(">"):
+        return [None] * len(pieces)
+    joints: list[str | None] = [None]
+    pos = len(pieces[0])
+    for piece in pieces[1:]:
+        rest = line[pos:]
+        gap = len(rest) - len(rest.lstrip(" "))
+        joints.append(rest[:gap])
+        pos += gap + len(piece)
+    return joints
+
+
 class FullScreenModel:
     """A text buffer with a cursor, a scroll offset and forward word wrap at `width`.
 
@@ -42,13 +57,14 @@ class FullScreenModel:
         self.width, self.height = max(1, width), max(1, height)
         self.max_lines, self.max_bytes = max_lines, max_bytes
         self.quote = prepare_lines(quote)
-        lines = [
-            w
-            for line in prepare_lines(initial)
-            for w in wrap_text(line, self.width, keep_quote_prefix=True)
-        ]
+        lines: list[str] = []
+        joints: list[str | None] = []
+        for line in prepare_lines(initial):
+            pieces = wrap_text(line, self.width, keep_quote_prefix=True)
+            lines.extend(pieces)
+            joints.extend(_soft_joints(line, pieces))
         self._lines = lines[:max_lines] or [""]
-        self._joints: list[str | None] = [None] * len(self._lines)
+        self._joints: list[str | None] = joints[: len(self._lines)] or [None]
         self._bytes = byte_size(self._lines)
         self.overwrite = False
         self.notice = ""  # set when an operation is refused or partial; the widget clears it
@@ -108,6 +124,17 @@ class FullScreenModel:
     def result_lines(self) -> list[str]:
         """The message to save: trailing blank lines removed."""
         return trim_trailing_blank(self._lines)
+
+    def result_paragraphs(self) -> list[str]:
+        """The message to save as typed: soft wraps joined back into one line per paragraph
+        (hard breaks kept), trailing blank lines removed."""
+        out: list[str] = []
+        for line, joint in zip(self._lines, self._joints, strict=True):
+            if joint is None or not out:
+                out.append(line)
+            else:
+                out[-1] += joint + line
+        return trim_trailing_blank(out)
 
     # ---- editing -----------------------------------------------------------------------------
     def insert_char(self, ch: str) -> bool:

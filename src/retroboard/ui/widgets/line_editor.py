@@ -143,6 +143,7 @@ async def run_line_editor(
     on_change: Callable[[list[str]], None] | None = None,
     show_title: bool = True,
     texts: Texts = default_texts,
+    notice: str = "",
 ) -> list[str] | None:
     """Edit a message line by line. Returns the lines (trailing blank lines removed) on /S,
     or None when aborted. Raises Disconnected if the connection goes away.
@@ -153,11 +154,14 @@ async def run_line_editor(
     `on_change`, if given, is called with a copy of the message's lines after every entered
     line or command (so a caller can keep the text to save as a draft if the line drops);
     the line being typed is not included until Enter or word wrap ends it. `texts` words the
-    editor's own messages (the caller's skin: `ctx.text`)."""
+    editor's own messages (the caller's skin: `ctx.text`). `notice`, if given, is a line the
+    writer must not miss (the post will wait for a moderator), shown under the how-to line."""
     wrap = max(1, width) if width is not None else max(8, min(term.info.cols - 6, 76))
     model = LineEditorModel(initial, quote, width=wrap, texts=texts)
     _say(term, f"\n{clean_line(title)}" if show_title else "")
     _say(term, _intro(term.info.cols, model.max_lines, texts))
+    if notice:
+        _say(term, "\n".join(wrap_text(clean_line(notice), max(1, term.info.cols - 1))))
     if model.lines:
         await _list(term, "\n".join(model.listing()), texts)
     carry = ""

@@ -1,0 +1,107 @@
+"""Bodies stored as format=flowed: a post written at 132 columns reads without ragged lines at
+80 and 40; quoting keeps a 76-character line as one line; quotes keep "> " on every row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retroboard.domain.users import User
+from tests.helpers.fakeui import FakeCaller
+from tests.ui.test_compose import (
+    CTRL_Z,
+    GROUP,
+    compose_from_menu,
+    member,
+    only_article,
+    parent_post,
+    start_compose,
+)
+from tests.ui.test_reader import read_first
+
+FIRST = " ".join(f"first{i:02d}" for i in range(30))  # 239 characters
+SECOND = " ".join(f"second{i:02d}" for i in range(20))
+
+
+def body_rows(c: FakeCaller) -> tuple[int, list[str]]:
+    """The reader's width (the rule under the headers) and the body rows below it."""
+    lines = c.screen.lines
+    rule = next(i for i, line in enumerate(lines) if line and set(line) <= {"─", "-"})
+    end = next(i for i, line in enumerate(lines) if line.startswith(("End of article", "--More")))
+    return len(lines[rule]), [line.rstrip() for line in lines[rule + 1 : end]]
+
+
+def assert_not_ragged(rows: list[str], width: int) -> None:
+    """Every row either ends a paragraph or is full: the next row's first word would not fit."""
+    for row, after in zip(rows, [*rows[1:], ""], strict=True):
+        assert len(row) <= width, rows
+        if row and after:
+            assert len(row) + 1 + len(after.split()[0]) > width, (row, after, rows)
+
+
+async def test_a_post_written_at_132_columns_reads_unragged_at_80_and_40(
+    offline_board: Any,
+) -> None:
+    ada = await member(offline_board, "ada", editor="fse")
+    compose_from_menu(offline_board, [GROUP])
+    c = await start_compose(offline_board, ada, cols=132, rows=30)
+    await c.wait_for(r"^Subject:$")
+    await c.line("Wide")
+    await c.wait_for(r"Also post to")
+    await c.line("")
+    await c.wait_for(r"\^Z Save|Ctrl-Z save")
+    await c.type(FIRST + "\r\r" + SECOND + CTRL_Z)
+    await c.wait_for(r"Article posted")
+    await c.hangup()
+
+    stored = (await only_article(offline_board, ada)).body
+    assert all(len(line) <= 78 for line in stored.split("\n")), stored
+    assert "\n\n" in stored  # the blank line between the paragraphs is a hard break
+
+    bob: User = await member(offline_board, "bob")
+    for cols in (80, 40):
+        r = await read_first(offline_board, bob, cols=cols, rows=40)
+        width, rows = body_rows(r)
+        assert " ".join(rows[: rows.index("")]) == FIRST, rows
+        assert " ".join(rows[rows.index("") + 1 :]).strip() == SECOND, rows
+        assert len(rows) > 4
+        assert_not_ragged(rows, width)
+        await r.hangup()
+
+
+async def test_a_76_character_line_quoted_at_80x24_stays_one_line(offline_board: Any) -> None:
+    line = "x" * 37 + " " + "y" * 38  # 76 characters
+    parent = await parent_post(offline_board, body=line + "\nshort")
+    for editor in ("fse", "line"):
+        ada = await member(offline_board, f"ada{editor}", editor=editor)
+        compose_from_menu(offline_board, [GROUP], parent=parent)
+        c = await start_compose(offline_board, ada)
+        await c.wait_for(r"^Newsgroups")
+        await c.line("")
+        await c.wait_for(r"Ctrl-Z save|/S")
+        if editor == "fse":
+            await c.type("Agreed." + CTRL_Z)
+        else:
+            await c.line("Agreed.")
+            await c.line("/S")
+        await c.wait_for(r"Article posted")
+        await c.hangup()
+        body = (await only_article(offline_board, ada)).body.split("\n")
+        assert body[0].startswith("On ") and body[0].endswith("(bob) wrote:")
+        assert body[1:3] == ["> " + line, "> short"], body
+
+
+async def test_quoted_lines_at_40_columns_keep_the_marker_on_every_row(
+    offline_board: Any,
+) -> None:
+    quote = "> " + " ".join(["quoted"] * 10)  # 71 characters: two rows at 40
+    ada = await member(offline_board, "ada")
+    await offline_board.services.articles.post(ada, [GROUP], "Quote", quote + "\n\n" + FIRST)
+    bob = await member(offline_board, "bob")
+    c = await read_first(offline_board, bob, cols=40, rows=30)
+    width, rows = body_rows(c)
+    quoted = rows[: rows.index("")]
+    assert len(quoted) == 2, rows
+    assert all(row.startswith("> ") for row in quoted), rows
+    assert " ".join(row[2:] for row in quoted) == quote[2:]
+    assert_not_ragged(rows[rows.index("") + 1 :], width)
+    await c.hangup()
