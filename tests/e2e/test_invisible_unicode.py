@@ -188,7 +188,7 @@ async def test_a_crosspost_hides_the_staff_group_from_an_ssh_reader(live_board: 
     await c.wait_for("Which?")
     await c.send("f")  # the follow-up goes to the groups the reader sees
     await c.wait_for(r"Newsgroups")
-    screen = await c.wait_for(r"rec\.games\.bbs\s*$")
+    screen = await c.wait_for(r"Enter to keep rec\.games\.bbs\):\s*$")
     await c.line("")
     await c.wait_for(r"^ ?\d+:$")
     await c.line("Trade Wars.")

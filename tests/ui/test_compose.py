@@ -14,6 +14,7 @@ from tests.helpers.fakeui import FakeCaller
 PASSWORD = "Secret-pass-1"
 CTRL_Y, CTRL_Z = "\x19", "\x1a"
 GROUP = "comp.sys.retro"
+KEEP_GROUPS = r"^Newsgroups \(Enter to keep comp\.sys\.retro\):$"  # the follow-up prompt
 
 
 async def the_draft(board: Any, user_id: int) -> Draft | None:
@@ -293,7 +294,7 @@ async def test_followup_in_fse_quotes_and_threads(offline_board: Any) -> None:
     c = await start_compose(offline_board, ada)
     await c.wait_for(r"^Subject: Re: Amiga rules$")
     await c.wait_for(r"^In reply to: bob \(Bob Builder\)$")
-    await c.wait_for(r"^Newsgroups: comp\.sys\.retro$")  # pre-filled, Enter keeps it
+    await c.wait_for(KEEP_GROUPS)  # a prompt, not a pre-filled field: Enter keeps them
     await c.line("")
     screen = await c.wait_for(r"^ Re: Amiga rules +Ctrl-Z save")
     rows = c.text.split("\n")
@@ -329,7 +330,7 @@ async def test_followup_to_a_followup_keeps_one_re(offline_board: Any) -> None:
     compose_from_menu(offline_board, [GROUP], parent=first.article)
     c = await start_compose(offline_board, carol)
     await c.wait_for(r"^Subject: Re: Amiga rules$")
-    await c.wait_for(r"^Newsgroups: comp\.sys\.retro$")
+    await c.wait_for(KEEP_GROUPS)
     await c.line("")
     # The line editor lists the quote it starts with: line 1 the attribution, then quotes.
     await c.wait_for(r"^ 1: On .*, ada wrote:$")
@@ -354,7 +355,7 @@ async def test_followup_with_only_quoted_text_asks_first(offline_board: Any) -> 
     ada = await member(offline_board, "ada")
     compose_from_menu(offline_board, [GROUP], parent=parent)
     c = await start_compose(offline_board, ada)
-    await c.wait_for(r"^Newsgroups: ")
+    await c.wait_for(KEEP_GROUPS)
     await c.line("")
     await c.wait_for(r"Enter your message")
     await c.line("/s")
@@ -373,10 +374,11 @@ async def test_followup_groups_can_be_edited(offline_board: Any) -> None:
     ada = await member(offline_board, "ada", editor="fse")
     compose_from_menu(offline_board, [GROUP], parent=parent)
     c = await start_compose(offline_board, ada)
-    await c.wait_for(r"^Newsgroups: comp\.sys\.retro$")
-    await c.line("\x7f" * len(GROUP) + "local.sysop")
+    await c.wait_for(KEEP_GROUPS)
+    await c.line("local.sysop")  # typing replaces the groups
     await c.wait_for(r"local\.sysop is read-only")
-    await c.line("\x7f" * len("local.sysop") + "alt.folklore.computers")
+    await c.wait_for(r"^Newsgroups \(Enter to keep local\.sysop\):$")
+    await c.line("alt.folklore.computers")
     await c.wait_for(r"\^Z Save")
     await c.type("Moved here." + CTRL_Z)
     await c.wait_for(r"Article posted \(alt\.folklore\.computers #1\)\.")
@@ -406,7 +408,7 @@ async def test_post_failure_keeps_the_text_as_a_draft(offline_board: Any) -> Non
     mod = await member(offline_board, "mod", level=Level.MODERATOR)
     compose_from_menu(offline_board, [GROUP], parent=parent)
     c = await start_compose(offline_board, ada)
-    await c.wait_for(r"^Newsgroups: ")
+    await c.wait_for(KEEP_GROUPS)
     await c.line("")
     await c.wait_for(r"Enter your message")
     await c.line("A long considered reply.")
@@ -437,7 +439,7 @@ async def test_abandon_after_failure_discards_the_draft(offline_board: Any) -> N
     mod = await member(offline_board, "mod", level=Level.MODERATOR)
     compose_from_menu(offline_board, [GROUP], parent=parent)
     c = await start_compose(offline_board, ada)
-    await c.wait_for(r"^Newsgroups: ")
+    await c.wait_for(KEEP_GROUPS)
     await c.line("")
     await c.wait_for(r"\^Z Save")
     await c.type("Never mind.")
@@ -505,7 +507,7 @@ async def test_hangup_in_fse_followup_resumes_as_a_followup(offline_board: Any) 
     ada = await member(offline_board, "ada", editor="fse")
     compose_from_menu(offline_board, [GROUP], parent=parent)
     c = await start_compose(offline_board, ada)
-    await c.wait_for(r"^Newsgroups: ")
+    await c.wait_for(KEEP_GROUPS)
     await c.line("")
     await c.wait_for(r"\^Z Save")
     await c.type("Typed before the modem hung up")
@@ -537,7 +539,7 @@ async def test_untouched_editor_leaves_no_draft(offline_board: Any) -> None:
     ada = await member(offline_board, "ada")
     compose_from_menu(offline_board, [GROUP], parent=parent)
     c = await start_compose(offline_board, ada)
-    await c.wait_for(r"^Newsgroups: ")
+    await c.wait_for(KEEP_GROUPS)
     await c.line("")
     await c.wait_for(r"Enter your message")
     await c.hangup()

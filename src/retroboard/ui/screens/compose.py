@@ -270,16 +270,12 @@ class ComposeScreen(BaseScreen):
             )
         )
         while True:
-            if ctx.term.info.line_mode:  # the client edits the line: it cannot show a default
-                typed = await ask(
-                    ctx, ctx.text("compose_groups_keep", groups=current), max_len=GROUPS_INPUT_MAX
-                )
-                typed = typed or current
-            else:
-                typed = await ask(
-                    ctx, ctx.text("compose_newsgroups"), max_len=GROUPS_INPUT_MAX, initial=current
-                )
-            names = parse_groups(typed)
+            # A prompt, as in rn and tin: the groups it keeps are shown, Enter keeps them,
+            # anything typed replaces them (the same in line mode, which cannot pre-fill).
+            typed = await ask(
+                ctx, ctx.text("compose_groups_keep", groups=current), max_len=GROUPS_INPUT_MAX
+            )
+            names = parse_groups(typed or current)
             if not names:
                 say(ctx, ctx.text("compose_no_group"), "warn")
                 return None
