@@ -20,10 +20,13 @@ HELP_KEYS = frozenset({"ctrl-g", "f1"})
 class _View:
     """Draws the editor and remembers what is on screen so only changed rows are rewritten."""
 
-    def __init__(self, term: EditorTerminal, title: str, texts: Texts = default_texts) -> None:
+    def __init__(
+        self, term: EditorTerminal, title: str, texts: Texts = default_texts, notice: str = ""
+    ) -> None:
         self.term = term
         self.texts = texts
         self.title = clean_line(title)
+        self.notice = clean_line(notice)
         self.shown: list[str | None] = []
         self.status_shown: str | None = None
         self.in_help = False  # the help screen is up: a notice waits in `held`
@@ -57,8 +60,11 @@ class _View:
 
     def _frame(self) -> None:
         width = self.text_width
-        keys = self.texts("fse_header_keys")
-        keys = keys if width >= len(keys) + 12 else ""
+        if self.notice:  # it must be seen: the title gives way first (the keys are below too)
+            keys = f" {self.notice}"[: max(0, width - 8)]
+        else:
+            keys = self.texts("fse_header_keys")
+            keys = keys if width >= len(keys) + 12 else ""
         room, title = width - len(keys) - 2, self.title
         if len(title) > room:
             title = title[: room - 3] + "..."
@@ -180,6 +186,7 @@ async def run_full_screen_editor(
     quote: list[str] | None = None,
     on_change: Callable[[list[str]], None] | None = None,
     texts: Texts = default_texts,
+    notice: str = "",
 ) -> list[str] | None:
     """Edit a message full screen. Returns the paragraphs as typed (soft wraps joined back, hard
     breaks kept, trailing blank lines removed) on Ctrl-Z,
@@ -188,8 +195,9 @@ async def run_full_screen_editor(
 
     `on_change`, if given, is called with a copy of the lines after every key that edits the
     text (not after cursor moves), so a caller can keep it to save as a draft. `texts` words the
-    editor's own messages (the caller's skin: `ctx.text`)."""
-    view = _View(term, title, texts)
+    editor's own messages (the caller's skin: `ctx.text`). `notice`, if given, takes the header
+    row's right side for the whole session (the post will wait for a moderator)."""
+    view = _View(term, title, texts, notice)
     model = FullScreenModel(
         initial, quote, width=view.text_width, height=view.text_height, texts=texts
     )
