@@ -410,10 +410,52 @@ async def test_fse_quote_and_delete_line() -> None:
         term,
         run_full_screen_editor(term, title="t", quote=["> You said", "> this"]),
         "Ada wrote:\r" + CTRL_Q,
+        "a\r",  # the quote window: all lines, then Enter
         "My reply\rjunk line" + CTRL_Y,
         CTRL_Z,
     )
     assert result == ["Ada wrote:", "> You said", "> this", "My reply"]
+
+
+async def test_fse_quote_window_quotes_the_chosen_lines() -> None:
+    term = FakeTerminal()
+    quote = ["Ada wrote:", "> one", "> two", "> three"]
+    task = await start(term, run_full_screen_editor(term, title="t", quote=quote))
+    await term.type_text("Hi" + CTRL_Q)
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert shown[0] == "Quote: pick the lines of the original to quote"
+    assert shown[2:6] == ["[ ] Ada wrote:", "[ ] > one", "[ ] > two", "[ ] > three"]
+    assert shown[23] == "Space pick  A all  Enter quote  ESC cancel"
+    await term.type_text(" " + DOWN + " ")  # pick line 1, skip line 2, pick line 3
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert shown[2:6] == ["[x] Ada wrote:", "[ ] > one", "[x] > two", "[ ] > three"]
+    assert screen_of(term).cursor.y == 5  # the highlight moved on to line 4
+    await term.type_text("\r")
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert shown[2:5] == ["Hi", "Ada wrote:", "> two"]
+    await term.type_text(CTRL_Q + " \x1b")  # ESC: back without quoting
+    await asyncio.sleep(0.15)  # the lone-ESC timeout
+    await settle(term)
+    assert rows(screen_of(term))[2:6] == ["Hi", "Ada wrote:", "> two", ""]
+    await term.type_text(CTRL_Q + DOWN + "\r")  # nothing picked: the highlighted line
+    await term.type_text(CTRL_Z)
+    assert await finish(task) == ["Hi", "Ada wrote:", "> two", "> one"]
+
+
+async def test_fse_quote_window_at_40_columns_uses_the_short_words() -> None:
+    term = FakeTerminal(cols=40)
+    task = await start(term, run_full_screen_editor(term, title="t", quote=["> " + "x" * 50]))
+    await term.type_text(CTRL_Q)
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert shown[0] == "Quote: pick lines"
+    assert shown[2] == ("[ ] > " + "x" * 50)[:39]
+    assert shown[23] == "Spc pick A all Enter quote ESC cancel"
+    await term.type_text(CTRL_Q + CTRL_A + "y")
+    assert await finish(task) is None
 
 
 async def test_fse_quote_without_original() -> None:

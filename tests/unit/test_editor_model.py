@@ -13,7 +13,7 @@ from retroboard.ui.widgets.editor_model import (
     wrap_line,
     wrap_text,
 )
-from retroboard.ui.widgets.fse_model import FullScreenModel
+from retroboard.ui.widgets.fse_model import FullScreenModel, QuotePicker
 
 # ---- wrapping helpers -------------------------------------------------------------------
 
@@ -692,3 +692,30 @@ def test_non_printable_input_is_refused() -> None:
     assert m.insert_char("\x1b") is False
     assert m.insert_char("ab") is False
     assert m.lines == [""]
+
+
+def test_quote_picker_toggles_scrolls_and_picks() -> None:
+    p = QuotePicker([f"> {n}" for n in range(10)], height=3)
+    assert p.picked() == [0]  # nothing chosen: the highlighted line
+    p.toggle()
+    p.toggle()
+    assert p.chosen == {0, 1} and p.at == 2 and p.top == 0
+    p.move(1)
+    assert p.at == 3 and p.top == 1  # scrolled to keep the highlight shown
+    assert [i for i, _ in p.window()] == [1, 2, 3]
+    p.move(-1)
+    p.move(-1)
+    p.toggle()  # un-choose line 1
+    assert p.picked() == [0]
+    p.move(99)
+    assert p.at == 9 and p.top == 7
+    p.toggle_all()
+    assert p.picked() == list(range(10))
+    p.toggle_all()
+    assert p.picked() == [9]
+
+
+def test_fse_quotes_only_the_picked_lines() -> None:
+    m = fse("", quote=["A wrote:", "> one", "> two"])
+    assert m.insert_quote([2, 0]) is True
+    assert m.lines == ["A wrote:", "> two", ""]

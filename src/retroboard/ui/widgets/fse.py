@@ -7,7 +7,7 @@ from collections.abc import Callable
 from retroboard.term.events import Resize
 from retroboard.ui.events import Notice
 from retroboard.ui.widgets.editor_model import clean_line, wrap_text
-from retroboard.ui.widgets.fse_model import FullScreenModel
+from retroboard.ui.widgets.fse_model import FullScreenModel, QuotePicker
 from retroboard.ui.widgets.line_editor import BELL, EditorTerminal, for_terminal
 from retroboard.ui.widgets.texts import Texts, default_texts
 
@@ -130,6 +130,32 @@ class _View:
         self.shown = [None] * self.text_height
         self.status_shown = None
 
+    def _fit(self, key: str, width: int) -> str:
+        """The skin's text `key`, or its `key`_short form when the long one is too wide."""
+        text = for_terminal(self.term, self.texts(key))
+        return text if len(text) <= width else for_terminal(self.term, self.texts(key + "_short"))
+
+    def quote_screen(self, picker: QuotePicker) -> None:
+        """The quote window: the original's lines, chosen ones marked, the highlighted one
+        in reverse video (or marked with '>' on a terminal without colours)."""
+        width = self.text_width
+        border = ("─" if self.term.info.profile.boxes == "unicode" else "-") * width
+        title = self._fit("fse_quote_title", width)
+        out = [f"{CSI}0m{CSI}2J{CSI}1;1H{self._style(title.ljust(width))}{CSI}2;1H{border}"]
+        for i, (idx, line) in enumerate(picker.window()):
+            mark = self.texts("fse_quote_on" if idx in picker.chosen else "fse_quote_off")
+            lit = idx == picker.at
+            if not self.term.info.colors:
+                mark = (">" if lit else " ") + mark
+            row = (mark + clean_line(line))[:width]
+            out.append(f"{CSI}{TOP + i};1H{self._style(row.ljust(width)) if lit else row}")
+        keys = self._fit("fse_quote_keys", width)
+        out.append(f"{CSI}{self.rows};1H{self._style(keys)}")
+        out.append(f"{CSI}{TOP + picker.at - picker.top};1H")
+        self.term.write("".join(out))
+        self.shown = [None] * self.text_height
+        self.status_shown = None
+
     def close(self) -> None:
         self.term.write(f"{CSI}0m{CSI}2J{CSI}1;1H")
 
@@ -147,6 +173,41 @@ class _StatusNotice:
             self.view.held = text  # shown when the help screen closes
         else:
             self.view.update(self.model, text)
+
+
+async def _pick_quote(view: _View, model: FullScreenModel) -> str:
+    """The quote window over the original's lines; Enter quotes the chosen ones at the cursor,
+    ESC (or ^Q) goes back without quoting. Then the text is redrawn; returns a held notice."""
+    picker = QuotePicker(model.quote, view.text_height - 1)
+    moves = {"up": -1, "down": 1, "pgup": -picker.height, "pgdn": picker.height}
+    moves |= {"home": -len(model.quote), "end": len(model.quote)}
+    view.in_help = True
+    try:
+        while True:
+            view.quote_screen(picker)
+            await view.term.drain()
+            event = await view.term.read_input()
+            if isinstance(event, Resize):
+                picker.height = max(1, view.text_height - 1)
+                picker.move(0)
+                continue
+            name = event.name
+            if name in moves:
+                picker.move(moves[name])
+            elif name == " ":
+                picker.toggle()
+            elif name in ("a", "A"):
+                picker.toggle_all()
+            elif name == "enter":
+                model.insert_quote(picker.picked())
+                break
+            elif name in ("escape", "ctrl-q"):
+                break
+    finally:
+        view.in_help = False
+    held, view.held = view.held, ""
+    view.full(model)
+    return held
 
 
 async def _help(view: _View, model: FullScreenModel) -> str:
@@ -252,6 +313,8 @@ async def _edit(
             continue
         elif name in HELP_KEYS:
             status = await _help(view, model)
+        elif name == "ctrl-q" and model.quote:
+            status = await _pick_quote(view, model)
         elif name == "tab":
             model.insert_text(" " * (4 - model.col % 4))
         elif event.is_char:

@@ -212,12 +212,14 @@ class FullScreenModel:
 
         return self._apply(op)
 
-    def insert_quote(self) -> bool:
-        """Insert the quote lines at the cursor (as many as fit); the cursor goes after them."""
+    def insert_quote(self, picked: list[int] | None = None) -> bool:
+        """Insert the quote lines at the cursor (as many as fit), or only the `picked` ones (by
+        index in `quote`, as the quote window chose them); the cursor goes after them."""
         if not self.quote:
             self.notice = self.texts("editor_no_quote")
             return False
-        quoted = [w for q in self.quote for w in wrap_text(q, self.width, keep_quote_prefix=True)]
+        chosen = self.quote if picked is None else [self.quote[i] for i in sorted(set(picked))]
+        quoted = [w for q in chosen for w in wrap_text(q, self.width, keep_quote_prefix=True)]
         taken = 0
 
         def op() -> bool:
@@ -399,3 +401,42 @@ class FullScreenModel:
     def _cursor_sub(self) -> int:
         """Which screen row of its line the cursor is on (at the end of a full row: that row)."""
         return min(self.col // self.width, self._rows_of(self.row) - 1)
+
+
+class QuotePicker:
+    """The quote window (SlyEdit style): the original's lines with a highlight bar; Space
+    toggles a line, Enter quotes the chosen ones (none chosen: the highlighted one)."""
+
+    def __init__(self, lines: list[str], height: int) -> None:
+        self.lines = lines
+        self.height = max(1, height)
+        self.chosen: set[int] = set()
+        self.at = 0  # the highlighted line
+        self.top = 0
+
+    def move(self, step: int) -> None:
+        """Move the highlight by `step` lines (negative: up), scrolling to keep it shown."""
+        self.at = max(0, min(len(self.lines) - 1, self.at + step))
+        if self.at < self.top:
+            self.top = self.at
+        elif self.at >= self.top + self.height:
+            self.top = self.at - self.height + 1
+
+    def toggle(self) -> None:
+        """Choose or un-choose the highlighted line, then go to the next one."""
+        self.chosen ^= {self.at}
+        self.move(1)
+
+    def toggle_all(self) -> None:
+        """Choose every line, or none when all are chosen already."""
+        everything = set(range(len(self.lines)))
+        self.chosen = set() if self.chosen == everything else everything
+
+    def picked(self) -> list[int]:
+        """The lines to quote, in order: the chosen ones, else the highlighted one."""
+        return sorted(self.chosen) if self.chosen else [self.at]
+
+    def window(self) -> list[tuple[int, str]]:
+        """The shown lines: (index, text) from the scroll position."""
+        end = self.top + self.height
+        return list(enumerate(self.lines))[self.top : end]
