@@ -20,6 +20,9 @@ UP, DOWN, LEFT, PGUP, PGDN = "\x1b[A", "\x1b[B", "\x1b[D", "\x1b[5~", "\x1b[6~"
 HAS_COMPOSER = importlib.util.find_spec("retroboard.ui.screens.compose") is not None
 
 
+END = "\x1b[F"
+
+
 async def make_user(
     board: Any, handle: str, level: Level = Level.USER, real_name: str = ""
 ) -> User:
@@ -83,13 +86,18 @@ def help_panel_rows(c: FakeCaller) -> list[str]:
     return rows
 
 
-async def assert_help_is_the_table(c: FakeCaller, bindings: Bindings, title: str) -> None:
-    """`?` shows a panel whose rows are exactly the screen's bindings, in their order."""
+async def assert_help_is_the_table(
+    c: FakeCaller, bindings: Bindings, title: str, after: tuple[str, ...] = ()
+) -> None:
+    """`?` shows a panel whose rows are exactly the screen's bindings, in their order, then
+    the notes `after` them."""
     await c.type("?")
     await c.wait_for(re.escape(title) + ": keys")
     text = load_skins()["default"].text
     expected = [row.resolve(text) for row in bindings.help_rows()]
     shown = help_panel_rows(c)
+    assert shown[len(expected) :] == list(after), c.text
+    shown = shown[: len(expected)]
     assert len(shown) == len(expected), c.text
     for (keys, what), row in zip(expected, shown, strict=True):
         assert re.fullmatch(re.escape(keys) + r"\s{2,}" + re.escape(what), row), (row, keys, what)
@@ -299,9 +307,11 @@ async def test_thread_list_draws_the_tree_with_unread_markers(
     assert "Another thread" in lines[1] and lines[1][1] == "+"  # newest thread first, unread
     root, r1, r11, r2 = lines[2:6]
     assert re.match(r"^  \s*\[3\] Amiga 500 memory upgrade\s+ada\s+\d\d \w{3}$", root)
-    assert r1[1] == "+" and "├─ Re: Amiga 500" in r1 and "bob" in r1  # bob's, unread for ada
-    assert r11[1] == " " and "│ └─ Re: Amiga 500" in r11  # ada's own: read
-    assert r2[1] == "+" and re.search(r"^ \+\s+└─ Re: Amiga", r2)
+    # a reply's subject is shown only when it differs from its parent's (tin, trn)
+    assert r1[1] == "+" and re.search(r"├─\s+bob", r1)  # bob's, unread for ada
+    assert r11[1] == " " and re.search(r"│ └─\s+ada", r11)  # ada's own: read
+    assert r2[1] == "+" and re.search(r"^ \+\s+└─\s+bob", r2)
+    assert "Amiga" not in r1 + r11 + r2
     assert lines[-2].startswith("Enter read")
     await c.hangup()
 
@@ -471,7 +481,12 @@ async def test_selector_help_is_its_bindings_and_unknown_keys_are_told(
 ) -> None:
     await offline_board.services.groups.subscribe(people["bob"], "comp.sys.retro")
     c = await open_groups(offline_board, people["bob"])
-    await assert_help_is_the_table(c, GroupSelectorScreen.BINDINGS, "Group selector")
+    await assert_help_is_the_table(
+        c,
+        GroupSelectorScreen.BINDINGS,
+        "Group selector",
+        after=("after the count: m moderated, r read-only",),
+    )
     await c.type(" ")
     await c.wait_for(r"Subscribed groups \(1\)")  # the whole screen again
     await assert_unknown_key_is_told(c)
@@ -558,3 +573,140 @@ def test_a_binding_without_its_action_is_refused_when_the_screen_is_defined() ->
 
         class Broken(ListScreen[str]):
             BINDINGS = Bindings([Binding(("f",), "frobnicate", "does nothing")])
+
+
+# ------------------------------------------------------------------------------ veteran keys
+
+
+async def open_retro(board: Any, user: User, cols: int = 80) -> FakeCaller:
+    c = await open_groups(board, user, cols)
+    await c.type("g")
+    await c.line("comp.sys.retro")
+    await c.wait_for(r"^Enter read")
+    return c
+
+
+async def test_a_reply_with_a_new_subject_shows_it(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    root = await post(offline_board, people["ada"], "Amiga 500 memory upgrade")
+    await post(offline_board, people["bob"], "Amiga 501 prices (was: memory)", parent=root)
+    c = await open_retro(offline_board, people["bob"])
+    assert "└─ Amiga 501 prices (was: memory)" in row_of(c, "└─"), c.text
+    await c.hangup()
+
+
+async def test_tab_opens_the_highlighted_threads_first_unread(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await a_thread(offline_board, ada, bob)  # for bob: ada's root and r11 are unread
+    await post(offline_board, ada, "A newer thread")
+    c = await open_retro(offline_board, bob)
+    await c.wait_for(r"^>\+\s+A newer thread")
+    await c.type("jjjj")  # r2, bob's own (read), the thread's last row
+    await c.wait_for(r"^> \s+└─\s+bob")
+    await c.type("\t")  # the thread's first unread (the root), not the group's next (#5)
+    await c.wait_for("I have 512K.")
+    await c.hangup()
+
+
+async def test_K_marks_the_highlighted_thread_read(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await a_thread(offline_board, bob, ada)  # bob's root; ada's replies unread for bob
+    await post(offline_board, ada, "Unrelated")
+    c = await open_retro(offline_board, bob)
+    await c.type("j")
+    await c.wait_for(r"^>\s+\[3\] Amiga")
+    await c.type("K")
+    await c.wait_for("Thread marked read: Amiga 500 memory upgrade")
+    assert not [line for line in c.screen.lines[2:6] if line[1] == "+"], c.text
+    assert row_of(c, "Unrelated")[1] == "+"  # the other thread is untouched
+    assert "1 unread of 5" in c.screen.lines[0]
+    await c.hangup()
+
+
+async def test_slash_searches_subjects_and_a_authors_next_match_and_none(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    for i in range(3):
+        await post(offline_board, ada, f"Modem talk {i}")
+        await post(offline_board, bob, f"Printer woes {i}")
+    c = await open_retro(offline_board, bob)
+    await c.wait_for(r"^>\s+Printer woes 2")
+    await c.type("/")
+    await c.wait_for("Subject search:")
+    await c.line("modem TALK")  # any case
+    await c.wait_for(r"^>\+\s+Modem talk 2")
+    await c.type("/")
+    await c.wait_for('Subject search: \\(Enter: next "modem TALK"\\)')
+    await c.line("")  # Enter alone: the next match
+    await c.wait_for(r"^>\+\s+Modem talk 1")
+    await c.type("/")
+    await c.line("fax")
+    await c.wait_for('No subject with "fax" in this group.')
+    await c.type("a")
+    await c.wait_for("Author search:")
+    await c.line("bob")
+    await c.wait_for(r"^>\s+Printer woes 0")
+    await c.type("a")
+    await c.line("nobody")
+    await c.wait_for('No article by "nobody" in this group.')
+    await c.hangup()
+
+
+async def test_search_loads_pages_past_the_first(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await post(offline_board, people["ada"], "Needle in the haystack")
+    for i in range(45):
+        await post(offline_board, people["ada"], f"Hay {i:02d}")
+    c = await open_retro(offline_board, people["bob"])
+    await c.type("/")
+    await c.line("needle")
+    await c.wait_for(r"^>\+\s+Needle in the haystack")
+    assert "46/46" in c.screen.lines[-1]
+    await c.hangup()
+
+
+async def test_end_goes_to_the_real_end_and_the_counter_counts_the_group(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    for i in range(45):
+        await post(offline_board, people["ada"], f"Thread {i:02d}")
+    c = await open_retro(offline_board, people["bob"])
+    assert "1/45" in c.screen.lines[-1]  # the group's total, not the page's 20
+    await c.type(END)
+    await c.wait_for(r"^>\+\s+Thread 00")
+    assert "45/45" in c.screen.lines[-1]
+    assert "more below" not in c.screen.lines[-1]
+    await c.hangup()
+
+
+async def test_t_collapses_threads_to_one_row_and_e_expands_one(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await a_thread(offline_board, ada, bob)
+    await post(offline_board, bob, "Another thread")
+    c = await open_retro(offline_board, ada)
+    await c.type("j")
+    await c.wait_for(r"^>\s+\[3\] Amiga")
+    await c.type("t")
+    await c.wait_for("One row per thread")
+    assert re.match(r"^>\+\s+4 Amiga 500 memory upgrade", c.screen.lines[2]), c.text
+    assert "└─" not in c.text and "Buy a trapdoor" not in c.text
+    assert "2/2" in c.screen.lines[-1] or "One row per thread" in c.screen.lines[-1]
+    await c.type("e")
+    await c.wait_for(r"├─\s+bob")
+    assert len([line for line in c.screen.lines if "─ " in line]) == 3
+    await c.type("e")  # folds it again
+    await c.wait_for(r"^>\+\s+4 Amiga")
+    assert "└─" not in c.text
+    await c.type("t")
+    await c.wait_for("Every article shown")
+    assert "└─" in c.text
+    await c.hangup()

@@ -61,12 +61,14 @@ async def test_reader_shows_headers_and_body(offline_board: Any, people: dict[st
     )
     c = await read_first(offline_board, people["bob"])
     lines = c.screen.lines
-    assert lines[0] == "From: ada (Ada Lovelace)"
-    assert lines[1] == "Newsgroups: comp.sys.retro"
-    assert lines[2] == "Subject: Amiga 500 memory upgrade"
+    assert lines[0] == "comp.sys.retro  #1  Lines: 3"  # alone in its thread: no "1 of 1"
+    assert lines[1] == "From: ada (Ada Lovelace)"
+    assert lines[2] == "Newsgroups: comp.sys.retro"
+    assert lines[3] == "Subject: Amiga 500 memory upgrade"
     assert re.fullmatch(
-        r"Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d \w{3} \d{4} \d\d:\d\d UTC", lines[3]
+        r"Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d \w{3} \d{4} \d\d:\d\d UTC", lines[4]
     )
+    assert lines[5] == "─" * 79  # the rule spans the width
     assert "I have 512K." in c.text and "How do I get 1MB?" in c.text
     assert lines[-1].startswith("End of article 1 (of 1) -- what next? [npq]")
     quoted = lines.index("> Someone once said")
@@ -81,13 +83,13 @@ async def test_long_article_pages_with_more_prompt(
     await post(offline_board, people["ada"], "Long one", body)
     c = await read_first(offline_board, people["bob"])
     assert c.screen.lines[-1].startswith("-- More --(")
-    assert "Line 01" in c.text and "Line 18" in c.text and "Line 19" not in c.text
+    assert "Line 01" in c.text and "Line 17" in c.text and "Line 18" not in c.text
     assert re.search(r"-- More --\((\d+)%\) \[space\]", c.text)
     assert len(c.screen.lines) == 24
     await c.type(" ")
-    await c.wait_for("Line 19")
+    await c.wait_for("Line 18")
     assert "Line 01" not in c.text and "Long one (continued)" in c.screen.lines[0]
-    assert "Line 40" in c.text and "Line 41" not in c.text
+    assert "Line 39" in c.text and "Line 40" not in c.text
     await c.type("b")
     await c.wait_for("Line 01")
     await c.type("  ")
@@ -376,19 +378,21 @@ async def test_reader_redraws_on_resize(offline_board: Any, people: dict[str, Us
     await post(offline_board, people["ada"], "Resize me", body)
     c = await read_first(offline_board, people["bob"])
     await c.resize(132, 43)
-    await c.wait_for("Line 37")  # 43 rows: 5 header lines + 37 body lines + the prompt
-    assert "Line 38" not in c.text
+    await c.wait_for("Line 36")  # 43 rows: 6 header lines + 36 body lines + the prompt
+    assert "Line 37" not in c.text
     assert c.screen.lines[42].startswith("-- More --(")
     await c.hangup()
 
 
 @pytest.mark.skipif(not HAS_COMPOSER, reason="ui/screens/compose.py is not there yet")
-async def test_f_opens_a_follow_up(offline_board: Any, people: dict[str, User]) -> None:
+async def test_F_opens_a_follow_up_quoting_the_article(
+    offline_board: Any, people: dict[str, User]
+) -> None:
     await post(offline_board, people["ada"], "Question", "What is a BBS?")
     c = await read_first(offline_board, people["bob"])
-    await c.type("f")
+    await c.type("F")
     await c.wait_for("Follow-up")
-    await c.wait_for("Newsgroups: comp.sys.retro")
+    await c.wait_for(r"Newsgroups.*comp\.sys\.retro")
     await c.line("")  # keep the groups offered
     await c.wait_for(r"^ ?\d+:\s*$")  # the line editor, quoting the original
     assert "> What is a BBS?" in c.text
@@ -398,6 +402,84 @@ async def test_f_opens_a_follow_up(offline_board: Any, people: dict[str, User]) 
     await c.wait_for("Subject: Question")  # back on the article we followed up
     await c.type(">")
     await c.wait_for("Subject: Re: Question")
+    await c.wait_for("> What is a BBS?")
+    await c.hangup()
+
+
+@pytest.mark.skipif(not HAS_COMPOSER, reason="ui/screens/compose.py is not there yet")
+async def test_f_opens_a_follow_up_without_quoting(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await post(offline_board, people["ada"], "Question", "What is a BBS?")
+    c = await read_first(offline_board, people["bob"])
+    await c.type("f")
+    await c.wait_for("Follow-up")
+    await c.wait_for(r"Newsgroups.*comp\.sys\.retro")
+    await c.line("")
+    await c.wait_for(r"^ ?1:\s*$")  # the editor starts on an empty first line
+    assert "What is a BBS?" not in c.text
+    await c.line("A bulletin board system.")
+    await c.line("/s")
+    await c.wait_for(r"Article posted \(comp\.sys\.retro #2\)\.")
+    await c.type(">")
+    await c.wait_for("Subject: Re: Question")
+    await c.wait_for("A bulletin board system.")
+    assert "What is a BBS?" not in c.text
+    await c.hangup()
+
+
+async def test_first_page_says_where_the_article_is_in_its_thread(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    await a_thread(offline_board, people["ada"], people["bob"])
+    c = await open_group(offline_board, people["bob"])
+    await c.type("\r")
+    await c.wait_for(r"^comp\.sys\.retro  #1  Lines: 1  1 of 4 in thread$")
+    await c.type("n")
+    await c.wait_for(r"^comp\.sys\.retro  #2  Lines: 1  2 of 4 in thread$")
+    await c.resize(40, 24)  # too narrow for one row: the place in the thread gets its own
+    await c.wait_for(r"^comp\.sys\.retro  #2  Lines: 1\n2 of 4 in thread\nFrom: bob")
+    rule = next(line for line in c.screen.lines if line.startswith("─"))
+    assert rule == "─" * 39  # the rule fits 40 columns
+    await c.hangup()
+
+
+async def test_C_cancels_only_your_own_article_after_asking(
+    offline_board: Any, people: dict[str, User]
+) -> None:
+    ada, bob = people["ada"], people["bob"]
+    await post(offline_board, ada, "Ada's post", "Mine.")
+    await post(offline_board, bob, "Bob's post", "Oops, wrong group.")
+    c = await open_group(offline_board, bob)
+    await c.wait_for(r"^>\s+Bob's post")
+    await c.type("\r")
+    await c.wait_for("Oops, wrong group.")
+    await c.type("?")
+    await c.wait_for("cancel \\(withdraw\\) your own article")
+    assert "without quoting" in c.text and "quoting the article" in c.text
+    await c.type(" ")
+    await c.wait_for("Subject: Bob's post")
+    await c.type("C")
+    await c.wait_for(r"Cancel your article \d\? \(y/N\)")
+    await c.type("n")
+    await c.wait_for("Not cancelled.")
+    assert "Oops, wrong group." in c.text
+    await c.type("C")
+    await c.wait_for(r"\(y/N\)")
+    await c.type("y")
+    await c.wait_for("Article cancelled.")
+    await c.wait_for(r"\[This article was deleted by its author\.\]")
+    await c.type("q")
+    await c.wait_for(r"^>D")
+    await c.type("j\r")
+    await c.wait_for("Subject: Ada's post")
+    await c.type("?")
+    await c.wait_for("Reading articles: keys")
+    assert "cancel (withdraw)" not in c.text  # not bob's: not in his help
+    await c.type(" ")
+    await c.wait_for("Subject: Ada's post")
+    await c.type("C")
+    await c.wait_for("You may only cancel your own articles.")
     await c.hangup()
 
 

@@ -67,6 +67,7 @@ class ComposeScreen(BaseScreen):
         groups: list[str] | tuple[str, ...],
         parent: Article | None = None,
         draft: Draft | None = None,
+        quote: bool = True,
     ) -> None:
         self.groups = list(groups)
         self.parent = parent
@@ -79,6 +80,7 @@ class ComposeScreen(BaseScreen):
             else None
         )
         self.quote: list[str] | None = None
+        self.prefill_quote = quote  # rn: f starts empty (the quote key still works), F quotes
         if parent is not None:
             h = parent.head
             self.quote = [
@@ -91,8 +93,8 @@ class ComposeScreen(BaseScreen):
         self._groups: list[str] = list(groups)
         self._finished = False  # posted or abandoned: nothing left to keep
         self._owns_draft = draft is not None  # the stored draft is this message
-        self._draft_id = draft.id if draft is not None else None  # the stored draft's id
         self.moderated: list[str] = []  # the groups that hold this post for a moderator
+        self._draft_id = draft.id if draft is not None else None  # the stored draft's id
 
     def activity(self) -> Activity:
         return Activity("writing_followup" if self.parent_message_id else "writing_post")
@@ -126,7 +128,7 @@ class ComposeScreen(BaseScreen):
                 await pause(ctx)
                 return Back(None)
             groups = picked
-            initial = self._prefill(ctx, self.quote) if self.quote else []
+            initial = self._prefill(ctx, self.quote) if self.quote and self.prefill_quote else []
         return await self._write_and_post(ctx, groups, initial)
 
     def _prefill(self, ctx: SessionContext, lines: list[str]) -> list[str]:

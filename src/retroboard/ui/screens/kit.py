@@ -185,8 +185,11 @@ async def show_help(ctx: SessionContext, title: str, rows: Sequence[HelpRow]) ->
             return
 
 
-def compose(groups: Sequence[str], parent: Article | None = None) -> Push:
-    """Open the composer for a new thread in `groups`, or a follow-up to `parent`."""
+def compose(groups: Sequence[str], parent: Article | None = None, *, quote: bool = True) -> Push:
+    """Open the composer for a new thread in `groups`, or a follow-up to `parent` (quoting it
+    unless `quote` is False)."""
+    if parent is not None and not quote:
+        return Push("compose", groups=list(groups), parent=parent, quote=False)
     return Push("compose", groups=list(groups), parent=parent)
 
 

@@ -54,8 +54,10 @@ BINDINGS = Bindings(
         Binding(("u",), "mark_unread", "help_reader_mark_unread"),
         Binding(("X", "x", "d"), "rot13", "help_reader_rot13", "keys_reader_rot13"),
         Binding(("h", "v"), "headers", "help_reader_headers"),
-        Binding(("f", "F"), "follow_up", "help_reader_follow_up", "keys_reader_follow_up"),
+        Binding(("f",), "follow_up", "help_reader_follow_up"),
+        Binding(("F",), "follow_up_quote", "help_reader_follow_up_quote"),
         Binding(("r", "R"), "mail_reply", "help_reader_mail_reply", "keys_reader_mail_reply"),
+        Binding(("C",), "cancel", "help_reader_cancel"),
         Binding(("D",), "delete", "help_reader_delete"),
         Binding(("L",), "lock", "help_reader_lock"),
         Binding(("q", "escape", "left"), "quit", "help_reader_quit", "keys_reader_quit"),
@@ -64,6 +66,7 @@ BINDINGS = Bindings(
     )
 )
 MODERATED = frozenset({"delete", "lock"})  # in the help only for those who may use them
+OWN = frozenset({"cancel"})  # in the help only on the caller's own articles
 THREAD_MISSING = {
     "next": "reader_last_in_thread",
     "prev": "reader_first_in_thread",
@@ -87,6 +90,7 @@ class ReaderScreen(KeyedScreen):
         self.message_style = "info"
         self._content: list[Text] = []
         self._content_key: tuple[object, ...] = ()
+        self._in_thread: tuple[int, int] | None = None  # (position, count) in the thread
 
     @property
     def group(self) -> str:
@@ -109,6 +113,9 @@ class ReaderScreen(KeyedScreen):
             ctx.user, group, number, mark_read=mark_read
         )
         high = (await ctx.services.groups.status(ctx.user, group)).group.high
+        view = await ctx.services.articles.thread(ctx.user, group, article.head.thread_id)
+        order = ThreadMoves.of(view.articles).order
+        self._in_thread = (order.index(number) + 1, len(order)) if number in order else None
         self.article = article
         self.reading.arrive(group, number, high)
         self._content_key = ()
@@ -127,7 +134,7 @@ class ReaderScreen(KeyedScreen):
         if key == self._content_key:
             return self._content
         head = article.head
-        lines: list[Text] = []
+        lines: list[Text] = self._where(ctx)
         if r.full_headers:
             headers = article.headers(organization=ctx.board.name)
         else:
@@ -147,7 +154,7 @@ class ReaderScreen(KeyedScreen):
             folded = line.wrap(console, max(8, w - 4), overflow="fold")
             lines.append(folded[0])
             lines.extend(Text("    ") + rest for rest in folded[1:])  # RFC 5322 folding
-        lines.append(Text(("─" if not use_ascii(ctx) else "-") * min(w, 40), style="dim"))
+        lines.append(Text(("─" if not use_ascii(ctx) else "-") * w, style="dim"))
         body = sanitize(article.body)
         if r.rot13:
             body = rot13(body)
@@ -167,6 +174,21 @@ class ReaderScreen(KeyedScreen):
             lines.extend(text.wrap(console, w, overflow="fold") if raw else [Text("")])
         self._content, self._content_key = lines, key
         return lines
+
+    def _where(self, ctx: SessionContext) -> list[Text]:
+        """The first row: group, article number, Lines and the place in the thread (on a row
+        of its own when both do not fit)."""
+        assert self.article is not None
+        at = self._in_thread
+        thread = ctx.text("reader_in_thread", at=at[0], count=at[1]) if at and at[1] > 1 else ""
+        where = ctx.text(
+            "reader_where", group=clean(self.group), number=self.number, lines=self.article.lines
+        )
+        if not thread:
+            return [Text(where, style="info")]
+        if len(where) + 2 + len(thread) <= width(ctx):
+            return [Text.assemble((where, "info"), (f"  {thread}", "dim"))]
+        return [Text(where, style="info"), Text(thread, style="dim")]
 
     def _pager(self, ctx: SessionContext) -> Pager:
         """The reading model's page, fitted to the article's lines and the window."""
@@ -249,6 +271,10 @@ class ReaderScreen(KeyedScreen):
         await self._load(ctx, step.group, step.number)
         return None
 
+    def _is_own(self, ctx: SessionContext) -> bool:
+        assert ctx.user is not None and self.article is not None
+        return self.article.head.author == ctx.user.handle
+
     def _may_delete(self, ctx: SessionContext) -> bool:
         assert ctx.user is not None and self.article is not None
         return ctx.user.is_moderator or self.article.head.author == ctx.user.handle
@@ -258,9 +284,11 @@ class ReaderScreen(KeyedScreen):
 
     def allowed(self, ctx: SessionContext) -> set[str]:
         """The actions shown in this caller's help (D and L only to those who may)."""
-        hide = set(MODERATED)
+        hide = set(MODERATED | OWN)
         if self.article is not None and self._may_delete(ctx):
             hide.discard("delete")
+        if self.article is not None and self._is_own(ctx):
+            hide.discard("cancel")
         if ctx.user is not None and ctx.user.is_moderator:
             hide.discard("lock")
         return set(BINDINGS.actions - hide)
@@ -334,6 +362,14 @@ class ReaderScreen(KeyedScreen):
         return None
 
     async def on_follow_up(self, ctx: SessionContext) -> Nav | None:
+        """rn's f: a follow-up that starts empty."""
+        return self._follow_up(ctx, quote=False)
+
+    async def on_follow_up_quote(self, ctx: SessionContext) -> Nav | None:
+        """rn's F: a follow-up that starts with the article quoted."""
+        return self._follow_up(ctx, quote=True)
+
+    def _follow_up(self, ctx: SessionContext, quote: bool) -> Nav | None:
         assert ctx.user is not None and self.article is not None
         if self.article.head.deleted:
             self.say(ctx.text("reader_follow_deleted"), "warn")
@@ -341,7 +377,7 @@ class ReaderScreen(KeyedScreen):
         if self.article.thread_locked and not ctx.user.is_moderator:
             self.say(ctx.text("reader_follow_locked"), "warn")
             return None
-        return compose(self.article.newsgroups or (self.group,), parent=self.article)
+        return compose(self.article.newsgroups or (self.group,), parent=self.article, quote=quote)
 
     async def on_mail_reply(self, ctx: SessionContext) -> Nav | None:
         """Reply to the author by private mail, quoting the article."""
@@ -370,6 +406,27 @@ class ReaderScreen(KeyedScreen):
         await ctx.services.moderation.delete(ctx.user, self.article.head.id)
         await self._load(ctx, self.group, self.number, mark_read=False)
         self.say(ctx.text("reader_deleted"), "ok")
+        return None
+
+    async def on_cancel(self, ctx: SessionContext) -> Nav | None:
+        """Cancel (withdraw) the caller's own article; the service checks the right."""
+        assert ctx.user is not None and self.article is not None
+        if self.article.head.deleted:
+            self.say(ctx.text("reader_already_deleted"), "warn")
+            return None
+        if not self._is_own(ctx):
+            self.say(ctx.text("reader_cancel_own_only"), "error")
+            return None
+        if not await confirm(ctx, ctx.text("reader_cancel_question", number=self.number)):
+            self.say(ctx.text("reader_not_cancelled"))
+            return None
+        try:
+            await ctx.services.moderation.delete(ctx.user, self.article.head.id)
+        except BoardError as exc:
+            self.say(str(exc), "error")
+            return None
+        await self._load(ctx, self.group, self.number, mark_read=False)
+        self.say(ctx.text("reader_cancelled"), "ok")
         return None
 
     async def on_lock(self, ctx: SessionContext) -> Nav | None:

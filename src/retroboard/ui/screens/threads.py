@@ -13,7 +13,9 @@ from retroboard.domain.errors import BoardError
 from retroboard.domain.threads import build_tree, flatten, tree_prefix
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
+from retroboard.ui.models.reading import ThreadMoves
 from retroboard.ui.nav import Back, Nav, Push
+from retroboard.ui.notices import StatusLine
 from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
     HELP,
@@ -33,9 +35,12 @@ from retroboard.ui.screens.kit import (
     use_ascii,
     width,
 )
+from retroboard.ui.widgets.lineinput import read_line
 
 PAGE_LIMIT = 20  # threads fetched per page
-MAX_SEARCH_PAGES = 50  # `n` loads at most this many more pages looking for an unread article
+MAX_SEARCH_PAGES = 50  # `n`, `/` and `a` load at most this many more pages looking
+END_PAGE_LIMIT = 200  # threads per page while End loads the rest of the group
+SEARCH_MAX = 60  # characters of a subject or author search
 
 BINDINGS = Bindings(
     (
@@ -43,6 +48,11 @@ BINDINGS = Bindings(
         Binding(("enter", "right"), "read", "help_threads_read"),
         Binding(("n",), "next_unread", "help_threads_next_unread"),
         Binding(("tab",), "read_unread", "help_threads_read_unread"),
+        Binding(("K",), "mark_thread", "help_threads_mark_thread"),
+        Binding(("/",), "search_subject", "help_threads_search_subject"),
+        Binding(("a",), "search_author", "help_threads_search_author"),
+        Binding(("t",), "toggle_collapsed", "help_threads_toggle_collapsed"),
+        Binding(("e", "+"), "expand", "help_threads_expand", "keys_threads_expand"),
         Binding(("w", "p"), "post", "help_threads_post"),
         Binding(("W", "P"), "post", hidden=True),
         Binding(("c",), "catch_up", "help_threads_catch_up"),
@@ -61,13 +71,30 @@ class Line:
     thread: ThreadView
     prefix: str
     first: bool  # the thread's first row (carries the reply count and the lock marker)
+    show_subject: bool = True  # False for a reply whose subject is its parent's
+
+
+def same_subject(a: str, b: str) -> bool:
+    """True when two subjects only differ by "Re:" prefixes, case and spacing."""
+    return normal_subject(a) == normal_subject(b)
+
+
+def normal_subject(subject: str) -> str:
+    text = " ".join(subject.split()).casefold()
+    while text.startswith("re:"):
+        text = text[3:].lstrip()
+    return text
 
 
 def thread_lines(views: tuple[ThreadView, ...], unicode: bool) -> list[Line]:
     lines: list[Line] = []
     for view in views:
+        parents = ThreadMoves.of(view.articles).parent
+        subjects = {head.number: head.subject for head in view.articles}
         for i, row in enumerate(flatten(build_tree(view.articles))):
-            lines.append(Line(row.item, view, tree_prefix(row, unicode), i == 0))
+            parent = parents.get(row.item.number)
+            shown = parent is None or not same_subject(row.item.subject, subjects[parent])
+            lines.append(Line(row.item, view, tree_prefix(row, unicode), i == 0, shown))
     return lines
 
 
@@ -86,6 +113,10 @@ class ThreadListScreen(ListScreen[Line]):
         self.index = 0
         self.message = ""
         self.message_style = "info"
+        self.collapsed = False  # one row per thread (tin style)
+        self.expanded: set[int] = set()  # threads shown whole while collapsed
+        self._shown: list[Line] | None = None  # rows() cache, dropped when lines change
+        self.searches: dict[str, str] = {}  # the last subject and author searched for
 
     def activity(self) -> Activity:
         return Activity("reading", group=self.group)
@@ -99,6 +130,7 @@ class ThreadListScreen(ListScreen[Line]):
             ctx.user, self.group, cursor=self.cursor_key, limit=limit
         )
         self.lines += thread_lines(page.threads, not use_ascii(ctx))
+        self._shown = None
         self.threads += len(page.threads)
         self.cursor_key = page.cursor
         self.exhausted = page.cursor is None
@@ -106,28 +138,48 @@ class ThreadListScreen(ListScreen[Line]):
 
     async def _ensure(self, ctx: SessionContext, rows: int) -> None:
         """Load pages until `rows` rows are loaded or the group has no more threads."""
-        while len(self.lines) < rows and not self.exhausted:
+        while len(self.rows()) < rows and not self.exhausted:
             if not await self._fetch_page(ctx):
                 break
 
     async def _reload(self, ctx: SessionContext, focus: int | None = None) -> None:
         """Fetch again from the top (after reading or posting), keeping the cursor's article."""
         assert ctx.user is not None
-        if focus is None and self.lines:
-            focus = self.lines[min(self.index, len(self.lines) - 1)].head.number
+        shown = self.rows()
+        if focus is None and shown:
+            focus = shown[min(self.index, len(shown) - 1)].head.number
         want_threads, want_rows = max(self.threads, PAGE_LIMIT), self.index + 1
         self.status = await ctx.services.groups.status(ctx.user, self.group)
         self.lines, self.threads, self.cursor_key, self.exhausted = [], 0, None, False
+        self._shown = None
         await self._fetch_page(ctx, limit=want_threads)
         await self._ensure(ctx, want_rows + self.height(ctx))
-        numbers = [line.head.number for line in self.lines]
-        if focus in numbers:
-            self.index = numbers.index(focus)
-        self.index = max(0, min(self.index, len(self.lines) - 1))
+        if focus is not None:
+            self.index = self._row_of(focus, self.index)
+        self.index = max(0, min(self.index, len(self.rows()) - 1))
+
+    def _row_of(self, number: int, default: int) -> int:
+        """The row showing article `number` (its thread's row while collapsed), or default."""
+        for i, line in enumerate(self.rows()):
+            if line.head.number == number:
+                return i
+        for line in self.lines:
+            if line.head.number == number:
+                thread = line.thread.thread_id
+                for i, shown in enumerate(self.rows()):
+                    if shown.thread.thread_id == thread:
+                        return i
+        return default
 
     # ---- layout
     def rows(self) -> list[Line]:
-        return self.lines
+        if not self.collapsed:
+            return self.lines
+        if self._shown is None:
+            self._shown = [
+                line for line in self.lines if line.first or line.thread.thread_id in self.expanded
+            ]
+        return self._shown
 
     def row_text(self, ctx: SessionContext, line: Line, selected: bool) -> Text:
         w = width(ctx)
@@ -135,7 +187,13 @@ class ThreadListScreen(ListScreen[Line]):
         head = line.head
         flag = "D" if head.deleted else (" " if head.read else "+")
         count = ""
-        if line.first and line.thread.replies:
+        whole = self.collapsed and line.first and line.thread.thread_id not in self.expanded
+        if whole:  # the thread's row: unread when any article in it is
+            flag = "+" if line.thread.unread else " "
+        if whole:
+            n = len(line.thread.articles)
+            count = f"{n:>3}" if not narrow or n < 100 else "99+"
+        elif line.first and line.thread.replies:
             n = line.thread.replies
             count = f"[{n}]" if not narrow or n < 100 else "99+"
         count_w = 4 if narrow else 6
@@ -154,7 +212,7 @@ class ThreadListScreen(ListScreen[Line]):
             locked = ctx.text("threads_locked_short" if narrow else "threads_locked")
             subject.append(locked + " ", style="warn")
         subject.append(
-            clean(head.subject),
+            clean(head.subject) if line.show_subject or head.deleted else "",
             style="dim" if head.deleted else "unread" if not head.read else "subject",
         )
         fit(ctx, subject, subject_w, pad=True)
@@ -196,32 +254,45 @@ class ThreadListScreen(ListScreen[Line]):
         if self.message:
             line = Text(clean(self.message), style=self.message_style)
         else:
-            shown = len(self.lines)
+            shown = len(self.rows())
             legend = ctx.text("threads_legend" if width(ctx) >= NARROW else "threads_legend_short")
-            position = ctx.text("threads_position", at=self.index + 1 if shown else 0, count=shown)
+            position = self.position(ctx, shown)
             line = Text.assemble((legend, "dim"), (f"  {position}{more}", "dim"))
         put(ctx, ctx.rows, line)
         self.park(ctx)
 
+    def position(self, ctx: SessionContext, shown: int) -> str:
+        """ "at/total" over the whole group, not over the rows loaded so far."""
+        at = self.index + 1 if shown else 0
+        if self.exhausted:
+            return ctx.text("threads_position", at=at, count=shown)
+        if not self.collapsed and self.status is not None:
+            total = max(shown, self.status.group.article_count)
+            return ctx.text("threads_position", at=at, count=total)
+        return ctx.text("threads_position_more", at=at, count=shown)
+
     # ---- moves
     async def move_to(self, ctx: SessionContext, index: int) -> None:
         await self._ensure(ctx, index + 1)  # rows past the loaded ones come from the next page
-        if not self.lines:
+        if not self.rows():
             return
-        target = max(0, min(index, len(self.lines) - 1))
+        target = max(0, min(index, len(self.rows()) - 1))
         await self._ensure(ctx, self.top(ctx, target) + self.height(ctx) + 1)
         self.place_cursor(ctx, target)
 
     async def next_unread(self, ctx: SessionContext) -> ArticleHead | None:
         assert ctx.user is not None
-        after = self.lines[self.index].head.number if self.lines else 0
+        after = self.rows()[self.index].head.number if self.rows() else 0
         return await ctx.services.articles.next_unread(ctx.user, self.group, after=after)
 
     async def find_row(self, ctx: SessionContext, number: int) -> int | None:
         for _ in range(MAX_SEARCH_PAGES + 1):
-            for i, line in enumerate(self.lines):
+            for line in self.lines:
                 if line.head.number == number:
-                    return i
+                    if self.collapsed:
+                        self.expanded.add(line.thread.thread_id)  # show where it is
+                        self._shown = None
+                    return self._row_of(number, 0)
             if self.exhausted or not await self._fetch_page(ctx):
                 return None
         return None
@@ -245,9 +316,22 @@ class ThreadListScreen(ListScreen[Line]):
     async def on_resize(self, ctx: SessionContext) -> None:
         await self._ensure(ctx, self.top(ctx) + self.height(ctx) + 1)
 
+    def current(self) -> Line | None:
+        shown = self.rows()
+        return shown[self.index] if shown else None
+
+    async def on_last(self, ctx: SessionContext) -> Nav | None:
+        """End: the real end of the group (every page loaded), not the last loaded row."""
+        self.keep_screen()
+        while not self.exhausted:
+            if not await self._fetch_page(ctx, limit=END_PAGE_LIMIT):
+                break
+        await self.move_to(ctx, len(self.rows()) - 1)
+        return None
+
     async def on_read(self, ctx: SessionContext) -> Nav | None:
         if self.lines:
-            return self.read(ctx, self.lines[self.index].head.number)
+            return self.read(ctx, self.rows()[self.index].head.number)
         self.say(ctx.text("threads_nothing_to_read"), "warn")
         self.keep_screen()
         return None
@@ -265,12 +349,105 @@ class ThreadListScreen(ListScreen[Line]):
         return None
 
     async def on_read_unread(self, ctx: SessionContext) -> Nav | None:
+        """Tab: the highlighted thread's first unread article, else the group's next one."""
+        line = self.current()
+        if line is not None:
+            order = ThreadMoves.of(line.thread.articles).order
+            heads = {head.number: head for head in line.thread.articles}
+            for number in order:
+                if not heads[number].read and not heads[number].deleted:
+                    return self.read(ctx, number)
         head = await self.next_unread(ctx)
         if head is None:
             self.say(ctx.text("threads_no_unread", group=self.group))
             self.keep_screen()
             return None
         return self.read(ctx, head.number)
+
+    async def on_mark_thread(self, ctx: SessionContext) -> Nav | None:
+        """K: mark every article of the highlighted thread read."""
+        assert ctx.user is not None
+        line = self.current()
+        if line is None:
+            self.say(ctx.text("threads_nothing_to_read"), "warn")
+            return None
+        for head in line.thread.articles:
+            if not head.read:
+                await ctx.services.articles.mark(ctx.user, self.group, head.number, read=True)
+        await self._reload(ctx, line.head.number)
+        self.say(ctx.text("threads_thread_marked", subject=clean(line.thread.subject)), "ok")
+        return None
+
+    async def on_search_subject(self, ctx: SessionContext) -> Nav | None:
+        return await self._search(ctx, "subject")
+
+    async def on_search_author(self, ctx: SessionContext) -> Nav | None:
+        return await self._search(ctx, "author")
+
+    async def _search(self, ctx: SessionContext, field: str) -> Nav | None:
+        """Ask for a text and move to the next article (after the cursor, wrapping) whose
+        subject or author holds it; says so when none does."""
+        last = self.searches.get(field, "")
+        prompt = ctx.text(f"threads_search_{field}_prompt")
+        if last:
+            prompt = ctx.text("threads_search_again", prompt=prompt, text=last)
+        typed = await self._ask(ctx, prompt)
+        if typed is None:
+            return None
+        typed = " ".join(typed.split()) or last  # Enter alone: the next match of the last one
+        if not typed:
+            return None
+        self.searches[field] = typed
+        wanted = typed.casefold()
+        for _ in range(MAX_SEARCH_PAGES + 1):
+            shown = self.rows()
+            order = list(range(self.index + 1, len(shown)))
+            if self.exhausted:
+                order += list(range(0, self.index + 1))
+            for i in order:
+                head = shown[i].head
+                if head.deleted:
+                    continue
+                text = head.subject if field == "subject" else f"{head.author} {head.author_name}"
+                if wanted in " ".join(text.split()).casefold():
+                    await self.move_to(ctx, i)
+                    return None
+            if self.exhausted or not await self._fetch_page(ctx):
+                break
+        self.say(ctx.text(f"threads_search_{field}_none", text=typed), "warn")
+        return None
+
+    async def _ask(self, ctx: SessionContext, prompt: str) -> str | None:
+        put(ctx, ctx.rows, "")
+        ctx.write(f"\x1b[{ctx.rows};1H")
+        ctx.print(Text(prompt + " ", style="prompt"), end="")
+        with ctx.term.interruptions(StatusLine(ctx, row=lambda: ctx.rows - 1)):
+            return await read_line(
+                ctx.term, "", max_len=SEARCH_MAX, allow_escape=True, notices=False
+            )
+
+    async def on_toggle_collapsed(self, ctx: SessionContext) -> Nav | None:
+        """t: one row per thread with its article count (tin), or every article."""
+        line = self.current()
+        self.collapsed, self.expanded, self._shown = not self.collapsed, set(), None
+        if line is not None:
+            self.index = self._row_of(line.head.number, 0)
+        await self.move_to(ctx, self.index)
+        self.say(ctx.text("threads_collapsed" if self.collapsed else "threads_expanded"))
+        return None
+
+    async def on_expand(self, ctx: SessionContext) -> Nav | None:
+        """e: while collapsed, show the highlighted thread whole (or fold it again)."""
+        line = self.current()
+        if not self.collapsed or line is None:
+            self.say(ctx.text("threads_not_collapsed"))
+            return None
+        thread = line.thread.thread_id
+        self.expanded ^= {thread}
+        self._shown = None
+        self.index = self._row_of(line.head.number, self.index)
+        await self.move_to(ctx, self.index)
+        return None
 
     async def on_post(self, ctx: SessionContext) -> Nav | None:
         return compose([self.group])
