@@ -83,6 +83,18 @@ def numbered_menu(menu: Menu, level: Level, board_name: str = "") -> Text:
     return out
 
 
+async def waiting_posts(ctx: SessionContext) -> int:
+    """How many posts wait in the moderation queue, for a moderator (0 for anyone else, or
+    when the count cannot be had: the greeting goes on without it)."""
+    if ctx.user is None or not ctx.user.is_moderator:
+        return 0
+    try:
+        return await ctx.services.moderation.queue_count(ctx.user)
+    except BoardError:
+        ctx.log.warning("could not count the moderation queue", exc_info=True)
+        return 0
+
+
 class MenuScreen(KeyedScreen):
     """Shows a menu and opens what the user picks (its keys are the menu's TOML items)."""
 
@@ -97,6 +109,7 @@ class MenuScreen(KeyedScreen):
         self.offer_draft = greet  # then offer an unfinished message
         self.since_last_call: Text | None = None  # the logon's lines, told in the greeting
         self.new_letters = 0  # unread letters, told in the greeting
+        self.waiting_posts = 0  # posts in the moderation queue, told to a moderator
         self.entry = NumberEntry()  # an item's number being typed (a linear skin)
         self.picked: MenuItem | None = None
 
@@ -130,6 +143,9 @@ class MenuScreen(KeyedScreen):
                 ctx.print(self.since_last_call)
             if self.new_letters:
                 ctx.print(Text(new_letters_text(ctx, self.new_letters), style="unread"))
+            if self.waiting_posts:
+                key = "menu_queue_waiting_one" if self.waiting_posts == 1 else "menu_queue_waiting"
+                ctx.print(Text(ctx.text(key, count=self.waiting_posts), style="warn"))
             notice, ctx.login_notice = ctx.login_notice, None
             if notice is not None and notice.failed_attempts:
                 n = notice.failed_attempts
@@ -193,6 +209,7 @@ class MenuScreen(KeyedScreen):
             return Push("logon")
         if self.greet:
             self.new_letters = await unread_letters(ctx)
+            self.waiting_posts = await waiting_posts(ctx)
         if self.offer_draft:
             self.offer_draft = False
             offer = await draft_offer(ctx)
