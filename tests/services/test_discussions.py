@@ -269,12 +269,12 @@ async def test_search(board: tuple[Services, Database]) -> None:
 async def test_drafts(board: tuple[Services, Database]) -> None:
     sv, _ = board
     alice, _, _ = await people(sv)
-    assert await sv.drafts.get(alice.id) is None
-    await sv.drafts.save(alice.id, Draft(("misc.test",), "half", "written\x1b[2J"))
-    d = await sv.drafts.get(alice.id)
+    assert await sv.drafts.list(alice.id) == []
+    kept = await sv.drafts.save(alice.id, Draft(("misc.test",), "half", "written\x1b[2J"))
+    d = await sv.drafts.get(alice.id, kept)
     assert d is not None and d.subject == "half" and d.body == "written"
-    await sv.drafts.discard(alice.id)
-    assert await sv.drafts.get(alice.id) is None
+    await sv.drafts.discard(alice.id, kept)
+    assert await sv.drafts.get(alice.id, kept) is None
 
 
 async def test_concurrent_posts_get_distinct_numbers(board: tuple[Services, Database]) -> None:
@@ -366,7 +366,7 @@ async def test_invisible_characters_are_stripped_from_every_stored_field(
     assert found.head.id == root.head.id
     with pytest.raises(NotFound):
         await sv.articles.article_by_message_id(alice, "<\u202e@x>")
-    await sv.drafts.save(
+    kept = await sv.drafts.save(
         alice.id,
         Draft(
             ("misc.test\u200b",),
@@ -375,7 +375,7 @@ async def test_invisible_characters_are_stripped_from_every_stored_field(
             f"{root.head.message_id}\u200b",
         ),
     )
-    draft = await sv.drafts.get(alice.id)
+    draft = await sv.drafts.get(alice.id, kept)
     assert draft is not None
     assert (draft.groups, draft.subject, draft.body, draft.parent_message_id) == (
         ("misc.test",),

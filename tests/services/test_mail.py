@@ -247,7 +247,7 @@ async def test_only_sender_and_recipients_reach_a_letter(
 async def test_a_letter_draft_keeps_its_addressees(board: Board) -> None:
     alice = await member(board, "alice")
     drafts = board.sv.drafts
-    await drafts.save(
+    letter = await drafts.save(
         alice.id,
         Draft(
             (),
@@ -259,11 +259,11 @@ async def test_a_letter_draft_keeps_its_addressees(board: Board) -> None:
             reply_to_id=7,
         ),
     )
-    got = await drafts.get(alice.id)
+    got = await drafts.get(alice.id, letter)
     assert got is not None and got.kind == "mail"
     assert (got.to, got.cc, got.reply_to_id) == (("bob", "car", "ol"), ("dave",), 7)
-    await drafts.save(alice.id, Draft(("misc.test",), "post", "text"))
-    got = await drafts.get(alice.id)
+    await drafts.save(alice.id, Draft(("misc.test",), "post", "text"), letter)
+    got = await drafts.get(alice.id, letter)
     assert got is not None and (got.kind, got.to, got.cc, got.reply_to_id) == ("post", (), (), None)
 
 

@@ -146,7 +146,8 @@ class SubscriptionRow(Base):
 class DraftRow(Base):
     __tablename__ = "drafts"
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     groups: Mapped[str] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(String(120), default="")
     body: Mapped[str] = mapped_column(Text, default="")

@@ -147,6 +147,7 @@ class Draft:
     to: tuple[str, ...] = ()
     cc: tuple[str, ...] = ()
     reply_to_id: int | None = None
+    id: int | None = None  # the stored draft's id (None until it is saved)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,22 @@
-"""Drafts: one message being written per user, kept across dropped connections."""
+"""Drafts: the messages a user is writing (several, up to a cap), kept across dropped connections."""
 
 from __future__ import annotations
+
+import builtins
+
+from sqlalchemy import func, select
 
 from retroboard.db.engine import Database
 from retroboard.db.tables import DraftRow, utc, utcnow
 from retroboard.domain.boards import Draft
 from retroboard.domain.community import LETTER_RECIPIENTS_MAX
+from retroboard.domain.errors import ValidationError
 from retroboard.domain.text import sanitize
 from retroboard.domain.usenet import BODY_MAX, SUBJECT_MAX, is_valid_message_id
 from retroboard.domain.users import HANDLE_MAX
 
 KINDS = ("post", "mail")
+DRAFTS_MAX = 20  # drafts kept per user; a new one past this is refused, none is dropped
 
 
 def _handles(values: tuple[str, ...]) -> list[str]:
@@ -51,13 +57,33 @@ def decode_recipients(text: str) -> tuple[tuple[str, ...], tuple[str, ...], int 
     return tuple(to), tuple(cc), reply_to
 
 
+def _as_draft(row: DraftRow) -> Draft:
+    to, cc, reply_to = decode_recipients(row.recipients or "")
+    return Draft(
+        groups=tuple(g for g in row.groups.split(",") if g),
+        subject=row.subject,
+        body=row.body,
+        parent_message_id=row.parent_message_id,
+        updated_at=utc(row.updated_at),
+        kind=row.kind if row.kind in KINDS else "post",
+        to=to,
+        cc=cc,
+        reply_to_id=reply_to,
+        id=row.id,
+    )
+
+
 class DraftService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, limit: int = DRAFTS_MAX) -> None:
         self._db = db
+        self.limit = limit
 
-    async def save(self, user_id: int, draft: Draft) -> None:
-        """Keep `draft` as the user's one draft (replacing an older one); returns nothing.
+    async def save(self, user_id: int, draft: Draft, draft_id: int | None = None) -> int:
+        """Keep `draft` for the user; returns its id.
 
+        With `draft_id` (a draft of this user's that is still there) that draft is updated;
+        otherwise a new one is kept beside the others: a draft never replaces another. Raises
+        ValidationError when the user already keeps `limit` drafts (none is dropped to make room).
         Every field loses control and invisible characters, like a post; a parent
         Message-ID that is not valid once cleaned is dropped (the text is kept). A letter
         (`kind` "mail") keeps its To and CC handles and the letter it answers.
@@ -73,8 +99,16 @@ class DraftService:
         ]
         parent = sanitize(draft.parent_message_id or "", multiline=False).strip()
         async with self._db.write() as s:
-            row = await s.get(DraftRow, user_id)
-            if row is None:
+            row = await s.get(DraftRow, draft_id) if draft_id is not None else None
+            if row is None or row.user_id != user_id:
+                kept = await s.scalar(
+                    select(func.count()).select_from(DraftRow).where(DraftRow.user_id == user_id)
+                )
+                if (kept or 0) >= self.limit:
+                    raise ValidationError(
+                        f"You already keep {self.limit} unfinished messages, the most there is "
+                        "room for: finish or discard one first."
+                    )
                 row = DraftRow(user_id=user_id)
                 s.add(row)
             row.groups = ",".join(groups)
@@ -84,29 +118,32 @@ class DraftService:
             row.updated_at = utcnow()
             row.kind = kind
             row.recipients = encode_recipients(draft) if kind == "mail" else ""
+            await s.flush()
+            return row.id
 
-    async def get(self, user_id: int) -> Draft | None:
-        """The user's draft, or None."""
+    async def list(self, user_id: int) -> builtins.list[Draft]:
+        """The user's drafts, newest first (at most `limit`); [] when there are none."""
         async with self._db.read() as s:
-            row = await s.get(DraftRow, user_id)
-            if row is None:
-                return None
-            to, cc, reply_to = decode_recipients(row.recipients or "")
-            return Draft(
-                groups=tuple(g for g in row.groups.split(",") if g),
-                subject=row.subject,
-                body=row.body,
-                parent_message_id=row.parent_message_id,
-                updated_at=utc(row.updated_at),
-                kind=row.kind if row.kind in KINDS else "post",
-                to=to,
-                cc=cc,
-                reply_to_id=reply_to,
+            rows = await s.scalars(
+                select(DraftRow)
+                .where(DraftRow.user_id == user_id)
+                .order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())
+                .limit(self.limit * 2)
             )
+            return [_as_draft(row) for row in rows]
 
-    async def discard(self, user_id: int) -> None:
-        """Forget the user's draft (nothing happens when there is none)."""
+    async def get(self, user_id: int, draft_id: int) -> Draft | None:
+        """The user's draft `draft_id`, or None (also when it is someone else's)."""
+        async with self._db.read() as s:
+            row = await s.get(DraftRow, draft_id)
+            if row is None or row.user_id != user_id:
+                return None
+            return _as_draft(row)
+
+    async def discard(self, user_id: int, draft_id: int) -> None:
+        """Forget the user's draft `draft_id` (nothing happens when it is not there or not
+        the user's)."""
         async with self._db.write() as s:
-            row = await s.get(DraftRow, user_id)
-            if row is not None:
+            row = await s.get(DraftRow, draft_id)
+            if row is not None and row.user_id == user_id:
                 await s.delete(row)

@@ -1,4 +1,5 @@
-"""Offer an unfinished message (kept when the line dropped) back at login: resume, discard, later."""
+"""Offer the unfinished messages (kept when the line dropped) back at login: pick one; resume,
+discard, later."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Replace
 from retroboard.ui.prompts import ask_yes_no, pause, say
-from retroboard.ui.screens.kit import HELP, KeyedScreen, option_text
+from retroboard.ui.screens.kit import HELP, KeyedScreen, NumberEntry, option_text
 
 PREVIEW_LINES = 6
 BINDINGS = Bindings(
@@ -39,18 +40,52 @@ def own_lines(draft: Draft) -> list[str]:
     return own
 
 
+def where_to(ctx: SessionContext, draft: Draft) -> str:
+    """Where a draft goes: its groups, or the letter's addressees."""
+    if draft.kind == "mail":
+        return ctx.text("draft_row_letter", to=", ".join(draft.to + draft.cc))
+    return ",".join(draft.groups)
+
+
+def when(ctx: SessionContext, draft: Draft) -> str:
+    if draft.updated_at is None:
+        return ctx.text("draft_when_unknown")
+    return draft.updated_at.strftime(ctx.text("draft_when_format"))
+
+
 class DraftOfferScreen(KeyedScreen):
-    """`You have an unfinished message from ...: (R)esume, (D)iscard, (L)ater`."""
+    """`You have an unfinished message from ...: (R)esume, (D)iscard, (L)ater`; with several, a
+    numbered list of them first (a number picks one, L goes on)."""
 
     BINDINGS = BINDINGS
     CASELESS = True
 
     ACTIVITY = Activity("draft_offer")
 
-    def __init__(self, draft: Draft) -> None:
-        self.draft = draft
+    def __init__(self, drafts: list[Draft]) -> None:
+        self.drafts = list(drafts)  # newest first
+        self.draft: Draft | None = self.drafts[0] if len(self.drafts) == 1 else None
+        self.entry = NumberEntry()
+
+    def take_key(self, ctx: SessionContext, key: str) -> str | None:
+        """On the list a number picks a draft (and shows it); other keys go to the bindings."""
+        if self.draft is not None:
+            return key
+        taken = self.entry.take(ctx, key, len(self.drafts), ctx.text("list_pick"))
+        if isinstance(taken, int):
+            ctx.write("\r\n")
+            self.draft = self.drafts[taken - 1]
+            self.message = ""
+            self.draw(ctx)
+            return None
+        if taken is None and not self.entry.typed and key == "enter":
+            self.draw_status(ctx)  # a refused number: the question again
+        return taken
 
     def draw(self, ctx: SessionContext) -> None:
+        if self.draft is None:
+            self._draw_list(ctx)
+            return
         d = self.draft
         ctx.clear()
         ctx.print(Text(f" {ctx.text('draft_title')} ", style="title"))
@@ -76,22 +111,48 @@ class DraftOfferScreen(KeyedScreen):
         ctx.print(Text(""))
         self.draw_status(ctx)
 
+    def _draw_list(self, ctx: SessionContext) -> None:
+        ctx.clear()
+        ctx.print(Text(f" {ctx.text('drafts_title')} ", style="title"))
+        ctx.print(Text(""))
+        for n, d in enumerate(self.drafts, 1):
+            subject = d.subject or ctx.text("drafts_no_subject")
+            ctx.print(
+                Text.assemble(
+                    (f"{n:>2}. ", "label"),
+                    (when(ctx, d), "date"),
+                    ("  ", ""),
+                    (subject, "subject"),
+                    ("  ", ""),
+                    (where_to(ctx, d), "info"),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
+            )
+        ctx.print(Text(""))
+        self.draw_status(ctx)
+
     def draw_status(self, ctx: SessionContext) -> None:
         """The message of the last key on a line of its own, then the question again."""
         d = self.draft
         if self.message:
             ctx.write("\r\n")
             say(ctx, self.message, self.message_style)
-        when = (
-            d.updated_at.strftime(ctx.text("draft_when_format"))
-            if d.updated_at
-            else ctx.text("draft_when_unknown")
-        )
+        if d is None:
+            ctx.print(
+                Text.assemble(
+                    (ctx.text("drafts_offer", count=len(self.drafts)), "label"),
+                    option_text([ctx.text("drafts_pick"), ctx.text("draft_later")]),
+                    (ctx.text("draft_offer_prompt"), "prompt"),
+                ),
+                end="",
+            )
+            return
         dash = "—" if ctx.term.info.unicode else "-"
         ctx.print(
             Text.assemble(
                 (ctx.text("draft_offer_from"), "label"),
-                (when, "date"),
+                (when(ctx, d), "date"),
                 (ctx.text("draft_offer_colon"), "label"),
                 (ctx.text("draft_offer_subject", subject=d.subject), "subject"),
                 (f" {dash} ", "dim"),
@@ -111,28 +172,50 @@ class DraftOfferScreen(KeyedScreen):
 
     # ---- the actions, one per binding
     async def on_resume(self, ctx: SessionContext) -> Nav | None:
+        if self.draft is None:
+            self._pick_first(ctx)
+            return None
         ctx.write("R\r\n")
-        return await self._resume(ctx)
+        return await self._resume(ctx, self.draft)
 
     async def on_discard(self, ctx: SessionContext) -> Nav | None:
         assert ctx.user is not None
+        if self.draft is None:
+            self._pick_first(ctx)
+            return None
         ctx.write("D\r\n")
         if not await ask_yes_no(ctx, ctx.text("draft_discard_question")):
             return None
-        try:
-            await ctx.services.drafts.discard(ctx.user.id)
-        except BoardError as exc:
-            say(ctx, str(exc), "error")
-            await pause(ctx)
-        return Back()
+        gone = self.draft
+        if gone.id is not None:
+            try:
+                await ctx.services.drafts.discard(ctx.user.id, gone.id)
+            except BoardError as exc:
+                say(ctx, str(exc), "error")
+                await pause(ctx)
+                return Back()
+        self.drafts = [d for d in self.drafts if d is not gone]
+        if not self.drafts:
+            return Back()
+        self.draft = self.drafts[0] if len(self.drafts) == 1 else None  # what is left
+        self.say(ctx.text("drafts_discarded"), "ok")
+        return None
 
     async def on_later(self, ctx: SessionContext) -> Nav | None:
+        if self.draft is not None and len(self.drafts) > 1:
+            self.draft = None  # back to the list
+            return None
         return Back()
 
-    async def _resume(self, ctx: SessionContext) -> Replace | None:
+    def _pick_first(self, ctx: SessionContext) -> None:
+        ctx.write("\a")
+        self.say(ctx.text("drafts_pick_first"), "warn")
+        self.keep_screen()
+
+    async def _resume(self, ctx: SessionContext, draft: Draft) -> Replace | None:
         """The compose screen for the draft; its parent article is fetched again if it had one."""
         assert ctx.user is not None
-        draft, parent = self.draft, None
+        parent = None
         if draft.kind == "mail":
             return Replace("mail_compose", draft=draft)
         if draft.parent_message_id:
