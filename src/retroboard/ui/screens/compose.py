@@ -93,7 +93,6 @@ class ComposeScreen(BaseScreen):
         self._groups: list[str] = list(groups)
         self._finished = False  # posted or abandoned: nothing left to keep
         self._owns_draft = draft is not None  # the stored draft is this message
-        self._draft_id = draft.id if draft is not None else None  # the stored draft's id
         self.moderated: list[str] = []  # the groups that hold this post for a moderator
         self._draft_id = draft.id if draft is not None else None  # the stored draft's id
 
