@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
-from retroboard.domain.boards import GroupStatus, PostResult
+from retroboard.domain.boards import GroupStatus, Policy, PostResult
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import children_at
-from retroboard.ui.bindings import Binding, Bindings
+from retroboard.ui.bindings import Binding, Bindings, HelpRow
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.notices import StatusLine
@@ -52,6 +52,11 @@ BINDINGS = Bindings(
 )
 
 
+# The marker after a group's unread count: how posting works there (the legend explains it).
+MARKERS = {Policy.MODERATED: "groups_marker_moderated", Policy.READ_ONLY: "groups_marker_read_only"}
+MARKERS_HELP = (HelpRow("", "groups_help_markers"),)
+
+
 @dataclass(frozen=True)
 class Entry:
     """A row of the selector: a group, or a hierarchy ("folder") one level down."""
@@ -65,6 +70,11 @@ class Entry:
     @property
     def label(self) -> str:
         return f"{self.name}.*" if self.folder else self.name
+
+    def marker(self, ctx: SessionContext) -> str:
+        """One cell: moderated, read-only, or blank (folders and open groups)."""
+        key = MARKERS.get(self.status.group.policy) if self.status and not self.folder else None
+        return ctx.text(key)[:1] if key else " "
 
     def note(self, ctx: SessionContext) -> str:
         if self.folder:
@@ -140,7 +150,9 @@ class GroupSelectorScreen(ListScreen[Entry]):
         text = Text(flag, style="dim")
         unread_w = 4 if w < NARROW else 6
         text.append(f"{entry.unread:>{unread_w}}", style="unread" if entry.unread else "dim")
-        text.append("  ")
+        text.append(" ")
+        text.append(entry.marker(ctx), style="warn")
+        text.append(" ")
         label_style = "hotkey" if entry.folder else "subject"
         name_w = min(max((len(e.label) for e in self.entries), default=10), max(10, w // 2))
         if w < NARROW:
@@ -172,6 +184,9 @@ class GroupSelectorScreen(ListScreen[Entry]):
     def help_title(self, ctx: SessionContext) -> str:
         return ctx.text("groups_help_title")
 
+    def help_rows(self, ctx: SessionContext) -> list[HelpRow]:
+        return [*super().help_rows(ctx), *MARKERS_HELP]
+
     def draw(self, ctx: SessionContext) -> None:
         ctx.clear()
         left, right = self.title(ctx)
@@ -196,6 +211,8 @@ class GroupSelectorScreen(ListScreen[Entry]):
             position = ctx.text("groups_position", at=self.index + 1 if n else 0, count=n)
             if self.show_all:
                 position += "   " + ctx.text("groups_not_subscribed_legend")
+            if any(e.marker(ctx) != " " for e in self.entries):
+                position += "   " + ctx.text("groups_markers_legend")
             put(ctx, ctx.rows, Text(position, style="dim"))
         if self.entries:
             self.park(ctx)
@@ -208,10 +225,22 @@ class GroupSelectorScreen(ListScreen[Entry]):
         self.entries, self.index = [], 0
         await self.load(ctx, focus)
 
+    async def open_level(self, ctx: SessionContext, prefix: str) -> None:
+        """Browse `prefix`; a level whose only child is a hierarchy is passed through
+        (comp.* holding only comp.sys.* opens comp.sys.*)."""
+        await self.set_mode(ctx, True, prefix)
+        while len(self.entries) == 1 and self.entries[0].folder:
+            await self.set_mode(ctx, True, self.entries[0].name)
+
     async def up_level(self, ctx: SessionContext) -> None:
+        """One level up, past the levels that were passed through on the way down."""
         came_from = self.prefix
-        parent = came_from.rsplit(".", 1)[0] if "." in came_from else ""
-        await self.set_mode(ctx, True, parent, focus=came_from)
+        while True:
+            parent = came_from.rsplit(".", 1)[0] if "." in came_from else ""
+            await self.set_mode(ctx, True, parent, focus=came_from)
+            if not parent or len(self.entries) != 1:
+                return
+            came_from = parent
 
     async def subscribe(self, ctx: SessionContext, on: bool) -> None:
         assert ctx.user is not None
@@ -232,7 +261,7 @@ class GroupSelectorScreen(ListScreen[Entry]):
         if entry is None:
             return None
         if entry.folder:
-            await self.set_mode(ctx, True, entry.name)
+            await self.open_level(ctx, entry.name)
             return None
         return Push("threads", group_name=entry.name)
 
@@ -296,9 +325,8 @@ class GroupSelectorScreen(ListScreen[Entry]):
         focus = entry.name if entry and not entry.folder else None
         if self.show_all:
             await self.set_mode(ctx, False, focus=focus)
-        else:
-            parent = focus.rsplit(".", 1)[0] if focus else ""
-            await self.set_mode(ctx, True, parent, focus=focus)
+        else:  # all groups start at the top level, on the hierarchy the cursor was in
+            await self.set_mode(ctx, True, "", focus=focus.split(".", 1)[0] if focus else None)
         return None
 
     async def on_next_unread(self, ctx: SessionContext) -> Nav | None:
