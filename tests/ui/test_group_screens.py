@@ -375,8 +375,9 @@ async def test_locked_threads_and_deleted_articles_are_marked(
     await c.type("g")
     await c.line("comp.sys.retro")
     await c.wait_for(r"\[locked\] Amiga 500")
-    deleted = [line for line in c.screen.lines if re.search(r"^\s\S\s+└─ Re: Amiga", line)]
-    assert len(deleted) == 1 and deleted[0].startswith(" D"), c.text
+    deleted = [line for line in c.screen.lines if re.search(r"^\s\S\s+└─ \[deleted\]", line)]
+    assert len(deleted) == 1 and deleted[0].startswith(" D"), c.text  # its subject hidden too
+    assert "Amiga" not in deleted[0]
     await c.hangup()
 
 

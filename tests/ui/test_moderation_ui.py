@@ -53,3 +53,41 @@ async def test_no_line_when_the_queue_is_empty(offline_board: Any) -> None:
     screen = await c.wait_for(r"\[G\] Goodbye")
     assert "for a moderator" not in screen
     await c.hangup()
+
+
+async def thread_list_rows(board: Any, user: User, group: str) -> list[str]:
+    c = FakeCaller(board, user=user)
+    await c.wait_for(r"\[G\] Goodbye")
+    await c.type("m")
+    await c.wait_for(r"Subscribed groups|All groups")
+    await c.type("g")
+    await c.line(group)
+    await c.wait_for(r"Modems")
+    rows = list(c.screen.lines)
+    await c.hangup()
+    return rows
+
+
+async def test_a_deleted_subject_is_hidden_but_a_moderator_sees_it(offline_board: Any) -> None:
+    sv = offline_board.services
+    ada = await member(offline_board, "ada")
+    bob = await member(offline_board, "bob")
+    mod = await member(offline_board, "mod", Level.MODERATOR)
+    root = (await sv.articles.post(ada, ["misc.test"], "Modems", "Which one?")).article
+    rude = await sv.articles.post(
+        bob,
+        ["misc.test"],
+        "Re: Modems -- rude words",
+        "...",
+        parent_message_id=root.head.message_id,
+    )
+    await sv.moderation.delete(mod, rude.article.head.id)
+
+    rows = await thread_list_rows(offline_board, ada, "misc.test")
+    [gone] = [row for row in rows if row.startswith(" D")]
+    assert "[deleted]" in gone and "rude words" not in gone
+    assert not any("rude words" in row for row in rows)
+
+    rows = await thread_list_rows(offline_board, mod, "misc.test")
+    [gone] = [row for row in rows if row.startswith(" D")]
+    assert "[deleted] Re: Modems -- rude words" in gone

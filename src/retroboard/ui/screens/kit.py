@@ -63,6 +63,16 @@ def clean(text: str) -> str:
     return sanitize(text, multiline=False)
 
 
+def head_subject(ctx: SessionContext, head: ArticleHead) -> str:
+    """An article's subject for a list row. A deleted article's subject is hidden ("[deleted]"),
+    as its text is; a moderator still sees what it was, after the mark."""
+    if not head.deleted:
+        return clean(head.subject)
+    if ctx.user is not None and ctx.user.is_moderator:
+        return ctx.text("deleted_subject_moderator", subject=clean(head.subject))
+    return ctx.text("deleted_subject")
+
+
 def utc(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 

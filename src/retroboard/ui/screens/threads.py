@@ -26,6 +26,7 @@ from retroboard.ui.screens.kit import (
     compose,
     confirm,
     fit,
+    head_subject,
     key_hints,
     list_moves,
     post_message,
@@ -212,7 +213,7 @@ class ThreadListScreen(ListScreen[Line]):
             locked = ctx.text("threads_locked_short" if narrow else "threads_locked")
             subject.append(locked + " ", style="warn")
         subject.append(
-            clean(head.subject) if line.show_subject or head.deleted else "",
+            head_subject(ctx, head) if line.show_subject or head.deleted else "",
             style="dim" if head.deleted else "unread" if not head.read else "subject",
         )
         fit(ctx, subject, subject_w, pad=True)
