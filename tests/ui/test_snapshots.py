@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from retroboard.domain.boards import Policy
+from retroboard.domain.boards import Draft, Policy
 from retroboard.domain.users import Level
 from tests.helpers.snapshot import (
     SnapCaller,
@@ -67,6 +67,8 @@ SCREENS = (
     "lastcallers",
     "bulletins",
     "chat",
+    "draft_offer",
+    "draft_offer_one",
 )
 PASSWORD = "Snapshot-pass-1"
 CTRL_A = "\x01"
@@ -261,6 +263,25 @@ async def walk_board(board: Any, walk: Walk) -> None:
     await a.keys(CTRL_U, "/quit\r", expect=r"Goodbye")
     chat.leave("snap-bob")
     await a.hangup()
+
+    # two unfinished messages wait for carol's next call: the offer lists them, then shows one
+    carol = await board.services.users.get("carol")
+    drafts = board.services.drafts
+    await drafts.save(carol.id, Draft((GROUP,), "Half a review", "The 1200 is\nfast."))
+    await drafts.save(
+        carol.id, Draft((), "Re: Welcome aboard", "Thanks, Ada.", kind="mail", to=("ada",))
+    )
+    d = walk.call(board)
+    await d.keys("carol\r", expect=r"Password:")
+    await d.keys(PASSWORD + "\r", expect=r"New bulletins: 1")
+    await d.keys("\r", expect=r"A: add")
+    await d.keys("\r", expect=r"shows one, \(L\)ater >")
+    d.snap("draft_offer")
+    await d.keys("2\r", expect=r"\(L\)ater >")
+    d.snap("draft_offer_one")
+    await d.keys("l", expect=r"shows one, \(L\)ater >")
+    await d.keys("l", expect=r"Goodbye")
+    await d.hangup()
 
 
 async def walk_one(board: Any, target: Target) -> Walk:

@@ -117,18 +117,16 @@ class DraftOfferScreen(KeyedScreen):
         ctx.print(Text(""))
         for n, d in enumerate(self.drafts, 1):
             subject = d.subject or ctx.text("drafts_no_subject")
-            ctx.print(
-                Text.assemble(
-                    (f"{n:>2}. ", "label"),
-                    (when(ctx, d), "date"),
-                    ("  ", ""),
-                    (subject, "subject"),
-                    ("  ", ""),
-                    (where_to(ctx, d), "info"),
-                    no_wrap=True,
-                    overflow="ellipsis",
-                )
+            row = Text.assemble(
+                (f"{n:>2}. ", "label"),
+                (when(ctx, d), "date"),
+                ("  ", ""),
+                (subject, "subject"),
+                ("  ", ""),
+                (where_to(ctx, d), "info"),
             )
+            row.truncate(max(10, ctx.cols - 1), overflow="ellipsis")  # one row per draft
+            ctx.print(row)
         ctx.print(Text(""))
         self.draw_status(ctx)
 
