@@ -162,6 +162,7 @@ async def test_line_editor_commands() -> None:
         "three\r",
         "\r",
         "/Q\r",
+        "\r",  # which lines: Enter quotes them all
         "/D 1\r",
         "/L\r",
         "/s\r",
@@ -206,6 +207,37 @@ async def test_line_editor_insert_mode_and_range_delete() -> None:
     assert "Lines 2-3 deleted." in rows(screen_of(term))
     await term.type_text("/s\r")
     assert await finish(task) == ["one", "four"]
+
+
+async def test_line_editor_quote_lists_the_original_and_quotes_the_picked_lines() -> None:
+    term = FakeTerminal()
+    quote = ["Ada wrote:", "> one", "> two", "> three"]
+    task = await start(term, run_line_editor(term, title="t", quote=quote))
+    await term.type_text("/Q\r")
+    await settle(term)
+    shown = rows(screen_of(term))
+    assert [" 1> Ada wrote:", " 2> > one", " 3> > two", " 4> > three"] == shown[4:8]
+    assert [r for r in shown if r][-1] == "Quote which lines (e.g. 1-3,5; Enter: all, ESC: none)?"
+    await term.type_text("1,3\r")
+    await settle(term)
+    assert "Quoted 2 lines." in rows(screen_of(term))
+    await term.type_text("/Q\r")
+    await settle(term)
+    await term.type_text("7\r")
+    await settle(term)
+    assert "No line 7 in the original (it has 4): nothing quoted." in rows(screen_of(term))
+    await term.type_text("/s\r")
+    assert await finish(task) == ["Ada wrote:", "> two"]
+
+
+async def test_line_editor_quote_question_at_40_columns_is_the_short_one() -> None:
+    term = FakeTerminal(cols=40)
+    task = await start(term, run_line_editor(term, title="t", quote=["> a", "> b"]))
+    await term.type_text("/Q\r")
+    await settle(term)
+    assert [r for r in rows(screen_of(term)) if r][-1] == "Quote lines (1-3,5; Enter: all)?"
+    await term.type_text("2\r/s\r")
+    assert await finish(task) == ["> b"]
 
 
 async def test_line_editor_edit_can_be_cancelled() -> None:

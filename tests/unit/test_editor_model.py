@@ -280,6 +280,9 @@ def test_quote_inserts_the_original() -> None:
     m = LineEditorModel(quote=["> Hello", "> World"])
     m.handle_line("On Monday, Ada wrote:")
     r = m.handle_line("/Q")
+    assert r.action is Action.QUOTE and r.message == " 1> > Hello\n 2> > World"
+    assert m.lines == ["On Monday, Ada wrote:"]  # nothing until the lines are named
+    r = m.quote_lines("")
     assert r.action is Action.INFO and r.message == "Quoted 2 lines."
     m.handle_line("Hi Ada!")
     assert m.lines == ["On Monday, Ada wrote:", "> Hello", "> World", "Hi Ada!"]
@@ -289,8 +292,23 @@ def test_quote_at_insert_point() -> None:
     m = LineEditorModel(["top", "bottom"], quote=["> q"])
     m.handle_line("/I 2")
     m.handle_line("/q")
+    m.quote_lines("1")
     assert m.lines == ["top", "> q", "bottom"]
     assert m.insert_at is None
+
+
+def test_quote_picks_lines_and_ranges_of_the_original() -> None:
+    m = LineEditorModel(quote=["A wrote:", "> one", "> two", "> three", "> four"])
+    r = m.quote_lines("1, 3-4")
+    assert r.message == "Quoted 3 lines."
+    assert m.lines == ["A wrote:", "> two", "> three"]
+    r = m.quote_lines("2-9")
+    assert r.action is Action.ERROR
+    assert r.message == "No line 2-9 in the original (it has 5): nothing quoted."
+    r = m.quote_lines("two")
+    assert r.message == "'two' is not a line number or a range (like 2-4): nothing quoted."
+    assert m.quote_lines("4-2").action is Action.ERROR
+    assert m.lines == ["A wrote:", "> two", "> three"]
 
 
 def test_quote_without_original() -> None:
@@ -332,17 +350,17 @@ def test_default_limits() -> None:
 def test_partial_quote_when_full() -> None:
     m = LineEditorModel(quote=["> a", "> b", "> c"], max_lines=3)
     m.handle_line("hi")
-    r = m.handle_line("/Q")
+    r = m.quote_lines("")
     assert r.message == "Quoted 2 of 3 lines — the message is full."
     assert m.lines == ["hi", "> a", "> b"]
-    r = m.handle_line("/Q")
+    r = m.quote_lines("1-3")
     assert r.action is Action.ERROR
 
 
 def test_initial_and_quote_are_sanitised() -> None:
     m = LineEditorModel(["evil \x1b[2J"], quote=["> \x1b]0;title\x07"])
     assert m.lines == ["evil ?[2J"]
-    m.handle_line("/Q")
+    m.quote_lines("")
     assert m.lines[1] == "> ?]0;title?"
 
 

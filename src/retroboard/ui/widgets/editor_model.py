@@ -12,6 +12,7 @@ from retroboard.ui.widgets.texts import Texts, default_texts
 MAX_LINES = 500
 MAX_BYTES = 64 * 1024
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>)+ ?")
+_PICK = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")
 _COMMAND = re.compile(r"^/([a-z?])(?:\s*(\d+)(?:\s*-\s*(\d+))?|\s+(.+))?$", re.IGNORECASE)
 
 
@@ -93,6 +94,7 @@ class Action(Enum):
     EDIT = "edit"  # prompt with line `line_no` pre-filled, then call replace_line()
     LIST = "list"  # show `message` (the numbered listing)
     HELP = "help"
+    QUOTE = "quote"  # show `message` (the original's lines, numbered), ask which, quote_lines()
     INFO = "info"
     ERROR = "error"
 
@@ -274,7 +276,30 @@ class LineEditorModel:
     def _quote(self) -> Result:
         if not self.quote:
             return Result(Action.ERROR, self.texts("editor_no_quote"))
-        quoted = [w for line in self.quote for w in keep_quoted(line, self.width)]
+        listing = [f"{n:>2}> {line}" for n, line in enumerate(self.quote, 1)]
+        return Result(Action.QUOTE, "\n".join(listing))
+
+    def quote_lines(self, spec: str) -> Result:
+        """Finish a `/Q`: quote the original's lines `spec` names ("1-3,5"; blank: all of them)
+        at the insert point. A bad spec is refused with a message and nothing is quoted."""
+        picked: set[int] = set()
+        count = len(self.quote)
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            match = _PICK.match(part)
+            if not match:
+                return Result(Action.ERROR, self.texts("editor_quote_bad_pick", pick=part))
+            first = int(match.group(1))
+            last = int(match.group(2) or first)
+            if not 1 <= first <= last <= count:
+                return Result(
+                    Action.ERROR, self.texts("editor_quote_no_such", pick=part, count=count)
+                )
+            picked.update(range(first - 1, last))
+        chosen = [self.quote[i] for i in sorted(picked)] if picked else self.quote
+        return self._insert_quote(chosen)
+
+    def _insert_quote(self, chosen: list[str]) -> Result:
+        quoted = [w for line in chosen for w in keep_quoted(line, self.width)]
         pos = self.insert_at if self.insert_at is not None else len(self.lines)
         taken = 0
         size = byte_size(self.lines)

@@ -123,6 +123,22 @@ async def _list(term: EditorTerminal, text: str, texts: Texts = default_texts) -
             continuous = key == "c"
 
 
+async def _quote(
+    term: EditorTerminal, model: LineEditorModel, listing: str, texts: Texts = default_texts
+) -> None:
+    """`/Q`: list the original's lines, numbered, and quote the ones the caller names."""
+    await _list(term, listing, texts)
+    prompt = for_terminal(term, texts("editor_quote_which"))
+    if len(prompt) + 12 > term.info.cols:  # too little room to type: the short form
+        prompt = for_terminal(term, texts("editor_quote_which_short"))
+    pick = await read_line(term, prompt, max_len=40, allow_escape=True)
+    if pick is None:
+        _say(term, texts("editor_quote_cancelled"))
+        return
+    answer = model.quote_lines(pick)
+    _say(term, (BELL if answer.action is Action.ERROR else "") + answer.message)
+
+
 def _intro(cols: int, max_lines: int, texts: Texts = default_texts) -> str:
     """The how-to line: the long form if it fits the row, else the short one, wrapped at word
     boundaries when even that is too wide (a row never ends mid-word)."""
@@ -196,6 +212,8 @@ async def run_line_editor(
             )
         elif action is Action.LIST:
             await _list(term, result.message, texts)
+        elif action is Action.QUOTE:
+            await _quote(term, model, result.message, texts)
         elif result.message:
             _say(term, (BELL if action is Action.ERROR else "") + result.message)
         if on_change is not None:
