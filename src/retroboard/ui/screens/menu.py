@@ -18,20 +18,33 @@ from retroboard.ui.prompts import ask_yes_no, say
 from retroboard.ui.screens.kit import KeyedScreen, NumberEntry, clean, post_message, show_art
 
 
-def item_text(item: MenuItem) -> Text:
-    return Text.assemble(("[", "dim"), (item.key, "hotkey"), ("] ", "dim"), (item.label, "label"))
+def item_text(item: MenuItem, lit: bool = False) -> Text:
+    """`[K] Label`; the lightbar's item in reverse video."""
+    text = Text.assemble(("[", "dim"), (item.key, "hotkey"), ("] ", "dim"), (item.label, "label"))
+    if lit:
+        text.stylize("reverse")
+    return text
 
 
-def menu_panel(menu: Menu, level: Level, width: int, board_name: str = "") -> Panel:
+def per_column(count: int, width: int) -> int:
+    """How many items each column of the menu panel holds (two columns on a wide screen)."""
+    columns = 2 if width >= 70 and count > 5 else 1
+    return -(-count // columns)
+
+
+def menu_panel(
+    menu: Menu, level: Level, width: int, board_name: str = "", lit: int | None = None
+) -> Panel:
+    """The menu in a box, in columns; item number `lit` (0-based) under the lightbar."""
     items = menu.visible(level)
-    columns = 2 if width >= 70 and len(items) > 5 else 1
+    per_col = per_column(len(items), width)
+    columns = -(-len(items) // per_col) if items else 1
     grid = Table.grid(padding=(0, 3))
     for _ in range(columns):
         grid.add_column()
-    per_col = -(-len(items) // columns)
     for row in range(per_col):
         cells = [
-            item_text(items[c * per_col + row]) if c * per_col + row < len(items) else ""
+            item_text(items[i], i == lit) if (i := c * per_col + row) < len(items) else ""
             for c in range(columns)
         ]
         grid.add_row(*cells)
@@ -98,7 +111,16 @@ async def waiting_posts(ctx: SessionContext) -> int:
 class MenuScreen(KeyedScreen):
     """Shows a menu and opens what the user picks (its keys are the menu's TOML items)."""
 
-    BINDINGS = Bindings((Binding(("?", "enter", "ctrl-l", "ctrl-r"), "redraw", hidden=True),))
+    BINDINGS = Bindings(
+        (
+            Binding(("?", "ctrl-l", "ctrl-r"), "redraw", hidden=True),
+            Binding(("enter",), "open_lit", hidden=True),
+            Binding(("up",), "bar_up", hidden=True),
+            Binding(("down",), "bar_down", hidden=True),
+            Binding(("left",), "bar_left", hidden=True),
+            Binding(("right",), "bar_right", hidden=True),
+        )
+    )
 
     ACTIVITY = Activity("main_menu")
 
@@ -112,6 +134,7 @@ class MenuScreen(KeyedScreen):
         self.waiting_posts = 0  # posts in the moderation queue, told to a moderator
         self.entry = NumberEntry()  # an item's number being typed (a linear skin)
         self.picked: MenuItem | None = None
+        self.bar = 0  # the item under the lightbar (not in a linear skin: numbers there)
 
     menu: Menu
 
@@ -169,7 +192,8 @@ class MenuScreen(KeyedScreen):
         if ctx.skin.linear:
             ctx.print(numbered_menu(menu, ctx.user.level, clean(ctx.board.name)))
         else:
-            ctx.print(menu_panel(menu, ctx.user.level, ctx.cols, clean(ctx.board.name)))
+            lit = min(self.bar, len(menu.visible(ctx.user.level)) - 1)
+            ctx.print(menu_panel(menu, ctx.user.level, ctx.cols, clean(ctx.board.name), lit))
         if self.message:  # what the screen just left said (a post's confirmation)
             say(ctx, self.message, self.message_style)
         self.prompt(ctx)
@@ -246,6 +270,14 @@ class MenuScreen(KeyedScreen):
                 ctx.write(item.key + "\r\n")
         if item is None:
             return await super().dispatch(ctx, key)
+        return await self.open(ctx, item)
+
+    async def open(self, ctx: SessionContext, item: MenuItem) -> Nav | None:
+        """Open `item` (a screen, a submenu, or logoff after asking); the lightbar stays on it."""
+        assert ctx.user is not None
+        items = self.menu.visible(ctx.user.level)
+        if item in items:
+            self.bar = items.index(item)
         self.message = ""
         self.keep_screen()
         if item.target == LOGOFF:
@@ -255,3 +287,42 @@ class MenuScreen(KeyedScreen):
         if item.target.startswith("menu:"):
             return Push("menu", name=item.target[5:])
         return Push(item.target)
+
+    # ---- the lightbar (arrows move it, Enter opens its item; a linear skin has none)
+    def move_bar(self, ctx: SessionContext, step: int) -> None:
+        assert ctx.user is not None
+        if ctx.skin.linear:
+            self.unknown_key(ctx)
+            return
+        count = len(self.menu.visible(ctx.user.level))
+        self.bar = max(0, min(count - 1, self.bar + step))
+
+    def column_step(self, ctx: SessionContext) -> int:
+        assert ctx.user is not None
+        return per_column(len(self.menu.visible(ctx.user.level)), ctx.cols)
+
+    async def on_bar_up(self, ctx: SessionContext) -> Nav | None:
+        self.move_bar(ctx, -1)
+        return None
+
+    async def on_bar_down(self, ctx: SessionContext) -> Nav | None:
+        self.move_bar(ctx, 1)
+        return None
+
+    async def on_bar_left(self, ctx: SessionContext) -> Nav | None:
+        self.move_bar(ctx, -self.column_step(ctx))
+        return None
+
+    async def on_bar_right(self, ctx: SessionContext) -> Nav | None:
+        self.move_bar(ctx, self.column_step(ctx))
+        return None
+
+    async def on_open_lit(self, ctx: SessionContext) -> Nav | None:
+        """Enter: the lightbar's item; in a linear skin (no lightbar) the menu again."""
+        assert ctx.user is not None
+        items = self.menu.visible(ctx.user.level)
+        if ctx.skin.linear or not items:
+            return None
+        item = items[min(self.bar, len(items) - 1)]
+        ctx.write(item.key + "\r\n")
+        return await self.open(ctx, item)
