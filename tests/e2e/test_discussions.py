@@ -64,8 +64,7 @@ async def test_a_posts_b_follows_up_a_sees_exactly_the_reply(live_board: Any) ->
     await a.line("Mine hums loudly.")
     await a.wait_for(r"^ 2:$")
     await a.line("/s")
-    await a.wait_for(r"Posted to comp\.sys\.retro as article 1")
-    await a.send(" ")
+    await a.wait_for(r"Article posted \(comp\.sys\.retro #1\)")  # no key to press
     await a.wait_for(r"Amiga 500 PSU")
     await back_to_menu(a)
 
@@ -89,7 +88,7 @@ async def test_a_posts_b_follows_up_a_sees_exactly_the_reply(live_board: Any) ->
     await b.wait_for(r"^ ?\d+:$")
     await b.line("Recap the capacitors.")
     await b.line("/s")
-    await b.wait_for(r"Posted to comp\.sys\.retro as article 2")
+    await b.wait_for(r"Article posted \(comp\.sys\.retro #2\)")
     b.close()
 
     reply = await live_board.services.articles.article_by_message_id(

@@ -84,7 +84,7 @@ async def test_payloads_from_telnet_and_services_reach_an_ssh_reader_stripped(
     await a.line(f"Typed {hide('body')} text\u2028")
     await a.wait_for(r"^ 2:$")
     await a.line("/s")
-    await a.wait_for(r"Posted to misc\.test as article \d+")
+    await a.wait_for(r"Article posted \(misc\.test #\d+\)")
     a.close()
 
     # B registers and posts through the services with the same payloads.
@@ -193,7 +193,7 @@ async def test_a_crosspost_hides_the_staff_group_from_an_ssh_reader(live_board: 
     await c.wait_for(r"^ ?\d+:$")
     await c.line("Trade Wars.")
     await c.line("/s")
-    await c.wait_for(r"Posted to rec\.games\.bbs as article \d+")
+    await c.wait_for(r"Article posted \(rec\.games\.bbs #\d+\)")
     raw = bytes(c.screen.raw[mark:])
     c.close()
     assert b"staffroom" not in raw

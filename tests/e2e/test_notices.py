@@ -256,7 +256,7 @@ async def test_notice_in_the_line_editor_keeps_the_half_typed_line(board: Live) 
         await c.line("ne")
         await c.wait_for(r"^ 3:$")
         await c.line("/s")
-        await c.wait_for(r"Posted to misc\.test")
+        await c.wait_for(r"Article posted \(misc\.test")
     finally:
         c.close()
     assert board.body("Line editor notes") == "first line\nhalf a line"
@@ -279,7 +279,7 @@ async def test_notice_in_the_full_screen_editor_keeps_the_text(board: Live) -> N
         await c.send("ond line")
         await c.wait_for(r"^and a second line$")
         await c.send("\x1a")  # Ctrl-Z saves
-        await c.wait_for(r"Posted to misc\.test")
+        await c.wait_for(r"Article posted \(misc\.test")
     finally:
         c.close()
     assert board.body("Full screen notes") == "Some text typed\nand a second line"

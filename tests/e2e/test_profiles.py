@@ -81,8 +81,7 @@ async def walk(board: Any, term: str, handle: str) -> TelnetClient:
         await c.line("Plain words, sent over telnet.")
         await c.wait_for(r"^ ?2:")
         await c.line("/s")
-        await c.wait_for(r"Posted to misc\.test")
-        await c.send(" ")
+        await c.wait_for(r"Article posted \(misc\.test")  # no key to press after posting
         await c.wait_for(r"Hello from")  # back in the thread list, the new thread in it
         await back_to_menu(c)
         await c.send("g")

@@ -91,3 +91,66 @@ async def test_a_deleted_subject_is_hidden_but_a_moderator_sees_it(offline_board
     rows = await thread_list_rows(offline_board, mod, "misc.test")
     [gone] = [row for row in rows if row.startswith(" D")]
     assert "[deleted] Re: Modems -- rude words" in gone
+
+
+async def open_thread_list(board: Any, user: User, group: str) -> FakeCaller:
+    c = FakeCaller(board, user=user)
+    await c.wait_for(r"\[G\] Goodbye")
+    await c.type("m")
+    await c.wait_for(r"Subscribed groups|All groups")
+    await c.type("g")
+    await c.line(group)
+    await c.wait_for(r"Modems")
+    return c
+
+
+async def a_thread(board: Any, author: User) -> None:
+    sv = board.services
+    root = (await sv.articles.post(author, ["misc.test"], "Modems", "Which one?")).article
+    await sv.articles.post(
+        author, ["misc.test"], "Re: Modems", "A USR.", parent_message_id=root.head.message_id
+    )
+
+
+async def test_a_moderator_deletes_and_undeletes_a_thread_from_the_list(
+    offline_board: Any,
+) -> None:
+    ada = await member(offline_board, "ada")
+    mod = await member(offline_board, "mod", Level.MODERATOR)
+    await a_thread(offline_board, ada)
+    c = await open_thread_list(offline_board, mod, "misc.test")
+    await c.type("D")
+    await c.wait_for(r'Delete the whole thread "Modems"\?')
+    await c.type("n")
+    await c.wait_for(r"Nothing changed\.")
+    await c.type("D")
+    await c.wait_for(r'Delete the whole thread "Modems"\?')
+    await c.type("y")
+    screen = await c.wait_for(r'Deleted 2 article\(s\) of "Modems"\.')
+    assert sum(row[1:2] == "D" for row in screen.split("\n")) == 2  # (col 1: the cursor)
+    page = await offline_board.services.articles.thread_page(ada, "misc.test")
+    assert all(h.deleted for t in page.threads for h in t.articles)
+    await c.type("U")
+    await c.wait_for(r'Bring back the whole thread "Modems"\?')
+    await c.type("y")
+    screen = await c.wait_for(r'Brought back 2 article\(s\) of "Modems"\.')
+    assert not any(row[1:2] == "D" for row in screen.split("\n"))
+    await c.type("?")
+    screen = await c.wait_for(r"Press any key")
+    assert "delete the whole thread" in screen and "bring a deleted thread back" in screen
+    await c.hangup()
+
+
+async def test_thread_delete_keys_are_not_a_members(offline_board: Any) -> None:
+    ada = await member(offline_board, "ada")
+    await a_thread(offline_board, ada)
+    c = await open_thread_list(offline_board, ada, "misc.test")
+    await c.type("D")
+    await c.wait_for(r"Unknown command")
+    assert "Delete the whole thread" not in c.text_after(c.last_input)
+    await c.type("?")
+    screen = await c.wait_for(r"Press any key")
+    assert "delete the whole thread" not in screen
+    page = await offline_board.services.articles.thread_page(ada, "misc.test")
+    assert not any(h.deleted for t in page.threads for h in t.articles)
+    await c.hangup()

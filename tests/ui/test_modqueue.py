@@ -45,7 +45,7 @@ async def test_held_post_is_approved_in_the_queue(offline_board: Any) -> None:
     await c.wait_for(r"Enter your message")
     await c.line("Hello, moderators.")
     await c.line("/s")
-    await c.wait_for(r"Your post is waiting for a moderator's approval\.")
+    await c.wait_for(r"Your article is waiting for a moderator's approval\.")
     await c.hangup()
     assert (await services.articles.thread_page(mod, "local.mod")).threads == ()
 

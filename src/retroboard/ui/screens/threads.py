@@ -43,6 +43,8 @@ MAX_SEARCH_PAGES = 50  # `n`, `/` and `a` load at most this many more pages look
 END_PAGE_LIMIT = 200  # threads per page while End loads the rest of the group
 SEARCH_MAX = 60  # characters of a subject or author search
 
+MODERATOR_ACTIONS = frozenset({"delete_thread", "undelete_thread"})
+
 BINDINGS = Bindings(
     (
         *list_moves(),
@@ -57,6 +59,8 @@ BINDINGS = Bindings(
         Binding(("w", "p"), "post", "help_threads_post"),
         Binding(("W", "P"), "post", hidden=True),
         Binding(("c",), "catch_up", "help_threads_catch_up"),
+        Binding(("D",), "delete_thread", "help_threads_delete_thread"),  # moderators only
+        Binding(("U",), "undelete_thread", "help_threads_undelete_thread"),  # moderators only
         Binding(("q", "escape", "left", "backspace"), "back", "help_threads_back"),
         HELP,
         REDRAW_SCREEN,
@@ -460,6 +464,42 @@ class ThreadListScreen(ListScreen[Line]):
             await self._reload(ctx)
             self.say(ctx.text("threads_caught_up", group=self.group), "ok")
         return None
+
+    def allowed(self, ctx: SessionContext) -> set[str] | None:
+        """Deleting and undeleting whole threads is in the help of moderators only."""
+        if ctx.user is not None and ctx.user.is_moderator:
+            return None
+        return set(self.bindings(ctx).actions) - MODERATOR_ACTIONS
+
+    async def _moderate_thread(self, ctx: SessionContext, undo: bool) -> Nav | None:
+        """D / U: delete (or bring back) every article of the highlighted thread, asked first.
+        For anyone but a moderator the key means nothing; the service checks the right too."""
+        assert ctx.user is not None
+        if not ctx.user.is_moderator:
+            self.unknown_key(ctx)
+            return None
+        line = self.current()
+        if line is None:
+            self.say(ctx.text("threads_nothing_to_read"), "warn")
+            return None
+        subject = clean(line.thread.subject)
+        question = "threads_undelete_question" if undo else "threads_delete_question"
+        if not await confirm(ctx, ctx.text(question, subject=subject)):
+            self.say(ctx.text("threads_moderate_not_done"))
+            return None
+        mod = ctx.services.moderation
+        thread_id = line.thread.thread_id
+        count = await (mod.undelete_thread if undo else mod.delete_thread)(ctx.user, thread_id)
+        await self._reload(ctx, line.head.number)
+        done = "threads_undeleted" if undo else "threads_deleted"
+        self.say(ctx.text(done, count=count, subject=subject), "ok")
+        return None
+
+    async def on_delete_thread(self, ctx: SessionContext) -> Nav | None:
+        return await self._moderate_thread(ctx, undo=False)
+
+    async def on_undelete_thread(self, ctx: SessionContext) -> Nav | None:
+        return await self._moderate_thread(ctx, undo=True)
 
     async def on_back(self, ctx: SessionContext) -> Nav | None:
         return Back()
