@@ -238,12 +238,12 @@ async def test_moderated_group_holds_the_post(offline_board: Any) -> None:
     await c.wait_for(r"Also post to")
     await c.line("")
     await c.wait_for(r"local\.mod is moderated: your post will wait for a moderator's approval\.")
-    await c.line("Held text")
     # and the line editor says it again in its intro, right where the writing starts
     screen = await c.wait_for(r"^ ?1:\s*$")
     rows = screen.split("\n")
     intro = next(i for i, row in enumerate(rows) if row.startswith("Enter your message."))
     assert rows[intro + 1] == "Moderated (local.mod): this post waits for a moderator's approval."
+    await c.line("Held text")
     await c.line("/s")
     await c.wait_for(r"Your article is waiting for a moderator's approval\.")
     page = await offline_board.services.articles.thread_page(ada, "local.mod")
@@ -251,7 +251,6 @@ async def test_moderated_group_holds_the_post(offline_board: Any) -> None:
     await c.hangup()
 
 
-# ---- follow-ups --------------------------------------------------------------------------------
 async def test_moderated_notice_stays_in_the_full_screen_editor_header(offline_board: Any) -> None:
     await offline_board.services.groups.create("local.mod", "x", Policy.MODERATED)
     ada = await member(offline_board, "ada", editor="fse")
@@ -285,6 +284,7 @@ async def test_a_moderator_gets_no_moderated_notice(offline_board: Any) -> None:
     await c.hangup()
 
 
+# ---- follow-ups --------------------------------------------------------------------------------
 
 
 async def test_followup_in_fse_quotes_and_threads(offline_board: Any) -> None:

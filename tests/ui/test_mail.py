@@ -189,6 +189,7 @@ async def test_reader_r_replies_to_the_author_by_mail(offline_board: Any) -> Non
     await c.wait_for(r"^ 2: > Mine hums\.$")
     await c.line("Replace the capacitors.")
     await c.line("/s")
+    # no key to press: straight back in the reader, on the article, the note in its status
     await c.wait_for(r"Letter sent to bob\.")
     await c.wait_for(r"End of article 1")  # back in the reader, on the article
     [head] = await offline_board.services.mail.inbox(bob)
@@ -196,7 +197,6 @@ async def test_reader_r_replies_to_the_author_by_mail(offline_board: Any) -> Non
     assert "> Mine hums." in body and body.endswith("Replace the capacitors.")
     await c.hangup()
 
-    # no key to press: straight back in the reader, on the article, the note in its status
 
 async def test_a_dropped_letter_is_kept_as_a_draft_and_offered_back(offline_board: Any) -> None:
     ada, bob = await member(offline_board, "ada"), await member(offline_board, "bob")
