@@ -79,7 +79,7 @@ async def test_a_posts_b_follows_up_a_sees_exactly_the_reply(live_board: Any) ->
     assert "+" in row.split("Amiga")[0]  # the unread marker
     await b.send("\r")
     await b.wait_for("Mine hums loudly")
-    await b.send("f")
+    await b.send("F")  # F follows up with the article quoted (f without, as in rn)
     await b.wait_for(r"Newsgroups")
     await b.wait_for(r"\S.*:\s*comp\.sys\.retro\s*$|Also post to|:\s*$")
     await b.line("")
@@ -102,6 +102,8 @@ async def test_a_posts_b_follows_up_a_sees_exactly_the_reply(live_board: Any) ->
 
     # A's new-scan shows exactly B's reply.
     await a.send("n")
+    await a.wait_for(r"Scanning comp\.sys\.retro \(1 new\) \[R\]ead")  # the group's header
+    await a.send("r")
     screen = await a.wait_for("Recap the capacitors")
     assert "Re: Amiga 500 PSU" in screen and "From: bob" in screen
     await a.send(" ")

@@ -338,6 +338,8 @@ async def test_followup_to_a_followup_keeps_one_re(offline_board: Any) -> None:
     await c.wait_for(r"^ 4:$")
     await c.line("Both are fine.")
     await c.line("/q")  # quoting again still works: the quote goes at the end
+    await c.wait_for(r"Quote which lines")
+    await c.line("")  # Enter: all of them
     await c.wait_for(r"Quoted 2 lines\.")
     await c.line("/s")
     await c.wait_for(r"Article posted \(comp\.sys\.retro #3\)\.")

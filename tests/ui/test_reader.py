@@ -294,7 +294,7 @@ async def test_moderator_deletes_and_locks(offline_board: Any, people: dict[str,
     await c.wait_for("Thread locked: no more follow-ups.")
     await c.wait_for(r"Subject: Rude post  \[locked\]")
     await c.type("q")
-    await c.wait_for(r"\[locked\] Rude post")
+    await c.wait_for(r"\[locked\] \[deleted\] Rude post")  # a moderator still sees what it was
     assert re.search(r"^>D", c.text, re.M)
     await c.type("\r")
     await c.wait_for("Subject: Rude post")
