@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from rich import box
 from rich.panel import Panel
@@ -23,6 +23,7 @@ from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
 from retroboard.ui.bindings import Binding, Bindings, HelpRow
 from retroboard.ui.context import SessionContext
+from retroboard.ui.models.reading import Pager
 from retroboard.ui.nav import BaseScreen, Nav, Push
 from retroboard.ui.prompts import pause
 
@@ -648,3 +649,43 @@ def option_text(options: list[str]) -> Text:
 def reading_list_of(heads: Iterable[ArticleHead]) -> list[tuple[str, int]]:
     """(group, number) pairs for ReaderScreen's reading_list."""
     return [(h.group, h.number) for h in heads]
+
+
+class PagedText:
+    """The paging actions every pager screen shares (the article reader, a letter): a screen
+    mixes this in before KeyedScreen, provides `text_pager(ctx)` (its Pager fitted to the text and
+    the window) and names the `END_OF_TEXT` skin key said when Enter meets the end."""
+
+    END_OF_TEXT: ClassVar[str]
+
+    def text_pager(self, ctx: SessionContext) -> Pager:
+        raise NotImplementedError
+
+    if TYPE_CHECKING:  # KeyedScreen's, later in the screen's bases
+
+        def say(self, message: str, style: str = "info") -> None: ...
+
+    async def on_page_down(self, ctx: SessionContext) -> Nav | None:
+        self.text_pager(ctx).page_down()
+        return None
+
+    async def on_page_up(self, ctx: SessionContext) -> Nav | None:
+        self.text_pager(ctx).page_up()
+        return None
+
+    async def on_line_down(self, ctx: SessionContext) -> Nav | None:
+        if not self.text_pager(ctx).line_down():
+            self.say(ctx.text(self.END_OF_TEXT))
+        return None
+
+    async def on_line_up(self, ctx: SessionContext) -> Nav | None:
+        self.text_pager(ctx).line_up()
+        return None
+
+    async def on_first_page(self, ctx: SessionContext) -> Nav | None:
+        self.text_pager(ctx).home()
+        return None
+
+    async def on_last_page(self, ctx: SessionContext) -> Nav | None:
+        self.text_pager(ctx).end()
+        return None

@@ -15,6 +15,7 @@ from retroboard.ui.nav import Back, Nav, Push, Replace
 from retroboard.ui.screens.kit import (
     HELP,
     KeyedScreen,
+    PagedText,
     clean,
     confirm,
     long_date,
@@ -45,8 +46,10 @@ BINDINGS = Bindings(
 )
 
 
-class LetterScreen(KeyedScreen):
+class LetterScreen(PagedText, KeyedScreen):
     """A letter the caller may read (marked read on opening); Back(message) when leaving."""
+
+    END_OF_TEXT = "letter_end_of_letter"
 
     BINDINGS = BINDINGS
     ACTIVITY = Activity("reading_mail")
@@ -101,6 +104,9 @@ class LetterScreen(KeyedScreen):
             lines.extend(text.wrap(console, w, overflow="fold") if raw else [Text("")])
         self._content, self._content_key = lines, key
         return lines
+
+    def text_pager(self, ctx: SessionContext) -> Pager:
+        return self._fit(ctx)
 
     def _fit(self, ctx: SessionContext) -> Pager:
         self.pager.fit(len(self._lines(ctx)), ctx.rows - 1)
@@ -174,31 +180,6 @@ class LetterScreen(KeyedScreen):
         if unread is None:
             return Back(ctx.text("letter_no_more_unread"))
         return Replace("letter", letter_id=unread.id, folder=self.folder)
-
-    async def on_page_down(self, ctx: SessionContext) -> Nav | None:
-        self._fit(ctx).page_down()
-        return None
-
-    async def on_page_up(self, ctx: SessionContext) -> Nav | None:
-        self._fit(ctx).page_up()
-        return None
-
-    async def on_line_down(self, ctx: SessionContext) -> Nav | None:
-        if not self._fit(ctx).line_down():
-            self.say(ctx.text("letter_end_of_letter"))
-        return None
-
-    async def on_line_up(self, ctx: SessionContext) -> Nav | None:
-        self._fit(ctx).line_up()
-        return None
-
-    async def on_first_page(self, ctx: SessionContext) -> Nav | None:
-        self._fit(ctx).home()
-        return None
-
-    async def on_last_page(self, ctx: SessionContext) -> Nav | None:
-        self._fit(ctx).end()
-        return None
 
     async def on_reply(self, ctx: SessionContext) -> Nav | None:
         return Push("mail_compose", reply_to_id=self.letter_id)

@@ -23,6 +23,7 @@ from retroboard.ui.results import ReaderExit
 from retroboard.ui.screens.kit import (
     HELP,
     KeyedScreen,
+    PagedText,
     clean,
     compose,
     confirm,
@@ -75,8 +76,10 @@ THREAD_MISSING = {
 }
 
 
-class ReaderScreen(KeyedScreen):
+class ReaderScreen(PagedText, KeyedScreen):
     """One article at a time, paged to the screen, with rn/tin keys to move around."""
+
+    END_OF_TEXT = "reader_end_of_article"
 
     BINDINGS = BINDINGS
     layout = "full"
@@ -190,6 +193,9 @@ class ReaderScreen(KeyedScreen):
             return [Text.assemble((where, "info"), (f"  {thread}", "dim"))]
         return [Text(where, style="info"), Text(thread, style="dim")]
 
+    def text_pager(self, ctx: SessionContext) -> Pager:
+        return self._pager(ctx)
+
     def _pager(self, ctx: SessionContext) -> Pager:
         """The reading model's page, fitted to the article's lines and the window."""
         self.reading.pager.fit(len(self._lines(ctx)), ctx.rows - 1)
@@ -299,31 +305,6 @@ class ReaderScreen(KeyedScreen):
         if pager.at_end:
             return await self._next_unread(ctx)
         pager.page_down()
-        return None
-
-    async def on_page_down(self, ctx: SessionContext) -> Nav | None:
-        self._pager(ctx).page_down()
-        return None
-
-    async def on_page_up(self, ctx: SessionContext) -> Nav | None:
-        self._pager(ctx).page_up()
-        return None
-
-    async def on_line_down(self, ctx: SessionContext) -> Nav | None:
-        if not self._pager(ctx).line_down():
-            self.say(ctx.text("reader_end_of_article"))
-        return None
-
-    async def on_line_up(self, ctx: SessionContext) -> Nav | None:
-        self._pager(ctx).line_up()
-        return None
-
-    async def on_first_page(self, ctx: SessionContext) -> Nav | None:
-        self._pager(ctx).home()
-        return None
-
-    async def on_last_page(self, ctx: SessionContext) -> Nav | None:
-        self._pager(ctx).end()
         return None
 
     async def on_thread_next(self, ctx: SessionContext) -> Nav | None:
