@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import linecache
 import logging
 import tracemalloc
 from collections.abc import Iterator
@@ -262,8 +263,10 @@ async def run_connection(
     if tracemalloc.is_tracing():
         chunk = b""
         gc.collect()
-        held = tracemalloc.get_traced_memory()[0]
+        held, top = connection_held(tracemalloc.take_snapshot())
         tracemalloc.stop()
+        if held > HELD_BOUND:
+            print("held by line:", *top, sep="\n  ")
     proto.connection_lost(None)
     if session.term is not None:
         await asyncio.wait_for(session.done.wait(), 5)
@@ -271,6 +274,26 @@ async def run_connection(
         await asyncio.sleep(0)
     assert len(guard.tickets) == 1 and guard.tickets[0].released >= 1
     return held, guard.tickets[0], session
+
+
+# Process-wide caches filled once, whichever connection happens to be first: source lines read
+# for a warning or traceback, a lazy import, a compiled pattern, the tracer itself. They do not
+# grow with what a caller sends, so they are not counted against the connection.
+ONCE_PER_PROCESS = [
+    tracemalloc.Filter(False, tracemalloc.__file__),
+    tracemalloc.Filter(False, linecache.__file__),
+    tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
+    tracemalloc.Filter(False, "<frozen importlib._bootstrap_external>"),
+    tracemalloc.Filter(False, "*/re/_*.py"),
+    tracemalloc.Filter(False, "*/_pytest/*"),
+    tracemalloc.Filter(False, "*/hypothesis/*"),
+]
+
+
+def connection_held(snapshot: tracemalloc.Snapshot) -> tuple[int, list[str]]:
+    """Bytes still held from the traced part of a connection, and the five biggest holders."""
+    stats = snapshot.filter_traces(ONCE_PER_PROCESS).statistics("lineno")
+    return sum(stat.size for stat in stats), [str(stat) for stat in stats[:5]]
 
 
 def check_bounds(proto: Any, chunk: int) -> None:
