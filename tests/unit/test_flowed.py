@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from retroboard.domain.flowed import LINE_MAX, Paragraph, decode, encode, reflow
+from retroboard.domain.flowed import LINE_MAX, Paragraph, as_flowed, decode, encode, reflow
 
 LONG = " ".join(f"word{i:02d}" for i in range(40))  # 279 characters, one paragraph
 
@@ -110,6 +110,53 @@ def test_a_76_character_quoted_line_stays_one_row_at_80():
 def test_an_old_body_reads_line_for_line():
     old = "first line\nsecond line\n\n> quoted"
     assert reflow(old, 80) == ["first line", "second line", "", "> quoted"]
+
+
+def test_an_old_fixed_body_keeps_its_indentation_and_its_line_ends():
+    old = "Try this:\n  indented code\n    deeper\nends in a space \nnext line"
+    assert reflow(old, 80)[1] == " indented code"  # read as flowed, one space is lost
+    assert reflow(as_flowed(old, False), 80) == [
+        "Try this:",
+        "  indented code",
+        "    deeper",
+        "ends in a space",
+        "next line",
+    ]
+
+
+def test_an_old_body_keeps_from_and_quoted_code_as_they_were():
+    old = "From the start\n>  quoted code\n>plain quote\n-- \nAda"
+    assert reflow(as_flowed(old, False), 80) == [
+        "From the start",
+        ">  quoted code",
+        "> plain quote",
+        "-- ",
+        "Ada",
+    ]
+
+
+def test_a_flowed_body_is_left_as_it_is():
+    stored = encode(LONG) + "\n  code"
+    assert as_flowed(stored, True) == stored
+    assert as_flowed(stored, False) != stored  # as fixed, every soft line would be hard
+
+
+def test_a_long_fixed_line_is_one_paragraph_that_wraps_on_screen():
+    rows = reflow(as_flowed(LONG + "\nend", False), 40)
+    assert " ".join(rows[:-1]) == LONG and rows[-1] == "end"
+    assert all(len(row) <= 40 for row in rows)
+
+
+_fixed_line = st.text(alphabet=" abF>-", max_size=60).filter(
+    lambda line: not line.startswith(">") and line != "-- "
+)
+
+
+@given(st.lists(_fixed_line, min_size=1, max_size=8))
+def test_every_fixed_line_is_one_hard_line_with_its_leading_spaces(lines):
+    assert [p.text for p in decode(as_flowed("\n".join(lines), False))] == [
+        line.rstrip(" ") for line in lines
+    ]
 
 
 _word = st.text(alphabet="abcXYZ>.-", min_size=1, max_size=12).filter(

@@ -395,6 +395,17 @@ class TestQuoteBody:
         long_line = "word " * 40
         assert quote_body(long_line.rstrip(), width=20) == ["> " + long_line.rstrip()]
 
+    def test_a_fixed_body_keeps_its_indentation_and_its_line_ends(self) -> None:
+        old = "Try:\n  indented code\nends in a space \nnext\n>  quoted code"
+        assert quote_body(old, flowed=False) == [
+            "> Try:",
+            ">   indented code",
+            "> ends in a space",
+            "> next",
+            ">>  quoted code",
+        ]
+        assert quote_body(old)[1] == ">  indented code"  # read as flowed: one space is stuffing
+
     def test_empty(self) -> None:
         assert quote_body("") == []
         assert quote_body("-- \nsig only") == []

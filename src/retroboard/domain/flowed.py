@@ -69,9 +69,10 @@ def encode(typed: str | Iterable[str]) -> str:
     """The stored format=flowed text for lines as typed (every typed line ends with a hard break).
 
     A typed line longer than 78 is broken after spaces into soft lines (each ends with a
-    space); lines starting with " ", ">" or "From " are space-stuffed; trailing spaces of hard
-    lines are dropped. Quoted lines (">..."), code-like lines (leading space) and everything
-    from the "-- " signature line on are stored whole, never broken.
+    space); stored lines starting with " ", "From " or ">" (a broken line's later pieces) are
+    space-stuffed; a quoted line (">...") is its markers, one space (its stuffing) and its
+    text as typed after the first space; trailing spaces of hard lines are dropped. Quoted lines, code-like lines (leading space)
+    and everything from the "-- " signature line on are stored whole, never broken.
     """
     out: list[str] = []
     signature = False
@@ -83,7 +84,7 @@ def encode(typed: str | Iterable[str]) -> str:
         if line.startswith(">"):
             depth, rest = _depth(line)
             rest = rest.rstrip(" ")
-            out.append(">" * depth + (" " + _stuff(rest) if rest else ""))
+            out.append(">" * depth + (" " + rest if rest else ""))  # that space is the stuffing
             continue
         line = line.rstrip(" ")
         if signature or line.startswith(" "):
@@ -92,6 +93,14 @@ def encode(typed: str | Iterable[str]) -> str:
         for chunk in _soft_chunks(line, LINE_MAX - 1):
             out.append(_stuff(chunk))
     return "\n".join(out)
+
+
+def as_flowed(body: str, flowed: bool) -> str:
+    """`body` as format=flowed text: a flowed body as it is; a fixed one (stored before bodies
+    were flowed, or sent by a newsreader that does not flow) encoded line for line, so every
+    line stays a hard break, a leading space is kept (stuffed) and trailing spaces are dropped
+    (a line longer than 78 is broken into soft lines, which re-flow to one paragraph)."""
+    return body if flowed else encode(body)
 
 
 def decode(stored: str) -> list[Paragraph]:

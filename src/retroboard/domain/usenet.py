@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from retroboard.domain.errors import ValidationError
+from retroboard.domain.flowed import as_flowed
 from retroboard.domain.flowed import decode as decode_flowed
 
 __all__ = [
@@ -226,8 +227,9 @@ def attribution_line(author_handle: str, real_name: str | None, date: datetime) 
     return f"On {stamp}, {who} wrote:"
 
 
-def quote_body(body: str, width: int = 76) -> list[str]:
-    """The stored lines of `body` (format=flowed or not) quoted for a reply, never rewrapped.
+def quote_body(body: str, width: int = 76, *, flowed: bool = True) -> list[str]:
+    """The stored lines of `body` quoted for a reply, never rewrapped; `flowed` says whether
+    it is stored as format=flowed (a fixed body is read line for line: see as_flowed).
 
     Each stored line gets the quote prefix: plain lines "> ", already-quoted lines one more
     ">" ("> x" becomes ">> x"), blank lines ">". Soft-break spaces are dropped, so a
@@ -236,7 +238,7 @@ def quote_body(body: str, width: int = 76) -> list[str]:
     """
     del width  # lines are never rewrapped
     quoted: list[str] = []
-    for paragraph in decode_flowed(body):
+    for paragraph in decode_flowed(as_flowed(body, flowed)):
         if paragraph.signature:
             break
         marker = ">" * (paragraph.depth + 1)
