@@ -13,6 +13,7 @@ from sqlalchemy import update
 from retroboard.app import Services, build_services
 from retroboard.bus import EventBus
 from retroboard.config import Settings
+from retroboard.db import fulltext
 from retroboard.db.engine import Database
 from retroboard.db.migrate import _config, upgrade
 from retroboard.db.tables import ArticleRow
@@ -125,6 +126,36 @@ async def test_ranked_by_relevance_or_newest_first(board: tuple[Services, Databa
         "Something else",
         "Modems compared",
     ]
+
+
+async def test_ranking_scores_the_newest_window_then_goes_on_newest_first(
+    board: tuple[Services, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relevance is scored over the newest RANK_WINDOW matches (a common word costs a bounded
+    amount of work); older matches follow newest first; every match comes once across pages;
+    filters apply before the window (another author's newer posts take no place in it)."""
+    monkeypatch.setattr(fulltext, "RANK_WINDOW", 4)
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    bob = await sv.users.register("bob", "Bob-pass-123")
+    filler = " ".join(f"word{i}" for i in range(60))
+    strong = "modem modem modem"
+    for i in range(6):  # older, by bob: strong matches first, then weak ones
+        body = strong if i % 2 == 0 else f"{filler} modem"
+        await post(sv, bob, f"Bob {i}", body)
+    for i in range(4):  # newest, by ada: weak, weak, strong, weak
+        await post(sv, ada, f"Ada {i}", strong if i == 2 else f"{filler} modem")
+    hits = subjects(await sv.search.search(ada, "modem", limit=20))
+    assert len(hits) == 10 and len(set(hits)) == 10
+    assert hits[0] == "Ada 2" and set(hits[:4]) == {"Ada 0", "Ada 1", "Ada 2", "Ada 3"}
+    assert hits[4:] == [f"Bob {i}" for i in reversed(range(6))]  # past the window: newest first
+    paged = []
+    for offset in range(0, 12, 3):  # pages that straddle the window's edge
+        paged += subjects(await sv.search.search(ada, "modem", limit=3, offset=offset))
+    assert paged == hits
+    by_bob = subjects(await sv.search.search(ada, "modem from:bob", limit=20))
+    assert set(by_bob[:4]) == {"Bob 2", "Bob 3", "Bob 4", "Bob 5"}
+    assert by_bob[0] == "Bob 4" and by_bob[4:] == ["Bob 1", "Bob 0"]
 
 
 async def test_excerpt_marks_the_match(board: tuple[Services, Database]) -> None:

@@ -38,49 +38,72 @@ class Query:
 _COLUMNS = """a.id, a.message_id, a.subject, a.author, a.author_name, a.date, a.refs,
            a.thread_id, g.name AS group_name, x.number"""
 
+# Relevance is scored over the newest RANK_WINDOW matches (after every filter), so a word in
+# half the board costs a bounded amount of work; hits past the window follow, newest first.
+RANK_WINDOW = 1000
+
+# An article the user may see: posted, undeleted, in at least one group they may read.
+_VISIBLE = """a.deleted = {false} AND a.status = 'posted' {filters}
+      AND EXISTS (SELECT 1 FROM xref x2 JOIN groups g2 ON g2.id = x2.group_id
+                  WHERE x2.article_id = a.id AND g2.read_level <= :level {group2})"""
+
 # The one group an article is shown in: its first (lowest id) group the user may read.
 _FIRST_GROUP = """x.group_id = (
         SELECT x2.group_id FROM xref x2 JOIN groups g2 ON g2.id = x2.group_id
         WHERE x2.article_id = a.id AND g2.read_level <= :level {group2}
         ORDER BY x2.group_id LIMIT 1)"""
 
+# Matches are walked newest first (FTS5 and the primary key give that order for free) and
+# stop after `:take` rows; `{order}` then sorts only those.
 SQLITE_SEARCH = (
-    "SELECT "
+    """WITH hits AS (
+        SELECT a.id AS id, bm25(articles_fts, 8.0, 1.0, 4.0) AS score
+        FROM articles_fts f JOIN articles a ON a.id = f.rowid
+        WHERE articles_fts MATCH :q AND """
+    + _VISIBLE.format(false="0", filters="{filters}", group2="{group2}")
+    + """
+        ORDER BY f.rowid DESC LIMIT :take),
+    page AS (SELECT id, score FROM hits ORDER BY {order} LIMIT :limit OFFSET :offset)
+    SELECT """
     + _COLUMNS
-    + """,
+    + """, page.score,
            snippet(articles_fts, 1, :on, :off, '...', 14) AS excerpt
-    FROM articles_fts f
-    JOIN articles a ON a.id = f.rowid
+    FROM page
+    JOIN articles a ON a.id = page.id
+    JOIN articles_fts ON articles_fts.rowid = page.id
     JOIN xref x ON x.article_id = a.id AND """
     + _FIRST_GROUP
     + """
     JOIN groups g ON g.id = x.group_id
-    WHERE articles_fts MATCH :q AND a.deleted = 0 AND a.status = 'posted' {filters}
-    ORDER BY {order} LIMIT :limit OFFSET :offset"""
+    WHERE articles_fts MATCH :q
+    ORDER BY {outer}"""
 )
-SQLITE_ORDER = {
-    # bm25 is lower for a better match; a match in the subject weighs most, then the author
-    "rank": "bm25(articles_fts, 8.0, 1.0, 4.0), a.id DESC",
-    "newest": "a.date DESC, a.id DESC",
-}
+# bm25 is lower for a better match; a match in the subject weighs most, then the author
+SQLITE_ORDER = {"rank": "score, id DESC", "newest": "id DESC"}
 
 POSTGRES_SEARCH = (
-    "WITH q AS (SELECT {tsquery} AS q) SELECT "
+    """WITH q AS (SELECT {tsquery} AS q),
+    hits AS (
+        SELECT a.id AS id, ts_rank(a.search, q.q) AS score
+        FROM q, articles a
+        WHERE a.search @@ q.q AND """
+    + _VISIBLE.format(false="false", filters="{filters}", group2="{group2}")
+    + """
+        ORDER BY a.id DESC LIMIT :take),
+    page AS (SELECT id, score FROM hits ORDER BY {order} LIMIT :limit OFFSET :offset)
+    SELECT """
     + _COLUMNS
-    + """,
+    + """, page.score,
            ts_headline('english', a.body, q.q, :headline) AS excerpt
-    FROM q, articles a
+    FROM q, page
+    JOIN articles a ON a.id = page.id
     JOIN xref x ON x.article_id = a.id AND """
     + _FIRST_GROUP
     + """
     JOIN groups g ON g.id = x.group_id
-    WHERE a.search @@ q.q AND NOT a.deleted AND a.status = 'posted' {filters}
-    ORDER BY {order} LIMIT :limit OFFSET :offset"""
+    ORDER BY {outer}"""
 )
-POSTGRES_ORDER = {
-    "rank": "ts_rank(a.search, q.q) DESC, a.id DESC",
-    "newest": "a.date DESC, a.id DESC",
-}
+POSTGRES_ORDER = {"rank": "score DESC, id DESC", "newest": "id DESC"}
 HEADLINE = f"StartSel={MARK_ON}, StopSel={MARK_OFF}, MaxWords=18, MinWords=6, MaxFragments=1"
 
 
@@ -124,8 +147,11 @@ async def search_rows(
     offset: int,
 ) -> list[Any]:
     """One page of rows of posted, undeleted articles matching every term and filter, each
-    once (in its first group the user may read), in `order`; each row has an `excerpt` of
-    the body with MARK_ON/MARK_OFF around the matches."""
+    once (in its first group the user may read), in `order`: "newest" is the newest posted
+    first; "rank" scores the newest RANK_WINDOW matches and puts the best first, and pages
+    past the window go on newest first. Each row has an `excerpt` of the body with
+    MARK_ON/MARK_OFF around the matches. A page costs work in proportion to
+    min(matches, RANK_WINDOW) + offset + limit, never to every match on the board."""
     sqlite = s.get_bind().dialect.name == "sqlite"
     params: dict[str, object] = {"level": level, "limit": limit, "offset": offset}
     filters, group2 = [], ""
@@ -146,16 +172,37 @@ async def search_rows(
         dates.append(bindparam("before", type_=DateTime(timezone=True)))
     if sqlite:
         params.update(q=fts5_query(query.terms), on=MARK_ON, off=MARK_OFF)
-        sql = SQLITE_SEARCH.format(
-            group2=group2, filters=" ".join(filters), order=SQLITE_ORDER[order]
-        )
+        sql, orders = SQLITE_SEARCH, SQLITE_ORDER
     else:
         params["headline"] = HEADLINE
-        sql = POSTGRES_SEARCH.format(
-            tsquery=tsquery_sql(query.terms, params),
-            group2=group2,
-            filters=" ".join(filters),
-            order=POSTGRES_ORDER[order],
-        )
-    statement = text(sql).bindparams(*dates) if dates else text(sql)
-    return list((await s.execute(statement, params)).all())
+        sql, orders = POSTGRES_SEARCH, POSTGRES_ORDER
+    base = sql.format(
+        tsquery="{tsquery}" if sqlite else tsquery_sql(query.terms, params),
+        group2=group2,
+        filters=" ".join(filters),
+        order="{order}",
+        outer="{outer}",
+    )
+
+    async def run(order_: Order, take: int, limit_: int, offset_: int) -> list[Any]:
+        inner = orders[order_]
+        outer = ", ".join("page." + part.strip() for part in inner.split(","))
+        sql_ = base.replace("{order}", inner).replace("{outer}", outer)
+        statement = text(sql_).bindparams(*dates) if dates else text(sql_)
+        values = dict(params, take=take, limit=limit_, offset=offset_)
+        return list((await s.execute(statement, values)).all())
+
+    if order == "newest":
+        return await run("newest", offset + limit, limit, offset)
+    # Ranked: the window's best first; a page reaching past the window goes on newest first.
+    rows: list[Any] = []
+    if offset < RANK_WINDOW:
+        wanted = min(limit, RANK_WINDOW - offset)
+        rows = await run("rank", RANK_WINDOW, wanted, offset)
+        if len(rows) < wanted:  # the window is not full: nothing lies beyond it
+            return rows
+    if len(rows) == limit:
+        return rows
+    start = max(offset, RANK_WINDOW)
+    rest = limit - len(rows)
+    return rows + await run("newest", start + rest, rest, start)

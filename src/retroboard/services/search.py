@@ -6,7 +6,14 @@ import re
 from datetime import UTC, date, datetime
 
 from retroboard.db.engine import Database
-from retroboard.db.fulltext import MARK_OFF, MARK_ON, Order, Query, Term, search_rows
+from retroboard.db.fulltext import (
+    MARK_OFF,
+    MARK_ON,
+    Order,
+    Query,
+    Term,
+    search_rows,
+)
 from retroboard.db.tables import utc
 from retroboard.domain.boards import ArticleHead, SearchHit
 from retroboard.domain.errors import ValidationError
@@ -126,7 +133,8 @@ class SearchService:
         """One page (`limit` from `offset`) of matching articles as SearchHits: only posted,
         undeleted articles, each once, shown in the first group of its own that the user may
         read (a hidden group is never named in a hit). `order` "rank" puts the best match
-        first (a match in the subject weighs most), "newest" the newest article first.
+        first (a match in the subject weighs most; the newest RANK_WINDOW matches are scored,
+        older ones follow newest first), "newest" the most recently posted first.
 
         The query is parsed by parse_query: every word, `prefix*` and `"phrase"` must match
         (in the subject, the body or the author's handle, by word stem: `modems` finds
