@@ -99,6 +99,8 @@ class ArticleRow(Base):
     status: Mapped[str] = mapped_column(String(10), default="posted")
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     lines: Mapped[int] = mapped_column(Integer, default=0)
+    # RFC 3676 format=flowed (posts here) or fixed, as it came (older bodies; see 0010)
+    flowed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class XrefRow(Base):

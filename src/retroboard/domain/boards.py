@@ -80,6 +80,12 @@ class Article:
     path: str
     lines: int
     thread_locked: bool = False
+    flowed: bool = False  # body is RFC 3676 format=flowed; else fixed (read it via as_flowed)
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type its body is served with (RFC 3676 for a flowed body)."""
+        return "text/plain; charset=utf-8" + ("; format=flowed" if self.flowed else "")
 
     def headers(self, organization: str) -> list[tuple[str, str]]:
         """RFC 5536 headers for the "full headers" view."""

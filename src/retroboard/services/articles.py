@@ -201,6 +201,7 @@ class ArticleService:
                 "status": Status.PENDING if held else Status.POSTED,
                 "deleted": False,
                 "lines": body.count("\n") + 1,
+                "flowed": True,
             }
             article_id = (
                 await s.execute(insert(ArticleRow).values(**values).returning(ArticleRow.id))
@@ -257,6 +258,7 @@ class ArticleService:
             path=f"{self._path}!not-for-mail",
             lines=row.lines,
             thread_locked=locked,
+            flowed=row.flowed,
         )
 
     # ---- reading --------------------------------------------------------------------------
