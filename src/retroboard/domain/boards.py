@@ -131,6 +131,7 @@ class ThreadView:
 class ThreadPage:
     threads: tuple[ThreadView, ...]
     cursor: tuple[datetime, int] | None  # pass back for the next page; None at the end
+    skipped: int = 0  # threads above this page when it was fetched from the end (from_end)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
@@ -263,9 +263,26 @@ class ArticleService:
 
     # ---- reading --------------------------------------------------------------------------
     async def thread_page(
-        self, user: User, group: str, *, cursor: tuple[datetime, int] | None = None, limit: int = 20
+        self,
+        user: User,
+        group: str,
+        *,
+        cursor: tuple[datetime, int] | None = None,
+        limit: int = 20,
+        above: tuple[datetime, int] | None = None,
+        from_end: bool = False,
     ) -> ThreadPage:
-        """Threads by latest activity (keyset paging), each with its articles' heads."""
+        """Threads by latest activity (keyset paging), each with its articles' heads.
+
+        By default the `limit` threads after `cursor` (from the top without one); the page's
+        cursor is passed back for the next page, None at the end. With `from_end` the last
+        `limit` threads of the group (its cursor None, `skipped` the number of threads above
+        it), in one query whatever the group's size. With `above` (a thread's key, as a
+        cursor is) the `limit` threads just above that one; its cursor is passed back as
+        `above` for the page above it, None at the top. Pages are always in list order.
+        Raises NotFound (no such group, or one the user may not read).
+        """
+        upward = from_end or above is not None
         async with self._db.read() as s:
             g = await group_row(s, group)
             check_read(user, g)
@@ -281,15 +298,28 @@ class ArticleService:
                 .join(ThreadRow, ThreadRow.id == GroupThreadRow.thread_id)
                 .where(GroupThreadRow.group_id == g.id)
             )
-            if cursor is not None:
-                q = q.where(
-                    tuple_(GroupThreadRow.last_post_at, GroupThreadRow.thread_id)
-                    < tuple_(cursor[0], cursor[1])
-                )
-            q = q.order_by(GroupThreadRow.last_post_at.desc(), GroupThreadRow.thread_id.desc())
+            key = tuple_(GroupThreadRow.last_post_at, GroupThreadRow.thread_id)
+            if upward:
+                if above is not None and not from_end:
+                    q = q.where(key > tuple_(above[0], above[1]))
+                q = q.order_by(GroupThreadRow.last_post_at.asc(), GroupThreadRow.thread_id.asc())
+            else:
+                if cursor is not None:
+                    q = q.where(key < tuple_(cursor[0], cursor[1]))
+                q = q.order_by(GroupThreadRow.last_post_at.desc(), GroupThreadRow.thread_id.desc())
             threads = (await s.execute(q.limit(limit + 1))).all()
             more = len(threads) > limit
-            threads = threads[:limit]
+            threads = list(threads[:limit])
+            if upward:
+                threads.reverse()  # fetched nearest first, shown newest first
+            skipped = 0
+            if from_end:
+                total = await s.scalar(
+                    select(func.count())
+                    .select_from(GroupThreadRow)
+                    .where(GroupThreadRow.group_id == g.id)
+                )
+                skipped = max(0, int(total or 0) - len(threads))
             ids = [t.thread_id for t in threads]
             heads: dict[int, list[ArticleHead]] = {i: [] for i in ids}
             if ids:
@@ -314,11 +344,13 @@ class ArticleService:
             )
             for t in threads
         )
-        last = threads[-1] if threads else None
+        edge = (threads[0] if upward else threads[-1]) if threads else None
         next_cursor = (
-            (utc(last.last_post_at) or utcnow(), last.thread_id) if more and last else None
+            (utc(edge.last_post_at) or utcnow(), edge.thread_id)
+            if more and edge and not from_end
+            else None
         )
-        return ThreadPage(threads=views, cursor=next_cursor)
+        return ThreadPage(threads=views, cursor=next_cursor, skipped=skipped)
 
     async def thread(self, user: User, group: str, thread_id: int) -> ThreadView:
         """One whole thread as seen in `group` (for navigation inside it)."""
@@ -441,6 +473,37 @@ class ArticleService:
                 )
             ).all()
             await mark_numbers(s, user.id, [(m.group_id, m.number) for m in marks], read=read)
+
+    async def mark_thread_read(self, user: User, group: str, thread_id: int) -> int:
+        """Mark every article of one thread in `group` read (the thread list's K), in one
+        read of the thread's numbers and one write of the read marks; a cross-posted article
+        is marked in its other groups the user may read too, as `mark` does.
+
+        Returns how many of the thread's articles in `group` were unread before (tombstones
+        do not count). Raises NotFound (no such group, one the user may not read, or the
+        thread is not in it).
+        """
+        async with self._db.write() as s:
+            g = await group_row(s, group)
+            check_read(user, g)
+            in_group = select(XrefRow.article_id).where(
+                XrefRow.group_id == g.id, XrefRow.thread_id == thread_id
+            )
+            marks = (
+                await s.execute(
+                    select(XrefRow.group_id, XrefRow.number)
+                    .join(GroupRow, GroupRow.id == XrefRow.group_id)
+                    .where(XrefRow.article_id.in_(in_group), GroupRow.read_level <= int(user.level))
+                )
+            ).all()
+            here = [m.number for m in marks if m.group_id == g.id]
+            if not here:
+                raise NotFound("That thread is gone.")
+            sub = await subscription(s, user.id, g.id)
+            skip = skip_set(g, sub.read_ranges if sub else "")
+            newly = sum(1 for n in here if n not in skip)
+            await mark_numbers(s, user.id, [(m.group_id, m.number) for m in marks])
+            return newly
 
     async def next_unread(self, user: User, group: str, after: int = 0) -> ArticleHead | None:
         """The first unread article numbered above `after` (wrapping to the start), or None."""

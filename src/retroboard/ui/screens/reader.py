@@ -11,7 +11,7 @@ from rich.text import Text
 from retroboard.domain.activity import Activity
 from retroboard.domain.boards import Article
 from retroboard.domain.errors import BoardError
-from retroboard.domain.flowed import reflow
+from retroboard.domain.flowed import as_flowed, reflow
 from retroboard.domain.text import sanitize
 from retroboard.domain.usenet import attribution_line, quote_body, reply_subject, rot13
 from retroboard.domain.users import is_handle
@@ -94,6 +94,7 @@ class ReaderScreen(PagedText, KeyedScreen):
         self._content: list[Text] = []
         self._content_key: tuple[object, ...] = ()
         self._in_thread: tuple[int, int] | None = None  # (position, count) in the thread
+        self._moves: tuple[tuple[str, int, int], ThreadMoves] | None = None  # see _thread_moves
 
     @property
     def group(self) -> str:
@@ -116,12 +117,23 @@ class ReaderScreen(PagedText, KeyedScreen):
             ctx.user, group, number, mark_read=mark_read
         )
         high = (await ctx.services.groups.status(ctx.user, group)).group.high
-        view = await ctx.services.articles.thread(ctx.user, group, article.head.thread_id)
-        order = ThreadMoves.of(view.articles).order
+        order = (await self._thread_moves(ctx, group, article.head.thread_id, high)).order
         self._in_thread = (order.index(number) + 1, len(order)) if number in order else None
         self.article = article
         self.reading.arrive(group, number, high)
         self._content_key = ()
+
+    async def _thread_moves(
+        self, ctx: SessionContext, group: str, thread_id: int, high: int
+    ) -> ThreadMoves:
+        """The thread's tree order, fetched once per thread: kept while the group's last
+        number (`high`) stays the same, so a reply arriving in the group fetches it again."""
+        assert ctx.user is not None
+        key = (group, thread_id, high)
+        if self._moves is None or self._moves[0] != key:
+            view = await ctx.services.articles.thread(ctx.user, group, thread_id)
+            self._moves = (key, ThreadMoves.of(view.articles))
+        return self._moves[1]
 
     def _exit(self, finished: bool, message: str = "") -> Nav:
         return Back(ReaderExit(self.group, self.number, finished, message))
@@ -158,7 +170,7 @@ class ReaderScreen(PagedText, KeyedScreen):
             lines.append(folded[0])
             lines.extend(Text("    ") + rest for rest in folded[1:])  # RFC 5322 folding
         lines.append(Text(("─" if not use_ascii(ctx) else "-") * w, style="dim"))
-        body = sanitize(article.body)
+        body = as_flowed(sanitize(article.body), article.flowed)  # an old body: line for line
         if r.rot13:
             body = rot13(body)
         signature = False
@@ -257,8 +269,17 @@ class ReaderScreen(PagedText, KeyedScreen):
     # ---- navigation
     async def _thread_move(self, ctx: SessionContext, how: ThreadMove) -> None:
         assert ctx.user is not None and self.article is not None
-        view = await ctx.services.articles.thread(ctx.user, self.group, self.article.head.thread_id)
-        target = ThreadMoves.of(view.articles).target(self.number, how)
+        moves = await self._thread_moves(
+            ctx, self.group, self.article.head.thread_id, self.reading.high
+        )
+        target = moves.target(self.number, how)
+        if target is None:  # perhaps a reply came in since this article was opened
+            high = (await ctx.services.groups.status(ctx.user, self.group)).group.high
+            if high != self.reading.high:
+                thread_id = self.article.head.thread_id
+                target = (await self._thread_moves(ctx, self.group, thread_id, high)).target(
+                    self.number, how
+                )
         if target is None:
             self.say(ctx.text(THREAD_MISSING[how]), "warn")
             return
@@ -368,7 +389,7 @@ class ReaderScreen(PagedText, KeyedScreen):
             self.say(ctx.text("reader_mail_no_author"), "warn")
             return None
         quote = [attribution_line(head.author, head.author_name, head.date)]
-        quote += quote_body(self.article.body)
+        quote += quote_body(self.article.body, flowed=self.article.flowed)
         return Push(
             "mail_compose", to=[head.author], subject=reply_subject(head.subject), quote=quote
         )

@@ -40,7 +40,6 @@ from retroboard.ui.widgets.lineinput import read_line
 
 PAGE_LIMIT = 20  # threads fetched per page
 MAX_SEARCH_PAGES = 50  # `n`, `/` and `a` load at most this many more pages looking
-END_PAGE_LIMIT = 200  # threads per page while End loads the rest of the group
 SEARCH_MAX = 60  # characters of a subject or author search
 
 MODERATOR_ACTIONS = frozenset({"delete_thread", "undelete_thread"})
@@ -115,6 +114,7 @@ class ThreadListScreen(ListScreen[Line]):
         self.threads = 0
         self.cursor_key: tuple[datetime, int] | None = None
         self.exhausted = False
+        self.above = 0  # threads above the first loaded one (after End); 0: loaded from the top
         self.index = 0
         self.message = ""
         self.message_style = "info"
@@ -141,6 +141,34 @@ class ThreadListScreen(ListScreen[Line]):
         self.exhausted = page.cursor is None
         return bool(page.threads)
 
+    async def _fetch_end(self, ctx: SessionContext, limit: int) -> None:
+        """Load the group's last `limit` threads only (one query whatever the group's size)."""
+        assert ctx.user is not None
+        page = await ctx.services.articles.thread_page(
+            ctx.user, self.group, limit=limit, from_end=True
+        )
+        self.lines = thread_lines(page.threads, not use_ascii(ctx))
+        self._shown = None
+        self.threads = len(page.threads)
+        self.cursor_key, self.exhausted, self.above = None, True, page.skipped
+
+    async def _fetch_above(self, ctx: SessionContext, rows: int) -> int:
+        """Load pages above the first loaded thread until `rows` more rows are shown or the
+        top is reached; returns how many rows were added above."""
+        assert ctx.user is not None
+        before = len(self.rows())
+        while self.above and self.lines and len(self.rows()) - before < rows:
+            first = self.lines[0].thread
+            page = await ctx.services.articles.thread_page(
+                ctx.user, self.group, above=(first.last_post_at, first.thread_id), limit=PAGE_LIMIT
+            )
+            self.lines = thread_lines(page.threads, not use_ascii(ctx)) + self.lines
+            self._shown = None
+            self.threads += len(page.threads)
+            top = page.cursor is None or not page.threads
+            self.above = 0 if top else max(1, self.above - len(page.threads))
+        return len(self.rows()) - before
+
     async def _ensure(self, ctx: SessionContext, rows: int) -> None:
         """Load pages until `rows` rows are loaded or the group has no more threads."""
         while len(self.rows()) < rows and not self.exhausted:
@@ -155,10 +183,13 @@ class ThreadListScreen(ListScreen[Line]):
             focus = shown[min(self.index, len(shown) - 1)].head.number
         want_threads, want_rows = max(self.threads, PAGE_LIMIT), self.index + 1
         self.status = await ctx.services.groups.status(ctx.user, self.group)
-        self.lines, self.threads, self.cursor_key, self.exhausted = [], 0, None, False
-        self._shown = None
-        await self._fetch_page(ctx, limit=want_threads)
-        await self._ensure(ctx, want_rows + self.height(ctx))
+        if self.above:  # the end of the group is loaded: load it again, not the top
+            await self._fetch_end(ctx, want_threads)
+        else:
+            self.lines, self.threads, self.cursor_key, self.exhausted = [], 0, None, False
+            self._shown = None
+            await self._fetch_page(ctx, limit=want_threads)
+            await self._ensure(ctx, want_rows + self.height(ctx))
         if focus is not None:
             self.index = self._row_of(focus, self.index)
         self.index = max(0, min(self.index, len(self.rows()) - 1))
@@ -269,6 +300,12 @@ class ThreadListScreen(ListScreen[Line]):
     def position(self, ctx: SessionContext, shown: int) -> str:
         """ "at/total" over the whole group, not over the rows loaded so far."""
         at = self.index + 1 if shown else 0
+        if self.above:  # the group's end is loaded, not its top: count what is above
+            if self.collapsed or self.status is None:
+                return ctx.text("threads_position", at=self.above + at, count=self.above + shown)
+            total = max(len(self.lines), self.status.group.article_count)
+            before = total - len(self.lines)
+            return ctx.text("threads_position", at=before + at, count=total)
         if self.exhausted:
             return ctx.text("threads_position", at=at, count=shown)
         if not self.collapsed and self.status is not None:
@@ -278,6 +315,12 @@ class ThreadListScreen(ListScreen[Line]):
 
     # ---- moves
     async def move_to(self, ctx: SessionContext, index: int) -> None:
+        if index < 0 and self.above:  # above the loaded rows (after End): load what is there
+            added = await self._fetch_above(ctx, -index)
+            if added:
+                self.index = max(0, index + added)
+                self.draw_list(ctx)  # every row moved down
+                return
         await self._ensure(ctx, index + 1)  # rows past the loaded ones come from the next page
         if not self.rows():
             return
@@ -325,14 +368,24 @@ class ThreadListScreen(ListScreen[Line]):
         shown = self.rows()
         return shown[self.index] if shown else None
 
+    async def on_first(self, ctx: SessionContext) -> Nav | None:
+        """Home: the top of the group, loaded again when End left only its end loaded."""
+        if not self.above:
+            return await super().on_first(ctx)
+        self.above, self.lines, self.threads = 0, [], 0
+        self.cursor_key, self.exhausted, self._shown = None, False, None
+        self.index = 0
+        await self._ensure(ctx, self.height(ctx) + 1)
+        return None  # a new page: the whole screen is drawn again
+
     async def on_last(self, ctx: SessionContext) -> Nav | None:
-        """End: the real end of the group (every page loaded), not the last loaded row."""
-        self.keep_screen()
-        while not self.exhausted:
-            if not await self._fetch_page(ctx, limit=END_PAGE_LIMIT):
-                break
-        await self.move_to(ctx, len(self.rows()) - 1)
-        return None
+        """End: the real end of the group. When the list is not loaded to its end, only the
+        group's last page is fetched (one query, however many threads lie between)."""
+        if self.exhausted:
+            return await super().on_last(ctx)
+        await self._fetch_end(ctx, max(PAGE_LIMIT, self.height(ctx)))
+        self.index = max(0, len(self.rows()) - 1)
+        return None  # a new page: the whole screen is drawn again
 
     async def on_read(self, ctx: SessionContext) -> Nav | None:
         if self.lines:
@@ -376,9 +429,7 @@ class ThreadListScreen(ListScreen[Line]):
         if line is None:
             self.say(ctx.text("threads_nothing_to_read"), "warn")
             return None
-        for head in line.thread.articles:
-            if not head.read:
-                await ctx.services.articles.mark(ctx.user, self.group, head.number, read=True)
+        await ctx.services.articles.mark_thread_read(ctx.user, self.group, line.thread.thread_id)
         await self._reload(ctx, line.head.number)
         self.say(ctx.text("threads_thread_marked", subject=clean(line.thread.subject)), "ok")
         return None
