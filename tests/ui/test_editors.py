@@ -121,7 +121,7 @@ async def test_line_editor_typing_time_word_wrap() -> None:
         "The quick brown fox jumps over the lazy dog\r",
         "/s\r",
     )
-    assert result == ["The quick brown fox", "jumps over the lazy", "dog"]
+    assert result == ["The quick brown fox jumps over the lazy dog"]  # one paragraph
     shown = rows(screen_of(term))
     assert " 1: The quick brown fox" in shown
     assert " 2: jumps over the lazy" in shown
@@ -132,7 +132,7 @@ async def test_line_editor_default_width_follows_terminal() -> None:
     term = FakeTerminal(cols=40)  # wraps at 34 columns
     words = "alpha beta gamma delta epsilon zeta eta theta"
     result = await drive(term, run_line_editor(term, title="t"), words + "\r", "/s\r")
-    assert result == ["alpha beta gamma delta epsilon", "zeta eta theta"]
+    assert result == [words]
     shown = rows(screen_of(term))
     assert " 1: alpha beta gamma delta epsilon" in shown
     assert " 2: zeta eta theta" in shown
@@ -294,6 +294,39 @@ async def test_line_editor_initial_lines_are_listed_and_kept() -> None:
     shown = rows(screen_of(term))
     assert " 1: draft line" in shown
     assert " 2: more" in shown
+
+
+async def test_line_editor_hands_back_paragraphs_and_drafts_them() -> None:
+    term = FakeTerminal(cols=40)
+    seen: list[list[str]] = []
+    para = " ".join(f"word{i}" for i in range(20))
+    url = "http://example.com/" + "x" * 40  # longer than a line: cut, then joined back
+    result = await drive(
+        term,
+        run_line_editor(term, title="t", on_change=seen.append),
+        para + "\r",
+        "\r",
+        url + " end\r",
+        "/l\r",
+        "/s\r",
+    )
+    assert result == [para, "", url + " end"]
+    assert seen[-1] == result  # the draft holds paragraphs too
+    shown = rows(screen_of(term))
+    assert " 1: word0 word1 word2 word3 word4" in shown  # /L lists screen lines
+    assert " 2: word5 word6 word7 word8 word9" in shown
+
+
+async def test_line_editor_resumed_paragraphs_rewrap_and_join_back() -> None:
+    term = FakeTerminal(cols=40)
+    para = " ".join(f"word{i}" for i in range(20))
+    result = await drive(
+        term, run_line_editor(term, title="t", initial=[para, "", "Hi"]), "more\r", "/s\r"
+    )
+    assert result == [para, "", "Hi", "more"]
+    shown = rows(screen_of(term))
+    assert " 1: word0 word1 word2 word3 word4" in shown
+    assert " 2: word5 word6 word7 word8 word9" in shown
 
 
 async def test_line_editor_list_pauses_each_screen() -> None:

@@ -737,3 +737,175 @@ def test_fse_quotes_only_the_picked_lines() -> None:
     m = fse("", quote=["A wrote:", "> one", "> two"])
     assert m.insert_quote([2, 0]) is True
     assert m.lines == ["A wrote:", "> two", ""]
+
+
+# ---- line editor: soft breaks and paragraphs ------------------------------------------
+
+
+def typed(m: LineEditorModel, *lines: str) -> None:
+    """Feed lines as the widget does: a trailing '~' marks a line ended by word wrap."""
+    for line in lines:
+        wrapped = line.endswith("~")
+        assert m.handle_line(line.removesuffix("~"), wrapped=wrapped).action is Action.TEXT
+
+
+def test_word_wrapped_lines_come_back_as_one_paragraph() -> None:
+    m = LineEditorModel(width=20)
+    typed(m, "The quick brown fox~", "jumps over the lazy~", "dog.", "", "Second one~", "here.")
+    assert m.lines == [
+        "The quick brown fox",
+        "jumps over the lazy",
+        "dog.",
+        "",
+        "Second one",
+        "here.",
+    ]
+    assert m.listing()[1] == " 2: jumps over the lazy"  # /L stays screen lines
+    assert m.result_lines() == m.lines
+    assert m.result_paragraphs() == [
+        "The quick brown fox jumps over the lazy dog.",
+        "",
+        "Second one here.",
+    ]
+
+
+def test_enter_ended_lines_stay_hard() -> None:
+    m = LineEditorModel(width=20)
+    typed(m, "Roses are red,", "violets are blue.", "", "")
+    assert m.result_paragraphs() == ["Roses are red,", "violets are blue."]
+
+
+def test_a_long_word_cut_by_wrap_joins_back_without_a_space() -> None:
+    m = LineEditorModel(width=10)
+    m.handle_line("http://exa", wrapped=True, cut=True)
+    m.handle_line("mple.com/x")
+    assert m.result_paragraphs() == ["http://example.com/x"]
+
+
+def test_a_long_entered_line_is_split_into_soft_pieces() -> None:
+    text = "one two three four five six seven eight nine ten"
+    m = LineEditorModel(width=12)
+    m.handle_line(text)
+    assert len(m.lines) > 3 and all(len(line) <= 12 for line in m.lines)
+    assert m.result_paragraphs() == [text]
+
+
+def test_quoted_lines_are_always_hard() -> None:
+    m = LineEditorModel(quote=["> first quoted line", "> second"], width=20)
+    m.handle_line("> typed quote", wrapped=True)
+    m.handle_line("I agree")
+    assert m.result_paragraphs() == ["> typed quote", "I agree"]
+    m = LineEditorModel(quote=["> first quoted line", "> second"], width=20)
+    typed(m, "Before the quote~")
+    assert m.quote_lines("").action is Action.INFO
+    typed(m, "after it.")
+    assert m.result_paragraphs() == [
+        "Before the quote",
+        "> first quoted line",
+        "> second",
+        "after it.",
+    ]
+
+
+def test_initial_lines_are_re_wrapped_as_soft_lines() -> None:
+    draft = "a resumed draft paragraph typed at a much wider terminal than this one"
+    m = LineEditorModel(
+        ["Hi,", "", draft, "> a quoted line that is longer than the width"], width=20
+    )
+    assert len(m.lines) > 6
+    assert m.lines[-1] == "> a quoted line that is longer than the width"  # kept whole
+    assert m.result_paragraphs() == ["Hi,", "", draft, m.lines[-1]]
+
+
+def test_initial_lines_cut_by_the_line_limit_end_the_paragraph() -> None:
+    m = LineEditorModel(["one two three four five six"], width=10, max_lines=2)
+    assert m.lines == ["one two", "three four"]
+    m.handle_line("/d 1")
+    m.handle_line("new")
+    assert m.result_paragraphs() == ["three four", "new"]
+
+
+def test_delete_keeps_the_paragraphs_apart() -> None:
+    m = LineEditorModel(width=20)
+    typed(m, "aa bb~", "cc dd", "ee ff~", "gg hh~", "ii")
+    assert m.handle_line("/d 2").action is Action.INFO  # the end of the first paragraph
+    assert m.result_paragraphs() == ["aa bb", "ee ff gg hh ii"]
+    assert m.handle_line("/d 3").action is Action.INFO  # inside the second one
+    assert m.result_paragraphs() == ["aa bb", "ee ff ii"]
+    assert m.handle_line("/d 1").action is Action.INFO
+    assert m.result_paragraphs() == ["ee ff ii"]
+
+
+def test_delete_range_keeps_the_paragraphs_apart() -> None:
+    m = LineEditorModel(width=20)
+    typed(m, "aa~", "bb~", "cc", "dd~", "ee~", "ff")
+    assert m.handle_line("/d 2-3").action is Action.INFO
+    assert m.result_paragraphs() == ["aa", "dd ee ff"]
+    assert m.handle_line("/d 2-2").action is Action.INFO
+    assert m.result_paragraphs() == ["aa", "ee ff"]
+    m = LineEditorModel(width=20)
+    typed(m, "aa~", "bb~", "cc~", "dd")
+    assert m.handle_line("/d 2-3").action is Action.INFO  # the middle of one paragraph
+    assert m.result_paragraphs() == ["aa dd"]
+
+
+def test_edit_keeps_the_old_lines_end() -> None:
+    m = LineEditorModel(width=12)
+    typed(m, "one two~", "three~", "four", "five")
+    assert m.handle_line("/e 2").action is Action.EDIT
+    m.replace_line(2, "THREE and a longer bit")  # split: the pieces are soft, the last as before
+    assert m.lines[1:4] == ["THREE and a", "longer bit", "four"]
+    assert m.result_paragraphs() == ["one two THREE and a longer bit four", "five"]
+    m.replace_line(4, "FOUR")  # "four" ended its paragraph: "FOUR" does too
+    assert m.result_paragraphs() == ["one two THREE and a longer bit FOUR", "five"]
+    m.replace_line(1, "> quoted now")  # a quoted line is hard and is never joined onto
+    assert m.result_paragraphs() == ["> quoted now", "THREE and a longer bit FOUR", "five"]
+
+
+def test_insert_mode_keeps_the_soft_breaks() -> None:
+    m = LineEditorModel(width=20)
+    typed(m, "first paragraph~", "ends here.", "last one.")
+    m.handle_line("/i 3")
+    typed(m, "A new one that~", "wraps.")
+    assert m.handle_line("").action is Action.INFO  # the end of insert mode
+    assert m.insert_at is None
+    assert m.result_paragraphs() == [
+        "first paragraph ends here.",
+        "A new one that wraps.",
+        "last one.",
+    ]
+
+
+def test_clear_forgets_the_soft_breaks() -> None:
+    m = LineEditorModel(width=20)
+    typed(m, "old text~")
+    m.clear()
+    typed(m, "new")
+    assert m.result_paragraphs() == ["new"]
+
+
+def test_a_refused_line_keeps_the_breaks_as_they_were() -> None:
+    m = LineEditorModel(width=20, max_lines=2)
+    typed(m, "aa~", "bb~")
+    assert m.handle_line("cc").action is Action.ERROR  # the line limit
+    assert m.result_paragraphs() == ["aa bb"]
+    m = LineEditorModel(width=20, max_bytes=8)
+    typed(m, "aaa~")
+    assert m.handle_line("bbbbbbbbb").action is Action.ERROR  # the byte limit
+    assert m.replace_line(1, "x" * 30).action is Action.ERROR
+    typed(m, "bb")
+    assert m.result_paragraphs() == ["aaa bb"]
+
+
+def test_a_quote_is_a_block_of_its_own() -> None:
+    m = LineEditorModel(quote=["On Monday, Ada wrote:", "> hello"], width=20)
+    typed(m, "I was typing~")
+    assert m.quote_lines("").action is Action.INFO
+    assert m.result_paragraphs() == ["I was typing", "On Monday, Ada wrote:", "> hello"]
+
+
+def test_a_blank_line_always_parts_the_paragraphs() -> None:
+    m = LineEditorModel(width=20)
+    typed(m, "aa~", "bb~", "cc")
+    m.replace_line(2, "   ")  # the soft line blanked: what /L shows is two paragraphs
+    assert m.result_paragraphs() == ["aa", "   ", "cc"]

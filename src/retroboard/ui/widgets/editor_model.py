@@ -71,6 +71,31 @@ def keep_quoted(text: str, width: int) -> list[str]:
     return [text] if text.startswith(">") else wrap_text(text, width, keep_quote_prefix=True)
 
 
+def soft_ends(text: str, pieces: list[str]) -> list[str | None]:
+    """How each of `pieces` (`text` wrapped) ends: None = a hard break (the last piece, and
+    every piece of a quoted line: quotes are never re-joined), else the spaces the wrap took
+    out ("" where a long word was cut in two)."""
+    ends: list[str | None] = [None] * len(pieces)
+    if text.startswith(">") or _QUOTE_PREFIX.match(text):
+        return ends
+    pos = 0
+    for i, piece in enumerate(pieces):
+        found = text.find(piece, pos)
+        if found < 0:  # not a plain split of `text`: keep the pieces apart
+            return [None] * len(pieces)
+        if i:
+            gap = text[pos:found]
+            ends[i - 1] = gap if not gap.strip(" ") else " "
+        pos = found + len(piece)
+    return ends
+
+
+def wrap_pieces(text: str, width: int) -> tuple[list[str], list[str | None]]:
+    """`keep_quoted(text, width)` and how each piece ends (see `soft_ends`)."""
+    pieces = keep_quoted(text, width)
+    return pieces, soft_ends(text, pieces)
+
+
 def byte_size(lines: list[str]) -> int:
     """Size of the message as stored: UTF-8, one newline between lines."""
     return len("\n".join(lines).encode("utf-8"))
@@ -109,7 +134,13 @@ class Result:
 
 
 class LineEditorModel:
-    """WWIV/Telegard-style numbered lines with slash commands."""
+    """WWIV/Telegard-style numbered lines with slash commands.
+
+    Each line remembers how it ends (`ends`): None = a hard break (Enter, or a quoted line),
+    " " = a soft break that took the place of a space (word wrap while typing, or a long line
+    split to the width), "" = a soft break inside a long word cut in two. The screen lines
+    are listed and numbered; `result_paragraphs` joins the soft breaks back.
+    """
 
     def __init__(
         self,
@@ -127,9 +158,16 @@ class LineEditorModel:
         self.max_bytes = max_bytes
         self.quote = prepare_lines(quote)
         self.lines: list[str] = []
+        self.ends: list[str | None] = []  # parallel to `lines`
         for line in prepare_lines(initial):
-            self.lines.extend(keep_quoted(line, self.width))
-        del self.lines[max_lines:]
+            pieces, ends = wrap_pieces(line, self.width)
+            self.lines.extend(pieces)
+            self.ends.extend(ends)
+        if len(self.lines) > max_lines:
+            del self.lines[max_lines:]
+            del self.ends[max_lines:]
+            if self.ends:
+                self.ends[-1] = None  # a paragraph cut by the line limit ends where it was cut
         self.insert_at: int | None = None  # 0-based index the next line goes to
 
     @property
@@ -149,12 +187,29 @@ class LineEditorModel:
         """The message to save: trailing blank lines removed."""
         return trim_trailing_blank(self.lines)
 
+    def result_paragraphs(self) -> list[str]:
+        """The message to save as typed: soft breaks joined back into one line per paragraph
+        (hard breaks kept), trailing blank lines removed. A quoted or blank line is never
+        joined on, and a blank line always ends its paragraph."""
+        out: list[str] = []
+        joint: str | None = None  # how the previous line ends
+        for line, end in zip(self.lines, self.ends, strict=True):
+            if joint is None or not out or line.startswith(">") or not line.strip():
+                out.append(line)
+            else:
+                out[-1] += joint + line
+            joint = end if line.strip() else None
+        return trim_trailing_blank(out)
+
     def clear(self) -> None:
         self.lines = []
+        self.ends = []
         self.insert_at = None
 
-    def handle_line(self, text: str, *, wrapped: bool = False) -> Result:
-        """Process one entered line. `wrapped` = it ended by word wrap, not Enter (never a command)."""
+    def handle_line(self, text: str, *, wrapped: bool = False, cut: bool = False) -> Result:
+        """Process one entered line. `wrapped` = it ended by word wrap, not Enter (never a
+        command): it ends with a soft break, "" instead of a space when `cut` (word wrap cut
+        a long word in two)."""
         text = clean_line(text)
         if not wrapped:
             match = _COMMAND.match(text.strip())
@@ -166,17 +221,26 @@ class LineEditorModel:
             if self.insert_at is not None and not text.strip():
                 self.insert_at = None  # an empty line ends insert mode (WWIV/PCBoard)
                 return Result(Action.INFO, self.texts("editor_insert_done", n=self.next_number))
-        return self._put(wrap_text(text, self.width))
+        pieces = wrap_text(text, self.width)
+        ends = soft_ends(text, pieces)
+        if wrapped and not text.startswith(">"):
+            ends[-1] = "" if cut else " "
+        return self._put(pieces, ends)
 
     def replace_line(self, n: int, text: str) -> Result:
         """Finish a `/E n`: line n becomes `text` (wrapped if it is too long)."""
         if not 1 <= n <= len(self.lines):
             return Result(Action.ERROR, self._no_line(n, len(self.lines)))
-        new = wrap_text(clean_line(text), self.width)
+        text = clean_line(text)
+        new = wrap_text(text, self.width)
+        ends = soft_ends(text, new)
+        if not text.startswith(">"):
+            ends[-1] = self.ends[n - 1]  # the last piece ends as the old line did
         error = self._check(self.lines[: n - 1] + new + self.lines[n:])
         if error:
             return error
         self.lines[n - 1 : n] = new
+        self.ends[n - 1 : n] = ends
         if self.insert_at is not None and self.insert_at >= n:
             self.insert_at += len(new) - 1
         return Result(Action.TEXT, self.texts("editor_line_changed", n=n))
@@ -203,13 +267,14 @@ class LineEditorModel:
             return self._full(False)
         return None
 
-    def _put(self, new: list[str]) -> Result:
+    def _put(self, new: list[str], ends: list[str | None]) -> Result:
         pos = self.insert_at if self.insert_at is not None else len(self.lines)
         candidate = self.lines[:pos] + new + self.lines[pos:]
         error = self._check(candidate)
         if error:
             return error
         self.lines = candidate
+        self.ends[pos:pos] = ends
         if self.insert_at is not None:
             self.insert_at = pos + len(new)  # insert mode lasts until an empty line
         return Result(Action.TEXT)
@@ -224,7 +289,7 @@ class LineEditorModel:
         for n in (first, last):
             if not 1 <= n <= count:
                 return Result(Action.ERROR, self._no_line(n, count))
-        del self.lines[first - 1 : last]
+        self._delete(first, last)
         if self.insert_at is not None and self.insert_at > first - 1:
             self.insert_at = max(first - 1, self.insert_at - (last - first + 1))
         key = "editor_deleted" if first == last else "editor_deleted_range"
@@ -260,10 +325,20 @@ class LineEditorModel:
         if letter == "I":
             self.insert_at = n - 1
             return Result(Action.INFO, self.texts("editor_inserting", n=n))
-        del self.lines[n - 1]
+        self._delete(n, n)
         if self.insert_at is not None and self.insert_at > n - 1:
             self.insert_at -= 1
         return Result(Action.INFO, self.texts("editor_deleted", n=n))
+
+    def _delete(self, first: int, last: int) -> None:
+        """Delete lines first..last (1-based). The line above them ends its paragraph if the
+        last deleted line did (else it keeps running on into the line below)."""
+        above = self.ends[first - 2] if first > 1 else None
+        gone = self.ends[last - 1]
+        if above is not None:
+            self.ends[first - 2] = None if gone is None else (above if above == gone else " ")
+        del self.lines[first - 1 : last]
+        del self.ends[first - 1 : last]
 
     def _save(self) -> Result:
         if self.is_empty:
@@ -299,7 +374,12 @@ class LineEditorModel:
         return self._insert_quote(chosen)
 
     def _insert_quote(self, chosen: list[str]) -> Result:
-        quoted = [w for line in chosen for w in keep_quoted(line, self.width)]
+        quoted: list[str] = []
+        quoted_ends: list[str | None] = []
+        for line in chosen:
+            pieces, ends = wrap_pieces(line, self.width)
+            quoted.extend(pieces)
+            quoted_ends.extend(ends)
         pos = self.insert_at if self.insert_at is not None else len(self.lines)
         taken = 0
         size = byte_size(self.lines)
@@ -312,6 +392,9 @@ class LineEditorModel:
         if not taken:
             return self._full(len(self.lines) >= self.max_lines)
         self.lines[pos:pos] = quoted[:taken]
+        self.ends[pos:pos] = [*quoted_ends[: taken - 1], None]  # the last one taken ends hard
+        if pos:
+            self.ends[pos - 1] = None  # the quote is a block of its own
         self.insert_at = None
         if taken < len(quoted):
             return Result(

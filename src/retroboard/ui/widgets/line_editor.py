@@ -58,9 +58,10 @@ async def confirm(term: EditorTerminal, question: str, texts: Texts = default_te
 
 async def _read_entry(
     term: EditorTerminal, prompt: str, start: str, width: int
-) -> tuple[str, bool, str]:
-    """Read one line with echo. Returns (text, wrapped, carry): `wrapped` when typing past
-    `width` ended the line, and `carry` is the partial word that moves to the next line."""
+) -> tuple[str, str | None, str]:
+    """Read one line with echo. Returns (text, end, carry): `end` is None when Enter ended
+    the line, " " when typing past `width` wrapped it at a space, "" when that cut a long
+    word in two; `carry` is the partial word that moves to the next line."""
     buf = list(start)
     term.write(prompt + start)
     await term.drain()
@@ -68,13 +69,15 @@ async def _read_entry(
         return await _entry_keys(term, buf, width)
 
 
-async def _entry_keys(term: EditorTerminal, buf: list[str], width: int) -> tuple[str, bool, str]:
+async def _entry_keys(
+    term: EditorTerminal, buf: list[str], width: int
+) -> tuple[str, str | None, str]:
     while True:
         key = await term.read_key()
         name = key.name
         if name == "enter":
             term.write("\r\n")
-            return "".join(buf), False, ""
+            return "".join(buf), None, ""
         if name == "tab":
             chars = [" "] * (4 - len(buf) % 4)
         elif key.is_char:
@@ -99,9 +102,10 @@ async def _entry_keys(term: EditorTerminal, buf: list[str], width: int) -> tuple
                 buf.append(ch)
                 term.write(ch)
                 continue
-            line, carry = wrap_line("".join(buf) + ch, width)
+            typed = "".join(buf) + ch
+            line, carry = wrap_line(typed, width)
             term.write("\b \b" * (len(buf) - len(line)) + "\r\n")
-            return line, True, carry
+            return line, "" if line + carry == typed else " ", carry
         await term.drain()
 
 
@@ -161,14 +165,17 @@ async def run_line_editor(
     texts: Texts = default_texts,
     notice: str = "",
 ) -> list[str] | None:
-    """Edit a message line by line. Returns the lines (trailing blank lines removed) on /S,
-    or None when aborted. Raises Disconnected if the connection goes away.
+    """Edit a message line by line. Returns the message on /S as paragraphs: one line per
+    paragraph (the breaks word wrap made are joined back; the lines ended with Enter and the
+    quoted lines are kept; trailing blank lines removed), or None when aborted. Raises
+    Disconnected if the connection goes away. `initial` lines longer than the width are
+    split into screen lines that join back the same way.
 
     `title` is printed above the how-to line unless `show_title` is False (the caller has
     shown it already, as the composer's Subject header: it is never shown twice).
 
-    `on_change`, if given, is called with a copy of the message's lines after every entered
-    line or command (so a caller can keep the text to save as a draft if the line drops);
+    `on_change`, if given, is called with the message's paragraphs (as /S returns them)
+    after every entered line or command (so a caller can keep the text to save as a draft if the line drops);
     the line being typed is not included until Enter or word wrap ends it. `texts` words the
     editor's own messages (the caller's skin: `ctx.text`). `notice`, if given, is a line the
     writer must not miss (the post will wait for a moderator), shown under the how-to line."""
@@ -183,12 +190,12 @@ async def run_line_editor(
     carry = ""
     while True:
         prompt = f"{model.next_number:>2}: "
-        text, wrapped, next_carry = await _read_entry(term, prompt, carry, wrap)
-        result = model.handle_line(text, wrapped=wrapped)
+        text, end, next_carry = await _read_entry(term, prompt, carry, wrap)
+        result = model.handle_line(text, wrapped=end is not None, cut=end == "")
         carry = next_carry if result.action is Action.TEXT else ""
         action = result.action
         if action is Action.SAVE:
-            return model.result_lines()
+            return model.result_paragraphs()
         if action is Action.ABORT:
             if await confirm(term, texts("editor_abort_question"), texts):
                 _say(term, texts("editor_aborted"))
@@ -217,5 +224,5 @@ async def run_line_editor(
         elif result.message:
             _say(term, (BELL if action is Action.ERROR else "") + result.message)
         if on_change is not None:
-            on_change(list(model.lines))
+            on_change(model.result_paragraphs())
         await term.drain()
