@@ -1,10 +1,15 @@
 """Bodies stored as format=flowed: a post written at 132 columns reads without ragged lines at
-80 and 40; quoting keeps a 76-character line as one line; quotes keep "> " on every row."""
+80 and 40; quoting keeps a 76-character line as one line; quotes keep "> " on every row; an
+old fixed body keeps its indentation and line ends in the reader and in a follow-up's quote."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from sqlalchemy import update
+
+from retroboard.db.tables import ArticleRow
 from retroboard.domain.users import User
 from tests.helpers.fakeui import FakeCaller
 from tests.ui.test_compose import (
@@ -105,3 +110,55 @@ async def test_quoted_lines_at_40_columns_keep_the_marker_on_every_row(
     assert " ".join(row[2:] for row in quoted) == quote[2:]
     assert_not_ragged(rows[rows.index("") + 1 :], width)
     await c.hangup()
+
+
+OLD_BODY = "Try this:\n  indented code\n    deeper\nends in a space \nnext line"
+
+
+async def test_an_old_fixed_body_keeps_its_indentation_in_the_reader_and_the_quote(
+    offline_board: Any,
+) -> None:
+    parent = await parent_post(offline_board, subject="Old code", body="placeholder")
+    async with offline_board.db.write() as s:  # as stored before bodies were flowed
+        await s.execute(
+            update(ArticleRow)
+            .where(ArticleRow.id == parent.head.id)
+            .values(body=OLD_BODY, flowed=False)
+        )
+    ada = await member(offline_board, "ada")
+    c = await read_first(offline_board, ada)
+    rows = body_rows(c, 80)[1]
+    while rows and not rows[-1]:
+        rows.pop()
+    assert rows == ["Try this:", "  indented code", "    deeper", "ends in a space", "next line"]
+
+    await c.type("F")
+    await c.wait_for(r"Newsgroups.*comp\.sys\.retro")
+    await c.line("")
+    await c.wait_for(r"^ ?\d+:\s*$")  # the line editor, quoting the original
+    shown = [re.sub(r"^ ?\d+: ", "", line.rstrip()) for line in c.screen.lines]
+    assert ">   indented code" in shown and ">     deeper" in shown, shown
+    assert "> ends in a space" in shown and "> next line" in shown, shown
+    await c.line("Thanks.")
+    await c.line("/s")
+    await c.wait_for(r"Article posted")
+    await c.wait_for(r"Subject: Old code")  # back on the old article: now a reply by mail
+    await c.type("r")
+    await c.wait_for(r"^To: bob$")
+    await c.line("")
+    await c.wait_for(r"CC \(Enter for none\):$")
+    await c.line("")
+    await c.wait_for(r"^Subject: Re: Old code$")
+    await c.line("")
+    await c.wait_for(r"^ 3: >   indented code$")
+    assert re.search(r"^ 5: > ends in a space$", c.text, re.M), c.text
+    await c.hangup()
+    reply = await only_article(offline_board, ada)
+    assert reply.flowed
+    assert reply.body.split("\n")[1:6] == [
+        "> Try this:",
+        ">   indented code",
+        ">     deeper",
+        "> ends in a space",
+        "> next line",
+    ], reply.body

@@ -85,7 +85,7 @@ class ComposeScreen(BaseScreen):
             h = parent.head
             self.quote = [
                 attribution_line(h.author, h.author_name, h.date),
-                *quote_body(parent.body),
+                *quote_body(parent.body, flowed=parent.flowed),
             ]
         self.subject = ""
         self.lines: list[str] | None = None  # the latest text while it is being written
