@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
-from retroboard.domain.boards import Article, Draft, Group, Policy, posting_refusal
+from retroboard.domain.boards import Article, Draft, Group, Policy, PostResult, posting_refusal
 from retroboard.domain.errors import BoardError
 from retroboard.domain.usenet import SUBJECT_MAX, attribution_line, quote_body, reply_subject
-from retroboard.term.events import Disconnected
+from retroboard.ui.composer import Composer, ComposerWords, prefill
 from retroboard.ui.context import SessionContext
 from retroboard.ui.drafts_waiting import drafts_waiting
 from retroboard.ui.nav import Back, BaseScreen, Nav
-from retroboard.ui.prompts import ask, ask_yes_no, pause, say
-from retroboard.ui.screens.kit import option_text
-from retroboard.ui.widgets.fse import run_full_screen_editor
-from retroboard.ui.widgets.line_editor import run_line_editor
+from retroboard.ui.prompts import ask, pause, say
 
 GROUPS_INPUT_MAX = 400  # characters typed at a newsgroups prompt
 _SPLIT = re.compile(r"[,\s]+")
@@ -29,33 +25,19 @@ def parse_groups(text: str) -> list[str]:
     return list(dict.fromkeys(g.lower() for g in _SPLIT.split(text.strip()) if g))
 
 
-async def choose(ctx: SessionContext, lead: Text | str, options: list[str]) -> str:
-    """Show `lead` and the options, and wait for one of the option keys (returned lower case)."""
-    keys = {opt[opt.index("(") + 1].lower() for opt in options}
-    prompt = Text.assemble(
-        lead if isinstance(lead, Text) else Text(lead, "prompt"),
-        " " if lead else "",
-        option_text(options),
-        (" > ", "prompt"),
-    )
-    ctx.print(prompt, end="")
-    await ctx.flush()
-    while True:
-        key = await ctx.term.read_key()
-        name = key.name.lower()
-        if name in keys:
-            ctx.write(name.upper() + "\r\n")
-            await ctx.flush()
-            return name
-        ctx.write("\a")
-        await ctx.flush()
-
-
-def full_screen_editor(ctx: SessionContext) -> bool:
-    """True when the caller chose the full-screen editor and can use it: it needs cursor
-    addressing, so a linear skin (plain) or a terminal without it always gets the line editor."""
-    assert ctx.user is not None
-    return ctx.user.editor == "fse" and ctx.term.info.cursor and not ctx.skin.linear
+WORDS = ComposerWords(
+    nothing_sent="compose_nothing_posted",
+    sending="compose_posting",
+    kept_as_draft="compose_kept_as_draft",
+    draft_saved="compose_draft_saved",
+    draft_failed="compose_draft_failed",
+    edit_again="compose_edit_again",
+    save_draft="compose_save_draft",
+    abandon="compose_abandon",
+    abandon_question="compose_abandon_question",
+    abandoned="compose_abandoned",
+    only_quoted_question="compose_only_quoted_question",
+)
 
 
 class ComposeScreen(BaseScreen):
@@ -88,27 +70,15 @@ class ComposeScreen(BaseScreen):
                 *quote_body(parent.body, flowed=parent.flowed),
             ]
         self.subject = ""
-        self.lines: list[str] | None = None  # the latest text while it is being written
-        self._initial: list[str] = []
         self._groups: list[str] = list(groups)
-        self._finished = False  # posted or abandoned: nothing left to keep
-        self._owns_draft = draft is not None  # the stored draft is this message
         self.moderated: list[str] = []  # the groups that hold this post for a moderator
-        self._draft_id = draft.id if draft is not None else None  # the stored draft's id
+        self.composer = Composer[PostResult](WORDS, self._as_draft, draft)
 
     def activity(self) -> Activity:
         return Activity("writing_followup" if self.parent_message_id else "writing_post")
 
     # ---- the whole flow -------------------------------------------------------------------
     async def run(self, ctx: SessionContext) -> Nav:
-        assert ctx.user is not None
-        try:
-            return await self._compose(ctx)
-        except Disconnected:
-            await self._save_on_hangup(ctx)
-            raise
-
-    async def _compose(self, ctx: SessionContext) -> Nav:
         assert ctx.user is not None
         kind = ctx.text("compose_title_followup" if self.parent_message_id else "compose_title_new")
         ctx.clear()
@@ -128,15 +98,8 @@ class ComposeScreen(BaseScreen):
                 await pause(ctx)
                 return Back(None)
             groups = picked
-            initial = self._prefill(ctx, self.quote) if self.quote and self.prefill_quote else []
+            initial = prefill(ctx, self.quote) if self.quote and self.prefill_quote else []
         return await self._write_and_post(ctx, groups, initial)
-
-    def _prefill(self, ctx: SessionContext, lines: list[str]) -> list[str]:
-        """`lines` (the quote) followed by a blank line and then the cursor.
-
-        The line editor lists the text and prompts for the line after it; the full-screen
-        editor puts the cursor on the last line, so it gets a second blank line to type on."""
-        return [*lines, "", ""] if full_screen_editor(ctx) else [*lines, ""]
 
     def _show_headers(self, ctx: SessionContext, groups: list[str]) -> None:
         ctx.print(
@@ -287,160 +250,34 @@ class ComposeScreen(BaseScreen):
                 return [g.name for g in groups]
             current = ",".join(names)
 
-    # ---- the editor, posting, and what happens when posting fails -------------------------
-    async def _edit(self, ctx: SessionContext, initial: list[str]) -> list[str] | None:
-        assert ctx.user is not None
-        self._initial = list(initial)
-        self.lines = list(initial)
-
-        def keep(lines: list[str]) -> None:
-            self.lines = lines
-
-        if full_screen_editor(ctx):
-            result = await run_full_screen_editor(
-                ctx.term,
-                title=self.subject,
-                initial=initial,
-                quote=self.quote,
-                on_change=keep,
-                texts=ctx.text,
-                notice=self._editor_notice(ctx, short=True),
-            )
-        else:
-            result = await run_line_editor(
-                ctx.term,
-                title=self.subject,
-                initial=initial,
-                quote=self.quote,
-                on_change=keep,
-                show_title=False,  # the headers above already show the subject
-                texts=ctx.text,
-                notice=self._editor_notice(ctx, short=False),
-            )
-        if result is not None:
-            self.lines = result
-        return result
-
-    def _only_quoted(self, lines: list[str]) -> bool:
-        if not self.quote:
-            return False
-        return all(
-            not line.strip() or line.lstrip().startswith(">") or line == self.quote[0]
-            for line in lines
-        )
-
-    def _as_draft(self, groups: list[str]) -> Draft:
+    # ---- the editor and posting: the shared composer ----------------------------------------
+    def _as_draft(self, body: str) -> Draft:
         return Draft(
-            groups=tuple(groups),
+            groups=tuple(self._groups),
             subject=self.subject,
-            body="\n".join(self.lines or []),
+            body=body,
             parent_message_id=self.parent_message_id,
         )
 
     async def _write_and_post(
         self, ctx: SessionContext, groups: list[str], initial: list[str]
     ) -> Nav:
-        assert ctx.user is not None
+        user = ctx.user
+        assert user is not None
         self._groups = groups
-        while True:
-            lines = await self._edit(ctx, initial)
-            initial = lines or []
-            if lines is None:
-                self._finished = True
-                if self._owns_draft:
-                    await self._discard(ctx)
-                say(ctx, ctx.text("compose_nothing_posted"), "warn")
-                await pause(ctx)
-                return Back(None)
-            if self._only_quoted(lines) and not await ask_yes_no(
-                ctx, ctx.text("compose_only_quoted_question")
-            ):
-                initial = self._prefill(ctx, lines)
-                continue
-            say(ctx, ctx.text("compose_posting"), "dim")
-            await ctx.flush()
-            try:
-                result = await ctx.services.articles.post(
-                    ctx.user, groups, self.subject, "\n".join(lines), self.parent_message_id
-                )
-            except BoardError as exc:
-                say(ctx, str(exc), "error")
-                nav = await self._after_failure(ctx)
-                if nav is None:
-                    continue
-                return nav
-            self._finished = True
-            if self._owns_draft:
-                await self._discard(ctx)
-            return Back(result)  # the screen underneath says what was posted, in its status line
 
-    async def _after_failure(self, ctx: SessionContext) -> Nav | None:
-        """Keep the text; offer to edit again (None), leave it as a draft, or abandon it."""
-        saved = await self._save_draft(ctx)
-        if saved:
-            say(ctx, ctx.text("compose_kept_as_draft"), "info")
-        while True:
-            pick = await choose(
-                ctx,
-                "",
-                [
-                    ctx.text("compose_edit_again"),
-                    ctx.text("compose_save_draft"),
-                    ctx.text("compose_abandon"),
-                ],
+        async def post(body: str) -> PostResult:
+            return await ctx.services.articles.post(
+                user, groups, self.subject, body, self.parent_message_id
             )
-            if pick == "e":
-                return None
-            if pick == "s":
-                if saved or await self._save_draft(ctx):
-                    self._finished = True
-                    say(ctx, ctx.text("compose_draft_saved"), "ok")
-                    await pause(ctx)
-                    return Back(None)
-                continue
-            if await ask_yes_no(ctx, ctx.text("compose_abandon_question")):
-                self._finished = True
-                await self._discard(ctx)
-                say(ctx, ctx.text("compose_abandoned"), "warn")
-                await pause(ctx)
-                return Back(None)
 
-    async def _save_draft(self, ctx: SessionContext) -> bool:
-        assert ctx.user is not None
-        try:
-            self._draft_id = await ctx.services.drafts.save(
-                ctx.user.id, self._as_draft(self._groups), self._draft_id
-            )
-        except BoardError as exc:
-            say(ctx, ctx.text("compose_draft_failed", error=exc), "error")
-            return False
-        self._owns_draft = True
-        return True
-
-    async def _discard(self, ctx: SessionContext) -> None:
-        assert ctx.user is not None
-        try:
-            if self._draft_id is not None:
-                await ctx.services.drafts.discard(ctx.user.id, self._draft_id)
-        except BoardError:
-            ctx.log.warning("could not discard a draft", exc_info=True)
-        self._owns_draft = False
-        self._draft_id = None
-
-    async def _save_on_hangup(self, ctx: SessionContext) -> None:
-        """The line dropped while the message was open: keep it for the next login.
-
-        Nothing is saved before the editor opened, after the message was posted or abandoned,
-        or when the text is still what the editor started with (a stored draft already has it;
-        an untouched quote is not worth offering back)."""
-        if ctx.user is None or self.lines is None or self._finished:
-            return
-        if self.lines == self._initial or not any(line.strip() for line in self.lines):
-            return
-        save = ctx.services.drafts.save(ctx.user.id, self._as_draft(self._groups), self._draft_id)
-        try:
-            await asyncio.shield(save)  # finish the write even if the session is being cancelled
-        except BoardError:
-            ctx.log.warning("could not save a draft after the line dropped", exc_info=True)
-        else:
-            ctx.log.info("line dropped while writing: kept a draft (%d lines)", len(self.lines))
+        result = await self.composer.write(
+            ctx,
+            post,
+            title=self.subject,
+            initial=initial,
+            quote=self.quote,
+            notice=self._editor_notice(ctx, short=False),
+            notice_short=self._editor_notice(ctx, short=True),
+        )
+        return Back(result)  # the screen underneath says what was posted, in its status line
