@@ -11,7 +11,16 @@ import pytest
 
 from retroboard.domain.users import User
 from tests.helpers.fakeui import FakeCaller
-from tests.ui.test_group_screens import END, PGUP, UP, a_thread, make_user, open_retro, post
+from tests.ui.test_group_screens import (
+    END,
+    PGUP,
+    UP,
+    a_thread,
+    make_user,
+    open_retro,
+    post,
+    row_of,
+)
 
 HOME = "\x1b[H"
 THREADS = 300
@@ -58,6 +67,13 @@ async def test_end_fetches_only_the_last_page_and_counts_the_whole_group(
     assert len(pages) == 1 and pages[0].get("from_end") is True, pages  # not every page
     assert "300/300" in status_row(c) and "more below" not in status_row(c)
     assert "Thread 020" in c.text and "Thread 299" not in c.text
+    await c.type("\r")  # read it and come back: still at the end, the counter too
+    await c.wait_for(r"^From: ")
+    pages.clear()
+    await c.type("q")
+    await c.wait_for(r"^>\s+Thread 000")
+    assert "300/300" in status_row(c) and row_of(c, "Thread 000")[1] == " ", c.text
+    assert len(pages) == 1 and pages[0].get("from_end") is True, pages
     await c.type(UP)
     await c.wait_for(r"^>\+\s+Thread 001")
     assert "299/300" in status_row(c)
@@ -66,6 +82,10 @@ async def test_end_fetches_only_the_last_page_and_counts_the_whole_group(
     await c.wait_for(r"^>\+\s+Thread 043")
     assert "257/300" in status_row(c), c.text
     assert len(pages) == 2 and all(p.get("above") is not None for p in pages), pages
+    await c.type("/")  # a search from the end looks above the loaded rows too
+    await c.line("thread 150")
+    await c.wait_for(r"^>\+\s+Thread 150")
+    assert "150/300" in status_row(c), c.text
     await c.type(HOME)  # the real top again
     await c.wait_for(r"^>\+\s+Thread 299")
     assert "1/300" in status_row(c)

@@ -468,7 +468,15 @@ class ThreadListScreen(ListScreen[Line]):
                 if wanted in " ".join(text.split()).casefold():
                     await self.move_to(ctx, i)
                     return None
-            if self.exhausted or not await self._fetch_page(ctx):
+            if not self.exhausted:
+                if not await self._fetch_page(ctx):
+                    break
+            elif self.above:  # only the group's end is loaded (End): look above it too
+                added = await self._fetch_above(ctx, 1)
+                if not added:
+                    break
+                self.index += added
+            else:
                 break
         self.say(ctx.text(f"threads_search_{field}_none", text=typed), "warn")
         return None
