@@ -105,8 +105,9 @@ class LogonScreen(BaseScreen):
         return MORE
 
     async def _since_last_call(self, ctx: SessionContext, user: User) -> Text:
-        """Unread articles in the caller's groups, new letters, callers since: the lines that
-        say so (empty on a first call)."""
+        """Unread articles in the caller's groups and callers since: the lines that say so
+        (empty on a first call). New letters are not among them: the menu's greeting says
+        "You have N new letters" on every call (expert mode too), and says it once."""
         previous = user.last_login_at
         out = Text()
         if previous is None:
@@ -115,7 +116,6 @@ class LogonScreen(BaseScreen):
         out.append(ctx.text("logon_since_title", date=short_date(previous)), style="title")
         rows = (
             ("logon_since_articles", summary.new_articles),
-            ("logon_since_letters", summary.new_letters),
             ("logon_since_callers", summary.callers),
         )
         for key, count in rows:
