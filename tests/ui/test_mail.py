@@ -364,3 +364,33 @@ async def test_space_at_the_end_of_a_letter_opens_the_next_new_one(offline_board
     await c.wait_for(r"No more new letters\.")
     await c.wait_for(r"3 letters, 0 new")
     await c.hangup()
+
+
+async def test_a_letter_reads_with_its_indentation_and_quote_markers_at_40_columns(
+    offline_board: Any,
+) -> None:
+    """Letters are stored as typed: an indented line keeps every space in the reader and in a
+    reply's quote, and a long quoted line wrapped at 40 columns keeps '>' on every row."""
+    ada, bob = await member(offline_board, "ada"), await member(offline_board, "bob")
+    quoted = "> " + " ".join(["modem"] * 14)  # 85 characters: three rows at 40 columns
+    await offline_board.services.mail.send(
+        ada, ["bob"], subject="Code", body=f"Try this:\n    ATDT 555-1234\n{quoted}"
+    )
+    b = await at_menu(offline_board, bob, cols=40)
+    await b.type("e")
+    await b.wait_for(r"1 new")
+    await b.type("\r")
+    screen = await b.wait_for(r"End of letter", after=b.last_input)
+    rows = screen.split("\n")
+    assert "    ATDT 555-1234" in rows
+    marked = [row for row in rows if "modem" in row]
+    assert len(marked) >= 3 and all(row.startswith(">") for row in marked), marked
+    await b.type("r")
+    await b.wait_for(r"^To: ada$")
+    await b.line("")
+    await b.wait_for(r"CC \(Enter for none\):$")
+    await b.line("")
+    await b.wait_for(r"^Subject: Re: Code$")
+    await b.line("")
+    await b.wait_for(r"^ 3: >     ATDT 555-1234$")
+    await b.hangup()

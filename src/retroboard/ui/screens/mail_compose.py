@@ -111,7 +111,7 @@ class MailComposeScreen(BaseScreen):
             head = start.letter.head
             self.quote = [
                 attribution_line(head.sender, None, head.sent_at),
-                *quote_body(start.letter.body),
+                *quote_body(start.letter.body, flowed=False),  # letters are stored as typed
             ]
         ctx.clear()
         ctx.print(Text(f" {self._title(ctx)} ", style="title"))

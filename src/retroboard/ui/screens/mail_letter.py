@@ -7,6 +7,7 @@ from rich.text import Text
 from retroboard.domain.activity import Activity
 from retroboard.domain.community import Letter
 from retroboard.domain.errors import BoardError
+from retroboard.domain.flowed import as_flowed, reflow
 from retroboard.domain.text import sanitize
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
@@ -98,7 +99,7 @@ class LetterScreen(PagedText, KeyedScreen):
             lines.append(folded[0])
             lines.extend(Text("    ") + rest for rest in folded[1:])
         lines.append(Text(("-" if use_ascii(ctx) else "─") * min(w, 40), style="dim"))
-        for raw in sanitize(letter.body).split("\n"):
+        for raw in reflow(as_flowed(sanitize(letter.body), False), w):  # quotes keep their '>'
             text = Text(raw, style="quote" if raw.lstrip().startswith(">") else "")
             text.expand_tabs(8)
             lines.extend(text.wrap(console, w, overflow="fold") if raw else [Text("")])

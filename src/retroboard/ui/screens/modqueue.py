@@ -10,6 +10,7 @@ from retroboard.domain.activity import Activity
 from retroboard.domain.boards import ArticleHead
 from retroboard.domain.community import REJECT_REASON_MAX
 from retroboard.domain.errors import BoardError
+from retroboard.domain.flowed import reflow
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
 from retroboard.ui.bindings import Binding, Bindings
@@ -89,7 +90,7 @@ def post_lines(ctx: SessionContext, held: Held, w: int) -> list[Text]:
             )
         )
     lines.append(Text(("-" if use_ascii(ctx) else "─") * min(w, 40), style="dim"))
-    for raw in sanitize(held.body).split("\n"):
+    for raw in reflow(sanitize(held.body), w):  # held posts are stored flowed, as all posts
         text = Text(raw, style="quote" if raw.lstrip().startswith(">") else "")
         text.expand_tabs(8)
         lines.extend(text.wrap(console, w, overflow="fold") if raw else [Text("")])
