@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--telnet-port", dest="telnet_port", type=int, help="telnet port (default 2323)"
     )
     serve.add_argument("--ssh-port", dest="ssh_port", type=int, help="SSH port (default 2222)")
+    serve.add_argument(
+        "--bps",
+        dest="modem_bps",
+        help="pace every caller's output at this modem speed: 300, 1200, 2400, 9600, 14400, "
+        "28800 or 57600 (default 0: unthrottled; a member's or an era's own speed wins)",
+    )
 
     user = sub.add_parser("user", help="manage accounts")
     usub = user.add_subparsers(dest="user_command", required=True)
@@ -222,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> Settings:
     cli: dict[str, Any] = {
         k: getattr(args, k, None)
-        for k in ("data", "host", "telnet_port", "ssh_port", "database_url")
+        for k in ("data", "host", "telnet_port", "ssh_port", "database_url", "modem_bps")
     }
     return load_settings(cli, config_file=getattr(args, "config", None))
 

@@ -48,6 +48,9 @@ class Settings:
     # "refuse" (the second login is turned away).
     duplicate_login: str = "warn"
     skin: str = "default"  # the board's default skin (ui/skins/*.toml: default, plain)
+    # The modem speed every session is paced at unless its member or era picks one
+    # (domain.modem.MODEM_SPEEDS; 0 = unthrottled). `--bps`, RETROBOARD_MODEM_BPS.
+    modem_bps: int = 0
     ssh_legacy_algorithms: bool = False  # also offer SHA-1 kex/MACs for old clients (SyncTERM)
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
@@ -99,6 +102,7 @@ _INT_RANGES = {
     "login_lock_minutes": (1, 10080),
 }
 _BOOLS = ("ssh_legacy_algorithms",)
+_MODEM_SPEEDS = ("0", "300", "1200", "2400", "9600", "14400", "28800", "57600")  # domain.modem
 _CHOICES = {"duplicate_login": ("allow", "warn", "refuse")}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -122,6 +126,16 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         if not lo <= number <= hi:
             raise ConfigError(f"{where}: {number} is outside {lo}..{hi}")
         return number
+    if key == "modem_bps":  # the layers beside domain.modem cannot ask it: the same speeds
+        speed = str(value).strip().lower().removesuffix("bps").replace("14.4k", "14400")
+        speed = speed.replace("28.8k", "28800").replace("57.6k", "57600")
+        speed = "0" if speed in ("off", "none", "unthrottled") else speed
+        if speed not in _MODEM_SPEEDS:
+            raise ConfigError(
+                f"{where}: a modem speed is one of {', '.join(_MODEM_SPEEDS[1:])} or 0 "
+                f"(unthrottled), not {value!r}"
+            )
+        return int(speed)
     if key in _BOOLS:
         if isinstance(value, bool):
             return value

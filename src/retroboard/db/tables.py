@@ -54,6 +54,9 @@ class UserRow(Base):
     expert: Mapped[bool] = mapped_column(Boolean, default=False)  # skips the logon sequence
     last_bulletin_id: Mapped[int] = mapped_column(Integer, default=0)  # bulletins seen up to
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)  # after a reset
+    # pacing: 300..57600, 0 unthrottled, None = the era's or the board's speed (migration 0011)
+    bps: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
+    guest: Mapped[bool] = mapped_column(Boolean, default=False)  # a demo board's guest login
 
 
 class GroupRow(Base):

@@ -225,6 +225,8 @@ class User:
     show_real_name: bool = False  # the real name appears in the profile
     about: str = ""  # "about me", one paragraph the user writes
     must_change_password: bool = False  # after the sysop's reset: a new one before the menu
+    bps: int | None = None  # modem speed (domain.modem); None: the era's or the board's
+    guest: bool = False  # made for one guest login on a demo board
 
     @property
     def is_moderator(self) -> bool:

@@ -37,6 +37,7 @@ from retroboard.domain.errors import (
     ValidationError,
 )
 from retroboard.domain.events import UserChanged, UserLoggedIn, UserRegistered
+from retroboard.domain.modem import is_speed
 from retroboard.domain.text import sanitize
 from retroboard.domain.users import (
     CHARSETS,
@@ -100,6 +101,8 @@ def to_user(row: UserRow) -> User:
         show_real_name=bool(row.show_real_name),
         about=row.about or "",
         must_change_password=bool(row.must_change_password),
+        bps=row.bps,
+        guest=bool(row.guest),
     )
 
 
@@ -475,7 +478,7 @@ class UserService:
         self._bus.publish(UserChanged(user_id, shown, None, True, "Your account was removed."))
         return int(kept.rowcount or 0)  # type: ignore[attr-defined]
 
-    async def _set(self, user_id: int, **values: str | bool) -> User:
+    async def _set(self, user_id: int, **values: str | bool | int | None) -> User:
         """Store already-checked preference columns. Raises NotFound for no such user."""
         async with self._db.write() as s:
             row = await s.get(UserRow, user_id)
@@ -502,6 +505,14 @@ class UserService:
         if len(skin) > 16 or not all(c.isalnum() or c in "-_" for c in skin):
             raise ValidationError(f"Unknown skin {skin!r}.")
         return await self._set(user_id, skin=skin)
+
+    async def set_bps(self, user_id: int, bps: int | None) -> User:
+        """Remember the speed the user's output is paced at: one of domain.modem.MODEM_SPEEDS,
+        0 (unthrottled) or None (the era's speed, else the board's). Returns the updated user.
+        Raises ValidationError for any other number, NotFound for no such user."""
+        if bps is not None and not is_speed(bps):
+            raise ValidationError(f"Unknown modem speed {bps!r}.")
+        return await self._set(user_id, bps=bps)
 
     async def update_profile(self, user_id: int, *, real_name: str, location: str) -> User:
         async with self._db.write() as s:

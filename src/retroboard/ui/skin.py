@@ -22,6 +22,13 @@ The keys of a skin file (each one inherited from the parent unless the skin sets
   Checked against the screens' tables once at start (`key_tables`): an unknown screen or
   action, or a key then running two actions, stops start-up. Texts naming keys (hints such as
   "[npq]") are strings: a skin that moves keys rewords them too.
+- `era = "1978"` (with `era_name = "CBBS, the first BBS"`): the skin is a way back in time,
+  offered in the era picker (settings) with that year; skins without `era` are not eras.
+- `bps = 2400`: the modem speed the era's output is paced at (domain.modem.MODEM_SPEEDS, 0 for
+  unthrottled). A member's own speed wins over it; it wins over the board's `modem_bps`.
+- `columns = 64`: the widest the session's screens are drawn (a 1978 terminal had 64); 0 for
+  the terminal's own width.
+- `upper = true`: everything sent is in upper case, as on an upper-case-only teletype.
 - `[strings]`, `[help]`: every user-visible text; `[theme]`: rich styles by name.
 """
 
@@ -29,13 +36,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from rich.theme import Theme
 
+from retroboard.domain.modem import is_speed
 from retroboard.ui.bindings import Bindings
 
 SKIN_DIR = Path(__file__).resolve().parent / "skins"
@@ -65,6 +73,11 @@ class Skin:
     art_folders: tuple[str, ...] = ()
     strings: Mapping[str, str] = field(default_factory=dict)
     styles: Mapping[str, str] = field(default_factory=dict)
+    era: str = ""  # the year this skin takes a caller back to ("" = not an era)
+    era_name: str = ""  # what the era was ("CBBS, the first BBS")
+    bps: int | None = None  # the era's modem speed (None: no speed of its own)
+    columns: int = 0  # draw at most this many columns (0: the terminal's width)
+    upper: bool = False  # all output in upper case
 
     def text(self, key: str, **values: object) -> str:
         """The skin's text for `key` with {placeholders} filled; with `count=1` the key's
@@ -136,8 +149,25 @@ def load_skins(directory: Path = SKIN_DIR) -> dict[str, Skin]:
                     raise SkinError(f"skin {name}: [keys.{screen}] {action} must be a list of keys")
                 keys.setdefault(str(screen), {})[str(action)] = tuple(names)
 
+        def number(key: str, inherited: int | None, valid: Callable[[int], bool]) -> int | None:
+            value = doc.get(key)
+            if value is None:
+                return inherited
+            if isinstance(value, bool) or not isinstance(value, int) or not valid(value):
+                raise SkinError(f"skin {name}: {key} = {value!r} is not allowed")
+            return value
+
+        era = str(doc.get("era", parent.era if parent else ""))
+        if era and not re.fullmatch(r"\d{4}", era):
+            raise SkinError(f'skin {name}: era must be a year such as "1983", not {era!r}')
         skin = Skin(
             name=name,
+            era=era,
+            era_name=str(doc.get("era_name", parent.era_name if parent else "")),
+            bps=number("bps", parent.bps if parent else None, is_speed),
+            columns=number("columns", parent.columns if parent else 0, lambda c: 0 <= c <= 400)
+            or 0,
+            upper=flag("upper", parent.upper if parent else False),
             description=str(doc.get("description", parent.description if parent else "")),
             linear=flag("linear", parent.linear if parent else False),
             colour=flag("colour", parent.colour if parent else True),
