@@ -51,6 +51,13 @@ class Settings:
     # The modem speed every session is paced at unless its member or era picks one
     # (domain.modem.MODEM_SPEEDS; 0 = unthrottled). `--bps`, RETROBOARD_MODEM_BPS.
     modem_bps: int = 0
+    # The classroom demo board (`retroboard demo`): `guests` lets anyone log in as GUEST
+    # (a fresh account guest1, guest2, ... each time, no password); `demo_guests_read_only`
+    # keeps those guests from posting, writing letters or one-liners; `demo` starts the
+    # scripted regulars. `retroboard demo` turns `demo` and `guests` on.
+    guests: bool = False
+    demo_guests_read_only: bool = False
+    demo: bool = False
     ssh_legacy_algorithms: bool = False  # also offer SHA-1 kex/MACs for old clients (SyncTERM)
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
@@ -101,7 +108,7 @@ _INT_RANGES = {
     "login_lock_failures": (1, 1000),
     "login_lock_minutes": (1, 10080),
 }
-_BOOLS = ("ssh_legacy_algorithms",)
+_BOOLS = ("ssh_legacy_algorithms", "guests", "demo_guests_read_only", "demo")
 _MODEM_SPEEDS = ("0", "300", "1200", "2400", "9600", "14400", "28800", "57600")  # domain.modem
 _CHOICES = {"duplicate_login": ("allow", "warn", "refuse")}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")

@@ -29,9 +29,10 @@ from retroboard.domain.boards import (
     ThreadPage,
     ThreadView,
 )
-from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
+from retroboard.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.flowed import encode as encode_flowed
+from retroboard.domain.guests import write_refusal
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.text import sanitize
 from retroboard.domain.threads import build_tree, flatten
@@ -76,6 +77,17 @@ HEAD_COLUMNS = (
 )
 
 
+def _clean(subject: str, body: str) -> tuple[str, str]:
+    """Subject and body without control or invisible characters, trailing spaces (the
+    signature separator's kept) or blank lines around the body."""
+    subject = sanitize(subject, multiline=False).strip()
+    body = "\n".join(
+        line if line == SIGNATURE_SEPARATOR else line.rstrip()
+        for line in sanitize(body).split("\n")
+    ).strip("\n")
+    return subject, body
+
+
 def clean_message_id(
     message_id: str, missing: str = "There is no article with that Message-ID."
 ) -> str:
@@ -91,9 +103,18 @@ def clean_message_id(
 
 
 class ArticleService:
-    def __init__(self, db: Database, bus: EventBus, *, domain: str, path_host: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        bus: EventBus,
+        *,
+        domain: str,
+        path_host: str,
+        guests_read_only: bool = False,
+    ) -> None:
         self._db = db
         self._bus = bus
+        self._guests_read_only = guests_read_only  # demo board: guests may not post
         self._domain = domain
         self._path = path_host
 
@@ -115,14 +136,88 @@ class ArticleService:
         Message-ID included. A group the user may not read counts as missing.
 
         Raises ValidationError (limits, empty), NotFound (group or parent), PermissionDenied
-        (read-only group, locked thread, level too low), StorageError (disk full).
+        (read-only group, locked thread, level too low, a guest on a board whose guests are
+        read-only), StorageError (disk full).
         """
-        subject = sanitize(subject, multiline=False).strip()
-        body = "\n".join(
-            line if line == SIGNATURE_SEPARATOR else line.rstrip()
-            for line in sanitize(body).split("\n")
-        ).strip("\n")
-        body = encode_flowed(body)
+        subject, body = _clean(subject, body)
+        return await self._store(
+            user,
+            groups,
+            subject,
+            encode_flowed(body),
+            parent_message_id,
+            date=None,
+            message_id=None,
+        )
+
+    async def import_article(
+        self,
+        author: User,
+        groups: Sequence[str],
+        subject: str,
+        body: str,
+        *,
+        date: datetime,
+        message_id: str,
+        parent_message_id: str | None = None,
+    ) -> PostResult:
+        """Store an article written at `date` (timezone-aware) with a fixed `message_id`:
+        how the demo seeder puts period articles on a board. Only the seeder calls it.
+
+        The checks of `post` hold (every field sanitized, the subject and body limits, the
+        author's right to post in each group, a locked thread); unlike `post` the body is
+        kept as written (fixed lines, not flowed), the article is never held for moderation,
+        and it carries `date` and `message_id`. Numbers are given in the order of calls, so
+        call it in date order for numbers in date order. The full-text index follows as for
+        any article. Returns the PostResult (never pending). Raises Conflict when an article
+        with `message_id` exists, ValidationError (limits, an invalid Message-ID, a naive
+        date), NotFound (group or parent), PermissionDenied (as `post`).
+        """
+        if date.tzinfo is None:
+            raise ValidationError("An imported article's date needs a time zone.")
+        message_id = sanitize(message_id, multiline=False).strip()
+        if not is_valid_message_id(message_id):
+            raise ValidationError(f"'{message_id[:80]}' is not a valid Message-ID.")
+        async with self._db.read() as s:
+            taken = await s.scalar(select(ArticleRow.id).where(ArticleRow.message_id == message_id))
+        if taken is not None:
+            raise Conflict(f"An article with the Message-ID {message_id} exists.")
+        subject, body = _clean(subject, body)
+        return await self._store(
+            author, groups, subject, body, parent_message_id, date=date, message_id=message_id
+        )
+
+    async def known_message_ids(self, message_ids: Sequence[str]) -> set[str]:
+        """Which of `message_ids` are stored articles (any status): the seeder's check before
+        it imports. Reads in chunks of 500, so any number may be asked. Never raises."""
+        found: set[str] = set()
+        async with self._db.read() as s:
+            for start in range(0, len(message_ids), 500):
+                chunk = list(message_ids[start : start + 500])
+                found |= set(
+                    await s.scalars(
+                        select(ArticleRow.message_id).where(ArticleRow.message_id.in_(chunk))
+                    )
+                )
+        return found
+
+    async def _store(
+        self,
+        user: User,
+        groups: Sequence[str],
+        subject: str,
+        body: str,
+        parent_message_id: str | None,
+        *,
+        date: datetime | None,
+        message_id: str | None,
+    ) -> PostResult:
+        """`post` and `import_article` after cleaning: `date` and `message_id` None for a post
+        made now (flowed, held in a moderated group), given for an imported one."""
+        imported = message_id is not None
+        refusal = write_refusal(user, self._guests_read_only, "posting")
+        if refusal:
+            raise PermissionDenied(refusal)
         try:
             check_post(subject, body)
         except UsenetRuleError as exc:
@@ -151,7 +246,7 @@ class ArticleService:
             rows = [found[n] for n in names]
             for g in rows:
                 check_may_post(user, g)
-            now = utcnow()
+            now = date or utcnow()
             refs: list[str] = []
             parent_id: int | None = None
             locked = False
@@ -185,9 +280,13 @@ class ArticleService:
                         .returning(ThreadRow.id)
                     )
                 ).scalar_one()
-            held = any(g.policy == Policy.MODERATED for g in rows) and not user.is_moderator
+            held = (
+                not imported
+                and any(g.policy == Policy.MODERATED for g in rows)
+                and not user.is_moderator
+            )
             values = {
-                "message_id": make_message_id(self._domain),
+                "message_id": message_id or make_message_id(self._domain),
                 "thread_id": thread_id,
                 "parent_id": parent_id,
                 "author_id": user.id,
@@ -201,7 +300,7 @@ class ArticleService:
                 "status": Status.PENDING if held else Status.POSTED,
                 "deleted": False,
                 "lines": body.count("\n") + 1,
-                "flowed": True,
+                "flowed": not imported,
             }
             article_id = (
                 await s.execute(insert(ArticleRow).values(**values).returning(ArticleRow.id))

@@ -52,6 +52,7 @@ class LoginPolicy:
     lock_failures: int = 10
     lock_minutes: int = 15
     registrations_per_hour: int = 3
+    guests: bool = False  # GUEST logs in as a fresh guest account (a demo board)
 
 
 class _Lane:
@@ -188,6 +189,21 @@ class LoginService:
     async def _succeeded(self, key: str, row: UserRow, password: str) -> LoginResult:
         self._by_handle.clear(key)
         return await self._users.record_login(row.id, password, row.password_hash)
+
+    async def guest_login(self, address: str) -> LoginResult:
+        """Log in as GUEST from `address` on a board with guest logins (a demo board): a
+        fresh guest account (guest1, guest2, ...), no password, no registration.
+
+        Returns the LoginResult. Raises AuthFailed when the board has no guest logins,
+        AccountLocked when the address is banned, ValidationError when the board has made
+        its last guest account (UserService.GUESTS_MAX).
+        """
+        if not self.policy.guests:
+            raise AuthFailed("There are no guest logins on this board. Type NEW to join.")
+        ban = self._guard.ban_for_address(normalise_address(address))
+        if ban is not None:
+            raise AccountLocked(ban_text(self._guard.board_name, ban))
+        return LoginResult(await self._users.new_guest())
 
     # ---- signing up -----------------------------------------------------------------------
     def check_signup(self, address: str) -> None:

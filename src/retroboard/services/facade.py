@@ -71,7 +71,10 @@ def build_services(
     params = HashParams(
         settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism
     )
-    articles = ArticleService(db, bus, domain=settings.domain, path_host=settings.domain)
+    read_only = settings.guests and settings.demo_guests_read_only
+    articles = ArticleService(
+        db, bus, domain=settings.domain, path_host=settings.domain, guests_read_only=read_only
+    )
     defaults = tuple(g.strip().lower() for g in settings.default_groups.split(",") if g.strip())
     passwords = Passwords(params)
     users = UserService(db, passwords, bus, defaults)
@@ -80,8 +83,9 @@ def build_services(
         lock_failures=settings.login_lock_failures,
         lock_minutes=settings.login_lock_minutes,
         registrations_per_hour=settings.registrations_per_hour,
+        guests=settings.guests,
     )
-    mail = MailService(db, bus)
+    mail = MailService(db, bus, guests_read_only=read_only)
     groups = GroupService(db, bus)
     presence = Presence(bus, settings.duplicate_login)
     ignores = IgnoreService(db, bus)
@@ -96,7 +100,7 @@ def build_services(
         bans=BanService(db, bus),
         presence=presence,
         mail=mail,
-        oneliners=OneLinerService(db, bus),
+        oneliners=OneLinerService(db, bus, guests_read_only=read_only),
         calls=CallService(db, bus, groups, mail),
         bulletins=BulletinService(db, bus),
         ignores=ignores,

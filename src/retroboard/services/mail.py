@@ -26,8 +26,9 @@ from retroboard.domain.community import (
     Letter,
     LetterHead,
 )
-from retroboard.domain.errors import NotFound, ValidationError
+from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
 from retroboard.domain.events import NoticeSent
+from retroboard.domain.guests import write_refusal
 from retroboard.domain.text import sanitize
 from retroboard.domain.usenet import reply_subject
 from retroboard.domain.users import HANDLE_MAX, Level, User
@@ -164,9 +165,10 @@ async def _visible(
 class MailService:
     """Every method is one unit of work; arrivals publish NoticeSent after the commit."""
 
-    def __init__(self, db: Database, bus: EventBus) -> None:
+    def __init__(self, db: Database, bus: EventBus, *, guests_read_only: bool = False) -> None:
         self._db = db
         self._bus = bus
+        self._guests_read_only = guests_read_only  # demo board: guests may not write letters
 
     # ------------------------------------------------------------------ writing
 
@@ -186,8 +188,12 @@ class MailService:
         UnknownRecipient (a NotFound naming every unknown handle; nothing is sent),
         ValidationError (no recipient, more than LETTER_RECIPIENTS_MAX, an empty or over-long
         subject or body) or NotFound (`reply_to` is not a letter the sender may read).
-        Recipients who ignore the sender do not get it (silently).
+        Recipients who ignore the sender do not get it (silently). A guest on a board whose
+        guests are read-only is refused (PermissionDenied).
         """
+        refusal = write_refusal(sender, self._guests_read_only, "a letter")
+        if refusal:
+            raise PermissionDenied(refusal)
         seen: set[str] = set()
         to_h = _fold(_clean_handles(to), seen)
         cc_h = _fold(_clean_handles(cc), seen)

@@ -8,7 +8,8 @@ from retroboard.bus import EventBus
 from retroboard.db.engine import Database
 from retroboard.db.tables import OneLinerRow, utc, utcnow
 from retroboard.domain.community import ONELINER_MAX, ONELINERS_SHOWN, OneLiner
-from retroboard.domain.errors import ValidationError
+from retroboard.domain.errors import PermissionDenied, ValidationError
+from retroboard.domain.guests import write_refusal
 from retroboard.domain.text import sanitize
 from retroboard.domain.users import User
 
@@ -38,13 +39,18 @@ def _oneliner(row: OneLinerRow) -> OneLiner:
 class OneLinerService:
     """One unit of work per method; errors are domain errors with messages fit to show."""
 
-    def __init__(self, db: Database, bus: EventBus) -> None:
+    def __init__(self, db: Database, bus: EventBus, *, guests_read_only: bool = False) -> None:
         self._db = db
         self._bus = bus
+        self._guests_read_only = guests_read_only  # demo board: guests may not write
 
     async def add(self, user: User, text: str) -> OneLiner:
         """Put `text` on the wall under the user's handle. Returns the stored one-liner.
-        Raises ValidationError for an empty line or one over ONELINER_MAX characters."""
+        Raises ValidationError for an empty line or one over ONELINER_MAX characters,
+        PermissionDenied for a guest on a board whose guests are read-only."""
+        refusal = write_refusal(user, self._guests_read_only, "a one-liner")
+        if refusal:
+            raise PermissionDenied(refusal)
         cleaned = clean_oneliner(text)
         row = OneLinerRow(user_id=user.id, handle=user.handle, text=cleaned, created_at=utcnow())
         async with self._db.write() as s:

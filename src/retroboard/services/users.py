@@ -59,6 +59,9 @@ MEMBERS_PAGE_MAX = 200  # the most members one `members` call returns
 SEARCH_MAX = 40  # the longest user-list search text
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread on the phone
 TEMPORARY_LENGTH = 12
+NO_PASSWORD = "!"  # a password hash no password matches: accounts nobody logs in to by password
+GUEST_PREFIX = "guest"  # guest accounts are guest1, guest2, ...
+GUESTS_MAX = 999  # guest accounts a demo board makes before `retroboard demo --reset`
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,79 @@ class UserService:
         user = replace(to_user(row), last_login_at=None)  # no call before this one
         self._bus.publish(UserRegistered(user.id, user.handle))
         return user
+
+    async def add_member(
+        self, handle: str, *, real_name: str = "", location: str = "", level: Level = Level.USER
+    ) -> User:
+        """Create an account nobody can log in to with a password (the demo board's period
+        authors and regulars): the handle rules of `register` hold, the name and location are
+        cleaned and cut like a registration's. Returns the User. Raises ValidationError or
+        Conflict (the handle is taken)."""
+        handle = self.check_new_handle(handle, staff=level >= Level.MODERATOR)
+        row = UserRow(
+            handle=handle,
+            handle_key=handle.lower(),
+            password_hash=NO_PASSWORD,
+            level=int(level),
+            real_name=_clean_field(real_name, REAL_NAME_MAX),
+            location=_clean_field(location, LOCATION_MAX),
+            created_at=utcnow(),
+            login_count=0,
+        )
+        try:
+            async with self._db.write() as s:
+                s.add(row)
+        except IntegrityError:
+            raise Conflict(f"The handle '{handle}' is taken.") from None
+        return to_user(row)
+
+    async def new_guest(self) -> User:
+        """A fresh guest account for one guest login: the first free handle of guest1,
+        guest2, ... (users.guest true, user level, no password), its login counted. Each
+        guest login gets its own account, so a class can be told apart in who's online.
+        Returns the User (with no previous call). Raises ValidationError when GUESTS_MAX
+        guest accounts exist."""
+        async with self._db.read() as s:
+            made = int(await s.scalar(select(func.count(UserRow.id)).where(UserRow.guest)) or 0)
+        if made >= GUESTS_MAX:
+            raise ValidationError(
+                "Every guest account is in use; the sysop can reset the demo board."
+            )
+        number = made + 1
+        while True:
+            handle = f"{GUEST_PREFIX}{number}"
+            row = UserRow(
+                handle=handle,
+                handle_key=handle,
+                password_hash=NO_PASSWORD,
+                level=int(Level.USER),
+                created_at=utcnow(),
+                last_login_at=utcnow(),
+                login_count=1,
+                guest=True,
+            )
+            try:
+                async with self._db.write() as s:
+                    s.add(row)
+                    await s.flush()
+                    if self._default_groups:
+                        ids = await s.scalars(
+                            select(GroupRow.id).where(GroupRow.name.in_(self._default_groups))
+                        )
+                        s.add_all(
+                            SubscriptionRow(
+                                user_id=row.id, group_id=g, subscribed=True, read_ranges=""
+                            )
+                            for g in ids
+                        )
+            except IntegrityError:  # taken (a member called guest7, or a guest at once)
+                number += 1
+                if number > GUESTS_MAX + 1000:
+                    raise ValidationError("No guest handle is free.") from None
+                continue
+            user = replace(to_user(row), last_login_at=None)
+            self._bus.publish(UserLoggedIn(user.id, user.handle))
+            return user
 
     async def authenticate(self, handle: str, password: str) -> User:
         """Check a handle and password and record the login, with no throttling or locks.
