@@ -1,0 +1,1 @@
+"""The classroom demo board: period content (CC0) and the seeding that loads it."""
