@@ -16,6 +16,7 @@ from retroboard.demo.content import (
     DemoContent,
     load_demo,
 )
+from retroboard.domain.usenet import reply_subject
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,11 @@ def test_articles_are_threaded_cross_posted_and_in_date_order(demo: DemoContent)
             assert by_key[a.parent].date < a.date, a.key
             assert "\n> " in "\n" + a.body, f"{a.key} quotes its parent"
     assert len({a.message_id for a in demo.articles}) == len(demo.articles)
+    for a in demo.articles:
+        if a.parent is not None:
+            parent = by_key[a.parent]
+            assert a.subject.lower() == reply_subject(parent.subject).lower(), a.key
+    assert {a.author for a in demo.articles} == {x.handle for x in demo.authors}
 
 
 def test_replies_name_their_parent(demo: DemoContent) -> None:
