@@ -1,4 +1,4 @@
-"""Command line: `retroboard serve|user|group|ban|node|broadcast|backup|restore|db`."""
+"""Command line: `retroboard serve|user|group|ban|node|broadcast|backup|restore|bulletin|art|db`."""
 
 from __future__ import annotations
 
@@ -57,6 +57,12 @@ def _duration(text: str) -> Any:
 def _node_number(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"a node is a number from 1 up, not {text!r}")
+    return int(text)
+
+
+def _columns(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 999:
+        raise argparse.ArgumentTypeError(f"a width is a number of columns (1-999), not {text!r}")
     return int(text)
 
 
@@ -218,6 +224,20 @@ def build_parser() -> argparse.ArgumentParser:
     command(blsub, "list", "list bulletins, newest first")
     bldel = command(blsub, "delete", "remove a bulletin")
     bldel.add_argument("id", type=_bulletin_id, help="the bulletin's number (see bulletin list)")
+
+    art = sub.add_parser("art", help="preview and check ANSI art")
+    asub = art.add_subparsers(dest="art_command", required=True)
+    ashow = command(asub, "show", "preview an .ans file in this terminal (UTF-8)", ("file", "FILE"))
+    ashow.add_argument(
+        "--width", type=_columns, help="screen width (default: this terminal's, at most 255)"
+    )
+    ashow.add_argument("--ascii", action="store_true", help="7-bit ASCII stand-ins for glyphs")
+    ashow.add_argument("--no-color", dest="no_color", action="store_true", help="no colours")
+    command(
+        asub,
+        "check",
+        "validate every art file the board would show (packaged, skins', the data folder's)",
+    )
 
     db = sub.add_parser("db", help="database maintenance")
     dsub = db.add_subparsers(dest="db_command", required=True)
@@ -733,6 +753,145 @@ async def _db_upgrade(_services: Services, _args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- art ------------------------------------------------------------------------------------
+def _art_show(args: argparse.Namespace) -> int:
+    import shutil
+
+    from retroboard.term.profile import to_ascii
+    from retroboard.ui.art import load_art, render_art
+
+    art = load_art(Path(args.file).expanduser())
+    width = args.width or min(shutil.get_terminal_size((80, 24)).columns, 255)
+    text = render_art(art, width, colors=not args.no_color)
+    if text is None:
+        raise CliError(
+            f"{args.file}: {art.width} columns wide, wider than {width} "
+            "(art is never cropped; try --width)"
+        )
+    info = [f"{art.width}x{art.height}"]
+    if art.sauce is not None:
+        s = art.sauce
+        info += [f'"{s.title}"', f"by {s.author or '?'}/{s.group or '?'}", s.date]
+        info += ["iCE colours"] if s.ice else []
+        info += [f"# {line}" for line in s.comments]
+    out = text + "\r\n" + " ".join(x for x in info if x) + "\n"
+    if args.ascii:
+        out = to_ascii(out)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(out.encode("utf-8", errors="replace"))
+    return 0
+
+
+def _art_check(settings: Settings) -> int:
+    from retroboard.ui.art_check import board_art_folders, check_folders
+    from retroboard.ui.skin import load_skins
+
+    reports = check_folders(board_art_folders(settings.art_dir, load_skins()))
+    failed = noted = 0
+    for r in reports:
+        where = str(r.path)
+        if r.problems:
+            failed += 1
+            for problem in r.problems:
+                print(f"FAIL {where}: {problem}")
+            continue
+        details = ", ".join(x for x in (r.size, r.sauce) if x)
+        print(f"ok   {where} ({details})" if details else f"ok   {where}")
+        for note in r.notes:
+            noted += 1
+            print(f"note {where}: {note}")
+    print(
+        f"{len(reports)} art file(s) checked: {len(reports) - failed} ok, "
+        f"{failed} with problems, {noted} note(s)"
+    )
+    return 1 if failed else 0
+
+
+# ---- the classroom demo board ------------------------------------------------------------------
+def demo_settings(settings: Settings, group_names: list[str]) -> Settings:
+    """The demo board's settings: guests and regulars on; the board's name and the groups a
+    new account (a guest) starts in are the demo's unless the sysop configured their own."""
+    from dataclasses import replace
+
+    from retroboard.demo.seed import DEMO_BOARD_NAME
+
+    base = Settings()
+    return replace(
+        settings,
+        demo=True,
+        guests=True,
+        board_name=DEMO_BOARD_NAME
+        if settings.board_name == base.board_name
+        else settings.board_name,
+        default_groups=(
+            ",".join(group_names)
+            if settings.default_groups == base.default_groups
+            else settings.default_groups
+        ),
+    )
+
+
+def _demo_reset(settings: Settings, content: Any) -> None:
+    """Remove the demo's SQLite database (after checking it is one and no board runs on it),
+    so the seed that follows starts from nothing. CliError when it may not."""
+    from retroboard.db.backup import sqlite_file
+    from retroboard.demo.seed import is_demo_board, remove_sqlite_files
+
+    path = sqlite_file(settings.db_url)
+    if path is None:
+        raise CliError(
+            "--reset makes a SQLite demo database anew; this board uses PostgreSQL: drop and "
+            "create its database, then run `retroboard demo`"
+        )
+    if asyncio.run(_board_running(settings)):
+        raise CliError(f"a board is running on {settings.data}; stop it before --reset")
+    if not Path(path).exists() or Path(path).stat().st_size == 0:
+        return
+
+    async def check(services: Services) -> int:
+        return int(await is_demo_board(services, content))
+
+    if not asyncio.run(_with_board_services(settings, check)):
+        raise CliError(
+            f"{path} is not a demo board (it does not hold the demo's articles); --reset only "
+            "ever removes a demo board's database"
+        )
+    for gone in remove_sqlite_files(Path(path)):
+        print(f"removed {gone}")
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    """`retroboard demo` (and `serve --demo`): reset if asked, seed, then serve."""
+    from retroboard.app import secure_data_folder, serve
+    from retroboard.demo.content import load_demo
+    from retroboard.demo.seed import seed
+
+    content = load_demo()
+    settings = demo_settings(settings, [g.name for g in content.groups])
+    if getattr(args, "reset", False):
+        _demo_reset(settings, content)
+    secure_data_folder(settings)
+
+    async def fill(services: Services) -> int:
+        report = await seed(services, content)
+        if report.added:
+            print(
+                f"demo board seeded: {report.groups} groups, {report.members} members, "
+                f"{report.articles} articles, {report.bulletins} bulletins, "
+                f"{report.oneliners} one-liners",
+                flush=True,
+            )
+        else:
+            print("demo board: already seeded", flush=True)
+        return 0
+
+    asyncio.run(_with_board_services(settings, fill))
+    if getattr(args, "seed_only", False):
+        return 0
+    asyncio.run(serve(settings))
+    return 0
+
+
 # ---- dispatch -------------------------------------------------------------------------------
 def _job(args: argparse.Namespace, settings: Settings) -> Job:
     """The service job for a database command (passwords are read before the loop starts)."""
@@ -799,6 +958,8 @@ def _run(args: argparse.Namespace) -> int:
         return asyncio.run(_node_kick(settings, args))
     if args.command == "broadcast":
         return asyncio.run(_broadcast(settings, args))
+    if args.command == "art":
+        return _art_show(args) if args.art_command == "show" else _art_check(settings)
     if args.command in ("backup", "restore"):
         args.file = Path(args.file).expanduser()
     if args.command == "backup":

@@ -1,11 +1,20 @@
-"""ANSI art: SAUCE parsing, CP437 .ans loading, a name->file library and safe cropped rendering."""
+"""ANSI art: SAUCE parsing, CP437 .ans loading, a hot-reloading name->file library, safe rendering.
+
+The fit rule: art is drawn only when every visible cell fits the screen; letters are never
+cropped (a caller shows its text title instead). Width variants `name.<cols>.ans` are picked
+by the caller's width. iCE colours (SAUCE flag bit 0: blink means a bright background) are sent
+per terminal as `ICE_BRIGHT`, `ICE_BLINK` or `ICE_DROP`; in art without the flag blink stays
+blink (SGR 5).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import struct
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +30,16 @@ DEFAULT_WIDTH = 80  # ANSI.SYS wraps here when SAUCE gives no width
 MAX_WIDTH = 400  # a SAUCE width above this is garbage; use DEFAULT_WIDTH
 MAX_ROWS = 1000  # canvas bound: cursor moves in a hostile file cannot grow memory without limit
 MAX_ART_BYTES = 1 << 20  # load_art refuses bigger files
-MAX_CROP = 0.25  # render_art gives up (returns None) when cropping would cut more than this
+CHECK_INTERVAL = 3.0  # seconds between two looks at the art folders for new or changed files
+SAUCE_ICE = 0x01  # TFlags bit 0: non-blink mode, blink means a bright background (iCE colours)
+
+# How iCE art's "blink" (= bright background) reaches a terminal:
+ICE_BRIGHT = "bright"  # as an aixterm bright background, SGR 100-107 (xterm, UTF-8 callers)
+ICE_BLINK = "blink"  # as SGR 5 inside CSI ?33h ... CSI ?33l (SyncTERM's iCE mode)
+ICE_DROP = "drop"  # as the normal background (a CP437 client that may not know iCE)
+ICE_MODES = (ICE_BRIGHT, ICE_BLINK, ICE_DROP)
+ICE_ON, ICE_OFF = "\x1b[?33h", "\x1b[?33l"
+ICE_TERMS = ("syncterm",)  # terminal types known to honour CSI ?33h
 
 # ID "SAUCE", version "00", title, author, group, date, filesize, datatype, filetype,
 # tinfo1..4, comment lines, flags, tinfos (font name).
@@ -61,6 +79,11 @@ class Sauce:
     @property
     def height(self) -> int:
         return self.tinfo2
+
+    @property
+    def ice(self) -> bool:
+        """iCE colours: character art (datatype 1) with TFlags bit 0 set."""
+        return self.datatype == 1 and bool(self.flags & SAUCE_ICE)
 
 
 def _field(raw: bytes) -> str:
@@ -145,20 +168,26 @@ class Style:
     fg: int | None = None
     bg: int | None = None
 
-    def sgr(self) -> str:
-        """The full SGR sequence for this style, always starting from a reset: ESC[0;1;34m."""
+    def sgr(self, ice: str | None = None) -> str:
+        """The full SGR sequence for this style, always starting from a reset: ESC[0;1;34m.
+
+        `ice` (one of ICE_MODES) says blink is iCE's bright background and how to send it;
+        None (art without the iCE flag) keeps blink as SGR 5."""
+        bright_bg = self.blink and ice == ICE_BRIGHT
         parts = ["0"]
         if self.bold:
             parts.append("1")
         if self.underline:
             parts.append("4")
-        if self.blink:
+        if self.blink and ice in (None, ICE_BLINK):
             parts.append("5")
         if self.reverse:
             parts.append("7")
         if self.fg is not None:
             parts.append(str(30 + self.fg))
-        if self.bg is not None:
+        if bright_bg:
+            parts.append(str(100 + (self.bg or 0)))
+        elif self.bg is not None:
             parts.append(str(40 + self.bg))
         return f"{ESC}[{';'.join(parts)}m"
 
@@ -240,11 +269,19 @@ class _Canvas:
         self.col = 0
         self.style = PLAIN
         self.saved = (0, 0)
+        self.outside = 0  # cursor moves that pointed off the canvas (clamped to its edge)
 
     def _goto_row(self, row: int) -> None:
+        if not 0 <= row < MAX_ROWS:
+            self.outside += 1
         self.row = min(max(row, 0), MAX_ROWS - 1)
         while len(self.rows) <= self.row:
             self.rows.append([])
+
+    def _goto_col(self, col: int) -> None:
+        if not 0 <= col < self.width:
+            self.outside += 1
+        self.col = min(max(col, 0), self.width - 1)
 
     def put(self, ch: str) -> None:
         if self.col >= self.width:  # pending wrap, as on a PC screen
@@ -268,7 +305,8 @@ class _Canvas:
             return  # private or extended sequences: dropped
         if final == "m":
             self.style = _apply_sgr(self.style, params)
-        elif final == "C":  # cursor forward: the usual ANSI way to skip blank space
+        elif final == "C":  # cursor forward: the usual ANSI way to skip blank space; it
+            # stops at the edge on a PC, and editors rely on that, so it is never "outside"
             self.col = min(self.col + _num(params, 1), self.width - 1)
         elif final == "D":
             self.col = max(self.col - _num(params, 1), 0)
@@ -277,13 +315,13 @@ class _Canvas:
         elif final == "B":
             self._goto_row(self.row + _num(params, 1))
         elif final == "G":
-            self.col = min(_num(params, 1), self.width) - 1
+            self._goto_col(_num(params, 1) - 1)
         elif final in ("H", "f"):
             parts = params.split(";")
             row = _num(parts[0], 1)
             col = _num(parts[1], 1) if len(parts) > 1 else 1
             self._goto_row(row - 1)
-            self.col = min(col, self.width) - 1
+            self._goto_col(col - 1)
         elif final == "s":
             self.saved = (self.row, self.col)
         elif final == "u":
@@ -292,7 +330,7 @@ class _Canvas:
         # everything else (clear screen, erase line, modes, ...) has no place in the output
 
 
-def _paint(text: str, width: int) -> list[list[Cell]]:
+def _paint(text: str, width: int) -> _Canvas:
     """Interpret decoded art text onto a canvas. Only text and styles come out of it."""
     canvas = _Canvas(width)
     i, n = 0, len(text)
@@ -335,7 +373,7 @@ def _paint(text: str, width: int) -> list[list[Cell]]:
         else:
             canvas.put(CP437_CONTROL_GLYPHS.get(ch, ch))
         i += 1
-    return canvas.rows
+    return canvas
 
 
 def _trimmed(row: Iterable[Cell]) -> list[Cell]:
@@ -358,6 +396,13 @@ class Art:
     width: int  # visible columns of the widest line (trailing blank cells not counted)
     height: int  # lines (trailing empty lines not counted)
     rows: tuple[tuple[Cell, ...], ...] = field(repr=False, compare=False)
+    outside: int = field(default=0, compare=False)  # cursor moves aimed off the canvas
+    wrap: int = DEFAULT_WIDTH  # the width it was painted at (SAUCE's, else 80)
+
+    @property
+    def ice(self) -> bool:
+        """Blink in this art means a bright background (SAUCE's iCE colour flag)."""
+        return self.sauce is not None and self.sauce.ice
 
     @classmethod
     def from_bytes(cls, data: bytes, name: str = "") -> Art:
@@ -369,11 +414,12 @@ class Art:
         wrap = DEFAULT_WIDTH
         if sauce is not None and sauce.datatype == 1 and 0 < sauce.tinfo1 <= MAX_WIDTH:
             wrap = sauce.tinfo1
-        rows = [tuple(_trimmed(r)) for r in _paint(text, wrap)]
+        canvas = _paint(text, wrap)
+        rows = [tuple(_trimmed(r)) for r in canvas.rows]
         while rows and not rows[-1]:
             rows.pop()
         width = max((len(r) for r in rows), default=0)
-        return cls(name, text, sauce, width, len(rows), tuple(rows))
+        return cls(name, text, sauce, width, len(rows), tuple(rows), canvas.outside, wrap)
 
 
 def load_art(path: Path) -> Art:
@@ -386,21 +432,44 @@ def load_art(path: Path) -> Art:
     return Art.from_bytes(data, name=path.stem)
 
 
-def render_art(art: Art, cols: int, colors: bool = True) -> str | None:
+def ice_mode(charset: str, colors: int, term_type: str) -> str:
+    """How iCE colours reach this terminal (one of ICE_MODES): a UTF-8 terminal with 16 or more
+    colours gets bright backgrounds (SGR 100-107); a terminal known to honour SyncTERM's
+    CSI ?33h gets blink in that mode; any other (CP437/ANSI-BBS, 8 colours) the plain
+    background, since its blink might really blink."""
+    if charset == "utf-8" and colors >= 16:
+        return ICE_BRIGHT
+    if term_type.lower().startswith(ICE_TERMS):
+        return ICE_BLINK
+    return ICE_DROP
+
+
+def render_art(art: Art, cols: int, colors: bool = True, ice: str = ICE_BRIGHT) -> str | None:
     """The art as terminal text for a `cols`-wide screen, or None when it does not fit.
 
-    Lines are joined with CR LF (no trailing newline) and cropped to `cols`; with colours every
+    It fits when every visible cell does: letters are never cropped, only trailing blank
+    cells fall away. Lines are joined with CR LF (no trailing newline), except after a line as
+    wide as the screen, which the terminal wraps itself (a CR LF there would leave a blank
+    line on ANSI.SYS and SyncTERM, which wrap at once; xterm wraps at the next character, so
+    an empty line after a full one is drawn as one space); with colours every
     line ends with ESC[0m, without them there are no escape sequences at all. Only text and SGR
-    come out: cursor moves, clears, OSC titles and control characters in the file never do.
-    None means the art is wider than `cols` and cropping would cut more than 25% of it.
+    come out (and, for iCE art in ICE_BLINK mode, CSI ?33h before and CSI ?33l after): cursor
+    moves, clears, OSC titles and control characters in the file never do. `ice` is used only
+    when the art has the iCE flag; without it blink stays SGR 5.
     """
-    if cols <= 0:
+    if cols <= 0 or art.width > cols:
         return None
-    if art.width > cols and (art.width - cols) / art.width > MAX_CROP:
-        return None
+    mode = ice if art.ice else None
     lines: list[str] = []
+    blinks = False
+    full = False  # the line before filled the screen's width
     for row in art.rows:
         cells = _trimmed(row[:cols])
+        if lines:  # after a full line the terminal has wrapped already (ANSI.SYS, SyncTERM)
+            lines.append("" if full else "\r\n")  # or will at the next character (xterm)
+            if full and not cells:
+                cells = [(" ", PLAIN)]  # an empty line must print something to wrap on xterm
+        full = len(cells) >= cols
         if not colors:
             lines.append("".join(ch for ch, _ in cells))
             continue
@@ -408,12 +477,16 @@ def render_art(art: Art, cols: int, colors: bool = True) -> str | None:
         current = PLAIN
         for ch, style in cells:
             if style != current:
-                parts.append(style.sgr())
+                parts.append(style.sgr(mode))
                 current = style
+                blinks = blinks or style.blink
             parts.append(ch)
         parts.append(RESET)
         lines.append("".join(parts))
-    return "\r\n".join(lines)
+    text = "".join(lines)
+    if blinks and mode == ICE_BLINK:
+        text = ICE_ON + text + ICE_OFF
+    return text
 
 
 def default_art_dir() -> Path:
@@ -422,6 +495,17 @@ def default_art_dir() -> Path:
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+# welcome.132.ans: the welcome for screens of at least 132 columns
+_VARIANT = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9_-]{0,63})\.(?P<cols>[1-9][0-9]{1,2})")
+
+
+def art_file_name(stem: str) -> tuple[str, int | None] | None:
+    """(art name, variant width or None) for a file stem ("welcome", "welcome.132"), or None
+    when the board would never use a file of that name."""
+    if _NAME.fullmatch(stem):
+        return stem, None
+    m = _VARIANT.fullmatch(stem)
+    return (m["name"], int(m["cols"])) if m else None
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -433,15 +517,43 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+@dataclass
+class _Files:
+    """One art name's files in one folder: the plain one and the width variants."""
+
+    base: Path | None = None
+    variants: dict[int, Path] = field(default_factory=dict)
+
+
+Stamp = tuple[tuple[str, int, int], ...]
+
+
 class ArtLibrary:
-    """Named art looked up in folders in order: a sysop's folder first, then the packaged one."""
+    """Named art looked up in folders in order: a sysop's folder first, then the packaged one.
+
+    A changed, new or removed file is noticed without a restart: at most every `interval`
+    seconds (by `clock`) the folders are listed once (names, sizes, mtimes) and, when that
+    differs, every cached piece is forgotten. Between two looks nothing touches the disk.
+    """
 
     SUFFIX = ".ans"
 
-    def __init__(self, dirs: Iterable[Path | str]) -> None:
+    def __init__(
+        self,
+        dirs: Iterable[Path | str],
+        *,
+        interval: float = CHECK_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.dirs: list[Path] = [Path(d) for d in dirs]
-        self._cache: dict[str, Art | None] = {}
-        self._rendered: dict[tuple[str, int, bool], str | None] = {}
+        self.interval = interval
+        self.clock = clock
+        self._checked: float | None = None
+        self._stamp: Stamp = ()
+        self._index: dict[str, list[tuple[Path, _Files]]] = {}
+        self._loaded: dict[Path, Art | None] = {}
+        self._chosen: dict[tuple[str, int | None], Art | None] = {}
+        self._rendered: dict[tuple[str, int, bool, str], str | None] = {}
 
     @classmethod
     def standard(
@@ -449,63 +561,143 @@ class ArtLibrary:
         custom_dir: Path | None = None,
         folders: Sequence[str] = (),
         root: Path | None = None,
+        interval: float = CHECK_INTERVAL,
     ) -> ArtLibrary:
         """`custom_dir` (e.g. DATA/art) when given, then each of a skin's art `folders` under
-        `root` (the packaged art folder unless given), then the packaged default art. Raises
-        ValueError naming a folder that is not there."""
+        `root` (the packaged art folder unless given), then the packaged default art, looked
+        at for changes every `interval` seconds. Raises ValueError naming a folder that is
+        not there."""
         base = root if root is not None else default_art_dir()
         skin_dirs = [base / f for f in folders]
         for path in skin_dirs:
             if not path.is_dir():
                 raise ValueError(f"art folder {path.name!r} is missing ({path})")
         dirs = [custom_dir] if custom_dir is not None else []
-        return cls([*dirs, *skin_dirs, default_art_dir()])
+        return cls([*dirs, *skin_dirs, default_art_dir()], interval=interval)
 
-    def get(self, name: str) -> Art | None:
-        """The art called `name` ("welcome" or "welcome.ans"), or None. Results are cached."""
-        if name.endswith(self.SUFFIX):
-            name = name[: -len(self.SUFFIX)]
-        if name in self._cache:
-            return self._cache[name]
+    # -- noticing changes --------------------------------------------------------------------
+
+    def _scan(self) -> tuple[Stamp, dict[str, list[tuple[Path, _Files]]]]:
+        stamp: list[tuple[str, int, int]] = []
+        index: dict[str, list[tuple[Path, _Files]]] = {}
+        for folder in self.dirs:
+            found: dict[str, _Files] = {}
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if not entry.name.endswith(self.SUFFIX):
+                            continue
+                        parsed = art_file_name(entry.name[: -len(self.SUFFIX)])
+                        if parsed is None:
+                            continue
+                        try:
+                            st = entry.stat()
+                        except OSError:
+                            continue
+                        stamp.append((entry.path, st.st_mtime_ns, st.st_size))
+                        files = found.setdefault(parsed[0], _Files())
+                        if parsed[1] is None:
+                            files.base = Path(entry.path)
+                        else:
+                            files.variants[parsed[1]] = Path(entry.path)
+            except OSError:
+                continue
+            for name, files in found.items():
+                index.setdefault(name, []).append((folder, files))
+        return tuple(sorted(stamp)), index
+
+    def _refresh(self) -> None:
+        now = self.clock()
+        if self._checked is not None and now - self._checked < self.interval:
+            return
+        self._checked = now
+        stamp, index = self._scan()
+        if stamp != self._stamp or not self._index:
+            self._stamp, self._index = stamp, index
+            self._loaded.clear()
+            self._chosen.clear()
+            self._rendered.clear()
+
+    # -- looking art up ----------------------------------------------------------------------
+
+    def _load(self, path: Path, folder: Path) -> Art | None:
+        if path in self._loaded:
+            return self._loaded[path]
         art: Art | None = None
-        if _NAME.fullmatch(name):  # a plain name only: never a path out of the folders
-            for folder in self.dirs:
-                path = folder / f"{name}{self.SUFFIX}"
-                if not path.is_file():
-                    continue
-                if not _inside(path, folder):
-                    log.warning("ignoring art %s: it links outside %s", path, folder)
-                    continue
-                try:
-                    art = load_art(path)
-                    break
-                except (OSError, ValueError) as exc:
-                    log.warning("cannot load art %s: %s", path, exc)
-        self._cache[name] = art
+        if not _inside(path, folder):
+            log.warning("ignoring art %s: it links outside %s", path, folder)
+        else:
+            try:
+                art = load_art(path)
+            except (OSError, ValueError) as exc:
+                log.warning("cannot load art %s: %s", path, exc)
+        self._loaded[path] = art
         return art
 
-    def rendered(self, name: str, cols: int, colors: bool = True) -> str | None:
-        """`render_art` of the named art, cached per width (it is drawn for every caller)."""
-        key = (name, cols, colors)
+    def _pick(self, folder: Path, files: _Files, cols: int | None) -> Art | None:
+        """The widest of the folder's variants that fits `cols` (the plain file counting with
+        its measured width); none fits: the narrowest; `cols` None: the plain file."""
+        choices: list[tuple[int, Path]] = sorted(files.variants.items())
+        base = self._load(files.base, folder) if files.base is not None else None
+        if base is not None and cols is None:
+            return base
+        loaded = [(w, art) for w, p in choices if (art := self._load(p, folder)) is not None]
+        if base is not None:
+            loaded.append((base.width, base))
+        if not loaded:
+            return None
+        loaded.sort(key=lambda pair: pair[0])
+        if cols is None:
+            return loaded[-1][1]
+        fitting = [art for w, art in loaded if w <= cols]
+        return fitting[-1] if fitting else loaded[0][1]
+
+    def get(self, name: str, cols: int | None = None) -> Art | None:
+        """The art called `name` ("welcome" or "welcome.ans"), or None; with `cols`, the
+        widest of its variants (welcome.132.ans, welcome.40.ans, welcome.ans) that fits a
+        screen that wide. The first folder holding a loadable file of that name wins."""
+        if name.endswith(self.SUFFIX):
+            name = name[: -len(self.SUFFIX)]
+        self._refresh()
+        key = (name, cols)
+        if key in self._chosen:
+            return self._chosen[key]
+        art: Art | None = None
+        if _NAME.fullmatch(name):  # a plain name only: never a path out of the folders
+            for folder, files in self._index.get(name, []):
+                art = self._pick(folder, files, cols)
+                if art is not None:
+                    break
+        self._chosen[key] = art
+        return art
+
+    def rendered(
+        self, name: str, cols: int, colors: bool = True, ice: str = ICE_BRIGHT
+    ) -> str | None:
+        """`render_art` of the named art's variant for `cols`, cached (it is drawn for every
+        caller); None when there is none or it does not fit."""
+        self._refresh()
+        key = (name, cols, colors, ice)
         if key not in self._rendered:
-            art = self.get(name)
-            self._rendered[key] = render_art(art, cols, colors) if art else None
+            art = self.get(name, cols)
+            self._rendered[key] = render_art(art, cols, colors, ice) if art else None
         return self._rendered[key]
 
     def names(self) -> list[str]:
         """Every art name available in any of the folders, sorted."""
-        found: set[str] = set()
-        for folder in self.dirs:
-            try:
-                entries = list(folder.iterdir())
-            except OSError:
-                continue
-            found.update(
-                p.stem for p in entries if p.suffix == self.SUFFIX and _NAME.fullmatch(p.stem)
-            )
-        return sorted(found)
+        self._refresh()
+        return sorted(self._index)
+
+    def files(self) -> list[Path]:
+        """Every art file the library would consider, folder by folder (for `art check`)."""
+        self._refresh()
+        return sorted({Path(path) for path, _, _ in self._stamp})
 
     def clear(self) -> None:
-        """Forget cached art (after a sysop changed the files)."""
-        self._cache.clear()
+        """Forget cached art now (the next look-up reads the folders again)."""
+        self._checked = None
+        self._stamp = ()
+        self._index = {}
+        self._loaded.clear()
+        self._chosen.clear()
         self._rendered.clear()

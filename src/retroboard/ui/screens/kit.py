@@ -21,6 +21,7 @@ from retroboard.domain.community import Letter
 from retroboard.domain.errors import BoardError
 from retroboard.domain.text import sanitize
 from retroboard.term.events import Resize
+from retroboard.ui.art import ice_mode
 from retroboard.ui.bindings import Binding, Bindings, HelpRow
 from retroboard.ui.context import SessionContext
 from retroboard.ui.models.reading import Pager
@@ -609,16 +610,26 @@ class ListScreen(ListView[T], KeyedScreen):
         return None
 
 
-def show_art(ctx: SessionContext, name: str) -> bool:
-    """Write a piece of art if it fits this terminal; False if the caller should use text."""
-    if (
-        not ctx.art or not ctx.term.info.colors
-    ):  # the art draws with colour; plain text reads better
-        return False
-    text = ctx.art.rendered(name, ctx.cols)
+def show_art(ctx: SessionContext, name: str, fallback: Text | None = None) -> bool:
+    """Write the art called `name` (its widest variant that fits) when the whole of it fits
+    this terminal; False when it was not drawn, after printing `fallback` if one is given.
+
+    The rule for every screen: art is never cropped. It is drawn only with a skin that wants
+    art, colour, a character set that has its glyphs (UTF-8 or CP437: 7-bit ASCII gets text)
+    and a screen at least as wide as the art; otherwise the screen shows its text title."""
+    info = ctx.term.info
+    text = None
+    if ctx.art and ctx.skin.art and info.colors and info.encoding in ("utf-8", "cp437"):
+        ice = ice_mode(info.encoding, info.colors, info.term_type)
+        text = ctx.art.rendered(name, ctx.cols, ice=ice)
     if text is None:
+        if fallback is not None:
+            ctx.print(fallback)
         return False
-    ctx.write(text + "\r\n")
+    ctx.write(text)
+    art = ctx.art.get(name, ctx.cols) if ctx.art else None
+    if art is None or not art.rows or len(art.rows[-1]) < ctx.cols:
+        ctx.write("\r\n")  # (a last line as wide as the screen has wrapped by itself)
     return True
 
 
