@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from retroboard.ui.art import ArtLibrary, default_art_dir, load_art
-from retroboard.ui.menus import MenuError
+from retroboard.ui.menus import MENU_DIR, MenuError
 from retroboard.ui.skin import SKIN_DIR, SkinError, load_skins
 from tests.helpers.fakeui import FakeCaller
 from tests.ui.test_group_screens import make_user, post
@@ -53,6 +53,9 @@ def bundle(tmp_path: Path, skins: dict[str, str], menus: dict[str, str]) -> tupl
     skin_dir.mkdir(parents=True)
     for path in SKIN_DIR.glob("*.toml"):
         shutil.copy(path, skin_dir)
+    for folder in MENU_DIR.iterdir():  # the shipped skins' own menu folders (the eras')
+        if folder.is_dir() and not folder.name.startswith(("_", ".")):
+            shutil.copytree(folder, menu_dir / folder.name)
     for name, text in skins.items():
         (skin_dir / f"{name}.toml").write_text(text)
     for name, text in menus.items():

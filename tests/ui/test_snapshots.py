@@ -328,6 +328,40 @@ def around(raw: bytes, at: int) -> bytes:
     return raw[max(0, at - 40) : at + 40]
 
 
+# ---- the eras' main screens (issue 10): the board's default skin is the era's ---------------
+# Each case: a Target whose skin is the era's, and what its main screen shows when it is ready.
+ERA_MAIN_SCREENS = (
+    (Target("ansi1989", "xterm", 80, 24, skin="ansi1989"), r"Goodbye \(Log Off\)"),
+    (Target("online1994", "xterm", 80, 24, skin="online1994"), r"^Keyword:\s*$"),
+)
+
+
+async def walk_era_main(board: Any, walk: Walk, ready: str) -> None:
+    """carol calls with a letter from ada waiting (unthrottled: pacing has its own tests) and
+    her main screen is recorded as "main"."""
+    users = board.services.users
+    ada = await users.register("ada", PASSWORD, real_name="Ada Lovelace", location="London")
+    carol = await users.register("carol", PASSWORD, real_name="Carol Cable", location="Bristol")
+    await board.services.mail.send(ada, ["carol"], [], "Welcome aboard", "Hello Carol")
+    c = walk.call(board, user=await users.set_bps(carol.id, 0))
+    await c.keys(expect=ready)
+    c.snap("main")
+    await c.hangup()
+
+
+@pytest.mark.parametrize(
+    ("target", "ready"), ERA_MAIN_SCREENS, ids=[t.id for t, _ in ERA_MAIN_SCREENS]
+)
+def test_era_main_screen_matches_snapshot(tmp_path: Path, target: Target, ready: str) -> None:
+    async def run() -> Walk:
+        walk = Walk(target)
+        async with fresh_board(tmp_path, skin=target.skin) as board:
+            await walk_era_main(board, walk, ready)
+        return walk
+
+    check_snapshot(asyncio.run(run()).shots["main"])
+
+
 def test_dumb_terminal_gets_seven_bit_text_only(walks: dict[str, Walk]) -> None:
     walk = walks["dumb-80x24"]
     assert not walk.error, walk.error

@@ -1,4 +1,10 @@
-"""Menus as data: load TOML menu files and check them against the screen registry and art."""
+"""Menus as data: load TOML menu files and check them against the screen registry and art.
+
+Besides its `[[items]]` (hotkey, label, target, level), a menu file may name `screen`, a screen
+(registry name) that shows the menu in its own way instead of the hotkey menu (the 1994 era's
+keyword screen), and a `[keywords]` table, `WORD = "target"`, the words that screen takes; each
+target is checked like an item's.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +37,8 @@ class Menu:
     title: str
     art: str | None
     items: tuple[MenuItem, ...]
+    screen: str | None = None  # the screen that shows this menu (None: the hotkey menu)
+    keywords: tuple[tuple[str, str], ...] = ()  # (WORD, target), in the file's order
 
     def visible(self, level: Level) -> list[MenuItem]:
         return [i for i in self.items if level >= i.level]
@@ -59,8 +67,26 @@ def parse_menu(name: str, text: str) -> Menu:
         items.append(MenuItem(key.upper(), label, target, level))
     if not items:
         raise MenuError(f"menu {name}: no items")
+    screen = doc.get("screen")
+    if screen is not None and not isinstance(screen, str):
+        raise MenuError(f"menu {name}: screen must be a screen's name")
+    table = doc.get("keywords", {})
+    if not isinstance(table, dict):
+        raise MenuError(f"menu {name}: keywords must be a table WORD = target")
+    keywords = []
+    for word, target in table.items():
+        if not str(word).isalnum() or not isinstance(target, str):
+            raise MenuError(f"menu {name}: keyword {word!r} must be one word = a target")
+        keywords.append((str(word).upper(), target))
+    if len({w for w, _ in keywords}) != len(keywords):
+        raise MenuError(f"menu {name}: a keyword is listed twice")
     return Menu(
-        name=name, title=str(doc.get("title", name.title())), art=doc.get("art"), items=tuple(items)
+        name=name,
+        title=str(doc.get("title", name.title())),
+        art=doc.get("art"),
+        items=tuple(items),
+        screen=screen,
+        keywords=tuple(keywords),
     )
 
 
@@ -93,6 +119,13 @@ def validate_menus(
     if "main" not in menus:
         raise MenuError("there is no main menu (menus/main.toml)")
     for menu in menus.values():
+        if menu.screen is not None and menu.screen not in known:
+            raise MenuError(f"menu {menu.name}: screen {menu.screen!r} is not a known screen")
+        for word, target in menu.keywords:
+            if target.startswith("menu:") and target[5:] in menus:
+                continue
+            if target != LOGOFF and target not in known:
+                raise MenuError(f"menu {menu.name}: keyword {word} has unknown target {target!r}")
         seen: dict[str, str] = {}
         for item in menu.items:
             if item.key in seen:

@@ -11,6 +11,7 @@ from retroboard.ui.screens.compose import ComposeScreen
 from retroboard.ui.screens.draft_offer import DraftOfferScreen
 from retroboard.ui.screens.groups import GroupSelectorScreen
 from retroboard.ui.screens.info import InfoScreen
+from retroboard.ui.screens.keyword import KeywordScreen
 from retroboard.ui.screens.lastcallers import LastCallersScreen
 from retroboard.ui.screens.login import LoginScreen, NewPasswordScreen
 from retroboard.ui.screens.logon import LogonScreen
@@ -49,6 +50,7 @@ MENU_TARGETS = (
     "page",
     "yell",
     "members",
+    "keyword",
 )
 
 
@@ -82,4 +84,5 @@ def screen_table() -> Mapping[str, Callable[..., Screen]]:
         "yell": partial(PageScreen, sysop=True),
         "members": MembersScreen,
         "profile": ProfileScreen,
+        "keyword": KeywordScreen,
     }

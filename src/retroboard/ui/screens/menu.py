@@ -13,16 +13,16 @@ from retroboard.domain.users import Level
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
 from retroboard.ui.menus import LOGOFF, Menu, MenuItem
-from retroboard.ui.nav import Logoff, Nav, Push
+from retroboard.ui.nav import Logoff, Nav, Push, Replace
 from retroboard.ui.prompts import ask_yes_no, say
 from retroboard.ui.screens.kit import KeyedScreen, NumberEntry, clean, post_message, show_art
 
 
 def item_text(item: MenuItem, lit: bool = False) -> Text:
-    """`[K] Label`; the lightbar's item in reverse video."""
+    """`[K] Label`; the lightbar's item in the skin's `lightbar` style (reverse video)."""
     text = Text.assemble(("[", "dim"), (item.key, "hotkey"), ("] ", "dim"), (item.label, "label"))
     if lit:
-        text.stylize("reverse")
+        text.stylize("lightbar")
     return text
 
 
@@ -53,7 +53,7 @@ def menu_panel(
         title=Text(f" {board_name} - {menu.title} " if board_name else menu.title, style="title"),
         box=box.DOUBLE,
         expand=False,
-        border_style="blue",
+        border_style="menu_border",
         padding=(0, 2),
     )
 
@@ -162,33 +162,9 @@ class MenuScreen(KeyedScreen):
                 )
             )
             self.greet = False
-            if self.since_last_call is not None:
-                ctx.print(self.since_last_call)
-            if self.new_letters:
-                ctx.print(Text(new_letters_text(ctx, self.new_letters), style="unread"))
-            if self.waiting_posts:
-                key = "menu_queue_waiting_one" if self.waiting_posts == 1 else "menu_queue_waiting"
-                ctx.print(Text(ctx.text(key, count=self.waiting_posts), style="warn"))
-            notice, ctx.login_notice = ctx.login_notice, None
-            if notice is not None and notice.failed_attempts:
-                n = notice.failed_attempts
-                when = notice.last_failed_at
-                ctx.print(
-                    Text(
-                        ctx.text(
-                            "menu_failed_logins_one" if n == 1 else "menu_failed_logins_many",
-                            count=n,
-                        )
-                        + (
-                            ctx.text("menu_failed_logins_last", when=f"{when:%d %b %Y %H:%M}")
-                            if when
-                            else ""
-                        )
-                        + (ctx.text("menu_failed_logins_locked") if notice.was_locked else "")
-                        + ctx.text("menu_failed_logins_end"),
-                        style="warn",
-                    )
-                )
+            letters = Text(new_letters_text(ctx, self.new_letters), style="unread")
+            for line in self.greeting_notes(ctx, letters if self.new_letters else None):
+                ctx.print(line)
         if ctx.skin.linear:
             ctx.print(numbered_menu(menu, ctx.user.level, clean(ctx.board.name)))
         else:
@@ -197,6 +173,35 @@ class MenuScreen(KeyedScreen):
         if self.message:  # what the screen just left said (a post's confirmation)
             say(ctx, self.message, self.message_style)
         self.prompt(ctx)
+
+    def greeting_notes(self, ctx: SessionContext, letters: Text | None) -> list[Text]:
+        """The greeting's lines after the welcome: since your last call, `letters` (the new
+        letters' line), the moderation queue, failed logins (told once: taken off ctx)."""
+        notes = [n for n in (self.since_last_call, letters) if n is not None]
+        if self.waiting_posts:
+            key = "menu_queue_waiting_one" if self.waiting_posts == 1 else "menu_queue_waiting"
+            notes.append(Text(ctx.text(key, count=self.waiting_posts), style="warn"))
+        notice, ctx.login_notice = ctx.login_notice, None
+        if notice is not None and notice.failed_attempts:
+            n = notice.failed_attempts
+            when = notice.last_failed_at
+            notes.append(
+                Text(
+                    ctx.text(
+                        "menu_failed_logins_one" if n == 1 else "menu_failed_logins_many",
+                        count=n,
+                    )
+                    + (
+                        ctx.text("menu_failed_logins_last", when=f"{when:%d %b %Y %H:%M}")
+                        if when
+                        else ""
+                    )
+                    + (ctx.text("menu_failed_logins_locked") if notice.was_locked else "")
+                    + ctx.text("menu_failed_logins_end"),
+                    style="warn",
+                )
+            )
+        return notes
 
     def prompt(self, ctx: SessionContext) -> None:
         ctx.print(
@@ -239,6 +244,14 @@ class MenuScreen(KeyedScreen):
             offer = await draft_offer(ctx)
             if offer is not None:
                 return offer
+        if self.menu.screen is not None:  # a menu shown by a screen of its own (the keywords)
+            return Replace(
+                self.menu.screen,
+                name=self.name,
+                greet=self.greet,
+                new_letters=self.new_letters if self.greet else 0,
+                notes=tuple(self.greeting_notes(ctx, None)) if self.greet else (),
+            )
         return await self.loop(ctx)
 
     async def resume(self, ctx: SessionContext, result: object) -> Nav:
