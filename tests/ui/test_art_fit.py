@@ -87,3 +87,34 @@ async def test_sysop_art_replaces_the_welcome_without_a_restart(offline_board: A
     _write(path, None)
     fourth = await _welcome(offline_board, 80)
     assert "CHANGED AGAIN" not in fourth
+
+
+ICE_WELCOME = b"\x1b[0;1;5;33;44m HOT \x1b[0m\r\n\x1a"
+
+
+@pytest.mark.parametrize(
+    ("term_type", "want", "never"),
+    [
+        ("xterm", b"\x1b[0;1;33;104m HOT ", [b"?33h", b"5;33"]),  # a bright background
+        ("syncterm", b"\x1b[?33h\x1b[0;1;5;33;44m HOT ", [b";104m"]),  # SyncTERM's iCE mode
+        ("ansi-bbs", b"\x1b[0;1;33;44m HOT ", [b"?33h", b"5;33", b";104m"]),  # not bright
+    ],
+)
+async def test_ice_colours_per_terminal(
+    offline_board: Any, term_type: str, want: bytes, never: list[bytes]
+) -> None:
+    for lib in _libraries(offline_board):
+        lib.interval = 0
+    record = bytearray(_sauce(5))
+    record[105] = 0x01  # TFlags: iCE colours
+    _write(offline_board.settings.art_dir / "welcome.ans", ICE_WELCOME + bytes(record))
+    caller = FakeCaller(offline_board)
+    caller.term.set_term_type(term_type)  # before the session's first write
+    try:
+        await caller.wait_for("Handle:")
+    finally:
+        await caller.hangup()
+    out = bytes(caller.term.output)
+    assert want in out, out[:300]
+    for bad in never:
+        assert bad not in out, bad
