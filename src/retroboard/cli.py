@@ -94,6 +94,43 @@ def build_parser() -> argparse.ArgumentParser:
         "28800 or 57600 (default 0: unthrottled; a member's or an era's own speed wins)",
     )
 
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="run the classroom demo board (as `retroboard demo`: seeded, guests, regulars)",
+    )
+
+    demo = command(
+        sub,
+        "demo",
+        "seed the classroom demo board (period groups, 200+ articles from 1978-1994, "
+        "bulletins, one-liners) if it is not seeded yet, and run it with guest logins and "
+        "scripted regulars",
+    )
+    demo.add_argument("--host", help="address to listen on (default 0.0.0.0)")
+    demo.add_argument(
+        "--telnet-port", dest="telnet_port", type=int, help="telnet port (default 2323)"
+    )
+    demo.add_argument("--ssh-port", dest="ssh_port", type=int, help="SSH port (default 2222)")
+    demo.add_argument("--bps", dest="modem_bps", help="pace every caller's output (as serve)")
+    demo.add_argument(
+        "--reset",
+        action="store_true",
+        help="put the demo back as seeded first (between classes): the SQLite database is "
+        "made anew, so guests, their posts and letters go (and any account made on it)",
+    )
+    demo.add_argument(
+        "--read-only-guests",
+        dest="demo_guests_read_only",
+        action="store_const",
+        const=True,
+        default=None,
+        help="guests may read and chat but not post, write letters or one-liners",
+    )
+    demo.add_argument(
+        "--seed-only", action="store_true", help="seed (or reset) and exit instead of serving"
+    )
+
     user = sub.add_parser("user", help="manage accounts")
     usub = user.add_subparsers(dest="user_command", required=True)
     add = command(usub, "add", "create an account", ("handle", "the new account's handle"))
@@ -248,7 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> Settings:
     cli: dict[str, Any] = {
         k: getattr(args, k, None)
-        for k in ("data", "host", "telnet_port", "ssh_port", "database_url", "modem_bps")
+        for k in (
+            "data",
+            "host",
+            "telnet_port",
+            "ssh_port",
+            "database_url",
+            "modem_bps",
+            "demo_guests_read_only",
+        )
     }
     return load_settings(cli, config_file=getattr(args, "config", None))
 
@@ -947,6 +992,8 @@ def _run(args: argparse.Namespace) -> int:
     for noisy in ("asyncssh", "telnetlib3", "alembic", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
+    if args.command == "demo" or (args.command == "serve" and args.demo):
+        return _demo(settings, args)
     if args.command == "serve":
         from retroboard.app import serve
 
