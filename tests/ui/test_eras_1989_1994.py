@@ -52,6 +52,7 @@ async def test_1994_welcome_says_you_have_got_mail_only_when_a_letter_waits(
     await offline_board.services.mail.send(bob, ["ada"], [], "Hi", "hello")
     c = await keyword_screen(offline_board, ada)
     assert "Welcome! You've got mail!" in c.text
+    assert "Since your last call" in c.text  # the main menu handed its greeting's lines over
     assert "retroboard Online" in c.text
     for button in ("[1] Mail", "[2] People Connection", "Keyword: MAIL", "Keyword: CHAT"):
         assert button in c.text, c.text
