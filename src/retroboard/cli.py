@@ -909,7 +909,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     """`retroboard demo` (and `serve --demo`): reset if asked, seed, then serve."""
     from retroboard.app import secure_data_folder, serve
     from retroboard.demo.content import load_demo
-    from retroboard.demo.seed import seed
+    from retroboard.demo.seed import NotADemoBoard, check_seedable, seed
 
     content = load_demo()
     settings = demo_settings(settings, [g.name for g in content.groups])
@@ -918,6 +918,10 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     secure_data_folder(settings)
 
     async def fill(services: Services) -> int:
+        try:
+            await check_seedable(services, content)
+        except NotADemoBoard as exc:
+            raise CliError(str(exc)) from None
         report = await seed(services, content)
         if report.added:
             print(

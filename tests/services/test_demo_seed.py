@@ -24,7 +24,13 @@ from retroboard.demo.content import (
     DemoOneLiner,
     DemoRegular,
 )
-from retroboard.demo.seed import DEMO_SYSOP, is_demo_board, seed
+from retroboard.demo.seed import (
+    DEMO_SYSOP,
+    NotADemoBoard,
+    check_seedable,
+    is_demo_board,
+    seed,
+)
 from retroboard.domain.errors import AuthFailed
 
 
@@ -162,8 +168,15 @@ async def test_an_interrupted_seed_is_completed(db: Database) -> None:
 
 async def test_a_board_without_the_seed_is_not_a_demo_board(db: Database) -> None:
     b = board(db)
-    await b.sv.users.register("teacher", "Teach-pass-7")
+    teacher = await b.sv.users.register("teacher", "Teach-pass-7")
     assert not await is_demo_board(b.sv, tiny_content())
+    await check_seedable(b.sv, tiny_content())  # no articles yet: a fresh board takes the seed
+    await b.sv.groups.create("net.general")
+    await b.sv.articles.post(teacher, ["net.general"], "Our own board", "Real posts here.")
+    with pytest.raises(NotADemoBoard, match="not the demo"):
+        await check_seedable(b.sv, tiny_content())
+    await seed(board(db).sv, tiny_content())  # (seeding anyway, as a test does) makes it one
+    await check_seedable(b.sv, tiny_content())
 
 
 async def test_the_packaged_content_seeds_whole_and_once(db: Database) -> None:

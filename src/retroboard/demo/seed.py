@@ -20,8 +20,9 @@ DEMO_SYSOP = "DemoSysop"  # writes the bulletins; nobody can log in as it (no pa
 DEMO_BOARD_NAME = "Retro Classroom BBS"
 
 
-class ResetRefused(Exception):
-    """`--reset` will not touch this database: the message says why (one line)."""
+class NotADemoBoard(Exception):
+    """The database holds a board that is not the demo: seeding it would mix the demo's
+    articles into someone's real board. The message says so (one line)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,18 @@ async def seed(services: Services, content: DemoContent) -> SeedReport:
     report = SeedReport(**added)
     log.info("demo seed added %d things (%s)", report.added, added)
     return report
+
+
+async def check_seedable(services: Services, content: DemoContent) -> None:
+    """Raise NotADemoBoard when the board already holds articles but not the demo's: the
+    demo is seeded only into a fresh board or a demo board."""
+    if sum(g.article_count for g in await services.groups.all_groups()) == 0:
+        return
+    if not await is_demo_board(services, content):
+        raise NotADemoBoard(
+            "this database holds a board that is not the demo (it has articles of its own); "
+            "give the demo a data folder of its own (--data DIR)"
+        )
 
 
 async def is_demo_board(services: Services, content: DemoContent) -> bool:
