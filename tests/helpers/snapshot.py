@@ -72,11 +72,12 @@ _DAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
 _VOLATILE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "Wed, 02 Dec 2026 03:53 UTC" (reader headers), "02 Dec 2026" (member since, last on),
-    # "02 Dec" (thread list dates), "Dec 2025" (older dates), "03:53" (times).
-    (re.compile(rf"\b{_DAY}, \d\d {_MONTH} \d{{4}}\b"), "Www, DD Mmm YYYY"),
-    (re.compile(rf"\b\d\d {_MONTH} \d{{4}}\b"), "DD Mmm YYYY"),
-    (re.compile(rf"\b\d\d {_MONTH}\b"), "DD Mmm"),
-    (re.compile(rf"\b{_MONTH} \d{{4}}\b"), "Mmm YYYY"),
+    # "02 Dec" (thread list dates), "Dec 2025" (older dates), "03:53" (times); in any case
+    # ("WED, 02 DEC 2026" in an upper-case era).
+    (re.compile(rf"(?i)\b{_DAY}, \d\d {_MONTH} \d{{4}}\b"), "Www, DD Mmm YYYY"),
+    (re.compile(rf"(?i)\b\d\d {_MONTH} \d{{4}}\b"), "DD Mmm YYYY"),
+    (re.compile(rf"(?i)\b\d\d {_MONTH}\b"), "DD Mmm"),
+    (re.compile(rf"(?i)\b{_MONTH} \d{{4}}\b"), "Mmm YYYY"),
     (re.compile(r"\b\d{4}-\d\d-\d\d\b"), "YYYY-MM-DD"),
     (re.compile(r"\b\d\d:\d\d:\d\d\b"), "HH:MM:SS"),
     (re.compile(r"\b\d\d:\d\d\b"), "HH:MM"),

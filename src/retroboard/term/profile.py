@@ -3,7 +3,8 @@
 `profile_for(info)` turns what a transport learned (terminal type, character set) into what the
 screens may send: character set (UTF-8, CP437 or 7-bit ASCII), box and line characters, colour
 depth (none, 8 + bold as ANSI.SYS/CP437 knows, 16, 256, truecolour) and whether the cursor may be
-addressed. `OutputFilter` then enforces the profile on every byte a session writes, so a screen
+addressed, and whether all text goes out in upper case (an upper-case-only teletype, the 1978
+era). `OutputFilter` then enforces the profile on every byte a session writes, so a screen
 that forgets (or art a sysop drew in another tool) still cannot send a `dumb` caller an escape
 code or a CP437 caller an aixterm colour.
 """
@@ -29,6 +30,7 @@ class Profile:
     charset: str = "utf-8"
     colors: int = 16
     cursor: bool = True  # cursor addressing (full-screen drawing) is possible
+    upper: bool = False  # every letter sent in upper case (escape sequences untouched)
 
     @property
     def unicode(self) -> bool:
@@ -47,8 +49,8 @@ class Profile:
 
     @property
     def full(self) -> bool:
-        """Nothing to filter: UTF-8 with cursor codes and at least 16 colours."""
-        return self.charset == "utf-8" and self.cursor and self.colors >= 16
+        """Nothing to filter: UTF-8 with cursor codes and at least 16 colours, mixed case."""
+        return self.charset == "utf-8" and self.cursor and self.colors >= 16 and not self.upper
 
 
 def profile_for(term_type: str, charset: str | None = None) -> Profile:
@@ -157,6 +159,20 @@ def _fold_sgr(params: str) -> str:
     return ";".join(map(str, out))
 
 
+def to_upper(text: str) -> str:
+    """`text` in upper case, its escape sequences (colours, cursor moves, titles) as they were."""
+    if "\x1b" not in text:
+        return text.upper()
+    out: list[str] = []
+    at = 0
+    for m in _ESCAPE.finditer(text):
+        out.append(text[at : m.start()].upper())
+        out.append(m.group())
+        at = m.end()
+    out.append(text[at:].upper())
+    return "".join(out)
+
+
 def _fold_match(m: re.Match[str]) -> str:
     folded = _fold_sgr(m.group(1))
     return f"\x1b[{folded}m" if folded else ""
@@ -211,4 +227,6 @@ class OutputFilter:
             text = _SGR.sub(_fold_match, text)
         if p.charset == "ascii":
             text = to_ascii(text)
+        if p.upper:
+            text = to_upper(text)
         return text

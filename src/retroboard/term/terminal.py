@@ -56,6 +56,7 @@ class TermInfo:
     # one character is taken as that hotkey alone.
     line_mode: bool = False
     cursor: bool = True  # the terminal can address the cursor (full-screen drawing)
+    upper: bool = False  # everything sent in upper case (an era's teletype: see term.profile)
 
     @property
     def unicode(self) -> bool:
@@ -64,7 +65,9 @@ class TermInfo:
     @property
     def profile(self) -> Profile:
         """The capability profile every screen draws through (see term.profile)."""
-        return Profile(charset=self.encoding, colors=self.colors, cursor=self.cursor)
+        return Profile(
+            charset=self.encoding, colors=self.colors, cursor=self.cursor, upper=self.upper
+        )
 
 
 def clamp_size(cols: int, rows: int) -> tuple[int, int]:

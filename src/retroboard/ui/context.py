@@ -128,17 +128,20 @@ class SessionContext:
     def use_skin(self, name: str) -> Skin:
         """Switch to skin `name` ('' or unknown: the board's default). A terminal without cursor
         addressing always gets a linear skin (plain); a linear skin narrows the terminal's
-        profile to no colour and no cursor codes; the session's menus and art become the skin's.
-        Returns
-        the skin now in use."""
+        profile to no colour and no cursor codes; an era's `columns` caps the width screens are
+        drawn at and its `upper` sends everything in upper case (both undone by a skin without
+        them); the session's menus and art become the skin's. Returns the skin now in use."""
         skins = self.board.skins
         skin = skins.get(name) or skins.get(self.board.default_skin) or skins["default"]
+        if self.skin.linear:  # undo the last skin's narrowing: decide on what the terminal can do
+            self.term.set_encoding(self.term.info.encoding)
         if not skin.linear and not self.term.info.cursor:
             skin = skins.get("plain", skin)
         if skin.linear:
             self.term.narrow(colors=0, cursor=False)
-        elif self.skin.linear:  # leaving a linear skin: back to what the terminal can do
-            self.term.set_encoding(self.term.info.encoding)
+        # an era's teletype: its width and upper case (a skin without them undoes them)
+        self.term.cap_columns(skin.columns)
+        self.term.set_upper(skin.upper)
         self.skin = skin
         self.menus = self.board.skin_menus.get(skin.name, self.board_menus)
         self.art = self.board.skin_art.get(skin.name, self.board_art)

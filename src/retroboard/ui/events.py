@@ -114,11 +114,30 @@ class SessionTerminal:
         self._warned = False
         self.notices_shown = 0
         self.notices_dropped = 0
+        self.columns = 0  # the widest screens are drawn (0: the window's width; cap_columns)
+        self._capped: tuple[TermInfo, TermInfo] | None = None  # (transport's info, capped)
 
     # ---- output and facts: the terminal's own ---------------------------------------------
     @property
     def info(self) -> TermInfo:
-        return self.raw.info
+        """The terminal as the screens draw for it: the transport's, at most `columns` wide."""
+        info = self.raw.info
+        if not self.columns or info.cols <= self.columns:
+            return info
+        if self._capped is None or self._capped[0] is not info:
+            self._capped = (info, replace(info, cols=self.columns))
+        return self._capped[1]
+
+    def cap_columns(self, columns: int) -> None:
+        """Draw at most `columns` wide however wide the window is (an era's 64-column screen);
+        0 for the window's own width. A resize keeps the cap."""
+        self.columns = max(0, columns)
+        self._capped = None
+
+    def set_upper(self, upper: bool) -> None:
+        """Send everything in upper case (an era's teletype), or mixed case again."""
+        if self.raw.info.upper != upper:
+            self.raw.info = replace(self.raw.info, upper=upper)
 
     @property
     def closed(self) -> bool:

@@ -9,6 +9,7 @@ from retroboard.ui.nav import Screen
 from retroboard.ui.screens.bulletins import BulletinsScreen
 from retroboard.ui.screens.compose import ComposeScreen
 from retroboard.ui.screens.draft_offer import DraftOfferScreen
+from retroboard.ui.screens.era import EraScreen
 from retroboard.ui.screens.groups import GroupSelectorScreen
 from retroboard.ui.screens.info import InfoScreen
 from retroboard.ui.screens.keyword import KeywordScreen
@@ -50,6 +51,7 @@ MENU_TARGETS = (
     "page",
     "yell",
     "members",
+    "era",
     "keyword",
 )
 
@@ -84,5 +86,6 @@ def screen_table() -> Mapping[str, Callable[..., Screen]]:
         "yell": partial(PageScreen, sysop=True),
         "members": MembersScreen,
         "profile": ProfileScreen,
+        "era": EraScreen,
         "keyword": KeywordScreen,
     }

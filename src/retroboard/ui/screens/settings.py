@@ -1,4 +1,4 @@
-"""User settings: message editor, character set, skin, real name, location, password.
+"""User settings: message editor, character set, skin, era, real name, location, password.
 
 Each setting is one row of SETTINGS (the key that changes it, its name as a skin key, what it
 is now) and one `on_<action>` method that changes it; the screen, its `?` help and the keys
@@ -17,7 +17,7 @@ from retroboard.domain.community import ABOUT_MAX
 from retroboard.domain.users import LOCATION_MAX, PASSWORD_MAX, REAL_NAME_MAX, User, check_password
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
-from retroboard.ui.nav import Back, Nav
+from retroboard.ui.nav import Back, Nav, Push
 from retroboard.ui.prompts import ask, say
 from retroboard.ui.screens.kit import HELP, KeyedScreen
 
@@ -63,6 +63,13 @@ def charset_now(ctx: SessionContext) -> str:
     return name + ctx.text("settings_charset_now", encoding=ctx.term.info.encoding.upper())
 
 
+def era_now(ctx: SessionContext) -> str:
+    """The session's era ("1978 - CBBS, Chicago"), or today's board."""
+    if ctx.skin.era:
+        return ctx.text("settings_era_value", year=ctx.skin.era, name=ctx.skin.era_name)
+    return ctx.text("era_none")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One line of the screen: the binding that changes the setting (its help key is also the
@@ -84,6 +91,7 @@ SETTINGS = (
             "settings_skin_value", name=ctx.skin.name, description=ctx.skin.description
         ),
     ),
+    Setting(Binding(("T",), "era", "help_settings_era"), era_now),
     Setting(
         Binding(("R",), "real_name", "help_settings_real_name"),
         lambda ctx: user(ctx).real_name or ctx.text("settings_none"),
@@ -185,14 +193,21 @@ class SettingsScreen(KeyedScreen):
         new = CHARSET_ORDER[(CHARSET_ORDER.index(now) + 1) % len(CHARSET_ORDER)]
         ctx.user = await ctx.services.users.set_charset(user(ctx).id, new)
         apply_charset(ctx)
+        ctx.use_skin(ctx.skin.name)  # the new profile again through the skin (linear, upper)
         return None
 
     async def on_skin(self, ctx: SessionContext) -> Nav | None:
-        names = sorted(ctx.board.skins)
-        new = names[(names.index(ctx.skin.name) + 1) % len(names)]
+        # the looks of today's board; the eras are the time machine's (the Era row)
+        names = sorted(n for n, s in ctx.board.skins.items() if not s.era)
+        at = names.index(ctx.skin.name) if ctx.skin.name in names else -1
+        new = names[(at + 1) % len(names)]
         ctx.user = await ctx.services.users.set_skin(user(ctx).id, new)
         ctx.use_skin(new)
         return None
+
+    async def on_era(self, ctx: SessionContext) -> Nav | None:
+        """The time machine (ui.screens.era): the era picked there becomes the member's skin."""
+        return Push("era")
 
     async def on_real_name(self, ctx: SessionContext) -> Nav | None:
         u = user(ctx)
