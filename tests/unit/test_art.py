@@ -26,8 +26,19 @@ from retroboard.ui.art import (
 REPO = Path(__file__).resolve().parents[2]
 TOP_ART = REPO / "ansi_art"
 PKG_ART = REPO / "src" / "retroboard" / "art"
-SHIPPED = ("welcome", "goodbye", "menu_header")
-HEIGHTS = {"welcome": (8, 14), "goodbye": (6, 10), "menu_header": (3, 5)}
+SHIPPED = (
+    "welcome",
+    "newuser",
+    "mainmenu",
+    "menu_header",
+    "areas",
+    "mail",
+    "teleconference",
+    "whosonline",
+    "goodbye",
+)
+# rows of each (the drawn screens: tests/unit/test_drawn_art.py)
+HEIGHTS = {name: (12, 24) for name in SHIPPED} | {"menu_header": (3, 5)}
 
 
 def _shared(sub: str) -> Path:
@@ -441,14 +452,16 @@ def test_generator_reproduces_the_files(monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_art_has_valid_sauce(name: str) -> None:
     data = (PKG_ART / f"{name}.ans").read_bytes()
-    assert data[-129] == 0x1A and data[-128:-121] == b"SAUCE00"
+    comnt = 5 + 64 * data[-24] if data[-24] else 0  # the COMNT block before the record
+    assert data[-129 - comnt] == 0x1A and data[-128:-121] == b"SAUCE00"
     content, sauce = parse_sauce(data)
     assert sauce is not None
     assert sauce.title.startswith("retroboard")
     assert (sauce.author, sauce.group) == ("retroboard", "retroboard")
     assert re.fullmatch(r"20\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", sauce.date)
     assert (sauce.datatype, sauce.filetype, sauce.tinfo1) == (1, 1, 80)
-    assert sauce.comments == [] and data[-24] == 0  # no comment lines
+    assert data[-24] == len(sauce.comments) >= 1  # a COMNT block: what it is, the licence
+    assert any("CC0" in line for line in sauce.comments)
     assert sauce.filesize == len(content)
     lines = content.decode("cp437").split("\r\n")
     assert lines[-1] == ""

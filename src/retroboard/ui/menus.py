@@ -39,6 +39,7 @@ class Menu:
     items: tuple[MenuItem, ...]
     screen: str | None = None  # the screen that shows this menu (None: the hotkey menu)
     keywords: tuple[tuple[str, str], ...] = ()  # (WORD, target), in the file's order
+    art_tall: str | None = None  # bigger art, shown instead of `art` on a tall screen
 
     def visible(self, level: Level) -> list[MenuItem]:
         return [i for i in self.items if level >= i.level]
@@ -87,6 +88,7 @@ def parse_menu(name: str, text: str) -> Menu:
         items=tuple(items),
         screen=screen,
         keywords=tuple(keywords),
+        art_tall=doc.get("art_tall"),
     )
 
 
@@ -144,7 +146,8 @@ def validate_menus(
                 raise MenuError(
                     f"menu {menu.name}: item '{item.label}' has unknown target {target!r}"
                 )
-        if menu.art and not art_exists(menu.art):
-            raise MenuError(f"menu {menu.name}: art file {menu.art!r} is missing")
+        for art in (menu.art, menu.art_tall):
+            if art and not art_exists(art):
+                raise MenuError(f"menu {menu.name}: art file {art!r} is missing")
         if not any(i.target == LOGOFF for i in menu.items) and menu.name == "main":
             raise MenuError("menu main: there is no way to log off")

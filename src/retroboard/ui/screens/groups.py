@@ -28,6 +28,7 @@ from retroboard.ui.screens.kit import (
     list_moves,
     post_message,
     put,
+    show_art,
     title_bar,
     width,
 )
@@ -355,6 +356,10 @@ class GroupSelectorScreen(ListScreen[Entry]):
             self.say(ctx.text("groups_no_subscriptions"))
 
     async def run(self, ctx: SessionContext) -> Nav:
+        if ctx.term.info.cursor:  # a full-screen splash, before the screen draws
+            ctx.clear()
+            if show_art(ctx, "areas"):  # then drawn over
+                await ctx.flush()  # painted while the screen loads
         try:
             await self.start(ctx)
         except BoardError as exc:

@@ -27,6 +27,7 @@ from retroboard.ui.screens.kit import (
     list_moves,
     put,
     short_date,
+    show_art,
     title_bar,
     width,
 )
@@ -159,6 +160,10 @@ class MailScreen(ListScreen[LetterHead]):
 
     # ---- the flow ------------------------------------------------------------------------
     async def run(self, ctx: SessionContext) -> Nav:
+        if ctx.term.info.cursor:  # a full-screen splash, before the screen draws
+            ctx.clear()
+            if show_art(ctx, "mail"):  # then drawn over
+                await ctx.flush()  # painted while the screen loads
         await self._load(ctx)
         return await self.loop(ctx)
 

@@ -17,6 +17,8 @@ from retroboard.ui.nav import Logoff, Nav, Push, Replace
 from retroboard.ui.prompts import ask_yes_no, say
 from retroboard.ui.screens.kit import KeyedScreen, NumberEntry, clean, post_message, show_art
 
+TALL_MENU_ROWS = 30  # a menu's art_tall (14 rows) leaves room for the greeting and the items
+
 
 def item_text(item: MenuItem, lit: bool = False) -> Text:
     """`[K] Label`; the lightbar's item in the skin's `lightbar` style (reverse video)."""
@@ -142,8 +144,9 @@ class MenuScreen(KeyedScreen):
         assert ctx.user is not None
         menu = self.menu
         ctx.clear()
-        if menu.art and ctx.rows >= 20:
-            show_art(ctx, menu.art)
+        art = menu.art_tall if menu.art_tall and ctx.rows >= TALL_MENU_ROWS else menu.art
+        if art and ctx.rows >= 20:
+            show_art(ctx, art)
         if self.greet:
             last = ctx.user.last_login_at
             ctx.print(

@@ -10,6 +10,7 @@ from retroboard.domain.users import LOCATION_MAX, REAL_NAME_MAX, check_password
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
 from retroboard.ui.prompts import ask, ask_yes_no, say
+from retroboard.ui.screens.kit import show_art
 
 MAX_TRIES = 5
 FIELD_ROOM = 16  # columns a prompt must leave to type in, else its short form is used
@@ -31,6 +32,7 @@ class RegisterScreen(BaseScreen):
         users = ctx.services.users
         ctx.gate.registering()
         ctx.clear()
+        show_art(ctx, "newuser")  # 13 rows: the form fits under it on 80x24
         ctx.print(Text(f" {ctx.text('register_title')} ", style="title"))
         try:
             ctx.services.auth.check_signup(ctx.gate.address)

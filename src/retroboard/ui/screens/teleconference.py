@@ -33,7 +33,7 @@ from retroboard.ui.events import TICK, Feed, Notice
 from retroboard.ui.nav import Back, BaseScreen, Nav
 from retroboard.ui.notices import notice_text
 from retroboard.ui.render import CLEAR
-from retroboard.ui.screens.kit import clean, put, title_bar, width
+from retroboard.ui.screens.kit import clean, put, show_art, title_bar, width
 from retroboard.ui.widgets.lineinput import Reprint, field_column, read_line
 
 CSI = "\x1b["
@@ -144,6 +144,10 @@ class TeleconferenceScreen(BaseScreen):
         assert ctx.user is not None
         user = ctx.user
         chat = ctx.services.chat
+        if ctx.term.info.cursor:  # a full-screen splash, before the screen draws
+            ctx.clear()
+            if show_art(ctx, "teleconference"):  # then drawn over
+                await ctx.flush()  # painted while the screen loads
 
         def heard(line: ChatLine) -> None:  # inside publish: quick, never waits
             if chat.delivers(line, ctx.session_id, user.id):

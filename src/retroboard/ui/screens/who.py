@@ -37,6 +37,7 @@ from retroboard.ui.screens.kit import (
     key_hints,
     list_moves,
     put,
+    show_art,
     title_bar,
     width,
 )
@@ -367,6 +368,10 @@ class WhoScreen(ListScreen[Node]):
 
     # ---- entering and coming back ----------------------------------------------------------------
     async def run(self, ctx: SessionContext) -> Nav:
+        if ctx.term.info.cursor:  # a full-screen splash, before the screen draws
+            ctx.clear()
+            if show_art(ctx, "whosonline"):  # then drawn over
+                await ctx.flush()  # painted while the screen loads
         self.refresh(ctx)
         await self.load_locations(ctx, self._unknown())
         bus = ctx.bus
