@@ -1,4 +1,4 @@
-"""Input events a Terminal yields: keys, resizes, and the Disconnected error."""
+"""Input events a Terminal yields: keys, resizes, cursor reports, and the Disconnected error."""
 
 from __future__ import annotations
 
@@ -36,6 +36,18 @@ class Resize:
 
 
 Event = Key | Resize
+
+
+@dataclass(frozen=True, slots=True)
+class CursorReport:
+    """The terminal's answer to a cursor-position request (ESC [ 6 n): ESC [ row ; col R.
+
+    Not input for screens: the terminal hands it to whoever asked (the charset probe) and
+    drops it otherwise, so it never reaches a key read. 1-based, as the terminal reports.
+    """
+
+    row: int
+    col: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import re
+from collections import deque
 
-from retroboard.term.events import Key
+from retroboard.term.events import CursorReport, Key
 
 # Final bytes of CSI sequences without parameters: ESC [ A etc.
 _CSI_FINAL = {
@@ -49,6 +51,8 @@ _SS3 = {
     "R": "f3",
     "S": "f4",
 }
+MAX_REPORTS = 4  # cursor reports held for the terminal to take (the charset probe asks for 2)
+_CPR_PARAMS = re.compile(r"([0-9]{1,4});([0-9]{1,4})")
 MAX_SEQ = 32  # longest escape sequence we wait for before giving up on it (then resync)
 
 
@@ -78,12 +82,17 @@ class KeyDecoder:
     cannot be part of it, is dropped; a control character (ESC, Enter, ...) that breaks one is
     then decoded as itself, so the stream resynchronises at once. At most MAX_SEQ + 1
     characters and one partial character are ever held (`buffered`).
+
+    A cursor-position report (ESC [ row ; col R, the answer to ESC [ 6 n) is not a key: it is
+    kept in `reports` (the newest MAX_REPORTS) for the terminal to take with `take_reports`.
+    (xterm's Shift/Ctrl-F3, ESC [ 1 ; m R, looks the same and is taken for a report too.)
     """
 
     def __init__(self, encoding: str = "utf-8") -> None:
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="ignore")
         self._after_cr = False
         self._seq = ""  # an escape sequence being collected
+        self.reports: deque[CursorReport] = deque(maxlen=MAX_REPORTS)
 
     def set_encoding(self, encoding: str) -> None:
         """Switch the character set (e.g. utf-8 <-> cp437); any half character is dropped."""
@@ -105,6 +114,12 @@ class KeyDecoder:
         out: list[Key] = []
         for ch in self._decoder.decode(data):
             self._char(ch, out)
+        return out
+
+    def take_reports(self) -> list[CursorReport]:
+        """The cursor reports decoded since the last call, oldest first."""
+        out = list(self.reports)
+        self.reports.clear()
         return out
 
     def flush(self) -> list[Key]:
@@ -171,6 +186,9 @@ class KeyDecoder:
                 return
             elif len(seq) == 4 and seq[2] == "[":
                 name = {"A": "f1", "B": "f2", "C": "f3", "D": "f4"}.get(ch)
+            elif ch == "R" and (cpr := _CPR_PARAMS.fullmatch(params)):
+                self.reports.append(CursorReport(int(cpr.group(1)), int(cpr.group(2))))
+                return
             else:
                 name = _CSI_FINAL.get(ch)
             if name:

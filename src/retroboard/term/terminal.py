@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from retroboard.term.codec import encode
-from retroboard.term.events import Disconnected, Event, Key, Resize, Wake
+from retroboard.term.events import CursorReport, Disconnected, Event, Key, Resize, Wake
 from retroboard.term.keys import KeyDecoder
 from retroboard.term.profile import OutputFilter, Profile, profile_for
 
@@ -154,6 +156,12 @@ class StreamTerminal:
         # Keys per second this caller may send (the app sets it from settings); faster input
         # is delayed, which with the transport's back-pressure slows the client down.
         self.key_rate: float = KEY_RATE
+        # Seconds the session may spend asking the client which character set it shows (see
+        # term.probe); 0 never asks. The transport sets it; what the probe found is kept in
+        # `probed_charset` (a member's 'auto' character set is this one).
+        self.probe_deadline = 0.0
+        self.probed_charset: str | None = None
+        self._cursor_reports: asyncio.Queue[CursorReport] | None = None
 
     @property
     def info(self) -> TermInfo:
@@ -181,6 +189,9 @@ class StreamTerminal:
         for start in range(0, len(data), FEED_PIECE):
             piece = data[start : start + FEED_PIECE]
             keys = self._decoder.feed(piece)
+            for report in self._decoder.take_reports():
+                if self._cursor_reports is not None and not self._cursor_reports.full():
+                    self._cursor_reports.put_nowait(report)
             if self.info.line_mode:
                 if hotkey and len(keys) == 2 and keys[0].is_char and keys[1].name == "enter":
                     keys.pop()
@@ -273,6 +284,26 @@ class StreamTerminal:
         self._queue.put_nowait(None)
 
     # ---- used by the UI ------------------------------------------------------------------
+    @contextmanager
+    def cursor_reports(self, maxsize: int = 4) -> Iterator[asyncio.Queue[CursorReport]]:
+        """While the block runs, the client's cursor-position reports (answers to ESC [ 6 n)
+        go into the returned queue (at most `maxsize`; more are dropped); outside it they are
+        dropped. Keys typed meanwhile stay in the input queue, in order."""
+        queue: asyncio.Queue[CursorReport] = asyncio.Queue(maxsize)
+        self._cursor_reports = queue
+        try:
+            yield queue
+        finally:
+            self._cursor_reports = None
+
+    def send_bytes(self, data: bytes) -> None:
+        """Send `data` exactly as given (no profile filter, no character set): for terminal
+        queries such as the charset probe's, which must reach the client unchanged."""
+        if self._closed or not data:
+            return
+        self.bytes_out += len(data)
+        self._send(data)
+
     @property
     def closed(self) -> bool:
         return self._closed

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import telnetlib3
 
+from retroboard.term.probe import PROBE_DEADLINE, RAW_PROBE_DEADLINE
 from retroboard.term.terminal import KEY_RATE, WRITE_BUFFER_CAP, StreamTerminal, guess_info
 from retroboard.transports.base import (
     READ_SIZE,
@@ -88,6 +89,7 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
     # Keys per second assumed before the session has set its terminal's rate.
     default_key_rate: float = KEY_RATE
     _refused = False
+    speaks_telnet = False  # the client answered negotiation (it is a telnet program)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         peer = transport.get_extra_info("peername") or ("-", 0)
@@ -183,6 +185,7 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
         # The client speaks telnet: worth waiting a little longer for TTYPE, so that a CP437
         # terminal on a slow link does not get a UTF-8 welcome screen.
         self.connect_maxwait = NEGOTIATING_MAXWAIT
+        self.speaks_telnet = True
         super().begin_advanced_negotiation()
 
     def on_naws(self, rows: int, cols: int) -> None:
@@ -263,6 +266,9 @@ class TelnetTransport:
         term = TelnetTerminal(writer, info)
         if isinstance(protocol, _BoardTelnetProtocol):
             protocol.terminal = term
+            # The charset probe (term.probe) for an unsure terminal type; a raw socket client
+            # has already waited for negotiation, and must see its screen within a second.
+            term.probe_deadline = PROBE_DEADLINE if protocol.speaks_telnet else RAW_PROBE_DEADLINE
 
         async def pump() -> None:
             try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from retroboard.term.events import Disconnected, IdleTimeout
+from retroboard.term.probe import detect_charset
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import Back, Logoff, Nav, Push, Replace, Screen
 from retroboard.ui.notices import LinePrompt, StatusLine
@@ -57,6 +58,11 @@ async def run_session(ctx: SessionContext, first: Push) -> str:
     stack: list[Screen] = [make(ctx, first)]
     result: object = _NO_RESULT
     failures = 0
+    try:  # an unsure terminal type: ask the terminal its character set (at most 1.5 s)
+        if await detect_charset(ctx.term.raw, ctx.log) is not None:
+            ctx.use_skin(ctx.skin.name)  # the skin again over the profile found
+    except Disconnected:
+        return "dropped"
     if ctx.user is not None:  # logged in by SSH already: the member's charset and skin
         if ctx.user.charset != "auto":
             ctx.term.set_encoding(ctx.user.charset)

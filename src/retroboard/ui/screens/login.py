@@ -14,6 +14,7 @@ from retroboard.ui.prompts import ask, say
 from retroboard.ui.screens.kit import clean, show_art
 
 NEW_PASSWORD_TRIES = 5
+CHARSET_CYCLE = ("utf-8", "cp437", "ascii")  # what the welcome's charset line steps through
 
 
 def draw_welcome(ctx: SessionContext) -> None:
@@ -43,6 +44,34 @@ def draw_welcome(ctx: SessionContext) -> None:
         ("welcome-hint", ctx.skin.name),
         lambda: Text(ctx.text("welcome_hint"), style="label"),
     )
+    ctx.print_cached(  # the line above says which character set is in use
+        ("welcome-charset", ctx.skin.name),
+        lambda: Text(ctx.text("welcome_charset_hint"), style="dim"),
+    )
+
+
+def next_charset(ctx: SessionContext) -> str:
+    """Switch the session to the character set after the current one (UTF-8, CP437, ASCII,
+    round again); returns the one now in use (a `dumb` terminal stays ASCII)."""
+    now = ctx.term.info.encoding
+    new = CHARSET_CYCLE[(CHARSET_CYCLE.index(now) + 1) % len(CHARSET_CYCLE)]
+    ctx.term.set_encoding(new)
+    ctx.use_skin(ctx.skin.name)  # the skin again over the new profile (a linear one narrows it)
+    return ctx.term.info.encoding
+
+
+async def apply_member_charset(ctx: SessionContext, switched: str | None) -> None:
+    """After login: a character set the caller switched to on the welcome screen stays for this
+    call (they just saw it read right), and becomes the member's setting if theirs was 'auto'
+    (an explicit setting is theirs to change in Settings); otherwise their setting applies."""
+    assert ctx.user is not None
+    if switched is None:
+        if ctx.user.charset != "auto":
+            ctx.term.set_encoding(ctx.user.charset)
+        return
+    if ctx.user.charset == "auto":
+        ctx.user = await ctx.services.users.set_charset(ctx.user.id, switched)
+        ctx.log.info("character set %s from the welcome screen saved", switched)
 
 
 class LoginScreen(BaseScreen):
@@ -53,9 +82,16 @@ class LoginScreen(BaseScreen):
     async def run(self, ctx: SessionContext) -> Nav:
         draw_welcome(ctx)
         failures = 0
+        detected = ctx.term.info.encoding
+        switched: str | None = None  # the character set chosen here, if it is not `detected`
         while True:
             handle = (await ask(ctx, ctx.text("handle_prompt"), max_len=20)).strip()
             if not handle:
+                continue
+            if handle.lower() == ctx.text("welcome_charset_key").lower():
+                now = next_charset(ctx)
+                switched = None if now == detected else now
+                draw_welcome(ctx)
                 continue
             if handle.lower() == "new":
                 ctx.gate.registering()
@@ -81,8 +117,7 @@ class LoginScreen(BaseScreen):
             if result.failed_attempts:
                 ctx.login_notice = result
             ctx.log.info("login ok: %s", ctx.user.handle)
-            if ctx.user.charset != "auto":
-                ctx.term.set_encoding(ctx.user.charset)
+            await apply_member_charset(ctx, switched)
             ctx.use_skin(ctx.user.skin)
             if ctx.user.must_change_password:
                 return Replace("new_password")

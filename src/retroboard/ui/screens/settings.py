@@ -36,10 +36,13 @@ LABEL_WIDTH = 16
 
 
 def apply_charset(ctx: SessionContext) -> None:
-    """Use the user's chosen character set (or go back to the one guessed from TERM)."""
+    """Use the user's chosen character set (or go back to the one found for this connection:
+    the terminal's answer to the charset probe, else the guess from its type)."""
     assert ctx.user is not None
     if ctx.user.charset == "auto":
         ctx.term.set_term_type(ctx.term.info.term_type)
+        if ctx.term.raw.probed_charset is not None:
+            ctx.term.set_encoding(ctx.term.raw.probed_charset)
     else:
         ctx.term.set_encoding(ctx.user.charset)
 
@@ -58,8 +61,8 @@ def named(ctx: SessionContext, names: dict[str, str], value: str) -> str:
 def charset_now(ctx: SessionContext) -> str:
     u = user(ctx)
     name = named(ctx, CHARSET_NAMES, u.charset)
-    if u.charset != "auto":
-        return name
+    if u.charset == ctx.term.info.encoding:
+        return name  # (a pre-login switch or a `dumb` terminal can make the two differ)
     return name + ctx.text("settings_charset_now", encoding=ctx.term.info.encoding.upper())
 
 
