@@ -78,6 +78,10 @@ async def test_1994_keywords_open_mail_and_chat_and_an_unknown_one_is_told(
     await c.wait_for(r"Keywords: MAIL, CHAT, .*QUIT")
     await c.line("5")  # a channel's number: Who's Online
     await c.wait_for(r"Who's online")
+    await c.type("q")
+    await c.wait_for(KEYWORD)
+    await c.line("era")  # back to today's board (or another year) from the time machine
+    await c.wait_for(r"Time machine")
     await c.hangup()
 
 
@@ -105,7 +109,7 @@ async def test_1989_member_sees_the_period_lightbar_menu(offline_board: Any) -> 
     await c.type(DOWN)
     await c.wait_for(r"\[G\] Goodbye \(Log Off\)")
     assert lit(c) == ["[N] New Message Scan"]
-    await c.type("z")
+    await c.type("j")
     await c.wait_for(r"Invalid command! Press \? for the menu\.")
     await c.hangup()
 
