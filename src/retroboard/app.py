@@ -190,6 +190,7 @@ class Board:
             login_attempts=settings.login_attempts,
             skins=skins,
             default_skin=settings.skin,
+            modem_bps=settings.modem_bps,
         )
         self.use_skins(skins)
         self.presence: Presence = self.services.presence

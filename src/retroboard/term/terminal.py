@@ -9,6 +9,12 @@ Every buffer is bounded: input is a small queue (a full queue stops the transpor
 TCP holds a fast sender back), keys are paced at `key_rate` per second, and output that a
 client does not take (the transport's write buffer over `write_buffer_cap`, or `drain()` not
 finishing within `drain_timeout`) hangs the client up with an abort, never a flush.
+
+Output may be paced at a modem's speed (`set_pace`, term.pacing): writes then go to one bounded
+queue that a small task per session meters out in chunks every PACE_TICK seconds (the event
+loop is never held; the queue counts towards `write_buffer_cap`); a key press drops what is
+left of a piece written as skippable (`write(text, skippable=True)`, `skippable()`).
+Unthrottled output goes straight to the transport, as if there were no pacing.
 """
 
 from __future__ import annotations
@@ -16,13 +22,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from retroboard.term.codec import encode
 from retroboard.term.events import CursorReport, Disconnected, Event, Key, Resize, Wake
 from retroboard.term.keys import KeyDecoder
+from retroboard.term.pacing import PaceQueue, Pacer
 from retroboard.term.profile import OutputFilter, Profile, profile_for
 
 log = logging.getLogger(__name__)
@@ -37,6 +45,8 @@ KEY_RATE = 2000  # keys per second a session may send; more are paced (delayed),
 BYTES_PER_KEY = 8  # input that yields no keys (garbage, sequences) is paced as a key per 8 bytes
 LINE_MODE_MAX = 2000  # characters of one line from a line-mode client; the rest is dropped
 TERM_TYPE_MAX = 40  # characters of a client-supplied terminal type that are kept
+PACE_HIGH_WATER = 4096  # bytes a paced session may leave in the transport before it waits
+SGR_RESET = b"\x1b[0m"  # sent where skipped art was cut, so its colours do not leak
 _TERM_TYPE_JUNK = re.compile(r"[^a-z0-9._+-]+")
 
 MIN_COLS, MAX_COLS = 20, 400
@@ -156,6 +166,14 @@ class StreamTerminal:
         # Keys per second this caller may send (the app sets it from settings); faster input
         # is delayed, which with the transport's back-pressure slows the client down.
         self.key_rate: float = KEY_RATE
+        # Output pacing (set_pace): the credit model, the one queue, the task metering it.
+        self._pacer: Pacer | None = None
+        self._paced = PaceQueue()
+        self._pump: asyncio.Task[None] | None = None
+        self._paced_done: asyncio.Event | None = None  # set when the queue is empty again
+        self._skippable = 0  # depth of `skippable()` blocks
+        self.pace_clock: Callable[[], float] = time.monotonic  # tests swap in a fake clock
+        self.pace_sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
         # Seconds the session may spend asking the client which character set it shows (see
         # term.probe); 0 never asks. The transport sets it; what the probe found is kept in
         # `probed_charset` (a member's 'auto' character set is this one).
@@ -196,6 +214,8 @@ class StreamTerminal:
                 if hotkey and len(keys) == 2 and keys[0].is_char and keys[1].name == "enter":
                     keys.pop()
                 keys = self._cap_line(keys)
+            if keys and self._paced.skippable:
+                self._skip()
             for key in keys:
                 await self._queue.put(key)
                 if self._closed:
@@ -282,6 +302,7 @@ class StreamTerminal:
         while self._queue.full():
             self._queue.get_nowait()
         self._queue.put_nowait(None)
+        self._paced_empty()  # wake a drain waiting for paced output
 
     # ---- used by the UI ------------------------------------------------------------------
     @contextmanager
@@ -361,23 +382,137 @@ class StreamTerminal:
             if isinstance(event, Key):
                 return event
 
-    def write(self, text: str) -> None:
+    def write(self, text: str, skippable: bool = False) -> None:
         """Queue text for the client: newlines become CR LF, unencodable characters become '?'.
-        A client that has left more than `write_buffer_cap` bytes untaken is dropped here."""
+        A client that has left more than `write_buffer_cap` bytes untaken (paced output
+        waiting included) is dropped here. `skippable`: a key press while this text is still
+        being paced drops the rest of it (long art); unpaced output is never skipped."""
         if self._closed or not text:
             return
         text = self._filter(text.replace("\r\n", "\n").replace("\n", "\r\n"))
         data = encode(text, self.info.encoding)
         self.bytes_out += len(data)
-        self._send(data)
-        if self._buffered_out() > self.write_buffer_cap:
+        if self._pacer is None:
+            self._send(data)
+        else:
+            self._paced.put(data, skippable or self._skippable > 0)
+            self._start_pump()
+        if self._buffered_out() + self._paced.pending > self.write_buffer_cap:
             self.drop(f"over {self.write_buffer_cap} bytes unsent")
 
+    # ---- output pacing ---------------------------------------------------------------------
+    @property
+    def pace(self) -> float:
+        """Characters a second output is paced at; 0.0 when unthrottled."""
+        return self._pacer.rate if self._pacer is not None else 0.0
+
+    @property
+    def paced_pending(self) -> int:
+        """Bytes written but still waiting for the paced line."""
+        return self._paced.pending
+
+    def set_pace(self, rate: float) -> None:
+        """Pace output at `rate` characters (bytes) a second from now on; 0 or less:
+        unthrottled (anything still waiting goes out at once)."""
+        if rate <= 0:
+            self._pacer = None
+            if self._paced:
+                self._send(self._paced.take_all())
+                self._paced_empty()
+            return
+        if self._pacer is None or self._pacer.rate != rate:
+            self._pacer = Pacer(rate)
+
+    @contextmanager
+    def skippable(self) -> Iterator[None]:
+        """Every write inside the block is skippable (see `write`)."""
+        self._skippable += 1
+        try:
+            yield
+        finally:
+            self._skippable -= 1
+
+    def _skip(self) -> None:
+        """A key press: drop what is left of the skippable output, then reset the colours."""
+        reset = SGR_RESET if self.info.colors else b""
+        if self._paced.skip(reset):
+            log.debug("skipped the rest of paced output on a key press: %s", self.info.peer)
+        if not self._paced:
+            self._paced_empty()
+
+    def _start_pump(self) -> None:
+        if self._pump is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop to pace on (a teardown): send it as it is
+            self._send(self._paced.take_all())
+            return
+        if self._paced_done is not None:
+            self._paced_done.clear()
+        self._pump = loop.create_task(self._pace_out())
+
+    async def _pace_out(self) -> None:
+        """Send the queue a chunk at a time as the pacer allows; ends one tick after the queue
+        empties (so writes a tick apart share one credit). A client that takes nothing of a
+        chunk for `drain_timeout` seconds is dropped."""
+        pacer = self._pacer
+        try:
+            while pacer is not None and not self._closed:
+                if self._paced:
+                    size = pacer.allowance(self.pace_clock())
+                    if size:
+                        chunk = self._paced.take(size, self.info.unicode)
+                        pacer.spend(len(chunk))
+                        self._send(chunk)
+                        if not self._paced:
+                            self._paced_empty()
+                        if self._buffered_out() > PACE_HIGH_WATER:
+                            await asyncio.wait_for(self._drain(), self.drain_timeout)
+                else:
+                    break  # a tick went by with nothing new: the line is idle
+                await self.pace_sleep(pacer.wait())
+                if self._pacer is not pacer:  # the speed changed: the new pacer takes over
+                    pacer = self._pacer
+        except TimeoutError:
+            self.drop(f"nothing taken for {self.drain_timeout:g} s (paced)")
+        except (ConnectionError, OSError):
+            self.close()
+        finally:
+            if pacer is not None:
+                pacer.idle()
+            self._pump = None
+            self._paced_empty()
+            if self._paced and not self._closed and self._pacer is not None:
+                self._start_pump()  # written while this task was ending
+
+    def _paced_empty(self) -> None:
+        if self._paced_done is not None:
+            self._paced_done.set()
+
+    async def _drain_paced(self) -> None:
+        """Wait until the paced queue is empty (the pump drops a client that stops reading)."""
+        while self._paced and not self._closed and self._pacer is not None:
+            if self._paced_done is None:
+                self._paced_done = asyncio.Event()
+            self._paced_done.clear()
+            allow = self._paced.pending / self._pacer.rate + self.drain_timeout
+            try:
+                await asyncio.wait_for(self._paced_done.wait(), allow)
+            except TimeoutError as exc:
+                self.drop(f"paced output not taken within {allow:.0f} s")
+                raise Disconnected() from exc
+        if self._closed:
+            raise Disconnected()
+
     async def drain(self) -> None:
-        """Wait until the client has taken what was written; a client that takes nothing for
-        `drain_timeout` seconds is dropped. Raises Disconnected when the client is gone."""
+        """Wait until the client has taken what was written (paced output: until the line
+        has carried it); a client that takes nothing for `drain_timeout` seconds is dropped.
+        Raises Disconnected when the client is gone."""
         if self._closed:
             return
+        if self._paced:
+            await self._drain_paced()
         try:
             await asyncio.wait_for(self._drain(), self.drain_timeout)
         except TimeoutError as exc:
@@ -395,17 +530,22 @@ class StreamTerminal:
         self._dropped = True
         log.info("dropping a client that stopped reading (%s): %s", why, self.info.peer)
         self.lost()
+        self._paced.take_all()
         self._hung_up = True
         self._abort_now()
 
     def close(self) -> None:
         """Hang up. Safe to call more than once. Output still queued gets CLOSE_GRACE seconds
-        to reach the client before the connection is aborted."""
+        to reach the client before the connection is aborted; paced output still waiting
+        goes out at once (the goodbye is not cut short by the modem speed)."""
+        rest = self._paced.take_all()
         self.lost()
         if self._hung_up:
             return
         self._hung_up = True
         try:
+            if rest:
+                self._send(rest)
             self._close()
         except Exception:  # teardown: never let a dead socket raise here
             log.debug("error while closing", exc_info=True)

@@ -12,6 +12,7 @@ from rich.console import RenderableType
 
 from retroboard.bus import EventBus
 from retroboard.domain.activity import ACTIVITY_MAX, Activity
+from retroboard.domain.modem import characters_per_second
 from retroboard.domain.users import User
 from retroboard.services.facade import Services
 from retroboard.services.users import LoginResult
@@ -43,6 +44,9 @@ class BoardInfo:
     # Rendered text of screens that look the same for everyone at a given size (the welcome
     # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
+    # The board's modem speed (Settings.modem_bps, `--bps`): output is paced at it unless the
+    # member's own speed or the skin's (an era's) says otherwise; 0 is unthrottled.
+    modem_bps: int = 0
 
 
 def describe_activity(skin: Skin, activity: Activity) -> str:
@@ -148,7 +152,25 @@ class SessionContext:
         self.renderer = Renderer(self.term.info, skin.theme)
         self.term.idle_warning_text = skin.text("idle_warning")
         self.term.idle_goodbye_text = skin.text("idle_goodbye")
+        self.apply_speed()
         return skin
+
+    @property
+    def modem_bps(self) -> int:
+        """The session's modem speed: the member's own (`User.bps`), else the skin's (an era's
+        `bps`), else the board's (`modem_bps`); 0 is unthrottled."""
+        if self.user is not None and self.user.bps is not None:
+            return self.user.bps
+        if self.skin.bps is not None:
+            return self.skin.bps
+        return self.board.modem_bps
+
+    def apply_speed(self) -> int:
+        """Pace the session's output at `modem_bps` (call after the member's speed changed;
+        `use_skin` calls it). Returns the speed now in force."""
+        bps = self.modem_bps
+        self.term.set_pace(characters_per_second(bps))
+        return bps
 
     def keys(self, table: Bindings) -> Bindings:
         """A screen's key table as the session's skin rebinds it (itself when it does not)."""

@@ -14,7 +14,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -143,8 +143,16 @@ class SessionTerminal:
     def closed(self) -> bool:
         return self.raw.closed
 
-    def write(self, text: str) -> None:
-        self.raw.write(text)
+    def write(self, text: str, skippable: bool = False) -> None:
+        self.raw.write(text, skippable)
+
+    def skippable(self) -> AbstractContextManager[None]:
+        """Writes inside the block are skipped by a key press while paced (term.terminal)."""
+        return self.raw.skippable()
+
+    def set_pace(self, rate: float) -> None:
+        """Pace output at `rate` characters a second (0: unthrottled), see term.pacing."""
+        self.raw.set_pace(rate)
 
     async def drain(self) -> None:
         await self.raw.drain()

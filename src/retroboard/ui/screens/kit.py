@@ -626,7 +626,7 @@ def show_art(ctx: SessionContext, name: str, fallback: Text | None = None) -> bo
         if fallback is not None:
             ctx.print(fallback)
         return False
-    ctx.write(text)
+    ctx.term.write(text, skippable=True)  # a key press skips the rest on a paced line
     art = ctx.art.get(name, ctx.cols) if ctx.art else None
     if art is None or not art.rows or len(art.rows[-1]) < ctx.cols:
         ctx.write("\r\n")  # (a last line as wide as the screen has wrapped by itself)

@@ -19,6 +19,8 @@ CHARSET_CYCLE = ("utf-8", "cp437", "ascii")  # what the welcome's charset line s
 
 def draw_welcome(ctx: SessionContext) -> None:
     ctx.clear()
+    if ctx.modem_bps:  # a paced line: the modem's CONNECT comes first, as it did
+        ctx.write(ctx.text("modem_connect", bps=ctx.modem_bps) + "\r\n\r\n")
     if show_art(ctx, "welcome"):
         ctx.print(Text(ctx.text("welcome", board=clean(ctx.board.name)), style="title"))
     else:

@@ -1,4 +1,5 @@
-"""User settings: message editor, character set, skin, era, real name, location, password.
+"""User settings: message editor, character set, skin, era, modem speed, real name, location,
+password.
 
 Each setting is one row of SETTINGS (the key that changes it, its name as a skin key, what it
 is now) and one `on_<action>` method that changes it; the screen, its `?` help and the keys
@@ -14,6 +15,7 @@ from rich.text import Text
 
 from retroboard.domain.activity import Activity
 from retroboard.domain.community import ABOUT_MAX
+from retroboard.domain.modem import MODEM_SPEEDS, UNTHROTTLED
 from retroboard.domain.users import LOCATION_MAX, PASSWORD_MAX, REAL_NAME_MAX, User, check_password
 from retroboard.ui.bindings import Binding, Bindings
 from retroboard.ui.context import SessionContext
@@ -33,6 +35,8 @@ EDITOR_NAMES = {  # an editor's name on the screen: its skin key
     "fse": "settings_editor_fse",
 }
 LABEL_WIDTH = 16
+# The modem speeds M cycles through: the era's or board's (None), each speed, unthrottled.
+SPEED_ORDER: tuple[int | None, ...] = (None, *MODEM_SPEEDS, UNTHROTTLED)
 
 
 def apply_charset(ctx: SessionContext) -> None:
@@ -73,6 +77,19 @@ def era_now(ctx: SessionContext) -> str:
     return ctx.text("era_none")
 
 
+def speed_name(ctx: SessionContext, bps: int) -> str:
+    if bps == UNTHROTTLED:
+        return ctx.text("settings_modem_unthrottled")
+    return ctx.text("settings_modem_speed", bps=bps)
+
+
+def speed_now(ctx: SessionContext) -> str:
+    """The member's modem speed, or the era's or board's one it follows (with that speed)."""
+    if user(ctx).bps is None:
+        return ctx.text("settings_modem_auto", speed=speed_name(ctx, ctx.modem_bps))
+    return speed_name(ctx, ctx.modem_bps)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One line of the screen: the binding that changes the setting (its help key is also the
@@ -95,6 +112,7 @@ SETTINGS = (
         ),
     ),
     Setting(Binding(("T",), "era", "help_settings_era"), era_now),
+    Setting(Binding(("M",), "modem", "help_settings_modem"), speed_now),
     Setting(
         Binding(("R",), "real_name", "help_settings_real_name"),
         lambda ctx: user(ctx).real_name or ctx.text("settings_none"),
@@ -211,6 +229,16 @@ class SettingsScreen(KeyedScreen):
     async def on_era(self, ctx: SessionContext) -> Nav | None:
         """The time machine (ui.screens.era): the era picked there becomes the member's skin."""
         return Push("era")
+
+    async def on_modem(self, ctx: SessionContext) -> Nav | None:
+        """The next modem speed (the era's or board's, 300 ... 57600, unthrottled), in force
+        at once: output from here on is paced at it."""
+        now = user(ctx).bps
+        at = SPEED_ORDER.index(now) if now in SPEED_ORDER else 0
+        new = SPEED_ORDER[(at + 1) % len(SPEED_ORDER)]
+        ctx.user = await ctx.services.users.set_bps(user(ctx).id, new)
+        ctx.apply_speed()
+        return None
 
     async def on_real_name(self, ctx: SessionContext) -> Nav | None:
         u = user(ctx)
