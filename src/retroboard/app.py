@@ -21,6 +21,8 @@ from retroboard.config import Settings
 from retroboard.db.engine import Database
 from retroboard.db.maintenance import SqliteMaintenance
 from retroboard.db.migrate import upgrade
+from retroboard.demo.content import load_demo
+from retroboard.demo.regulars import Regulars
 from retroboard.domain.activity import Activity
 from retroboard.domain.errors import AuthFailed
 from retroboard.domain.events import BansChanged, BoardShuttingDown, NoticeSent, UserChanged
@@ -201,6 +203,7 @@ class Board:
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(2)
         self._watcher: asyncio.Task[None] | None = None
+        self.regulars: Regulars | None = None  # a demo board's scripted regulars (start)
         self.telnet = TelnetTransport(
             self.on_session, self.guard, host=settings.host, port=settings.telnet_port
         )
@@ -278,6 +281,9 @@ class Board:
         await self.control.start()
         await self.telnet.start()
         await self.ssh.start()
+        if self.settings.demo:
+            self.regulars = Regulars(self.services, load_demo().regulars)
+            await self.regulars.start()
         log.info(
             "%s is up: telnet %s:%d, ssh %s:%d, database %s",
             self.settings.board_name,
@@ -594,6 +600,8 @@ class Board:
         self._stopping = True
         if self._watcher is not None:
             self._watcher.cancel()
+        if self.regulars is not None:
+            await self.regulars.stop()
         self.control.close()
         await self._say_going_down(list(self.nodes.values()))
         # Let sessions finish their teardown (a composer saves its draft) before the database goes.

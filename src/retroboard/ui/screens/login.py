@@ -1,12 +1,12 @@
-"""The welcome screen and login prompt (handle, password, or `new` to register), and the new
-password a member must choose after the sysop reset theirs."""
+"""The welcome screen and login prompt (handle, password, `new` to register, `guest` on a demo
+board), and the new password a member must choose after the sysop reset theirs."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
-from retroboard.domain.errors import AuthFailed, BoardError
+from retroboard.domain.errors import BoardError
 from retroboard.domain.users import PASSWORD_MAX, check_password
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
@@ -15,6 +15,7 @@ from retroboard.ui.screens.kit import clean, show_art
 
 NEW_PASSWORD_TRIES = 5
 CHARSET_CYCLE = ("utf-8", "cp437", "ascii")  # what the welcome's charset line steps through
+GUEST = "guest"  # the handle a demo board's guests log in with
 
 
 def draw_welcome(ctx: SessionContext) -> None:
@@ -50,6 +51,8 @@ def draw_welcome(ctx: SessionContext) -> None:
         ("welcome-charset", ctx.skin.name),
         lambda: Text(ctx.text("welcome_charset_hint"), style="dim"),
     )
+    if ctx.services.auth.policy.guests:  # a demo board: say how a class gets in
+        ctx.print(Text(ctx.text("welcome_guest_hint"), style="label"))
 
 
 def next_charset(ctx: SessionContext) -> str:
@@ -98,10 +101,13 @@ class LoginScreen(BaseScreen):
             if handle.lower() == "new":
                 ctx.gate.registering()
                 return Replace("register")
-            password = await ask(ctx, ctx.text("password_prompt"), max_len=128, mask="*")
             try:
-                result = await ctx.services.auth.login(handle, password, ctx.gate.address)
-            except AuthFailed as exc:
+                if handle.lower() == GUEST:  # a fresh guest account, no password (demo board)
+                    result = await ctx.services.auth.guest_login(ctx.gate.address)
+                else:
+                    password = await ask(ctx, ctx.text("password_prompt"), max_len=128, mask="*")
+                    result = await ctx.services.auth.login(handle, password, ctx.gate.address)
+            except BoardError as exc:
                 failures += 1
                 ctx.log.info("login refused for handle %r: %s", handle[:20], type(exc).__name__)
                 say(ctx, str(exc), "error")
