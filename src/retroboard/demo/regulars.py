@@ -78,7 +78,7 @@ class Regulars:
             sid = f"regular-{number}"
             node = presence.open(sid, transport=TRANSPORT, address="demo", terminal="regular")
             presence.logged_in(node.number, user)
-            presence.set_activity(node.number, Activity("chatting", channel=MAIN_CHANNEL))
+            presence.set_activity(node.number, Activity("regular", doing=regular.doing))
             await chat.join(sid, user, MAIN_CHANNEL)
             bot = _Bot(regular, user, sid, node.number)
             self._bots.append(bot)
