@@ -10,6 +10,7 @@ from typing import Any
 
 from retroboard.ui.context import SessionContext
 from tests.helpers.fakeui import FakeCaller
+from tests.ui.test_group_screens import at_menu, make_user
 from tests.ui.test_login_register import register
 
 ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
@@ -99,3 +100,25 @@ async def test_a_key_skips_the_rest_of_the_paced_welcome_art(offline_board: Any)
     assert len(c.term.output) < 2500  # not the ~6800 bytes of the whole art
     assert b"\x1b[0m" in bytes(c.term.output)
     await c.hangup()
+
+
+async def test_the_profile_shows_a_chosen_speed(offline_board: Any) -> None:
+    users = offline_board.services.users
+    bob = await make_user(offline_board, "bob")
+    assert (await users.profile("bob")).bps is None
+    await users.set_bps(bob.id, 2400)
+    assert (await users.profile("bob")).bps == 2400
+    ada = await make_user(offline_board, "ada")
+    a = await at_menu(offline_board, ada)
+    await a.type("a")
+    await a.wait_for(r"Members")
+    await a.type("\r")  # the first member: ada
+    screen = await a.wait_for(r"Profile of ada")
+    assert "Modem" not in screen  # she follows the era's or board's speed
+    await a.type("q")
+    await a.wait_for(r"Members")
+    await a.type("\x1b[B\r")  # down to bob
+    await a.wait_for(r"Profile of bob")
+    (row,) = [line for line in a.screen.lines if line.strip().startswith("Modem")]
+    assert row.split() == ["Modem", "2400", "bps"]
+    await a.hangup()

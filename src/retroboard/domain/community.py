@@ -92,6 +92,7 @@ class Profile:
     about: str
     real_name: str
     level_name: str
+    bps: int | None = None  # the modem speed they chose (domain.modem); None: the era's or board's
 
 
 @dataclass(frozen=True)

@@ -629,6 +629,7 @@ class UserService:
             about=row.about or "",
             real_name=row.real_name if row.show_real_name else "",
             level_name=Level(row.level).name.lower(),
+            bps=row.bps,
         )
 
     async def set_about(self, user_id: int, text: str) -> User:

@@ -62,6 +62,13 @@ class ProfileScreen(KeyedScreen):
                 Text(long_date(p.last_on) if p.last_on else ctx.text("profile_never")),
             ),
         ]
+        if p.bps is not None:  # the modem speed they call at, when they chose one
+            speed = (
+                ctx.text("settings_modem_speed", bps=p.bps)
+                if p.bps
+                else ctx.text("settings_modem_unthrottled")
+            )
+            rows.append(("profile_modem", Text(speed)))
         for key, value in rows:
             grid.add_row(Text(ctx.text(key)), value)
         ctx.print(grid)
