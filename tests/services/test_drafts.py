@@ -126,22 +126,23 @@ async def test_migration_0008_keeps_the_drafts_there_were(db_url: str) -> None:
     db = Database(db_url)
     cfg = _config()
 
-    def to(revision: str) -> Any:
+    def down_to(revision: str) -> Any:
         def run(sync_conn: Any) -> None:
             cfg.attributes["connection"] = sync_conn
-            command.upgrade(cfg, revision)
+            command.downgrade(cfg, revision)
 
         return run
 
     try:
-        async with db.engine.begin() as conn:
-            await conn.run_sync(to("0007"))
+        await upgrade(db)  # registering needs today's columns: register first, then go back
         sv = build_services(
             Settings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1),
             db,
             EventBus(),
         )
         alice = await sv.users.register("alice", "Alice-pass-1")
+        async with db.engine.begin() as conn:
+            await conn.run_sync(down_to("0007"))
         async with db.engine.begin() as conn:
             await conn.execute(
                 sa.text(

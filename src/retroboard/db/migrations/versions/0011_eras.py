@@ -26,6 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("guest")
-        batch.drop_column("bps")
+    # Plain DROP COLUMN too: batch mode would copy the users table, which other tables'
+    # foreign keys point at.
+    op.drop_column("users", "guest")
+    op.drop_column("users", "bps")
