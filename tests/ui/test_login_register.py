@@ -192,3 +192,29 @@ async def test_charset_preference_switches_to_cp437_and_sticks(offline_board: An
     assert "═".encode("cp437") in bytes(c.term.output[mark:])
     assert (await offline_board.services.users.get("ada")).charset == "cp437"
     await c.hangup()
+
+
+async def test_yes_typed_as_a_line_lands_on_the_main_menu_not_its_first_item(
+    offline_board: Any,
+) -> None:
+    """`y` and Enter at "Create the account? (Y/n)" (a line-mode telnet sends both at once) is
+    one answer: the Enter is not taken by the main menu's lightbar as a choice."""
+    c = FakeCaller(offline_board)
+    await c.wait_for(r"Handle:")
+    await c.line("new")
+    for prompt, answer in (
+        (r"Handle \(2-20", "ada"),
+        (r"Password \(8", "Analytical-1"),
+        (r"again", "Analytical-1"),
+        (r"Real name", ""),
+        (r"Location", ""),
+    ):
+        await c.wait_for(prompt)
+        await c.line(answer)
+    await c.wait_for(r"Create the account")
+    await c.type("y\r")
+    await c.wait_for(r"\[G\] Goodbye", after=c.last_input)
+    await asyncio.sleep(0.3)  # an Enter taken as a choice would open the groups by now
+    screen = c.text
+    assert "[G] Goodbye" in screen and "Subscribed groups" not in screen
+    await c.hangup()
