@@ -93,9 +93,6 @@ class Feed:
         return True
 
 
-ENTER_GRACE = 0.05  # seconds an Enter typed right after a one-key answer is waited for
-
-
 class SessionTerminal:
     """A caller's terminal as the UI sees it: `info`, `write`, `drain`, `read_input`/`read_key`
     (the one event source), `post` (a notice), idle warning and hang-up.
@@ -242,23 +239,21 @@ class SessionTerminal:
         self.notices_shown += 1
 
     # ---- input ---------------------------------------------------------------------------------
-    async def discard_enter(self, grace: float = ENTER_GRACE) -> None:
-        """After a one-key answer (y/n), drop an Enter typed right behind it: a caller who
-        types "y" and Enter (a line-mode client sends both at once) must not have that Enter
-        taken as the next screen's choice. Waits at most `grace` seconds for it; any other key
-        that comes is kept and is the next one read."""
+    def discard_enter(self) -> None:
+        """After a one-key answer (y/n), drop an Enter typed right behind it and already here:
+        a caller who types "y" and Enter (a line-mode client sends both in one packet) must not
+        have that Enter taken as the next screen's choice. Never waits; any other key waiting
+        is kept and is the next one read."""
         if self._held is not None:
             return
         try:
             event = self.raw.poll_event()
-            if event is None:
-                async with asyncio.timeout(grace):
-                    event = await self.raw.next_event()
-        except (TimeoutError, Disconnected):  # nothing typed; a hang-up shows at the next read
+        except Disconnected:  # the hang-up shows at the next read
             return
-        if isinstance(event, Key) and event.name == "enter" or isinstance(event, Wake):
+        if event is None or isinstance(event, Wake):
             return
-        self._held = event
+        if not (isinstance(event, Key) and event.name == "enter"):
+            self._held = event
 
     async def read_input(self) -> Event:
         """The next Key or Resize, showing any notice that arrives meanwhile."""

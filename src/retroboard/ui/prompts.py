@@ -27,7 +27,7 @@ async def ask_yes_no(ctx: SessionContext, question: str, default: bool = False) 
             answer = default
         elif key.name.lower() in ("y", "n"):
             answer = key.name.lower() == "y"
-            await ctx.term.discard_enter()  # "y" Enter is one answer, not two keys
+            ctx.term.discard_enter()  # "y" Enter is one answer, not two keys
         elif key.name == "escape":
             answer = False
         else:

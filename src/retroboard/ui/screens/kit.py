@@ -154,7 +154,7 @@ async def confirm(ctx: SessionContext, question: str) -> bool:
             ctx.sync_size()
             continue
         if event.name in ("y", "Y", "n", "N"):
-            await ctx.term.discard_enter()  # "y" Enter is one answer, not two keys
+            ctx.term.discard_enter()  # "y" Enter is one answer, not two keys
         return event.name in ("y", "Y")
 
 
