@@ -122,3 +122,37 @@ async def test_the_profile_shows_a_chosen_speed(offline_board: Any) -> None:
     (row,) = [line for line in a.screen.lines if line.strip().startswith("Modem")]
     assert row.split() == ["Modem", "2400", "bps"]
     await a.hangup()
+
+
+async def test_the_caller_picks_a_speed_on_the_welcome_screen_for_this_call(
+    offline_board: Any,
+) -> None:
+    """S at the handle prompt steps this call's speed on (57600, unthrottled, 300, ...); the
+    welcome is drawn again saying it; it lasts through the login (over the member's own and
+    the board's) until the member picks one in settings."""
+    offline_board.board_info.modem_bps = 57600
+    ada = await make_user(offline_board, "ada")
+    await offline_board.services.users.set_bps(ada.id, 28800)
+    c = FakeCaller(offline_board)
+    await c.wait_for(r"now 57600 bps\)")
+    assert c.term.pace == 5760
+    before = len(c.term.output)
+    await c.line("s")
+    await c.wait_for(r"S the modem speed \(now full speed\)", after=c.last_input)
+    assert c.term.pace == 0 and b"CONNECT" not in bytes(c.term.output[before:])
+    await c.line("ada")
+    await c.wait_for(r"Password")
+    await c.line("ada-Password-1")
+    for _ in range(5):  # the logon sequence (bulletins, since your last call) may come first
+        screen = await c.wait_for(r"Goodbye|[Q]:? straight to the menu", after=c.last_input)
+        if "Goodbye" in screen:
+            break
+        await c.type("q")
+    ctx = context(offline_board)
+    assert ctx.modem_bps == 0 and c.term.pace == 0  # the call's pick, not ada's 28800
+    await c.type("U")
+    await c.wait_for(r"\[M\] Modem speed")
+    await c.type("m")  # ada's own again, stepped on from 28800
+    await c.wait_for(r"\[M\] Modem speed\s+57600 bps", after=c.last_input)
+    assert ctx.call_bps is None and c.term.pace == 5760
+    await c.hangup()

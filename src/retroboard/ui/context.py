@@ -110,6 +110,9 @@ class SessionContext:
     on_activity: Callable[[Activity], None] = field(default=lambda activity: None)
     # Failed logins since the last call, shown once by the main menu (a LoginResult).
     login_notice: LoginResult | None = None
+    # A modem speed picked on the welcome screen (S), for this call only (None: none picked);
+    # it wins until the member picks one in settings.
+    call_bps: int | None = None
     # The menus the session was made with: what a skin without menus of its own uses.
     board_menus: Mapping[str, Menu] = field(init=False, repr=False)
     board_art: ArtLibrary | None = field(init=False, repr=False)  # likewise for art
@@ -157,8 +160,11 @@ class SessionContext:
 
     @property
     def modem_bps(self) -> int:
-        """The session's modem speed: the member's own (`User.bps`), else the skin's (an era's
-        `bps`), else the board's (`modem_bps`); 0 is unthrottled."""
+        """The session's modem speed: the one picked on the welcome screen for this call
+        (`call_bps`), else the member's own (`User.bps`), else the skin's (an era's `bps`),
+        else the board's (`modem_bps`); 0 is unthrottled."""
+        if self.call_bps is not None:
+            return self.call_bps
         if self.user is not None and self.user.bps is not None:
             return self.user.bps
         if self.skin.bps is not None:

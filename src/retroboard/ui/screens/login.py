@@ -7,6 +7,7 @@ from rich.text import Text
 
 from retroboard.domain.activity import Activity
 from retroboard.domain.errors import BoardError
+from retroboard.domain.modem import MODEM_SPEEDS, UNTHROTTLED
 from retroboard.domain.users import PASSWORD_MAX, check_password
 from retroboard.ui.context import SessionContext
 from retroboard.ui.nav import BaseScreen, Logoff, Nav, Replace
@@ -15,6 +16,7 @@ from retroboard.ui.screens.kit import clean, show_art
 
 NEW_PASSWORD_TRIES = 5
 CHARSET_CYCLE = ("utf-8", "cp437", "ascii")  # what the welcome's charset line steps through
+SPEED_CYCLE = (*MODEM_SPEEDS, UNTHROTTLED)  # what the welcome's S steps through
 GUEST = "guest"  # the handle a demo board's guests log in with
 
 
@@ -47,12 +49,23 @@ def draw_welcome(ctx: SessionContext) -> None:
         ("welcome-hint", ctx.skin.name),
         lambda: Text(ctx.text("welcome_hint"), style="label"),
     )
+    bps = ctx.modem_bps
+    speed = ctx.text("welcome_speed_bps", bps=bps) if bps else ctx.text("welcome_speed_full")
     ctx.print_cached(  # the line above says which character set is in use
-        ("welcome-charset", ctx.skin.name),
-        lambda: Text(ctx.text("welcome_charset_hint"), style="dim"),
+        ("welcome-charset", ctx.skin.name, speed),
+        lambda: Text(ctx.text("welcome_charset_hint", speed=speed), style="dim"),
     )
     if ctx.services.auth.policy.guests:  # a demo board: say how a class gets in
         ctx.print(Text(ctx.text("welcome_guest_hint"), style="label"))
+
+
+def next_speed(ctx: SessionContext) -> int:
+    """Pace this call at the modem speed after the current one (300 ... 57600, unthrottled,
+    round again); returns the speed now in force."""
+    now = ctx.modem_bps
+    at = SPEED_CYCLE.index(now) if now in SPEED_CYCLE else len(SPEED_CYCLE) - 1
+    ctx.call_bps = SPEED_CYCLE[(at + 1) % len(SPEED_CYCLE)]
+    return ctx.apply_speed()
 
 
 def next_charset(ctx: SessionContext) -> str:
@@ -96,6 +109,11 @@ class LoginScreen(BaseScreen):
             if handle.lower() == ctx.text("welcome_charset_key").lower():
                 now = next_charset(ctx)
                 switched = None if now == detected else now
+                draw_welcome(ctx)
+                continue
+            if handle.lower() == ctx.text("welcome_speed_key").lower():
+                bps = next_speed(ctx)
+                ctx.log.info("modem speed %s picked on the welcome screen", bps or "unthrottled")
                 draw_welcome(ctx)
                 continue
             if handle.lower() == "new":

@@ -237,6 +237,7 @@ class SettingsScreen(KeyedScreen):
         at = SPEED_ORDER.index(now) if now in SPEED_ORDER else 0
         new = SPEED_ORDER[(at + 1) % len(SPEED_ORDER)]
         ctx.user = await ctx.services.users.set_bps(user(ctx).id, new)
+        ctx.call_bps = None  # the speed picked here replaces one picked on the welcome screen
         ctx.apply_speed()
         return None
 
