@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
@@ -180,19 +181,22 @@ class UserService:
             async with self._db.write() as s:
                 s.add(row)
                 await s.flush()
-                if self._default_groups:
-                    ids = await s.scalars(
-                        select(GroupRow.id).where(GroupRow.name.in_(self._default_groups))
-                    )
-                    s.add_all(
-                        SubscriptionRow(user_id=row.id, group_id=g, subscribed=True, read_ranges="")
-                        for g in ids
-                    )
+                await self._subscribe_defaults(s, row.id)
         except IntegrityError:
             raise Conflict(f"The handle '{handle}' is taken.") from None
         user = replace(to_user(row), last_login_at=None)  # no call before this one
         self._bus.publish(UserRegistered(user.id, user.handle))
         return user
+
+    async def _subscribe_defaults(self, s: AsyncSession, user_id: int) -> None:
+        """Subscribe a new account to the board's default groups (those that exist)."""
+        if not self._default_groups:
+            return
+        ids = await s.scalars(select(GroupRow.id).where(GroupRow.name.in_(self._default_groups)))
+        s.add_all(
+            SubscriptionRow(user_id=user_id, group_id=g, subscribed=True, read_ranges="")
+            for g in ids
+        )
 
     async def add_member(
         self, handle: str, *, real_name: str = "", location: str = "", level: Level = Level.USER
@@ -248,16 +252,7 @@ class UserService:
                 async with self._db.write() as s:
                     s.add(row)
                     await s.flush()
-                    if self._default_groups:
-                        ids = await s.scalars(
-                            select(GroupRow.id).where(GroupRow.name.in_(self._default_groups))
-                        )
-                        s.add_all(
-                            SubscriptionRow(
-                                user_id=row.id, group_id=g, subscribed=True, read_ranges=""
-                            )
-                            for g in ids
-                        )
+                    await self._subscribe_defaults(s, row.id)
             except IntegrityError:  # taken (a member called guest7, or a guest at once)
                 number += 1
                 if number > GUESTS_MAX + 1000:
