@@ -995,7 +995,19 @@ def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level, handlers=[handler])
     for noisy in ("asyncssh", "telnetlib3", "alembic", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    from retroboard.logqueue import off_the_loop
 
+    # The terminal write happens in a writer thread behind a bounded queue, never on the event
+    # loop; stopped (every queued line written) however the command ends.
+    queued = off_the_loop(logging.getLogger(), [handler])
+    try:
+        return _command(args, settings)
+    finally:
+        if queued is not None:
+            queued.stop()
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo" or (args.command == "serve" and args.demo):
         return _demo(settings, args)
     if args.command == "serve":
