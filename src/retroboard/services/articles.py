@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import Table, bindparam, func, insert, select, tuple_
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
@@ -46,15 +47,20 @@ from retroboard.domain.usenet import (
 )
 from retroboard.domain.users import User
 from retroboard.services.board_common import (
-    check_post as check_may_post,
-)
-from retroboard.services.board_common import (
+    GROUPS,
+    SUBSCRIPTIONS,
     check_read,
     group_row,
+    group_with_read,
     head_of,
+    mark_known,
     mark_numbers,
+    normalise_name,
     skip_set,
     subscription,
+)
+from retroboard.services.board_common import (
+    check_post as check_may_post,
 )
 from retroboard.services.moderation import shown_body
 from retroboard.services.publishing import mark_own_post_read, publish
@@ -74,6 +80,76 @@ HEAD_COLUMNS = (
     ArticleRow.refs,
     ArticleRow.thread_id,
     ArticleRow.deleted,
+)
+
+_ARTICLES = cast(Table, ArticleRow.__table__)
+_THREADS = cast(Table, ThreadRow.__table__)
+_XREF = cast(Table, XrefRow.__table__)
+_HEAD_CORE = tuple(
+    _ARTICLES.c[n]
+    for n in (
+        "id",
+        "message_id",
+        "subject",
+        "author",
+        "author_name",
+        "date",
+        "refs",
+        "thread_id",
+        "deleted",
+    )
+)
+
+
+def _open_statement() -> Any:
+    """Opening an article in one statement: the group by name, the article numbered there,
+    its thread's lock, and one row per group it is in (this one too) with that group's name,
+    read level and the reader's read marks there (x_read None: no newsrc row). Outer joins
+    throughout, so a group without that number still comes back (article columns NULL)."""
+    here = _XREF.alias("here")
+    other = _XREF.alias("other")
+    other_group = GROUPS.alias("other_group")
+    subs = SUBSCRIPTIONS.alias("subs")
+    return (
+        select(
+            GROUPS.c.id.label("g_id"),
+            GROUPS.c.name.label("g_name"),
+            GROUPS.c.read_level,
+            *_HEAD_CORE,
+            _ARTICLES.c.body,
+            _ARTICLES.c.newsgroups,
+            _ARTICLES.c.status,
+            _ARTICLES.c.lines,
+            _ARTICLES.c.flowed,
+            _THREADS.c.locked,
+            other.c.group_id.label("x_group"),
+            other.c.number.label("x_number"),
+            other_group.c.name.label("x_name"),
+            other_group.c.read_level.label("x_level"),
+            subs.c.read_ranges.label("x_read"),
+        )
+        .select_from(
+            GROUPS.outerjoin(
+                here, (here.c.group_id == GROUPS.c.id) & (here.c.number == bindparam("number"))
+            )
+            .outerjoin(_ARTICLES, _ARTICLES.c.id == here.c.article_id)
+            .outerjoin(_THREADS, _THREADS.c.id == _ARTICLES.c.thread_id)
+            .outerjoin(other, other.c.article_id == _ARTICLES.c.id)
+            .outerjoin(other_group, other_group.c.id == other.c.group_id)
+            .outerjoin(
+                subs,
+                (subs.c.group_id == other.c.group_id) & (subs.c.user_id == bindparam("user_id")),
+            )
+        )
+        .where(GROUPS.c.name == bindparam("name"))
+    )
+
+
+_OPEN = _open_statement()
+_HEAD_AT = (
+    select(*_HEAD_CORE)
+    .join(_XREF, _XREF.c.article_id == _ARTICLES.c.id)
+    .where(_XREF.c.group_id == bindparam("group_id"), _XREF.c.number == bindparam("number"))
 )
 
 
@@ -337,7 +413,7 @@ class ArticleService:
 
     def _article(
         self,
-        row: ArticleRow,
+        row: Any,
         xref: Sequence[tuple[str, int]],
         locked: bool,
         *,
@@ -489,37 +565,35 @@ class ArticleService:
         """The article with `number` in `group`, as `user` may see it (see _article).
 
         Marks it read in every group it is in that the user may read. Raises NotFound.
+        One statement reads it all (see _open_statement), plus one write per group whose
+        read marks change.
         """
+        name = normalise_name(group)
         async with self._db.write() if mark_read else self._db.read() as s:
-            g = await group_row(s, group)
-            check_read(user, g)
-            x = await s.get(XrefRow, (g.id, number))
-            if x is None:
-                raise NotFound(f"There is no article {number} in {g.name}.")
-            row = await s.get(ArticleRow, x.article_id)
-            assert row is not None
-            xref = (
-                await s.execute(
-                    select(GroupRow.name, XrefRow.number, XrefRow.group_id, GroupRow.read_level)
-                    .join(GroupRow, GroupRow.id == XrefRow.group_id)
-                    .where(XrefRow.article_id == row.id)
-                )
-            ).all()
-            thread = await s.get(ThreadRow, row.thread_id)
-            sub = await subscription(s, user.id, g.id)
-            was_read = number in RangeSet.parse(sub.read_ranges if sub else "")
-            readable = [r for r in xref if user.level >= r.read_level]
-            if mark_read and not was_read:
-                await mark_numbers(s, user.id, [(r.group_id, r.number) for r in readable])
-            return self._article(
-                row,
-                [(r.name, r.number) for r in xref],
-                bool(thread and thread.locked),
-                number=number,
-                group=g.name,
-                read=was_read or mark_read,
-                readable={r.name for r in readable},
+            rows: list[Any] = list(
+                (await s.execute(_OPEN, {"name": name, "number": number, "user_id": user.id})).all()
             )
+            if not rows:
+                raise NotFound(f"There is no group called '{group.strip()[:80]}'.")
+            first = rows[0]
+            if user.level < first.read_level:
+                raise NotFound(f"There is no group called '{first.g_name}'.")  # hidden
+            if first.id is None:
+                raise NotFound(f"There is no article {number} in {first.g_name}.")
+            current = {r.x_group: r.x_read for r in rows}
+            was_read = number in RangeSet.parse(current.get(first.g_id) or "")
+            readable = [r for r in rows if user.level >= r.x_level]
+            if mark_read and not was_read:
+                await mark_known(s, user.id, [(r.x_group, r.x_number) for r in readable], current)
+        return self._article(
+            first,
+            [(r.x_name, r.x_number) for r in rows],
+            bool(first.locked),
+            number=number,
+            group=first.g_name,
+            read=was_read or mark_read,
+            readable={r.x_name for r in readable},
+        )
 
     async def article_by_message_id(self, user: User, message_id: str) -> Article:
         """The posted article with this Message-ID, as `user` may see it.
@@ -605,24 +679,18 @@ class ArticleService:
             return newly
 
     async def next_unread(self, user: User, group: str, after: int = 0) -> ArticleHead | None:
-        """The first unread article numbered above `after` (wrapping to the start), or None."""
+        """The first unread article numbered above `after` (wrapping to the start), or None.
+
+        Raises NotFound (no such group, or one the user may not read)."""
         async with self._db.read() as s:
-            g = await group_row(s, group)
-            check_read(user, g)
-            sub = await subscription(s, user.id, g.id)
-            skip = skip_set(g, sub.read_ranges if sub else "")
+            g = await group_with_read(s, user, group)
+            skip = skip_set(g, g.read_ranges or "")
             n = skip.first_missing(1, g.high, after)
             if n is None and after:
                 n = skip.first_missing(1, g.high, 0)
             if n is None:
                 return None
-            row = (
-                await s.execute(
-                    select(*HEAD_COLUMNS)
-                    .join(XrefRow, XrefRow.article_id == ArticleRow.id)
-                    .where(XrefRow.group_id == g.id, XrefRow.number == n)
-                )
-            ).first()
+            row = (await s.execute(_HEAD_AT, {"group_id": g.id, "number": n})).first()
             return head_of(row, number=n, read=False, group=g.name) if row else None
 
     async def unread_in_thread_order(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.db.tables import GroupRow, SubscriptionRow, utc
@@ -15,8 +15,39 @@ from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.usenet import UsenetRuleError, validate_group_name
 from retroboard.domain.users import Level, User
 
+GROUPS = cast(Table, GroupRow.__table__)
+SUBSCRIPTIONS = cast(Table, SubscriptionRow.__table__)
 
-def to_group(row: GroupRow) -> Group:
+
+class GroupFields(Protocol):
+    """What the rules below read of a group: a GroupRow, or a Core row with its column names."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def read_level(self) -> int: ...
+    @property
+    def high(self) -> int: ...
+    @property
+    def deleted_numbers(self) -> str: ...
+
+
+class GroupColumns(GroupFields, Protocol):
+    """Every column to_group needs."""
+
+    @property
+    def description(self) -> str: ...
+    @property
+    def policy(self) -> str: ...
+    @property
+    def post_level(self) -> int: ...
+    @property
+    def article_count(self) -> int: ...
+
+
+def to_group(row: GroupColumns) -> Group:
     return Group(
         id=row.id,
         name=row.name,
@@ -66,11 +97,11 @@ async def group_row(s: AsyncSession, name: str, *, for_update: bool = False) -> 
     return row
 
 
-def can_read(user: User, group: GroupRow) -> bool:
+def can_read(user: User, group: GroupFields) -> bool:
     return user.level >= group.read_level
 
 
-def check_read(user: User, group: GroupRow) -> None:
+def check_read(user: User, group: GroupFields) -> None:
     if not can_read(user, group):
         raise NotFound(f"There is no group called '{group.name}'.")  # hidden, not just refused
 
@@ -82,7 +113,7 @@ def check_post(user: User, group: GroupRow) -> None:
         raise PermissionDenied(reason)
 
 
-def unread_count(group: GroupRow, read_ranges: str) -> int:
+def unread_count(group: GroupFields, read_ranges: str) -> int:
     """Exact unread count: every number 1..high exists, minus tombstones, minus what was read."""
     if group.high <= 0:
         return 0
@@ -95,12 +126,89 @@ def unread_count(group: GroupRow, read_ranges: str) -> int:
     return max(0, live - read_live)
 
 
-def skip_set(group: GroupRow, read_ranges: str) -> RangeSet:
+def skip_set(group: GroupFields, read_ranges: str) -> RangeSet:
     """Numbers that are not unread: read ones and tombstones."""
     skip = RangeSet.parse(read_ranges)
     for lo, hi in RangeSet.parse(group.deleted_numbers).ranges:
         skip.add_range(lo, hi)
     return skip
+
+
+# One group by name with the user's read marks in it (read_ranges None: no newsrc row).
+_GROUP_WITH_READ = (
+    select(
+        GROUPS.c.id,
+        GROUPS.c.name,
+        GROUPS.c.read_level,
+        GROUPS.c.high,
+        GROUPS.c.deleted_numbers,
+        SUBSCRIPTIONS.c.read_ranges,
+    )
+    .select_from(
+        GROUPS.outerjoin(
+            SUBSCRIPTIONS,
+            (SUBSCRIPTIONS.c.group_id == GROUPS.c.id)
+            & (SUBSCRIPTIONS.c.user_id == bindparam("user_id")),
+        )
+    )
+    .where(GROUPS.c.name == bindparam("name"))
+)
+
+
+async def group_with_read(s: AsyncSession, user: User, name: str) -> Any:
+    """The readable group called `name` with the user's `read_ranges` ("" without a newsrc
+    row), in one statement: a Core row with the GroupFields columns.
+
+    Raises NotFound (no such group, or one the user may not read).
+    """
+    row = (
+        await s.execute(_GROUP_WITH_READ, {"user_id": user.id, "name": normalise_name(name)})
+    ).first()
+    if row is None:
+        raise NotFound(f"There is no group called '{name.strip()[:80]}'.")
+    check_read(user, row)
+    return row
+
+
+_MARK_UPDATE = (
+    update(SUBSCRIPTIONS)
+    .where(
+        SUBSCRIPTIONS.c.user_id == bindparam("b_user"),
+        SUBSCRIPTIONS.c.group_id == bindparam("b_group"),
+    )
+    .values(read_ranges=bindparam("b_ranges"))
+)
+_MARK_INSERT = insert(SUBSCRIPTIONS).values(
+    user_id=bindparam("b_user"),
+    group_id=bindparam("b_group"),
+    subscribed=False,
+    read_ranges=bindparam("b_ranges"),
+)
+
+
+async def mark_known(
+    s: AsyncSession,
+    user_id: int,
+    marks: Iterable[tuple[int, int]],
+    current: Mapping[int, str | None],
+) -> None:
+    """Mark (group_id, number) pairs read, given each group's read marks as already read in
+    this unit of work (`current`; None: no newsrc row yet, one is added unsubscribed, as
+    mark_numbers does). Only changed rows are written, with Core statements."""
+    by_group: dict[int, RangeSet] = {}
+    for group_id, number in marks:
+        ranges = by_group.get(group_id)
+        if ranges is None:
+            ranges = by_group[group_id] = RangeSet.parse(current.get(group_id) or "")
+        ranges.add(number)
+    for group_id, ranges in by_group.items():
+        text = str(ranges)
+        before = current.get(group_id)
+        params = {"b_user": user_id, "b_group": group_id, "b_ranges": text}
+        if before is None:
+            await s.execute(_MARK_INSERT, params)
+        elif text != before:
+            await s.execute(_MARK_UPDATE, params)
 
 
 async def subscription(s: AsyncSession, user_id: int, group_id: int) -> SubscriptionRow | None:

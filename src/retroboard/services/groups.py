@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, exists, select, union, update
+from sqlalchemy import bindparam, delete, exists, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,8 @@ from retroboard.domain.text import sanitize
 from retroboard.domain.usenet import UsenetRuleError, validate_group_name
 from retroboard.domain.users import Level, User
 from retroboard.services.board_common import (
+    GROUPS,
+    SUBSCRIPTIONS,
     check_read,
     group_row,
     subscription,
@@ -49,6 +51,43 @@ def _clean_description(description: str) -> str:
     if len(description) > DESCRIPTION_MAX:
         raise ValidationError(f"A description is at most {DESCRIPTION_MAX} characters.")
     return description
+
+
+def _selector_statement(*, subscribed_only: bool) -> Any:
+    """The selector in one statement of columns: readable groups by name, each with the
+    user's subscription flag and read marks (NULL without a newsrc row)."""
+    q = (
+        select(
+            *(GROUPS.c[n] for n in _SELECTOR_GROUP_COLUMNS),
+            SUBSCRIPTIONS.c.subscribed,
+            SUBSCRIPTIONS.c.read_ranges,
+        )
+        .select_from(
+            GROUPS.outerjoin(
+                SUBSCRIPTIONS,
+                (SUBSCRIPTIONS.c.group_id == GROUPS.c.id)
+                & (SUBSCRIPTIONS.c.user_id == bindparam("user_id")),
+            )
+        )
+        .where(GROUPS.c.read_level <= bindparam("level"))
+        .order_by(GROUPS.c.name)
+    )
+    return q.where(SUBSCRIPTIONS.c.subscribed.is_(True)) if subscribed_only else q
+
+
+_SELECTOR_GROUP_COLUMNS = (
+    "id",
+    "name",
+    "description",
+    "policy",
+    "read_level",
+    "post_level",
+    "high",
+    "article_count",
+    "deleted_numbers",
+)
+_SELECTOR = _selector_statement(subscribed_only=False)
+_SELECTOR_SUBSCRIBED = _selector_statement(subscribed_only=True)
 
 
 class GroupService:
@@ -167,26 +206,18 @@ class GroupService:
 
     async def selector(self, user: User, *, subscribed_only: bool) -> list[GroupStatus]:
         """Groups the user may read, with subscription and exact unread counts, by name."""
+        q = _SELECTOR_SUBSCRIBED if subscribed_only else _SELECTOR
         async with self._db.read() as s:
-            q = (
-                select(GroupRow, SubscriptionRow)
-                .outerjoin(
-                    SubscriptionRow,
-                    (SubscriptionRow.group_id == GroupRow.id)
-                    & (SubscriptionRow.user_id == user.id),
-                )
-                .where(GroupRow.read_level <= int(user.level))
+            rows: list[Any] = list(
+                (await s.execute(q, {"level": int(user.level), "user_id": user.id})).all()
             )
-            if subscribed_only:
-                q = q.where(SubscriptionRow.subscribed.is_(True))
-            rows = (await s.execute(q.order_by(GroupRow.name))).all()
         return [
             GroupStatus(
                 group=to_group(g),
-                subscribed=bool(sub and sub.subscribed),
-                unread=unread_count(g, sub.read_ranges if sub else ""),
+                subscribed=bool(g.subscribed),
+                unread=unread_count(g, g.read_ranges or ""),
             )
-            for g, sub in rows
+            for g in rows
         ]
 
     async def status(self, user: User, name: str) -> GroupStatus:

@@ -1,0 +1,91 @@
+"""The hot read paths' statement budgets: a change that adds a query to them fails here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from retroboard.app import Services, build_services
+from retroboard.bus import EventBus
+from retroboard.config import Settings
+from retroboard.db.engine import Database
+from retroboard.db.migrate import upgrade
+
+
+@pytest.fixture
+async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
+    db = Database(db_url)
+    await upgrade(db)
+    settings = Settings(
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+        domain="test.example",
+        default_groups="",
+    )
+    try:
+        yield build_services(settings, db, EventBus()), db
+    finally:
+        await db.dispose()
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """The SQL statements run inside the block, without SQLite's BEGIN (PostgreSQL's begin
+    is no statement), so the budgets below hold on both."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if not sql.lstrip().upper().startswith("BEGIN"):
+            seen.append(sql)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_read_paths_stay_within_their_statement_budgets(
+    board: tuple[Services, Database],
+) -> None:
+    sv, db = board
+    alice = await sv.users.register("alice", "Alice-pass-1")
+    bob = await sv.users.register("bob", "Bobby-pass-1")
+    await sv.groups.subscribe(bob, "comp.sys.retro")
+    for i in range(3):
+        await sv.articles.post(alice, ["comp.sys.retro"], f"Single {i}", "Body.")
+    cross = (
+        await sv.articles.post(alice, ["comp.sys.retro", "misc.test"], "Both groups", "Body.")
+    ).article
+    [(_, n)] = [x for x in cross.xref if x[0] == "comp.sys.retro"]
+
+    with statements(db) as seen:  # unread, in two groups: one read, one write per group
+        art = await sv.articles.read_article(bob, "comp.sys.retro", n)
+    assert art.head.read and len(seen) <= 3, seen
+    assert (await sv.articles.next_unread(bob, "misc.test")) is None  # marked there too
+
+    with statements(db) as seen:  # already read: nothing to write
+        await sv.articles.read_article(bob, "misc.test", 1)
+    assert len(seen) <= 1, seen
+
+    with statements(db) as seen:
+        art = await sv.articles.read_article(bob, "comp.sys.retro", 1, mark_read=False)
+    assert not art.head.read and len(seen) <= 1, seen
+
+    with statements(db) as seen:  # unread, one group, existing newsrc row
+        await sv.articles.read_article(bob, "comp.sys.retro", 2)
+    assert len(seen) <= 2, seen
+
+    with statements(db) as seen:
+        head = await sv.articles.next_unread(bob, "comp.sys.retro", after=2)
+    assert head is not None and head.number == 3 and len(seen) <= 2, seen
+
+    with statements(db) as seen:
+        [status] = await sv.groups.selector(bob, subscribed_only=True)
+    assert status.group.name == "comp.sys.retro" and status.unread == 2
+    assert len(seen) <= 1, seen
