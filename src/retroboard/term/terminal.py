@@ -468,7 +468,8 @@ class StreamTerminal:
                         if not self._paced:
                             self._paced_empty()
                         if self._buffered_out() > PACE_HIGH_WATER:
-                            await asyncio.wait_for(self._drain(), self.drain_timeout)
+                            async with asyncio.timeout(self.drain_timeout):
+                                await self._drain()
                 else:
                     break  # a tick went by with nothing new: the line is idle
                 await self.pace_sleep(pacer.wait())
@@ -498,7 +499,8 @@ class StreamTerminal:
             self._paced_done.clear()
             allow = self._paced.pending / self._pacer.rate + self.drain_timeout
             try:
-                await asyncio.wait_for(self._paced_done.wait(), allow)
+                async with asyncio.timeout(allow):  # no task per wait, unlike wait_for
+                    await self._paced_done.wait()
             except TimeoutError as exc:
                 self.drop(f"paced output not taken within {allow:.0f} s")
                 raise Disconnected() from exc
@@ -514,7 +516,8 @@ class StreamTerminal:
         if self._paced:
             await self._drain_paced()
         try:
-            await asyncio.wait_for(self._drain(), self.drain_timeout)
+            async with asyncio.timeout(self.drain_timeout):  # no task per drain (wait_for's)
+                await self._drain()
         except TimeoutError as exc:
             self.drop(f"nothing taken for {self.drain_timeout:g} s")
             raise Disconnected() from exc

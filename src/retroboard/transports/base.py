@@ -127,23 +127,53 @@ class ReadGate:
             pass  # a transport that cannot pause (or is gone): nothing to hold back
 
 
+SESSION_GRACE = 5.0  # seconds a session has to clean up once its connection is gone
+
+
 async def run_with_pump(
     term: StreamTerminal, pump: Awaitable[None], session: Awaitable[None]
 ) -> None:
-    """Run the reader pump and the session together; whichever ends first ends both."""
+    """Run the reader pump and the session together; whichever ends first ends both.
+
+    The session runs in the calling task (the one the transport library started for this
+    connection) and only the pump gets a task of its own: one task less per connection.
+    When the pump ends first (the caller hung up) the session is woken with Disconnected
+    and given SESSION_GRACE seconds to clean up, then cancelled. What the session raises
+    ends it quietly, as a finished task's result would."""
+    loop = asyncio.get_running_loop()
+    me = asyncio.current_task()
+    assert me is not None
     pump_task = asyncio.ensure_future(pump)
-    session_task = asyncio.ensure_future(session)
+    grace: asyncio.TimerHandle | None = None
+    graced_out = False
+
+    def cut() -> None:
+        nonlocal graced_out
+        graced_out = True
+        me.cancel()
+
+    def pump_ended(_: object) -> None:
+        nonlocal grace
+        term.lost()  # wakes the UI with Disconnected; give it a moment to clean up
+        grace = loop.call_later(SESSION_GRACE, cut)
+
+    pump_task.add_done_callback(pump_ended)
     try:
-        await asyncio.wait({pump_task, session_task}, return_when=asyncio.FIRST_COMPLETED)
-        if pump_task.done() and not session_task.done():
-            term.lost()  # wakes the UI with Disconnected; give it a moment to clean up
-            try:
-                await asyncio.wait_for(asyncio.shield(session_task), 5)
-            except (TimeoutError, asyncio.CancelledError):
-                session_task.cancel()
+        await session
+    except asyncio.CancelledError:
+        if not graced_out:
+            raise
+        graced_out = False  # our own cut, taken back; cancelled from outside too: stay so
+        if me.uncancel() > 0:
+            raise
+    except Exception:  # the session's own failure ends it quietly, as it always did
+        pass
     finally:
-        for task in (pump_task, session_task):
-            if not task.done():
-                task.cancel()
-        await asyncio.gather(pump_task, session_task, return_exceptions=True)
+        pump_task.remove_done_callback(pump_ended)
+        if grace is not None:
+            grace.cancel()
+        if graced_out:  # the session swallowed our cut: take it back all the same
+            me.uncancel()
+        pump_task.cancel()
+        await asyncio.gather(pump_task, return_exceptions=True)
         term.close()
