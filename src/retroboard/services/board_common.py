@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -15,6 +16,7 @@ from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.usenet import UsenetRuleError, validate_group_name
 from retroboard.domain.users import Level, User
 
+UNREAD_MEMO = 1024  # unread counts remembered (key: a group's high and two range strings)
 GROUPS = cast(Table, GroupRow.__table__)
 SUBSCRIPTIONS = cast(Table, SubscriptionRow.__table__)
 
@@ -117,12 +119,17 @@ def unread_count(group: GroupFields, read_ranges: str) -> int:
     """Exact unread count: every number 1..high exists, minus tombstones, minus what was read."""
     if group.high <= 0:
         return 0
+    return _unread(group.high, read_ranges, group.deleted_numbers)
+
+
+# A pure function of three values; the selector asks it for every group on every visit, and
+# between two visits only the groups just read change, so most answers are remembered.
+@lru_cache(maxsize=UNREAD_MEMO)
+def _unread(high: int, read_ranges: str, deleted_numbers: str) -> int:
     read = RangeSet.parse(read_ranges)
-    deleted = RangeSet.parse(group.deleted_numbers)
-    live = group.high - deleted.count_in(1, group.high)
-    read_live = read.count_in(1, group.high) - sum(
-        read.count_in(lo, hi) for lo, hi in deleted.ranges
-    )
+    deleted = RangeSet.parse(deleted_numbers)
+    live = high - deleted.count_in(1, high)
+    read_live = read.count_in(1, high) - sum(read.count_in(lo, hi) for lo, hi in deleted.ranges)
     return max(0, live - read_live)
 
 
