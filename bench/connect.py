@@ -15,8 +15,11 @@ Phases (see bench/README.md for how to read the numbers):
      the burst numbers (its time is reported).
   A  burst:    --burst connections at once; per connection, the time from starting the TCP
                connect until "Handle:" arrives (connect-to-login-screen). Run twice; the
-               first run is the one held against the target. Also one raw TCP client that
-               answers no telnet negotiation, for comparison.
+               first run is the one held against the target. Between the two, the same burst
+               against the floor: a bare telnetlib3 server (this script with --floor-serve,
+               the board's telnetlib3 options) writing the welcome screen bytes the board sent
+               the first connection; the ratio of p99s is held against <= 1.1x. Also one raw
+               TCP client that answers no telnet negotiation, for comparison.
   L  login:    three logins one at a time: what one login (argon2 verify) costs on its own.
   B  sessions: --sessions telnet sessions (at most --batch logging in at once) log in as
                `bench` and reach the main menu, then all sit idle. Server RSS per idle
@@ -59,7 +62,12 @@ TARGET_SESSIONS = 1000
 TARGET_RSS_KB = 100.0
 TARGET_BURST = 100
 TARGET_LOGIN_P99_MS = 100.0
+TARGET_FLOOR_RATIO = 1.1
+FLOOR_RUNNING = "floor is running"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# A precise terminal type: bare "xterm" makes the board probe the charset (a cursor-position
+# request, up to 1.5 s), which telnetlib3's client never answers. --term changes it.
+CLIENT_TERM = "xterm-256color"
 GLIBC_MMAP_THRESHOLD_MAX_KIB = 32 * 1024  # DEFAULT_MMAP_THRESHOLD_MAX on 64-bit glibc
 
 
@@ -172,6 +180,7 @@ class Probe:
         self.rx_bytes = 0
         self.chunks_at_mark = 0  # reads and bytes received when the first marker arrived
         self.bytes_at_mark = 0
+        self.before_mark = bytearray()  # every byte until the first marker (telnet included)
         self.closed = False
         self._waiting: tuple[bytes, asyncio.Future[float]] | None = None
 
@@ -180,6 +189,8 @@ class Probe:
             self.first_byte = time.perf_counter()
         self.chunks += 1
         self.rx_bytes += len(data)
+        if not self.chunks_at_mark and len(self.before_mark) < 65536:
+            self.before_mark += data
         self.buf += data
         self._check()
 
@@ -264,7 +275,7 @@ class Conn:
                 self.port,
                 client_factory=factory,
                 encoding=False,
-                term="xterm",
+                term=CLIENT_TERM,
                 cols=80,
                 rows=24,
                 connect_minwait=0,
@@ -340,6 +351,8 @@ class Results:
     first_connection: float = math.nan
     burst: Burst = field(default_factory=lambda: Burst())
     burst_again: Burst = field(default_factory=lambda: Burst())
+    floor: Burst = field(default_factory=lambda: Burst())
+    welcome: bytes = b""
     raw_login_screen: float = math.nan
     solo_login: list[float] = field(default_factory=list)
     solo_menu: list[float] = field(default_factory=list)
@@ -364,6 +377,7 @@ async def phase_first(port: int, res: Results, log: ServerLog, patience: float) 
     try:
         await c.connect(patience)
         res.first_connection = c.t_handle - c.t_start
+        res.welcome = strip_telnet(bytes(c.probe.before_mark))
     finally:
         before = log.count("logoff (")
         c.close()
@@ -374,7 +388,7 @@ async def phase_first(port: int, res: Results, log: ServerLog, patience: float) 
 
 
 async def phase_burst(
-    port: int, n: int, pid: int, log: ServerLog, patience: float, title: str
+    port: int, n: int, pid: int, log: ServerLog | None, patience: float, title: str
 ) -> Burst:
     print(f"\n== {title}: {n} connections at once, connect -> 'Handle:' ==")
     b = Burst()
@@ -410,10 +424,13 @@ async def phase_burst(
     )
     if b.errors:
         print(f"  FAILED: {len(b.errors)}: {summarize_errors(b.errors)}")
-    before = log.count("logoff (")
+    before = log.count("logoff (") if log is not None else 0
     for c in conns:
         c.close()
-    await wait_for_log(log, "logoff (", before + len(ok), 30)
+    if log is not None:
+        await wait_for_log(log, "logoff (", before + len(ok), 30)
+    else:
+        await asyncio.sleep(1)  # the floor logs nothing: give it a moment to close them
     return b
 
 
@@ -541,8 +558,16 @@ async def client_main(
 ) -> None:
     await phase_first(port, res, log, args.timeout)
     res.burst = await phase_burst(port, args.burst, pid, log, args.timeout, "Phase A")
+    res.floor = await phase_floor(args, res)
     res.burst_again = await phase_burst(
         port, args.burst, pid, log, args.timeout, "Phase A again (repeatability)"
+    )
+    floor_p99 = percentile(res.floor.times, 99)
+    print(
+        f"  p99 board / floor: first burst "
+        f"{percentile(res.burst.times, 99) / floor_p99:.2f}x, again "
+        f"{percentile(res.burst_again.times, 99) / floor_p99:.2f}x; server CPU per connection "
+        f"board / floor {res.burst.server_cpu / res.floor.server_cpu:.2f}x"
     )
     await phase_raw(port, res, log, args.timeout)
     await phase_solo_logins(port, 3, res, log, args.timeout)
@@ -555,6 +580,85 @@ async def client_main(
     await phase_hangup(conns, res, pid, log)
 
 
+# --------------------------------------------------------------------------- the floor
+
+
+def strip_telnet(data: bytes) -> bytes:
+    """`data` without telnet commands (IAC x, IAC DO/DONT/WILL/WONT opt, IAC SB ... IAC SE)."""
+    out = bytearray()
+    i, n = 0, len(data)
+    while i < n:
+        b = data[i]
+        if b != 255:
+            out.append(b)
+            i += 1
+        elif i + 1 < n and data[i + 1] == 255:
+            out.append(255)
+            i += 2
+        elif i + 1 < n and data[i + 1] in (251, 252, 253, 254):
+            i += 3
+        elif i + 1 < n and data[i + 1] == 250:
+            end = data.find(bytes([255, 240]), i + 2)
+            i = n if end < 0 else end + 2
+        else:
+            i += 2
+    return bytes(out)
+
+
+def floor_serve(port: int, screen_path: str) -> None:
+    """The floor: a bare telnetlib3 server with the board's telnetlib3 options whose shell writes
+    the welcome screen bytes and then reads until the caller hangs up. Nothing else."""
+    from retroboard.transports.telnet import TelnetTransport
+
+    screen = Path(screen_path).read_bytes()
+
+    async def shell(reader: Any, writer: Any) -> None:
+        writer.write(screen)
+        with contextlib.suppress(Exception):
+            while await reader.read(4096):
+                pass
+        writer.close()
+
+    async def run() -> None:
+        await telnetlib3.create_server(
+            host=HOST, port=port, shell=shell, **TelnetTransport.protocol_options()
+        )
+        print(FLOOR_RUNNING, flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
+async def phase_floor(args: argparse.Namespace, res: Results) -> Burst:
+    """The same burst against the floor server, started now and stopped after it."""
+    if not res.welcome:
+        raise RuntimeError("no welcome screen was captured for the floor server")
+    with tempfile.NamedTemporaryFile(prefix="rb-floor-", suffix=".bin", delete=False) as f:
+        f.write(res.welcome)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--floor-serve", str(port), f.name],
+        stdout=subprocess.PIPE, env=server_env(args),
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), 30)
+        if FLOOR_RUNNING not in line.decode(errors="replace"):
+            raise RuntimeError(f"the floor server did not start: {line!r}")
+        warm = Conn(port)  # first use, as on the board (phase 0)
+        await warm.connect(args.timeout)
+        warm.close()
+        await asyncio.sleep(0.5)
+        print(f"\n(floor: bare telnetlib3 server, pid {proc.pid}, {len(res.welcome)} screen bytes)")
+        return await phase_burst(
+            port, args.burst, proc.pid, None, args.timeout, "Floor (bare telnetlib3)"
+        )
+    finally:
+        proc.kill()
+        proc.wait()
+        os.unlink(f.name)
+
+
 # --------------------------------------------------------------------------- the server side
 
 
@@ -564,6 +668,10 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     env["RETROBOARD_LOG_LEVEL"] = "INFO"
     # Room for everyone plus stragglers from the burst; the default (2000) usually suffices.
     env["RETROBOARD_MAX_SESSIONS"] = str(max(2000, args.sessions + args.burst + 100))
+    # Every client comes from 127.0.0.1: lift the per-address and pre-login guards so a burst
+    # is not refused (the guard's own numbers are bench/abuse.py's business).
+    for name in ("MAX_PER_ADDRESS", "MAX_PRELOGIN", "MAX_PRELOGIN_PER_ADDRESS"):
+        env[f"RETROBOARD_{name}"] = str(max(1000, args.sessions + args.burst + 100))
     env["PYTHONUNBUFFERED"] = "1"
     if args.argon2_memory_kib < GLIBC_MMAP_THRESHOLD_MAX_KIB and not args.keep_malloc:
         # glibc serves a malloc of >= 32 MiB with mmap and unmaps it on free, so the
@@ -630,6 +738,7 @@ def report(args: argparse.Namespace, res: Results, log: ServerLog) -> None:
     per_session_cold = (res.rss_idle_kb - res.rss_cold_kb) / max(1, res.sessions_ok)
     per_session_warm = (res.rss_idle_kb - res.rss_warm_kb) / max(1, res.sessions_ok)
     burst_p99 = percentile(res.burst.times, 99)
+    floor_p99 = percentile(res.floor.times, 99)
 
     def verdict(ok: bool, applicable: bool = True) -> str:
         if not applicable:
@@ -655,6 +764,13 @@ def report(args: argparse.Namespace, res: Results, log: ServerLog) -> None:
          f"{ms(percentile(res.burst.times, 50))} / {ms(max(res.burst.times, default=math.nan))}",
          ""),
         ("  same burst again: p99", "info", ms(percentile(res.burst_again.times, 99)), ""),
+        ("  floor (bare telnetlib3) p99", "info", ms(floor_p99), ""),
+        ("  p99 board / floor (first burst)", f"<= {TARGET_FLOOR_RATIO:.1f}x",
+         f"{burst_p99 / floor_p99:.2f}x", verdict(burst_p99 <= TARGET_FLOOR_RATIO * floor_p99)),
+        ("  p99 board / floor (again)", "info",
+         f"{percentile(res.burst_again.times, 99) / floor_p99:.2f}x", ""),
+        ("  server CPU per connection, floor", "info",
+         f"{res.floor.server_cpu * 1000 / max(1, args.burst):.2f} ms", ""),
         ("  server CPU per connection in burst", "info",
          f"{res.burst.server_cpu * 1000 / max(1, args.burst):.2f} ms", ""),
         ("first connection after start-up", "info", ms(res.first_connection), ""),
@@ -720,6 +836,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="with a small --argon2-memory-kib, do not set MALLOC_MMAP_THRESHOLD_ for the server",
     )
+    p.add_argument("--term", default=CLIENT_TERM, help=f"clients' terminal type ({CLIENT_TERM})")
     p.add_argument("--settle", type=float, default=3.0, help="seconds before measuring idle RSS")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each prompt")
     p.add_argument("--keep-data", action="store_true", help="keep the data folder and server log")
@@ -727,7 +844,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--floor-serve"]:
+        floor_serve(int(argv[1]), argv[2])
+        return 0
     args = parse_args(argv)
+    global CLIENT_TERM
+    CLIENT_TERM = args.term
     limit = raise_nofile(2 * (args.sessions + args.burst) + 1024)
     data = Path(tempfile.mkdtemp(prefix="retroboard-bench-"))
     log = ServerLog(data / "server.log")
