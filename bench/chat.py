@@ -54,8 +54,8 @@ from retroboard.db.tables import UserRow  # noqa: E402
 from retroboard.services.facade import build_services  # noqa: E402
 
 PASSWORD = "Bench-chat-pass-1"
-IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
-ECHO, SGA, BINARY, TTYPE, NAWS = 1, 3, 0, 24, 31
+from _telnet import Negotiator  # noqa: E402
+
 TOKEN = re.compile(rb"k(\d{7})q")
 ADDRESSES = [f"127.0.0.{n}" for n in range(10, 35)]  # logins queue per address: spread them
 IN_CHAT = b"lists the commands"
@@ -87,9 +87,7 @@ class Client(asyncio.Protocol):
         self.want: tuple[bytes, asyncio.Future[None]] | None = None
         self.chatting = False
         self.tail = b""
-        self.state = "data"
-        self.cmd = 0
-        self.sub = bytearray()
+        self.telnet = Negotiator(b"xterm", self._reply)
         self.closed = asyncio.get_running_loop().create_future()
         self.received = 0
 
@@ -108,25 +106,9 @@ class Client(asyncio.Protocol):
         assert self.transport is not None
         self.transport.write(data)
 
-    def _option(self, cmd: int, opt: int) -> None:
-        if cmd == DO:
-            if opt in (TTYPE, NAWS, SGA, BINARY):
-                self._reply(bytes([IAC, WILL, opt]))
-                if opt == NAWS:
-                    self._reply(bytes([IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE]))
-            else:
-                self._reply(bytes([IAC, WONT, opt]))
-        elif cmd == WILL:
-            self._reply(bytes([IAC, DO if opt in (ECHO, SGA, BINARY) else DONT, opt]))
-
-    def _subneg(self, sub: bytes) -> None:
-        if sub[:2] == bytes([TTYPE, 1]):  # SEND
-            self._reply(bytes([IAC, SB, TTYPE, 0]) + b"xterm" + bytes([IAC, SE]))
-
     def data_received(self, data: bytes) -> None:
         self.received += len(data)
-        if IAC in data or self.state != "data":
-            data = self._strip(data)
+        data = self.telnet.strip(data)
         if self.chatting:
             self._tokens(data)
             return
@@ -134,41 +116,6 @@ class Client(asyncio.Protocol):
         del self.buf[:-65536]
         if self.want is not None and self.want[0] in self.buf and not self.want[1].done():
             self.want[1].set_result(None)
-
-    def _strip(self, data: bytes) -> bytes:
-        out = bytearray()
-        for b in data:
-            if self.state == "data":
-                if b == IAC:
-                    self.state = "iac"
-                else:
-                    out.append(b)
-            elif self.state == "iac":
-                if b in (DO, DONT, WILL, WONT):
-                    self.cmd, self.state = b, "opt"
-                elif b == SB:
-                    self.sub.clear()
-                    self.state = "sb"
-                else:
-                    if b == IAC:
-                        out.append(b)
-                    self.state = "data"
-            elif self.state == "opt":
-                self._option(self.cmd, b)
-                self.state = "data"
-            elif self.state == "sb":
-                if b == IAC:
-                    self.state = "sb-iac"
-                else:
-                    self.sub.append(b)
-            elif self.state == "sb-iac":
-                if b == SE:
-                    self._subneg(bytes(self.sub))
-                    self.state = "data"
-                else:
-                    self.sub.append(b)
-                    self.state = "sb"
-        return bytes(out)
 
     def _tokens(self, data: bytes) -> None:
         now = time.monotonic()

@@ -55,8 +55,8 @@ from _serve import (  # noqa: E402
 )
 
 PASSWORD = "Load-bench-pass-1"
-IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
-ECHO, SGA, BINARY, TTYPE, NAWS = 1, 3, 0, 24, 31
+from _telnet import Negotiator  # noqa: E402
+
 ADDRESSES = [f"127.0.0.{n}" for n in range(10, 250)]  # the guard limits callers per address
 ANSI = re.compile(rb"\x1b(?:\[[0-9;?<=>]*[ -/]*[@-~]|[()][0-9A-Za-z]|[@-Z\\-_])")
 GROUPS = [
@@ -178,9 +178,7 @@ class TelnetLine(asyncio.Protocol):
     def __init__(self, screen: Screen) -> None:
         self.screen = screen
         self.transport: asyncio.Transport | None = None
-        self.state = "data"
-        self.cmd = 0
-        self.sub = bytearray()
+        self.telnet = Negotiator(b"xterm-256color", self.write)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -198,58 +196,10 @@ class TelnetLine(asyncio.Protocol):
         if self.transport is not None:
             self.transport.abort()
 
-    def _option(self, cmd: int, opt: int) -> None:
-        if cmd == DO:
-            if opt in (TTYPE, NAWS, SGA, BINARY):
-                self.write(bytes([IAC, WILL, opt]))
-                if opt == NAWS:
-                    self.write(bytes([IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE]))
-            else:
-                self.write(bytes([IAC, WONT, opt]))
-        elif cmd == WILL:
-            self.write(bytes([IAC, DO if opt in (ECHO, SGA, BINARY) else DONT, opt]))
-
     def data_received(self, data: bytes) -> None:
-        if IAC not in data and self.state == "data":
-            self.screen.feed(data)
-            return
-        out = bytearray()
-        for b in data:
-            if self.state == "data":
-                if b == IAC:
-                    self.state = "iac"
-                else:
-                    out.append(b)
-            elif self.state == "iac":
-                if b in (DO, DONT, WILL, WONT):
-                    self.cmd, self.state = b, "opt"
-                elif b == SB:
-                    self.sub.clear()
-                    self.state = "sb"
-                else:
-                    if b == IAC:
-                        out.append(b)
-                    self.state = "data"
-            elif self.state == "opt":
-                self._option(self.cmd, b)
-                self.state = "data"
-            elif self.state == "sb":
-                if b == IAC:
-                    self.state = "sb-iac"
-                else:
-                    self.sub.append(b)
-            elif self.state == "sb-iac":
-                if b == SE:
-                    if bytes(self.sub[:2]) == bytes([TTYPE, 1]):  # SEND
-                        self.write(
-                            bytes([IAC, SB, TTYPE, 0]) + b"xterm-256color" + bytes([IAC, SE])
-                        )
-                    self.state = "data"
-                else:
-                    self.sub.append(b)
-                    self.state = "sb"
+        out = self.telnet.strip(data)
         if out:
-            self.screen.feed(bytes(out))
+            self.screen.feed(out)
 
 
 class SSHLine:

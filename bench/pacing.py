@@ -29,9 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _serve import CHEAP_ARGON2, HOST, Board, board_env, cpu_seconds, load_note  # noqa: E402
+from _telnet import Negotiator  # noqa: E402
 
-IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
-ECHO, SGA, BINARY, TTYPE, NAWS = 1, 3, 0, 24, 31
 TOLERANCE = 0.03  # +-3% of nominal
 ADDRESSES = [f"127.0.0.{n}" for n in range(10, 250)]  # the guard limits callers per address
 
@@ -43,9 +42,7 @@ class Caller(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.stamps: list[tuple[float, int]] = []
         self.data = bytearray()
-        self.state = "data"
-        self.cmd = 0
-        self.sub = bytearray()
+        self.telnet = Negotiator(b"syncterm", self._reply)
         self.lost = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -59,51 +56,9 @@ class Caller(asyncio.Protocol):
         assert self.transport is not None
         self.transport.write(data)
 
-    def _option(self, cmd: int, opt: int) -> None:
-        if cmd == DO:
-            if opt in (TTYPE, NAWS, SGA, BINARY):
-                self._reply(bytes([IAC, WILL, opt]))
-                if opt == NAWS:
-                    self._reply(bytes([IAC, SB, NAWS, 0, 80, 0, 24, IAC, SE]))
-            else:
-                self._reply(bytes([IAC, WONT, opt]))
-        elif cmd == WILL:
-            self._reply(bytes([IAC, DO if opt in (ECHO, SGA, BINARY) else DONT, opt]))
-
     def data_received(self, data: bytes) -> None:
         now = time.monotonic()
-        out = bytearray()
-        for b in data:
-            if self.state == "data":
-                if b == IAC:
-                    self.state = "iac"
-                else:
-                    out.append(b)
-            elif self.state == "iac":
-                if b in (DO, DONT, WILL, WONT):
-                    self.cmd, self.state = b, "opt"
-                elif b == SB:
-                    self.sub.clear()
-                    self.state = "sb"
-                else:
-                    if b == IAC:
-                        out.append(b)
-                    self.state = "data"
-            elif self.state == "opt":
-                self._option(self.cmd, b)
-                self.state = "data"
-            elif self.state == "sb":
-                self.state = "sb-iac" if b == IAC else "sb"
-                if b != IAC:
-                    self.sub.append(b)
-            elif self.state == "sb-iac":
-                if b == SE:
-                    if bytes(self.sub[:2]) == bytes([TTYPE, 1]):  # SEND
-                        self._reply(bytes([IAC, SB, TTYPE, 0]) + b"syncterm" + bytes([IAC, SE]))
-                    self.state = "data"
-                else:
-                    self.sub.append(b)
-                    self.state = "sb"
+        out = self.telnet.strip(data)
         if out:
             self.data += out
             self.stamps.append((now, len(out)))
