@@ -266,11 +266,19 @@ class Capture:
         ]
         for name, fn in self._listeners:
             event.listen(self._engine, name, fn)
+        self._db = db
+        db.trace = self._fast  # the fast path's statements (db/fastpath.py), from any thread
 
     def close(self) -> None:
         """Take the listeners off the engine, so the timed calls run without them."""
         for name, fn in self._listeners:
             event.remove(self._engine, name, fn)
+        self._db.trace = None
+
+    def _fast(self, sql: str, params: Any) -> None:
+        # run inline or on a worker thread for the task being captured (one call at a time)
+        if self.task is not None and not self.paused:
+            self.current.append((sql, params, False))
 
     def _recording(self) -> bool:
         if self.task is None or self.paused:

@@ -11,6 +11,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, tuple_
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
+from retroboard.db.fastpath import Prepared
 from retroboard.db.tables import (
     ArticleRow,
     GroupRow,
@@ -47,14 +48,14 @@ from retroboard.domain.usenet import (
 )
 from retroboard.domain.users import User
 from retroboard.services.board_common import (
+    GROUP_WITH_READ,
     GROUPS,
     SUBSCRIPTIONS,
     check_read,
     group_row,
-    group_with_read,
     head_of,
-    mark_known,
     mark_numbers,
+    mark_read_unit,
     normalise_name,
     skip_set,
     subscription,
@@ -145,12 +146,13 @@ def _open_statement() -> Any:
     )
 
 
-_OPEN = _open_statement()
+_OPEN = Prepared(_open_statement())
 _HEAD_AT = (
     select(*_HEAD_CORE)
     .join(_XREF, _XREF.c.article_id == _ARTICLES.c.id)
     .where(_XREF.c.group_id == bindparam("group_id"), _XREF.c.number == bindparam("number"))
 )
+_P_HEAD_AT = Prepared(_HEAD_AT)
 
 
 def _clean(subject: str, body: str) -> tuple[str, str]:
@@ -569,22 +571,21 @@ class ArticleService:
         read marks change.
         """
         name = normalise_name(group)
-        async with self._db.write() if mark_read else self._db.read() as s:
-            rows: list[Any] = list(
-                (await s.execute(_OPEN, {"name": name, "number": number, "user_id": user.id})).all()
+        rows = await self._db.fetch(_OPEN, {"name": name, "number": number, "user_id": user.id})
+        if not rows:
+            raise NotFound(f"There is no group called '{group.strip()[:80]}'.")
+        first = rows[0]
+        if user.level < first.read_level:
+            raise NotFound(f"There is no group called '{first.g_name}'.")  # hidden
+        if first.id is None:
+            raise NotFound(f"There is no article {number} in {first.g_name}.")
+        current = {r.x_group: r.x_read for r in rows}
+        was_read = number in RangeSet.parse(current.get(first.g_id) or "")
+        readable = [r for r in rows if user.level >= r.x_level]
+        if mark_read and not was_read:
+            await self._db.write_unit(
+                mark_read_unit(user.id, [(r.x_group, r.x_number) for r in readable], current)
             )
-            if not rows:
-                raise NotFound(f"There is no group called '{group.strip()[:80]}'.")
-            first = rows[0]
-            if user.level < first.read_level:
-                raise NotFound(f"There is no group called '{first.g_name}'.")  # hidden
-            if first.id is None:
-                raise NotFound(f"There is no article {number} in {first.g_name}.")
-            current = {r.x_group: r.x_read for r in rows}
-            was_read = number in RangeSet.parse(current.get(first.g_id) or "")
-            readable = [r for r in rows if user.level >= r.x_level]
-            if mark_read and not was_read:
-                await mark_known(s, user.id, [(r.x_group, r.x_number) for r in readable], current)
         return self._article(
             first,
             [(r.x_name, r.x_number) for r in rows],
@@ -682,16 +683,21 @@ class ArticleService:
         """The first unread article numbered above `after` (wrapping to the start), or None.
 
         Raises NotFound (no such group, or one the user may not read)."""
-        async with self._db.read() as s:
-            g = await group_with_read(s, user, group)
-            skip = skip_set(g, g.read_ranges or "")
-            n = skip.first_missing(1, g.high, after)
-            if n is None and after:
-                n = skip.first_missing(1, g.high, 0)
-            if n is None:
-                return None
-            row = (await s.execute(_HEAD_AT, {"group_id": g.id, "number": n})).first()
-            return head_of(row, number=n, read=False, group=g.name) if row else None
+        rows = await self._db.fetch(
+            GROUP_WITH_READ, {"user_id": user.id, "name": normalise_name(group)}
+        )
+        if not rows:
+            raise NotFound(f"There is no group called '{group.strip()[:80]}'.")
+        g = rows[0]
+        check_read(user, g)
+        skip = skip_set(g, g.read_ranges or "")
+        n = skip.first_missing(1, g.high, after)
+        if n is None and after:
+            n = skip.first_missing(1, g.high, 0)
+        if n is None:
+            return None
+        heads = await self._db.fetch(_P_HEAD_AT, {"group_id": g.id, "number": n})
+        return head_of(heads[0], number=n, read=False, group=g.name) if heads else None
 
     async def unread_in_thread_order(
         self, user: User, group: str, limit: int = 500

@@ -9,6 +9,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from retroboard.db.fastpath import Prepared, Raw
 from retroboard.db.tables import GroupRow, SubscriptionRow, utc
 from retroboard.domain.boards import ArticleHead, Group, Policy, posting_refusal
 from retroboard.domain.errors import NotFound, PermissionDenied
@@ -162,6 +163,9 @@ _GROUP_WITH_READ = (
 )
 
 
+GROUP_WITH_READ = Prepared(_GROUP_WITH_READ)
+
+
 async def group_with_read(s: AsyncSession, user: User, name: str) -> Any:
     """The readable group called `name` with the user's `read_ranges` ("" without a newsrc
     row), in one statement: a Core row with the GroupFields columns.
@@ -216,6 +220,60 @@ async def mark_known(
             await s.execute(_MARK_INSERT, params)
         elif text != before:
             await s.execute(_MARK_UPDATE, params)
+
+
+_SUBS_WHERE = (
+    SUBSCRIPTIONS.c.user_id == bindparam("b_user"),
+    SUBSCRIPTIONS.c.group_id == bindparam("b_group"),
+)
+_P_MARK_SWAP = Prepared(
+    update(SUBSCRIPTIONS)
+    .where(*_SUBS_WHERE, SUBSCRIPTIONS.c.read_ranges == bindparam("b_old"))
+    .values(read_ranges=bindparam("b_ranges"))
+)
+_P_MARK_UPDATE = Prepared(_MARK_UPDATE)
+_P_MARK_INSERT = Prepared(_MARK_INSERT)
+_P_MARK_NOW = Prepared(select(SUBSCRIPTIONS.c.read_ranges).where(*_SUBS_WHERE))
+
+
+def mark_read_unit(
+    user_id: int, marks: Iterable[tuple[int, int]], seen: Mapping[int, str | None]
+) -> Any:
+    """A write unit (Database.write_unit) marking (group_id, number) pairs read, given each
+    group's read marks as the caller last read them (`seen`; None: no newsrc row then).
+
+    Each group costs one compare-and-set UPDATE when its marks are still as seen; when they
+    changed meanwhile (another session of the same user) or there was no row, it reads them
+    again and merges, so a mark is never lost. A new row is unsubscribed, as mark_numbers
+    adds it. Returns nothing.
+    """
+    by_group: dict[int, list[int]] = {}
+    for group_id, number in marks:
+        by_group.setdefault(group_id, []).append(number)
+
+    def unit(raw: Raw) -> None:
+        for group_id, numbers in by_group.items():
+            key = {"b_user": user_id, "b_group": group_id}
+            before = seen.get(group_id)
+            if before is not None:
+                ranges = RangeSet.parse(before)
+                for n in numbers:
+                    ranges.add(n)
+                text = str(ranges)
+                if text == before:
+                    continue
+                if raw.execute(_P_MARK_SWAP, {**key, "b_old": before, "b_ranges": text}):
+                    continue
+            row = raw.first(_P_MARK_NOW, key)
+            ranges = RangeSet.parse(row.read_ranges or "" if row else "")
+            for n in numbers:
+                ranges.add(n)
+            if row is None:
+                raw.execute(_P_MARK_INSERT, {**key, "b_ranges": str(ranges)})
+            elif str(ranges) != (row.read_ranges or ""):
+                raw.execute(_P_MARK_UPDATE, {**key, "b_ranges": str(ranges)})
+
+    return unit
 
 
 async def subscription(s: AsyncSession, user_id: int, group_id: int) -> SubscriptionRow | None:
