@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 RowFactory = Callable[[Sequence[Any]], Any]
 
@@ -32,7 +33,7 @@ class Compiled:
     __slots__ = ("sql", "names", "binds", "fixed", "results", "make_row", "has_rows")
 
     def __init__(self, stmt: ClauseElement, dialect: Dialect) -> None:
-        compiled = stmt.compile(dialect=dialect)
+        compiled = cast(SQLCompiler, stmt.compile(dialect=dialect))
         self.sql: str = compiled.string
         positions = compiled.positiontup
         if positions is None:  # pragma: no cover - both of the board's drivers are positional
@@ -53,7 +54,7 @@ class Compiled:
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
         )
         keys = [c.key or f"c{i}" for i, c in enumerate(columns)] or ["_"]
-        make: RowFactory = namedtuple("Row", keys, rename=True)._make  # type: ignore[misc]
+        make: RowFactory = namedtuple("Row", keys, rename=True)._make  # type: ignore[misc, attr-defined]
         if any(self.results):
             procs = self.results
 
