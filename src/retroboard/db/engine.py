@@ -109,6 +109,9 @@ class Database:
         # two reader threads, writes batched on one writer thread; elsewhere (PostgreSQL, an
         # in-memory SQLite) every unit runs through the engine's own connection with run_sync.
         self.trace: Tracer | None = None  # sees the fast path's statements (bench/board.py)
+        # called with each new fast-path sqlite3 connection after the pragmas (tests use it to
+        # cap the file size, as the engine's "connect" event does for the ORM's connections)
+        self.connect_hooks: list[Callable[[sqlite3.Connection], None]] = []
         self._file = (
             parsed.database
             if self.dialect == "sqlite" and parsed.database not in (None, "", ":memory:")
@@ -171,6 +174,8 @@ class Database:
         con = sqlite3.connect(self._file, isolation_level=None, check_same_thread=False)
         for pragma in SQLITE_PRAGMAS:
             con.execute(f"PRAGMA {pragma}")
+        for hook in self.connect_hooks:
+            hook(con)
         return con
 
     def _open_reader(self) -> sqlite3.Connection:
@@ -275,6 +280,7 @@ class Database:
         return (b.batches, b.units) if b is not None else (0, 0)
 
     async def dispose(self) -> None:
+        """Close every connection; the Database may be used again (it reconnects)."""
         if self._inline is not None:
             self._inline.close()
             self._inline = None

@@ -48,14 +48,18 @@ class ConnectionThreads:
             queue.SimpleQueue()
         )
         self._slots = asyncio.Semaphore(max_pending)
-        self._threads = [
-            threading.Thread(target=self._main, name=f"{name}-{i}", daemon=True)
-            for i in range(count)
-        ]
+        self._name = name
+        self._count = count
+        self._threads: list[threading.Thread] = []
         self._started = False
 
     def _start(self) -> None:
+        """Start the threads (again, after close(): each opens a fresh connection)."""
         self._started = True
+        self._threads = [
+            threading.Thread(target=self._main, name=f"{self._name}-{i}", daemon=True)
+            for i in range(self._count)
+        ]
         for t in self._threads:
             t.start()
 
