@@ -11,7 +11,7 @@ import os
 import resource
 import secrets
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -202,6 +202,14 @@ class Board:
         self._stopping = False
         self._ids = itertools.count(1)
         self._prefix = secrets.token_hex(2)
+        # Each session's notice and shutdown hooks, called by one bus listener of each kind
+        # (a listener per session made every event on the bus cost O(sessions)).
+        self._hooks: dict[str, tuple[Callable[[NoticeSent], None], Callable[[], None]]] = {}
+        self._bus_listeners = contextlib.ExitStack()
+        self._bus_listeners.enter_context(self.bus.listen(NoticeSent, self._on_notice))
+        self._bus_listeners.enter_context(
+            self.bus.listen(BoardShuttingDown, self._on_shutting_down)
+        )
         self._watcher: asyncio.Task[None] | None = None
         self.regulars: Regulars | None = None  # a demo board's scripted regulars (start)
         self.telnet = TelnetTransport(
@@ -312,13 +320,31 @@ class Board:
         ticket: Ticket | None = None,
     ) -> None:
         """One caller from connect to hang-up. `auth` is SSH's LoginResult (or a User, for
-        tests), None when the caller still has to log in; `register` starts at sign-up."""
+        tests), None when the caller still has to log in; `register` starts at sign-up.
+        Raises nothing but cancellation: an unexpected exception is logged once, with the
+        session id, peer and traceback, and ends the session."""
         sid = f"{self._prefix}-{next(self._ids)}"
         slog = _SessionLog(log, sid, term.info.peer)
+        try:
+            await self._caller(term, auth, register, ticket, sid, slog)
+        except Exception:
+            slog.exception("session failed")
+
+    async def _caller(
+        self,
+        term: StreamTerminal,
+        auth: object,
+        register: bool,
+        ticket: Ticket | None,
+        sid: str,
+        slog: _SessionLog,
+    ) -> None:
+        """on_session's body; what it raises is logged there."""
         if self._stopping:
             term.write(going_down(self._going_down_text()))
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(term.drain(), 1)
+                async with asyncio.timeout(1):
+                    await term.drain()
             return
         login = auth if isinstance(auth, LoginResult) else None
         user = login.user if login is not None else auth if isinstance(auth, User) else None
@@ -328,7 +354,8 @@ class Board:
             slog.info("refused: board full (%d sessions)", len(self.sessions))
             term.write(BOARD_FULL)
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(term.drain(), 1)
+                async with asyncio.timeout(1):
+                    await term.drain()
             return
         address = ticket.address if ticket is not None else term.info.peer.rsplit(":", 1)[0]
         term.key_rate = self.settings.key_rate
@@ -364,22 +391,20 @@ class Board:
             if event.for_session(sid, ctx.user.id if ctx.user is not None else None):
                 session_term.post(Notice(event.text, event.kind, event.sender))
 
-        def shutting_down(_event: BoardShuttingDown) -> None:
+        def shutting_down() -> None:
             session_term.post(Notice(ctx.text("going_down"), "shutdown"))  # in the caller's skin
 
         reason = "error"
         try:
-            with (
-                self.bus.listen(NoticeSent, notice),
-                self.bus.listen(BoardShuttingDown, shutting_down),
-            ):
+            with self._hooked(sid, notice, shutting_down):
                 if user is not None:  # SSH: the password was checked before the session
                     refusal = gate.logged_in(user)
                     if refusal is not None:
                         slog.info("refused after authentication: %s", refusal)
                         term.write(f"\r\n{refusal}\r\n")
                         with contextlib.suppress(Exception):
-                            await asyncio.wait_for(term.drain(), 1)
+                            async with asyncio.timeout(1):
+                                await term.drain()
                         reason = "refused"
                         return
                     ctx.user = user
@@ -398,8 +423,8 @@ class Board:
                 )
                 reason = await run_session(ctx, first_screen(ctx, register=register))
         except Exception:
-            slog.exception("session failed")
             term.write("\r\n*** Sorry, something went wrong on the board. Goodbye. ***\r\n")
+            raise  # logged by on_session, after the teardown below
         finally:
             gate.cancel()
             self.sessions.pop(sid, None)
@@ -408,8 +433,34 @@ class Board:
             if reason != "refused":
                 slog.info("logoff (%s)%s", reason, f" user {ctx.user.handle}" if ctx.user else "")
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(term.drain(), 2)
+                    async with asyncio.timeout(2):
+                        await term.drain()
                 term.close()
+
+    @contextlib.contextmanager
+    def _hooked(
+        self, sid: str, notice: Callable[[NoticeSent], None], shutting_down: Callable[[], None]
+    ) -> Iterator[None]:
+        """While the block runs, the session `sid` is told of notices and the shutdown."""
+        self._hooks[sid] = (notice, shutting_down)
+        try:
+            yield
+        finally:
+            self._hooks.pop(sid, None)
+
+    def _on_notice(self, event: NoticeSent) -> None:
+        for sid, (notice, _) in list(self._hooks.items()):
+            try:
+                notice(event)
+            except Exception:  # one session's hook must not keep the notice from the others
+                log.exception("notice hook of %s failed", sid)
+
+    def _on_shutting_down(self, _event: BoardShuttingDown) -> None:
+        for sid, (_, shutting_down) in list(self._hooks.items()):
+            try:
+                shutting_down()
+            except Exception:
+                log.exception("shutdown hook of %s failed", sid)
 
     def _activity(self, number: int, activity: Activity) -> None:
         """A screen's declared activity, for presence (the node may be gone at hang-up)."""
@@ -463,7 +514,8 @@ class Board:
         """Tell the caller on `node` why, and hang up (at most a second for the message)."""
         node.term.write(f"\r\n\x1b[0;1;31m*** {reason} ***\x1b[0m\r\n")
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(node.term.drain(), 1)
+            async with asyncio.timeout(1):
+                await node.term.drain()
         node.term.close()
 
     # ---- the control socket (retroboard node/ban/user commands) -------------------------
@@ -612,11 +664,15 @@ class Board:
         self.telnet.close()
         self.ssh.close()
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.telnet.wait_closed(), 0.5)
+            async with asyncio.timeout(0.5):
+                await self.telnet.wait_closed()
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.ssh.wait_closed(), 0.5)
+            async with asyncio.timeout(0.5):
+                await self.ssh.wait_closed()
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.control.wait_closed(), 0.5)
+            async with asyncio.timeout(0.5):
+                await self.control.wait_closed()
+        self._bus_listeners.close()
         await self.maintenance.stop()
         await self.db.dispose()
         log.info("board stopped")

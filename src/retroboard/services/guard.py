@@ -8,6 +8,7 @@ start and whenever it changes.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 from collections.abc import Iterable
@@ -61,6 +62,7 @@ RESERVE_ONLY = (
 )
 
 
+@functools.lru_cache(maxsize=4096)  # every connect parses its address two or three times
 def normalise_address(address: str) -> str:
     """'::ffff:1.2.3.4' -> '1.2.3.4'; anything unparsable is kept as it is (a Unix socket)."""
     try:

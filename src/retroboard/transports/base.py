@@ -139,7 +139,7 @@ async def run_with_pump(
     connection) and only the pump gets a task of its own: one task less per connection.
     When the pump ends first (the caller hung up) the session is woken with Disconnected
     and given SESSION_GRACE seconds to clean up, then cancelled. What the session raises
-    ends it quietly, as a finished task's result would."""
+    ends it and is logged with the peer and its traceback."""
     loop = asyncio.get_running_loop()
     me = asyncio.current_task()
     assert me is not None
@@ -166,8 +166,8 @@ async def run_with_pump(
         graced_out = False  # our own cut, taken back; cancelled from outside too: stay so
         if me.uncancel() > 0:
             raise
-    except Exception:  # the session's own failure ends it quietly, as it always did
-        pass
+    except Exception:  # the session's own failure ends it (Board.on_session logs its own)
+        log.exception("[%s] session failed", term.info.peer)
     finally:
         pump_task.remove_done_callback(pump_ended)
         if grace is not None:

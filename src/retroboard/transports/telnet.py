@@ -54,22 +54,45 @@ class TelnetTerminal(StreamTerminal):
         self._writer = writer
         # Kept for the abort and the buffer size: telnetlib3 forgets it on close.
         self._transport: Any = writer.transport
+        # Writes made in one turn of the event loop, sent as one at its end: a screen is
+        # several writes, and each would otherwise be its own IAC-escaping pass and send().
+        self._pending: list[bytes] = []
+        self._pending_size = 0
 
     def _send(self, data: bytes) -> None:
+        if not self._pending:
+            try:
+                asyncio.get_running_loop().call_soon(self._flush)
+            except RuntimeError:  # no loop (a teardown): send it as it is
+                self._writer.write(data)
+                return
+        self._pending.append(data)
+        self._pending_size += len(data)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
+        self._pending = []
+        self._pending_size = 0
         self._writer.write(data)
 
     async def _drain(self) -> None:
+        self._flush()
         await self._writer.drain()
 
     def _close(self) -> None:
+        self._flush()
         self._writer.close()
 
     def _write_buffer_size(self) -> int:
         if self._transport is None:
-            return 0
-        return int(self._transport.get_write_buffer_size())
+            return self._pending_size
+        return int(self._transport.get_write_buffer_size()) + self._pending_size
 
     def _abort(self) -> None:
+        self._pending = []
+        self._pending_size = 0
         if self._transport is not None:
             self._transport.abort()
         self._writer.close()
