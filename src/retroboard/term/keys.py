@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections import deque
 
 from retroboard.term.events import CursorReport, Key
 
@@ -92,7 +91,8 @@ class KeyDecoder:
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="ignore")
         self._after_cr = False
         self._seq = ""  # an escape sequence being collected
-        self.reports: deque[CursorReport] = deque(maxlen=MAX_REPORTS)
+        # A list kept to the newest MAX_REPORTS (an empty deque is ~600 bytes per session).
+        self.reports: list[CursorReport] = []
 
     def set_encoding(self, encoding: str) -> None:
         """Switch the character set (e.g. utf-8 <-> cp437); any half character is dropped."""
@@ -118,8 +118,9 @@ class KeyDecoder:
 
     def take_reports(self) -> list[CursorReport]:
         """The cursor reports decoded since the last call, oldest first."""
-        out = list(self.reports)
-        self.reports.clear()
+        if not self.reports:
+            return []
+        out, self.reports = self.reports, []
         return out
 
     def flush(self) -> list[Key]:
@@ -188,6 +189,7 @@ class KeyDecoder:
                 name = {"A": "f1", "B": "f2", "C": "f3", "D": "f4"}.get(ch)
             elif ch == "R" and (cpr := _CPR_PARAMS.fullmatch(params)):
                 self.reports.append(CursorReport(int(cpr.group(1)), int(cpr.group(2))))
+                del self.reports[:-MAX_REPORTS]
                 return
             else:
                 name = _CSI_FINAL.get(ch)

@@ -7,7 +7,6 @@ where no escape sequence or UTF-8 character is split) and sends it, then sleeps 
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 PACE_TICK = 0.04  # seconds between the chunks a paced session sends (its wake-ups)
@@ -111,7 +110,9 @@ class PaceQueue:
     written, each write remembered as a piece that is (or is not) skippable."""
 
     def __init__(self) -> None:
-        self._pieces: deque[_Piece] = deque()
+        # A list, not a deque: an empty deque is ~600 bytes and most sessions are never paced;
+        # pieces are few (writes of the same kind join the last one), so pop(0) is cheap.
+        self._pieces: list[_Piece] = []
         self.pending = 0  # bytes waiting
 
     def __bool__(self) -> bool:
@@ -142,7 +143,7 @@ class PaceQueue:
         chunk = bytes(piece.data[piece.sent : end])
         piece.sent = end
         if piece.sent >= len(piece.data):
-            self._pieces.popleft()
+            self._pieces.pop(0)
         elif piece.sent > COMPACT and piece.sent * 2 > len(piece.data):
             del piece.data[: piece.sent]  # a long run of writes: keep only what waits
             piece.sent = 0
@@ -154,7 +155,7 @@ class PaceQueue:
         the first of them was; returns the bytes dropped. Pieces are only ever cut where `take`
         left them, so no sequence or character is split."""
         dropped = 0
-        kept: deque[_Piece] = deque()
+        kept: list[_Piece] = []
         for piece in self._pieces:
             if not piece.skippable:
                 kept.append(piece)

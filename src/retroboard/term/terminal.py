@@ -26,6 +26,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from retroboard.term.codec import encode
 from retroboard.term.events import CursorReport, Disconnected, Event, Key, Resize, Wake
@@ -47,6 +48,7 @@ LINE_MODE_MAX = 2000  # characters of one line from a line-mode client; the rest
 TERM_TYPE_MAX = 40  # characters of a client-supplied terminal type that are kept
 PACE_HIGH_WATER = 4096  # bytes a paced session may leave in the transport before it waits
 SGR_RESET = b"\x1b[0m"  # sent where skipped art was cut, so its colours do not leak
+T = TypeVar("T")
 _TERM_TYPE_JUNK = re.compile(r"[^a-z0-9._+-]+")
 
 MIN_COLS, MAX_COLS = 20, 400
@@ -143,6 +145,82 @@ class TokenBucket:
         return -self._tokens / rate if self._tokens < 0 else 0.0
 
 
+class InputQueue(Generic[T]):
+    """A bounded FIFO with asyncio.Queue's put/get/put_nowait/get_nowait/full/empty/qsize, in
+    a fraction of its memory: an idle session's empty asyncio.Queue holds three deques and a
+    lock-free event (~2.8 KB); this holds a list, and waiter lists only while someone waits.
+    Items are few (at most `maxsize`, QUEUE_SIZE), so taking from the front of a list is cheap."""
+
+    __slots__ = ("maxsize", "_items", "_getters", "_putters")
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._items: list[T] = []
+        self._getters: list[asyncio.Future[None]] | None = None
+        self._putters: list[asyncio.Future[None]] | None = None
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def full(self) -> bool:
+        return 0 < self.maxsize <= len(self._items)
+
+    def put_nowait(self, item: T) -> None:
+        """Add `item`; raises asyncio.QueueFull when full."""
+        if self.full():
+            raise asyncio.QueueFull
+        self._items.append(item)
+        self._wake_one(self._getters)
+
+    def get_nowait(self) -> T:
+        """The oldest item; raises asyncio.QueueEmpty when there is none."""
+        if not self._items:
+            raise asyncio.QueueEmpty
+        item = self._items.pop(0)
+        self._wake_one(self._putters)
+        return item
+
+    async def put(self, item: T) -> None:
+        """Add `item`, waiting while the queue is full."""
+        while self.full():
+            if self._putters is None:
+                self._putters = []
+            await self._wait(self._putters, self.full)
+        self.put_nowait(item)
+
+    async def get(self) -> T:
+        """The oldest item, waiting while there is none."""
+        while not self._items:
+            if self._getters is None:
+                self._getters = []
+            await self._wait(self._getters, self.empty)
+        return self.get_nowait()
+
+    async def _wait(self, waiters: list[asyncio.Future[None]], blocked: Callable[[], bool]) -> None:
+        fut = asyncio.get_running_loop().create_future()
+        waiters.append(fut)
+        try:
+            await fut
+        except BaseException:
+            fut.cancel()
+            if fut in waiters:
+                waiters.remove(fut)
+            if not blocked():  # woken, but cancelled: pass the turn on (as asyncio.Queue)
+                self._wake_one(waiters)
+            raise
+
+    @staticmethod
+    def _wake_one(waiters: list[asyncio.Future[None]] | None) -> None:
+        while waiters:
+            fut = waiters.pop(0)
+            if not fut.done():
+                fut.set_result(None)
+                return
+
+
 class StreamTerminal:
     """A Terminal over a byte stream; transports fill in the I/O hooks."""
 
@@ -150,7 +228,8 @@ class StreamTerminal:
         self._info = info
         self._filter = OutputFilter(info.profile)
         self._decoder = KeyDecoder(_input_encoding(info.encoding))
-        self._queue: asyncio.Queue[Event | Wake | None] = asyncio.Queue(QUEUE_SIZE)
+        # None: the connection is gone (the sentinel after the last key)
+        self._queue: InputQueue[Event | Wake | None] = InputQueue(QUEUE_SIZE)
         self._wake_pending = False
         self._esc_timer: asyncio.TimerHandle | None = None
         self._abort_timer: asyncio.TimerHandle | None = None

@@ -103,7 +103,8 @@ class SessionTerminal:
 
     def __init__(self, term: StreamTerminal) -> None:
         self.raw = term
-        self._notices: deque[Notice] = deque(maxlen=MAX_NOTICES)
+        # A short list, oldest first (an empty deque is ~600 bytes per idle session).
+        self._notices: list[Notice] = []
         self._held: Event | None = None  # a key read ahead by discard_enter, given out next
         self._handlers: list[Interruption] = []
         self._feeds: list[Feed] = []
@@ -176,8 +177,9 @@ class SessionTerminal:
     # ---- notices -----------------------------------------------------------------------------
     def post(self, notice: Notice) -> None:
         """Queue a notice for the caller; it is shown at the next wait for input. Never blocks."""
-        if len(self._notices) == self._notices.maxlen:
+        if len(self._notices) >= MAX_NOTICES:
             self.notices_dropped += 1
+            del self._notices[0]
         self._notices.append(notice)
         self.raw.wake()
 
@@ -263,7 +265,7 @@ class SessionTerminal:
             return held
         while True:
             if self._notices:
-                self._show(self._notices.popleft())
+                self._show(self._notices.pop(0))
                 await self.drain()
                 continue
             event = self.raw.poll_event()  # typed-ahead keys: no timer needed

@@ -41,8 +41,49 @@ class _Sink(io.StringIO):
     encoding = "utf-8"
 
 
+# Consoles by shape, shared by every session of that shape (a Console costs ~3 KB, and an
+# idle caller at a menu has drawn with one). Safe to share: rendering is synchronous on the
+# event loop, so two sessions never use one at once; bounded like BoardInfo.render_cache.
+_CONSOLES: dict[tuple[object, ...], Console] = {}
+CONSOLES_MAX = 64
+
+
+def _make_console(
+    theme: Theme, cols: int, rows: int, color_system: str | None, no_color: bool
+) -> Console:
+    return Console(
+        file=_Sink(),
+        width=cols,
+        height=rows,
+        color_system=color_system,  # type: ignore[arg-type]
+        force_terminal=True,
+        force_interactive=False,
+        legacy_windows=False,
+        emoji=False,
+        highlight=False,
+        markup=True,
+        theme=theme,
+        no_color=no_color,
+        _environ={},
+    )
+
+
+def shared_console(info: TermInfo, theme: Theme) -> Console:
+    """The board-wide Console for `info`'s size and colours with `theme` (made on first use)."""
+    key = (theme, info.cols, info.rows, info.profile.color_system, not info.colors)
+    console = _CONSOLES.get(key)
+    if console is None:
+        if len(_CONSOLES) >= CONSOLES_MAX:  # many odd window sizes: start over, not grow
+            _CONSOLES.clear()
+        console = _CONSOLES[key] = _make_console(
+            theme, info.cols, info.rows, info.profile.color_system, not info.colors
+        )
+    return console
+
+
 class Renderer:
-    """One rich Console per session, made on first use; rebuilt when the window size changes."""
+    """A session's renderer: the shared Console of its size, colours and theme (see
+    `shared_console`), looked up on first use and again when the window size changes."""
 
     def __init__(self, info: TermInfo, theme: Theme = THEME) -> None:
         self._info = info
@@ -52,25 +93,8 @@ class Renderer:
     @property
     def console(self) -> Console:
         if self._console is None:
-            self._console = self._make(self._info)
+            self._console = shared_console(self._info, self._theme)
         return self._console
-
-    def _make(self, info: TermInfo) -> Console:
-        return Console(
-            file=_Sink(),
-            width=info.cols,
-            height=info.rows,
-            color_system=info.profile.color_system,  # type: ignore[arg-type]
-            force_terminal=True,
-            force_interactive=False,
-            legacy_windows=False,
-            emoji=False,
-            highlight=False,
-            markup=True,
-            theme=self._theme,
-            no_color=not info.colors,
-            _environ={},
-        )
 
     def update(self, info: TermInfo) -> None:
         if (info.cols, info.rows, info.colors) != (

@@ -38,6 +38,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
@@ -88,8 +89,9 @@ class Skin:
         template = self.strings[key]
         return template.format(**values) if values else template
 
-    @property
+    @cached_property
     def theme(self) -> Theme:
+        """The skin's styles as a rich Theme, made once (sessions' consoles are shared by it)."""
         return Theme(dict(self.styles), inherit=False)
 
 
