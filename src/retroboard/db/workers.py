@@ -35,6 +35,11 @@ def _settle(fut: asyncio.Future[Any], ok: bool, value: Any) -> None:
         fut.set_exception(value)
 
 
+def _retrieve(fut: asyncio.Future[Any]) -> None:
+    if not fut.cancelled():
+        fut.exception()
+
+
 class ConnectionThreads:
     """`count` threads, each with its own connection from `opener`, sharing one queue.
 
@@ -167,6 +172,9 @@ class WriteBatcher:
     async def submit(self, unit: Unit) -> Any:
         async with self._room:
             fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            # a caller cancelled while its unit runs (a hang-up) leaves nobody to read the
+            # outcome: read it here, so a failed unit is not "never retrieved" on the log
+            fut.add_done_callback(_retrieve)
             self._waiting.append((unit, fut))
             if self._flusher is None or self._flusher.done():
                 self._flusher = asyncio.get_running_loop().create_task(
