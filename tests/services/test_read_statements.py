@@ -35,18 +35,24 @@ async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
 
 @contextmanager
 def statements(db: Database) -> Iterator[list[str]]:
-    """The SQL statements run inside the block, without SQLite's BEGIN (PostgreSQL's begin
-    is no statement), so the budgets below hold on both."""
+    """The SQL statements run inside the block, through the ORM/Core engine and through the
+    fast path (db/fastpath.py, seen by `Database.trace`), without SQLite's BEGIN (PostgreSQL's
+    begin is no statement), so the budgets below hold on both."""
     seen: list[str] = []
 
     def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
         if not sql.lstrip().upper().startswith("BEGIN"):
             seen.append(sql)
 
+    def fast(sql: str, _params: Any) -> None:
+        seen.append(sql)
+
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    db.trace = fast
     try:
         yield seen
     finally:
+        db.trace = None
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
 
 

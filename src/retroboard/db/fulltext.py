@@ -6,12 +6,16 @@ through a generated column (both remade with word stems by migration 0009).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import DateTime, bindparam, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import DateTime, bindparam, column, text
+from sqlalchemy.sql.expression import ColumnClause
+
+from retroboard.db.fastpath import Prepared, Raw
 
 Order = Literal["rank", "newest"]
 MARK_ON, MARK_OFF = "\x01", "\x02"  # around a match in an excerpt (never in a sanitised body)
@@ -117,27 +121,97 @@ def fts5_query(terms: tuple[Term, ...]) -> str:
     return " ".join(parts)
 
 
+def _tsquery_kind(t: Term) -> str:
+    return "prefix" if t.prefix else ("phrase" if len(t.words) > 1 else "plain")
+
+
+_TSQUERY_FUNCTION = {
+    "prefix": "to_tsquery",
+    "phrase": "phraseto_tsquery",
+    "plain": "plainto_tsquery",
+}
+
+
 def tsquery_sql(terms: tuple[Term, ...], params: dict[str, object]) -> str:
     """A tsquery expression for PostgreSQL built from functions that take user text as a bound
     value (plainto/phraseto_tsquery), so no input is tsquery syntax; prefixes are single
-    words of letters and digits only (the parser guarantees it)."""
-    parts = []
+    words of letters and digits only (the parser guarantees it). Puts each term's value
+    in `params` (t0, t1, ...) and returns the SQL."""
     for i, t in enumerate(terms):
-        name = f"t{i}"
-        if t.prefix:
-            params[name] = t.words[0] + ":*"
-            parts.append(f"to_tsquery('english', :{name})")
-        elif len(t.words) > 1:
-            params[name] = " ".join(t.words)
-            parts.append(f"phraseto_tsquery('english', :{name})")
-        else:
-            params[name] = t.words[0]
-            parts.append(f"plainto_tsquery('english', :{name})")
+        params[f"t{i}"] = t.words[0] + ":*" if t.prefix else " ".join(t.words)
+    return _tsquery_of(tuple(_tsquery_kind(t) for t in terms))
+
+
+def _tsquery_of(kinds: tuple[str, ...]) -> str:
+    parts = [f"{_TSQUERY_FUNCTION[k]}('english', :t{i})" for i, k in enumerate(kinds)]
     return "(" + " && ".join(parts) + ")"
 
 
-async def search_rows(
-    s: AsyncSession,
+# Result columns of the search statements (untyped: SQLite gives the date as stored text).
+_RESULT: tuple[ColumnClause[Any], ...] = tuple(
+    column(n)
+    for n in (
+        "id",
+        "message_id",
+        "subject",
+        "author",
+        "author_name",
+        "date",
+        "refs",
+        "thread_id",
+        "group_name",
+        "number",
+        "score",
+        "excerpt",
+    )
+)
+SHAPES = 256  # statements kept compiled: dialect x order x filters x (PostgreSQL) term kinds
+
+
+@lru_cache(maxsize=SHAPES)
+def search_statement(
+    dialect: str,
+    order: Order,
+    *,
+    group: bool,
+    author: bool,
+    since: bool,
+    before: bool,
+    kinds: tuple[str, ...] = (),
+) -> Prepared:
+    """The search statement of one shape, compiled once per shape and dialect: `dialect`
+    "sqlite" (FTS5) or another (PostgreSQL tsvector, with one tsquery function per term in
+    `kinds`), `order` of the window, and which filters are bound. Returns a Prepared whose
+    parameters are level, limit, offset, take, each filter's and q/on/off (SQLite) or
+    t0.. and headline (PostgreSQL)."""
+    sqlite = dialect == "sqlite"
+    filters = []
+    if author:
+        filters.append("AND lower(a.author) = :author")
+    if since:
+        filters.append("AND a.date >= :since")
+    if before:
+        filters.append("AND a.date < :before")
+    orders = SQLITE_ORDER if sqlite else POSTGRES_ORDER
+    inner = orders[order]
+    outer = ", ".join("page." + part.strip() for part in inner.split(","))
+    sql = (SQLITE_SEARCH if sqlite else POSTGRES_SEARCH).format(
+        tsquery="" if sqlite else _tsquery_of(kinds),
+        group2="AND g2.name = :group" if group else "",
+        filters=" ".join(filters),
+        order=inner,
+        outer=outer,
+    )
+    dates = [
+        bindparam(name, type_=DateTime(timezone=True))
+        for name, on in (("since", since), ("before", before))
+        if on
+    ]
+    statement = text(sql).bindparams(*dates) if dates else text(sql)
+    return Prepared(statement.columns(*_RESULT))
+
+
+def search_unit(
     query: Query,
     *,
     level: int,
@@ -145,64 +219,59 @@ async def search_rows(
     order: Order,
     limit: int,
     offset: int,
-) -> list[Any]:
-    """One page of rows of posted, undeleted articles matching every term and filter, each
-    once (in its first group the user may read), in `order`: "newest" is the newest posted
-    first; "rank" scores the newest RANK_WINDOW matches and puts the best first, and pages
-    past the window go on newest first. Each row has an `excerpt` of the body with
-    MARK_ON/MARK_OFF around the matches. A page costs work in proportion to
-    min(matches, RANK_WINDOW) + offset + limit, never to every match on the board."""
-    sqlite = s.get_bind().dialect.name == "sqlite"
-    params: dict[str, object] = {"level": level, "limit": limit, "offset": offset}
-    filters, group2 = [], ""
+) -> Callable[[Raw], list[Any]]:
+    """A read unit (Database.read_unit) returning one page of rows of posted, undeleted
+    articles matching every term and filter, each once (in its first group the user may
+    read), in `order`: "newest" is the newest posted first; "rank" scores the newest
+    RANK_WINDOW matches and puts the best first, and pages past the window go on newest
+    first. Each row has an `excerpt` of the body with MARK_ON/MARK_OFF around the matches.
+    A page costs work in proportion to min(matches, RANK_WINDOW) + offset + limit, never to
+    every match on the board; its one or two statements run in the one unit."""
+    params: dict[str, object] = {"level": level}
     if group:
-        group2 = "AND g2.name = :group"
         params["group"] = group.strip().lower()
     if query.author:
-        filters.append("AND lower(a.author) = :author")
         params["author"] = query.author.lower()
-    dates = []
     if query.since is not None:
-        filters.append("AND a.date >= :since")
         params["since"] = query.since
-        dates.append(bindparam("since", type_=DateTime(timezone=True)))
     if query.before is not None:
-        filters.append("AND a.date < :before")
         params["before"] = query.before
-        dates.append(bindparam("before", type_=DateTime(timezone=True)))
-    if sqlite:
-        params.update(q=fts5_query(query.terms), on=MARK_ON, off=MARK_OFF)
-        sql, orders = SQLITE_SEARCH, SQLITE_ORDER
-    else:
-        params["headline"] = HEADLINE
-        sql, orders = POSTGRES_SEARCH, POSTGRES_ORDER
-    base = sql.format(
-        tsquery="{tsquery}" if sqlite else tsquery_sql(query.terms, params),
-        group2=group2,
-        filters=" ".join(filters),
-        order="{order}",
-        outer="{outer}",
-    )
+    shape = {
+        "group": bool(group),
+        "author": bool(query.author),
+        "since": query.since is not None,
+        "before": query.before is not None,
+    }
+    window = RANK_WINDOW
 
-    async def run(order_: Order, take: int, limit_: int, offset_: int) -> list[Any]:
-        inner = orders[order_]
-        outer = ", ".join("page." + part.strip() for part in inner.split(","))
-        sql_ = base.replace("{order}", inner).replace("{outer}", outer)
-        statement = text(sql_).bindparams(*dates) if dates else text(sql_)
-        values = dict(params, take=take, limit=limit_, offset=offset_)
-        return list((await s.execute(statement, values)).all())
+    def unit(raw: Raw) -> list[Any]:
+        dialect = raw.dialect.name
+        values = dict(params)
+        if dialect == "sqlite":
+            values.update(q=fts5_query(query.terms), on=MARK_ON, off=MARK_OFF)
+            kinds: tuple[str, ...] = ()
+        else:
+            values["headline"] = HEADLINE
+            tsquery_sql(query.terms, values)
+            kinds = tuple(_tsquery_kind(t) for t in query.terms)
 
-    if order == "newest":
-        return await run("newest", offset + limit, limit, offset)
-    # Ranked: the window's best first; a page reaching past the window goes on newest first.
-    rows: list[Any] = []
-    if offset < RANK_WINDOW:
-        wanted = min(limit, RANK_WINDOW - offset)
-        rows = await run("rank", RANK_WINDOW, wanted, offset)
-        if len(rows) < wanted:  # the window is not full: nothing lies beyond it
+        def run(order_: Order, take: int, limit_: int, offset_: int) -> list[Any]:
+            prep = search_statement(dialect, order_, kinds=kinds, **shape)
+            return raw.rows(prep, dict(values, take=take, limit=limit_, offset=offset_))
+
+        if order == "newest":
+            return run("newest", offset + limit, limit, offset)
+        # Ranked: the window's best first; a page reaching past the window goes on newest first.
+        rows: list[Any] = []
+        if offset < window:
+            wanted = min(limit, window - offset)
+            rows = run("rank", window, wanted, offset)
+            if len(rows) < wanted:  # the window is not full: nothing lies beyond it
+                return rows
+        if len(rows) == limit:
             return rows
-    if len(rows) == limit:
-        return rows
-    start = max(offset, RANK_WINDOW)
-    rest = limit - len(rows)
-    return rows + await run("newest", start + rest, rest, start)
+        start = max(offset, window)
+        rest = limit - len(rows)
+        return rows + run("newest", start + rest, rest, start)
+
+    return unit

@@ -6,7 +6,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    exists,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.db.fastpath import Prepared, Raw
@@ -233,6 +244,18 @@ _P_MARK_SWAP = Prepared(
 )
 _P_MARK_UPDATE = Prepared(_MARK_UPDATE)
 _P_MARK_INSERT = Prepared(_MARK_INSERT)
+# A first row for a group the user had none in, unless one appeared meanwhile (then 0 rows).
+_P_MARK_ADD = Prepared(
+    insert(SUBSCRIPTIONS).from_select(
+        ["user_id", "group_id", "subscribed", "read_ranges"],
+        select(
+            bindparam("b_user", type_=Integer),
+            bindparam("b_group", type_=Integer),
+            literal(False, Boolean),
+            bindparam("b_ranges", type_=String),
+        ).where(~exists().where(*_SUBS_WHERE)),
+    )
+)
 _P_MARK_NOW = Prepared(select(SUBSCRIPTIONS.c.read_ranges).where(*_SUBS_WHERE))
 
 
@@ -242,9 +265,9 @@ def mark_read_unit(
     """A write unit (Database.write_unit) marking (group_id, number) pairs read, given each
     group's read marks as the caller last read them (`seen`; None: no newsrc row then).
 
-    Each group costs one compare-and-set UPDATE when its marks are still as seen; when they
-    changed meanwhile (another session of the same user) or there was no row, it reads them
-    again and merges, so a mark is never lost. A new row is unsubscribed, as mark_numbers
+    Each group costs one compare-and-set UPDATE when its marks are still as seen, or one
+    INSERT-unless-present when there was no row; when they changed meanwhile (another session
+    of the same user) it reads them again and merges, so a mark is never lost. A new row is unsubscribed, as mark_numbers
     adds it. Returns nothing.
     """
     by_group: dict[int, list[int]] = {}
@@ -263,6 +286,12 @@ def mark_read_unit(
                 if text == before:
                     continue
                 if raw.execute(_P_MARK_SWAP, {**key, "b_old": before, "b_ranges": text}):
+                    continue
+            else:
+                fresh = RangeSet.parse("")
+                for n in numbers:
+                    fresh.add(n)
+                if raw.execute(_P_MARK_ADD, {**key, "b_ranges": str(fresh)}):
                     continue
             row = raw.first(_P_MARK_NOW, key)
             ranges = RangeSet.parse(row.read_ranges or "" if row else "")

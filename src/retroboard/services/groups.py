@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, exists, select, union, update
+from sqlalchemy import Integer, bindparam, delete, exists, select, type_coerce, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
+from retroboard.db.fastpath import Prepared
 from retroboard.db.tables import (
     ArticleRow,
     GroupRow,
@@ -38,6 +40,7 @@ from retroboard.services.board_common import (
 )
 
 DESCRIPTION_MAX = 200
+GROUP_MEMO = 1024  # Groups remembered by the selector (key: the group's columns)
 _CHUNK = 500  # ids per IN (...) list: far below SQLite's and asyncpg's parameter limits
 
 
@@ -55,39 +58,61 @@ def _clean_description(description: str) -> str:
 
 def _selector_statement(*, subscribed_only: bool) -> Any:
     """The selector in one statement of columns: readable groups by name, each with the
-    user's subscription flag and read marks (NULL without a newsrc row)."""
-    q = (
-        select(
-            *(GROUPS.c[n] for n in _SELECTOR_GROUP_COLUMNS),
-            SUBSCRIPTIONS.c.subscribed,
-            SUBSCRIPTIONS.c.read_ranges,
+    user's subscription flag and read marks (NULL without a newsrc row). Subscribed only,
+    it starts from the user's newsrc rows (an inner join: a subscribed row always exists)."""
+    columns = (
+        *(GROUPS.c[n] for n in _SELECTOR_GROUP_COLUMNS),
+        # as stored (SQLite's 0/1, no result processor per row): the caller takes bool() of it
+        type_coerce(SUBSCRIPTIONS.c.subscribed, Integer).label("subscribed"),
+        SUBSCRIPTIONS.c.read_ranges,
+    )
+    if subscribed_only:
+        q = (
+            select(*columns)
+            .select_from(SUBSCRIPTIONS.join(GROUPS, GROUPS.c.id == SUBSCRIPTIONS.c.group_id))
+            .where(
+                SUBSCRIPTIONS.c.user_id == bindparam("user_id"),
+                SUBSCRIPTIONS.c.subscribed.is_(True),
+            )
         )
-        .select_from(
+    else:
+        q = select(*columns).select_from(
             GROUPS.outerjoin(
                 SUBSCRIPTIONS,
                 (SUBSCRIPTIONS.c.group_id == GROUPS.c.id)
                 & (SUBSCRIPTIONS.c.user_id == bindparam("user_id")),
             )
         )
-        .where(GROUPS.c.read_level <= bindparam("level"))
-        .order_by(GROUPS.c.name)
-    )
-    return q.where(SUBSCRIPTIONS.c.subscribed.is_(True)) if subscribed_only else q
+    return q.where(GROUPS.c.read_level <= bindparam("level")).order_by(GROUPS.c.name)
 
 
-_SELECTOR_GROUP_COLUMNS = (
-    "id",
-    "name",
-    "description",
-    "policy",
-    "read_level",
-    "post_level",
-    "high",
-    "article_count",
-    "deleted_numbers",
-)
-_SELECTOR = _selector_statement(subscribed_only=False)
-_SELECTOR_SUBSCRIBED = _selector_statement(subscribed_only=True)
+class _GroupColumns(NamedTuple):
+    """The group columns the selector reads, in its statement's order."""
+
+    id: int
+    name: str
+    description: str
+    policy: str
+    read_level: int
+    post_level: int
+    high: int
+    article_count: int
+    deleted_numbers: str
+
+
+_SELECTOR_GROUP_COLUMNS = _GroupColumns._fields
+_GROUP_WIDTH = len(_SELECTOR_GROUP_COLUMNS)
+
+
+# The selector turns every group of the list into a Group on every visit, and groups change
+# rarely: the same columns give the same (frozen) Group, remembered for all users.
+@lru_cache(maxsize=GROUP_MEMO)
+def _group(columns: tuple[Any, ...]) -> Group:
+    return to_group(_GroupColumns._make(columns))
+
+
+_SELECTOR = Prepared(_selector_statement(subscribed_only=False))
+_SELECTOR_SUBSCRIBED = Prepared(_selector_statement(subscribed_only=True))
 
 
 class GroupService:
@@ -207,13 +232,11 @@ class GroupService:
     async def selector(self, user: User, *, subscribed_only: bool) -> list[GroupStatus]:
         """Groups the user may read, with subscription and exact unread counts, by name."""
         q = _SELECTOR_SUBSCRIBED if subscribed_only else _SELECTOR
-        async with self._db.read() as s:
-            rows: list[Any] = list(
-                (await s.execute(q, {"level": int(user.level), "user_id": user.id})).all()
-            )
+        values = {"level": int(user.level), "user_id": user.id}
+        rows = await self._db.read_unit(lambda raw: raw.rows(q, values))
         return [
             GroupStatus(
-                group=to_group(g),
+                group=_group(g[:_GROUP_WIDTH]),
                 subscribed=bool(g.subscribed),
                 unread=unread_count(g, g.read_ranges or ""),
             )

@@ -12,7 +12,7 @@ from retroboard.db.fulltext import (
     Order,
     Query,
     Term,
-    search_rows,
+    search_unit,
 )
 from retroboard.db.tables import utc
 from retroboard.domain.boards import ArticleHead, SearchHit
@@ -151,9 +151,8 @@ class SearchService:
         parsed = parse_query(query)
         if group is not None:
             group = sanitize(group, multiline=False).strip() or None
-        async with self._db.read() as s:
-            rows = await search_rows(
-                s,
+        rows = await self._db.read_unit(
+            search_unit(
                 parsed,
                 level=int(user.level),
                 group=group,
@@ -161,6 +160,7 @@ class SearchService:
                 limit=limit,
                 offset=offset,
             )
+        )
         hits: list[SearchHit] = []
         for r in rows:
             head = ArticleHead(
