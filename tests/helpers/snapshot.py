@@ -81,6 +81,8 @@ _VOLATILE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b\d{4}-\d\d-\d\d\b"), "YYYY-MM-DD"),
     (re.compile(r"\b\d\d:\d\d:\d\d\b"), "HH:MM:SS"),
     (re.compile(r"\b\d\d:\d\d\b"), "HH:MM"),
+    # a day wrapped away from its month at a narrow width ("...message from 02" / "Dec 03:53")
+    (re.compile(r"(?<=\bfrom )\d\d$"), "DD"),
 )
 # Counters whose digits are replaced by N (width kept, so table borders stay put).
 _COUNTERS = (

@@ -95,3 +95,16 @@ async def test_read_paths_stay_within_their_statement_budgets(
         [status] = await sv.groups.selector(bob, subscribed_only=True)
     assert status.group.name == "comp.sys.retro" and status.unread == 2
     assert len(seen) <= 1, seen
+
+    with statements(db) as seen:  # the group with bob's marks, the threads, their heads
+        page = await sv.articles.thread_page(bob, "comp.sys.retro", limit=2)
+    assert [len(t.articles) for t in page.threads] == [1, 1] and page.cursor is not None
+    assert len(seen) <= 3, seen
+
+    with statements(db) as seen:  # the same and the count of threads above the page
+        page = await sv.articles.thread_page(bob, "comp.sys.retro", limit=2, from_end=True)
+    assert page.skipped == 2 and len(seen) <= 4, seen
+
+    with statements(db) as seen:
+        view = await sv.articles.thread(bob, "comp.sys.retro", page.threads[0].thread_id)
+    assert len(view.articles) == 1 and len(seen) <= 3, seen

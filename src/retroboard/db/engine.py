@@ -194,16 +194,24 @@ class Database:
         return 1 if self._inline_steps * 1000 > INLINE_STEP_LIMIT else 0
 
     async def fetch(self, prep: Prepared, values: dict[str, Any]) -> list[Any]:
-        """The rows of one short read (an indexed lookup returning a few rows).
+        """The rows of one short read (an indexed lookup returning a few rows): read_quick
+        of one statement. Raises StorageError on a driver error."""
+        return await self.read_quick(lambda raw: raw.rows(prep, values))
+
+    async def read_quick(self, unit: Callable[[Raw], T]) -> T:
+        """Run unit(raw), a few short reads (indexed lookups returning a few rows), in one read
+        transaction; returns what it returns. `unit` must only read: it may be run twice.
 
         On an SQLite file it runs inline on the event loop, as a function call: a warm
         indexed lookup costs less than the thread hop that would carry it (~7 us against
         ~70 us here). It never waits there: the connection has busy_timeout 0 and a step
-        limit (INLINE_STEP_LIMIT), and a read that is refused either way (a lock, a long
-        plan) is run again on a reader thread. Raises StorageError on a driver error.
+        limit (INLINE_STEP_LIMIT for the whole unit), and a unit that is refused either way
+        (a lock, a long plan) is run again on a reader thread (read_unit). Elsewhere it is
+        read_unit. Domain errors raised by `unit` pass through; driver errors become
+        StorageError.
         """
         if self._file is None:
-            return await self.read_unit(lambda raw: raw.rows(prep, values))
+            return await self.read_unit(unit)
         con = self._inline
         if con is None:
             con = self._inline = self._connect()
@@ -212,9 +220,14 @@ class Database:
             con.set_progress_handler(self._step, 1000)
         self._inline_steps = 0
         try:
-            return self._raw(con).rows(prep, values)
+            con.execute("BEGIN")
+            try:
+                return unit(self._raw(con))
+            finally:
+                self._inline_steps = 0  # the ROLLBACK itself is never cut short
+                con.execute("ROLLBACK")
         except sqlite3.OperationalError:  # busy, or past the step limit: not on the loop
-            return await self.read_unit(lambda raw: raw.rows(prep, values))
+            return await self.read_unit(unit)
         except sqlite3.Error as exc:
             log.error("database read failed: %s", exc)
             raise storage_error(exc) from exc

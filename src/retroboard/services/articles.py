@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, tuple_
+from sqlalchemy import Table, bindparam, insert, select
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
@@ -15,11 +15,9 @@ from retroboard.db.fastpath import Prepared
 from retroboard.db.tables import (
     ArticleRow,
     GroupRow,
-    GroupThreadRow,
     PendingGroupRow,
     ThreadRow,
     XrefRow,
-    utc,
     utcnow,
 )
 from retroboard.domain.boards import (
@@ -65,6 +63,7 @@ from retroboard.services.board_common import (
 )
 from retroboard.services.moderation import shown_body
 from retroboard.services.publishing import mark_own_post_read, publish
+from retroboard.services.thread_reads import thread_page_unit, thread_unit
 
 log = logging.getLogger(__name__)
 
@@ -459,107 +458,21 @@ class ArticleService:
         `above` for the page above it, None at the top. Pages are always in list order.
         Raises NotFound (no such group, or one the user may not read).
         """
-        upward = from_end or above is not None
-        async with self._db.read() as s:
-            g = await group_row(s, group)
-            check_read(user, g)
-            sub = await subscription(s, user.id, g.id)
-            read = RangeSet.parse(sub.read_ranges if sub else "")
-            q = (
-                select(
-                    GroupThreadRow.thread_id,
-                    GroupThreadRow.last_post_at,
-                    ThreadRow.subject,
-                    ThreadRow.locked,
-                )
-                .join(ThreadRow, ThreadRow.id == GroupThreadRow.thread_id)
-                .where(GroupThreadRow.group_id == g.id)
+        return await self._db.read_quick(
+            thread_page_unit(
+                user,
+                normalise_name(group),
+                cursor=cursor,
+                limit=limit,
+                above=above,
+                from_end=from_end,
             )
-            key = tuple_(GroupThreadRow.last_post_at, GroupThreadRow.thread_id)
-            if upward:
-                if above is not None and not from_end:
-                    q = q.where(key > tuple_(above[0], above[1]))
-                q = q.order_by(GroupThreadRow.last_post_at.asc(), GroupThreadRow.thread_id.asc())
-            else:
-                if cursor is not None:
-                    q = q.where(key < tuple_(cursor[0], cursor[1]))
-                q = q.order_by(GroupThreadRow.last_post_at.desc(), GroupThreadRow.thread_id.desc())
-            threads = (await s.execute(q.limit(limit + 1))).all()
-            more = len(threads) > limit
-            threads = list(threads[:limit])
-            if upward:
-                threads.reverse()  # fetched nearest first, shown newest first
-            skipped = 0
-            if from_end:
-                total = await s.scalar(
-                    select(func.count())
-                    .select_from(GroupThreadRow)
-                    .where(GroupThreadRow.group_id == g.id)
-                )
-                skipped = max(0, int(total or 0) - len(threads))
-            ids = [t.thread_id for t in threads]
-            heads: dict[int, list[ArticleHead]] = {i: [] for i in ids}
-            if ids:
-                rows = (
-                    await s.execute(
-                        select(*HEAD_COLUMNS, XrefRow.number)
-                        .join(XrefRow, XrefRow.article_id == ArticleRow.id)
-                        .where(XrefRow.thread_id.in_(ids), XrefRow.group_id == g.id)
-                    )
-                ).all()
-                for r in rows:
-                    heads[r.thread_id].append(
-                        head_of(r, number=r.number, read=r.number in read, group=g.name)
-                    )
-        views = tuple(
-            ThreadView(
-                thread_id=t.thread_id,
-                subject=t.subject,
-                last_post_at=utc(t.last_post_at) or utcnow(),
-                locked=t.locked,
-                articles=tuple(sorted(heads[t.thread_id], key=lambda h: h.number)),
-            )
-            for t in threads
         )
-        edge = (threads[0] if upward else threads[-1]) if threads else None
-        next_cursor = (
-            (utc(edge.last_post_at) or utcnow(), edge.thread_id)
-            if more and edge and not from_end
-            else None
-        )
-        return ThreadPage(threads=views, cursor=next_cursor, skipped=skipped)
 
     async def thread(self, user: User, group: str, thread_id: int) -> ThreadView:
-        """One whole thread as seen in `group` (for navigation inside it)."""
-        async with self._db.read() as s:
-            g = await group_row(s, group)
-            check_read(user, g)
-            sub = await subscription(s, user.id, g.id)
-            read = RangeSet.parse(sub.read_ranges if sub else "")
-            t = await s.get(ThreadRow, thread_id)
-            if t is None:
-                raise NotFound("That thread is gone.")
-            gt = await s.get(GroupThreadRow, (g.id, thread_id))
-            rows = (
-                await s.execute(
-                    select(*HEAD_COLUMNS, XrefRow.number)
-                    .join(XrefRow, XrefRow.article_id == ArticleRow.id)
-                    .where(XrefRow.thread_id == thread_id, XrefRow.group_id == g.id)
-                )
-            ).all()
-        heads = tuple(
-            sorted(
-                (head_of(r, number=r.number, read=r.number in read, group=g.name) for r in rows),
-                key=lambda h: h.number,
-            )
-        )
-        return ThreadView(
-            thread_id=t.id,
-            subject=t.subject,
-            last_post_at=utc(gt.last_post_at if gt else t.created_at) or utcnow(),
-            locked=t.locked,
-            articles=heads,
-        )
+        """One whole thread as seen in `group` (for navigation inside it). Raises NotFound
+        (no such group, one the user may not read, no such thread)."""
+        return await self._db.read_quick(thread_unit(user, normalise_name(group), thread_id))
 
     async def read_article(
         self, user: User, group: str, number: int, *, mark_read: bool = True
