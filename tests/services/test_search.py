@@ -18,7 +18,7 @@ from retroboard.db.engine import Database
 from retroboard.db.migrate import _config, upgrade
 from retroboard.db.tables import ArticleRow
 from retroboard.domain.errors import ValidationError
-from retroboard.domain.users import User
+from retroboard.domain.users import Level, User
 
 SETTINGS = Settings(
     argon2_time_cost=1,
@@ -166,6 +166,52 @@ async def test_excerpt_marks_the_match(board: tuple[Services, Database]) -> None
     assert "Hayes modems answer fast" in hit.snippet
     assert "\n" not in hit.snippet and "\t" not in hit.snippet and "\x01" not in hit.snippet
     assert [hit.snippet[a:b] for a, b in hit.marks] == ["modems"]
+
+
+async def test_each_hit_has_its_own_excerpt_on_every_page(
+    board: tuple[Services, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excerpts are made for the page's hits only, each from its own body, in both orders and
+    on pages inside and past the ranked window."""
+    monkeypatch.setattr(fulltext, "RANK_WINDOW", 5)
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    for i in range(9):  # short bodies (whole in an excerpt), every third a stronger match
+        body = f"tag{i} modem modem" if i % 3 == 0 else f"tag{i} and other words, then modem"
+        await post(sv, ada, f"Post {i}", body)
+    for order in ("rank", "newest"):
+        seen = []
+        for offset in range(0, 9, 2):
+            for hit in await sv.search.search(ada, "modem", order=order, limit=2, offset=offset):
+                number = hit.head.subject.removeprefix("Post ")
+                assert f"tag{number}" in hit.snippet, (order, offset, hit)
+                assert {hit.snippet[a:b] for a, b in hit.marks} == {"modem"}
+                seen.append(number)
+        assert sorted(seen) == [str(i) for i in range(9)], order
+
+
+async def test_hits_only_in_groups_the_user_may_read(
+    board: tuple[Services, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article only in a group above the user's level is never a hit and takes no place in
+    the ranked window; one cross-posted to a group they may read is a hit, shown there; who
+    may read every group finds them all."""
+    monkeypatch.setattr(fulltext, "RANK_WINDOW", 2)
+    sv, _ = board
+    ada = await sv.users.register("ada", "Ada-pass-123")
+    mod = await sv.users.register("mod", "Moder-pass-1", level=Level.MODERATOR)
+    await sv.groups.create("local.staff", "staff only", read_level=Level.MODERATOR)
+    await post(sv, ada, "Open modem", "an open modem")
+    await sv.articles.post(mod, ["local.staff", "misc.test"], "Both modem", "a shared modem")
+    for i in range(2):  # the newest matches: out of ada's reach
+        await sv.articles.post(mod, ["local.staff"], f"Staff modem {i}", "the staff modem")
+    for order in ("rank", "newest"):
+        hits = await sv.search.search(ada, "modem", order=order)
+        assert sorted(subjects(hits)) == ["Both modem", "Open modem"], order
+        assert {h.group for h in hits} == {"misc.test"}
+        assert await sv.search.search(ada, "modem", order=order, group="local.staff") == []
+        staff = sorted(subjects(await sv.search.search(mod, "modem", order=order)))
+        assert staff == ["Both modem", "Open modem", "Staff modem 0", "Staff modem 1"], order
 
 
 async def test_pages_past_a_hundred(board: tuple[Services, Database]) -> None:
