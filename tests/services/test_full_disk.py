@@ -29,7 +29,7 @@ async def test_post_on_a_full_disk_is_refused_cleanly(tmp_path: Path) -> None:
     )
     alice = await sv.users.register("alice", "Alice-pass-1")
     await sv.articles.post(alice, ["misc.test"], "fits", "a small post")
-    await db.engine.dispose()
+    await db.dispose()  # every connection, the ORM's and the fast path's
     with sqlite3.connect(tmp_path / "full.db") as raw:  # no free pages left inside the file
         raw.execute("VACUUM")
         pages = int(
@@ -42,6 +42,7 @@ async def test_post_on_a_full_disk_is_refused_cleanly(tmp_path: Path) -> None:
         cur.execute(f"PRAGMA max_page_count = {pages + 2}")
         cur.close()
 
+    db.connect_hooks.append(lambda con: con.execute(f"PRAGMA max_page_count = {pages + 2}"))
     with pytest.raises(StorageError, match="disk is full"):
         await sv.articles.post(alice, ["misc.test"], "too big", "x " * 30_000)
     status = await sv.groups.status(alice, "misc.test")

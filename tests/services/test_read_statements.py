@@ -108,3 +108,17 @@ async def test_read_paths_stay_within_their_statement_budgets(
     with statements(db) as seen:
         view = await sv.articles.thread(bob, "comp.sys.retro", page.threads[0].thread_id)
     assert len(view.articles) == 1 and len(seen) <= 3, seen
+
+
+async def test_a_post_is_one_unit_of_few_statements(board: tuple[Services, Database]) -> None:
+    sv, db = board
+    alice = await sv.users.register("alice", "Alice-pass-1")
+    with statements(db) as seen:  # groups, thread, article, number, xref, thread place, mark
+        first = (await sv.articles.post(alice, ["comp.sys.retro"], "Topic", "Body.")).article
+    assert first.xref == (("comp.sys.retro", 1),) and len(seen) <= 7, seen
+    with statements(db) as seen:  # the parent instead of a new thread
+        reply = await sv.articles.post(
+            alice, ["comp.sys.retro"], "Re: Topic", "More.", first.head.message_id
+        )
+    assert reply.article.head.references == (first.head.message_id,)
+    assert len(seen) <= 7, seen

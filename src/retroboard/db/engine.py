@@ -280,6 +280,14 @@ class Database:
             log.error("database write failed: %s", exc)
             raise storage_error(exc) from exc
 
+    async def in_session(self, session: AsyncSession, unit: Callable[[Raw], T]) -> T:
+        """Run unit(raw) inside an open ORM session's transaction, on its connection (after
+        what the session has flushed): how an ORM write shares a fast-path write unit's
+        statements. Returns what the unit returns; errors pass through as the session's."""
+        conn = await session.connection()
+        trace = self.trace
+        return await conn.run_sync(lambda sc: unit(self._engine_raw(sc, trace)))
+
     def _engine_raw(self, sync_conn: Any, trace: Tracer | None) -> Raw:
         """A Raw over the engine's own DB-API connection (inside run_sync, where the async
         drivers' adapters may be called as if they were synchronous)."""

@@ -139,12 +139,14 @@ class Raw:
         """The first row, or None."""
         c, cur = self._run(prep, values)
         r = cur.fetchone()
+        cur.close()  # the statement is done (an INSERT ... RETURNING too): COMMIT may follow
         return None if r is None else c.make_row(r)
 
     def scalar(self, prep: Prepared, values: dict[str, Any]) -> Any:
         """The first column of the first row, or None."""
         c, cur = self._run(prep, values)
         r = cur.fetchone()
+        cur.close()  # the statement is done (an UPDATE ... RETURNING too): COMMIT may follow
         if r is None:
             return None
         p = c.results[0] if c.results else None

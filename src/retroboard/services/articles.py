@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, select
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
@@ -15,7 +15,6 @@ from retroboard.db.fastpath import Prepared
 from retroboard.db.tables import (
     ArticleRow,
     GroupRow,
-    PendingGroupRow,
     ThreadRow,
     XrefRow,
     utcnow,
@@ -23,13 +22,12 @@ from retroboard.db.tables import (
 from retroboard.domain.boards import (
     Article,
     ArticleHead,
-    Policy,
     PostResult,
     Status,
     ThreadPage,
     ThreadView,
 )
-from retroboard.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
 from retroboard.domain.events import ArticlePosted
 from retroboard.domain.flowed import encode as encode_flowed
 from retroboard.domain.guests import write_refusal
@@ -39,10 +37,8 @@ from retroboard.domain.threads import build_tree, flatten
 from retroboard.domain.usenet import (
     UsenetRuleError,
     check_post,
-    followup_references,
     is_valid_message_id,
     make_message_id,
-    parse_references,
 )
 from retroboard.domain.users import User
 from retroboard.services.board_common import (
@@ -58,17 +54,13 @@ from retroboard.services.board_common import (
     skip_set,
     subscription,
 )
-from retroboard.services.board_common import (
-    check_post as check_may_post,
-)
 from retroboard.services.moderation import shown_body
-from retroboard.services.publishing import mark_own_post_read, publish
+from retroboard.services.posting import PARENT_GONE, post_unit
 from retroboard.services.thread_reads import thread_page_unit, thread_unit
 
 log = logging.getLogger(__name__)
 
 MAX_CROSSPOST = 5
-PARENT_GONE = "The article you are replying to is gone."
 SIGNATURE_SEPARATOR = "-- "  # keeps its trailing space, so readers can find the signature
 HEAD_COLUMNS = (
     ArticleRow.id,
@@ -255,10 +247,6 @@ class ArticleService:
         message_id = sanitize(message_id, multiline=False).strip()
         if not is_valid_message_id(message_id):
             raise ValidationError(f"'{message_id[:80]}' is not a valid Message-ID.")
-        async with self._db.read() as s:
-            taken = await s.scalar(select(ArticleRow.id).where(ArticleRow.message_id == message_id))
-        if taken is not None:
-            raise Conflict(f"An article with the Message-ID {message_id} exists.")
         subject, body = _clean(subject, body)
         return await self._store(
             author, groups, subject, body, parent_message_id, date=date, message_id=message_id
@@ -308,109 +296,37 @@ class ArticleService:
             raise ValidationError("Choose at least one group to post to.")
         if len(names) > MAX_CROSSPOST:
             raise ValidationError(f"A post may go to at most {MAX_CROSSPOST} groups.")
-        async with self._db.write() as s:
-            found = {
-                g.name: g
-                for g in (
-                    await s.scalars(
-                        select(GroupRow).where(GroupRow.name.in_(names)).with_for_update()
-                    )
-                ).all()
-            }
-            for n in names:
-                if n not in found:
-                    raise NotFound(f"There is no group called '{n[:80]}'.")
-            rows = [found[n] for n in names]
-            for g in rows:
-                check_may_post(user, g)
-            now = date or utcnow()
-            refs: list[str] = []
-            parent_id: int | None = None
-            locked = False
-            if parent_message_id:
-                parent_message_id = clean_message_id(parent_message_id, PARENT_GONE)
-                parent = (
-                    await s.execute(
-                        select(
-                            ArticleRow.id,
-                            ArticleRow.refs,
-                            ArticleRow.thread_id,
-                            ArticleRow.status,
-                            ThreadRow.locked,
-                        )
-                        .join(ThreadRow, ThreadRow.id == ArticleRow.thread_id)
-                        .where(ArticleRow.message_id == parent_message_id)
-                    )
-                ).first()
-                if parent is None or parent.status != Status.POSTED:
-                    raise NotFound(PARENT_GONE)
-                if parent.locked and not user.is_moderator:
-                    raise PermissionDenied("This thread is locked: no more follow-ups.")
-                locked = bool(parent.locked)
-                parent_id, thread_id = parent.id, parent.thread_id
-                refs = followup_references(parse_references(parent.refs), parent_message_id)
-            else:
-                thread_id = (
-                    await s.execute(
-                        insert(ThreadRow)
-                        .values(subject=subject, locked=False, created_at=now)
-                        .returning(ThreadRow.id)
-                    )
-                ).scalar_one()
-            held = (
-                not imported
-                and any(g.policy == Policy.MODERATED for g in rows)
-                and not user.is_moderator
+        if parent_message_id:
+            parent_message_id = clean_message_id(parent_message_id, PARENT_GONE)
+        stored = await self._db.write_unit(
+            post_unit(
+                user,
+                names,
+                subject,
+                body,
+                parent_message_id,
+                message_id=message_id or make_message_id(self._domain),
+                date=date or utcnow(),
+                imported=imported,
             )
-            values = {
-                "message_id": message_id or make_message_id(self._domain),
-                "thread_id": thread_id,
-                "parent_id": parent_id,
-                "author_id": user.id,
-                "author": user.handle,
-                "author_name": user.real_name,
-                "subject": subject,
-                "body": body,
-                "date": now,
-                "refs": " ".join(refs),
-                "newsgroups": ",".join(g.name for g in rows),
-                "status": Status.PENDING if held else Status.POSTED,
-                "deleted": False,
-                "lines": body.count("\n") + 1,
-                "flowed": not imported,
-            }
-            article_id = (
-                await s.execute(insert(ArticleRow).values(**values).returning(ArticleRow.id))
-            ).scalar_one()
-            article = ArticleRow(id=article_id, **values)
-            xref: list[tuple[str, int]] = []
-            if held:
-                await s.execute(
-                    insert(PendingGroupRow),
-                    [{"article_id": article.id, "group_id": g.id} for g in rows],
-                )
-            else:
-                numbers = await publish(s, article, [(g.id, g.name) for g in rows])
-                xref = [(g.name, n) for g, n in zip(rows, numbers, strict=True)]
-                await mark_own_post_read(
-                    s, user.id, [(g.id, n) for g, n in zip(rows, numbers, strict=True)]
-                )
-            result = self._article(
-                article,
-                xref,
-                locked,
-                readable={g.name for g in rows},  # check_may_post: the poster reads them all
-                number=xref[0][1] if xref else 0,
-                group=rows[0].name,
-                read=True,
-            )
-        if not held:
+        )
+        result = self._article(
+            stored.row,
+            stored.xref,
+            stored.locked,
+            readable={g.name for g in stored.groups},  # check_may_post: the poster reads all
+            number=stored.xref[0][1] if stored.xref else 0,
+            group=stored.groups[0].name,
+            read=True,
+        )
+        if not stored.held:
+            row = stored.row
             self._bus.publish(
                 ArticlePosted(
-                    article.id, article.message_id, tuple(g for g, _ in xref), user.handle, subject
+                    row.id, row.message_id, tuple(g for g, _ in stored.xref), user.handle, subject
                 )
             )
-        return PostResult(article=result, pending=held)
+        return PostResult(article=result, pending=stored.held)
 
     def _article(
         self,

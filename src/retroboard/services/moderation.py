@@ -213,7 +213,10 @@ class ModerationService:
             for p in pend:
                 await s.delete(p)
             await s.flush()
-            numbers = await publish(s, row, [(g.id, g.name) for g in groups])
+            numbers = await self._db.in_session(
+                s,
+                lambda raw: publish(raw, row.id, row.thread_id, row.date, [g.id for g in groups]),
+            )
             xref = [(g.name, n) for g, n in zip(groups, numbers, strict=True)]
         self._bus.publish(
             ArticlePosted(
