@@ -41,6 +41,7 @@ from retroboard.services.board_common import (
 
 DESCRIPTION_MAX = 200
 GROUP_MEMO = 1024  # Groups remembered by the selector (key: the group's columns)
+STATUS_MEMO = 4096  # GroupStatuses remembered by the selector (key: a user's row)
 _CHUNK = 500  # ids per IN (...) list: far below SQLite's and asyncpg's parameter limits
 
 
@@ -109,6 +110,19 @@ _GROUP_WIDTH = len(_SELECTOR_GROUP_COLUMNS)
 @lru_cache(maxsize=GROUP_MEMO)
 def _group(columns: tuple[Any, ...]) -> Group:
     return to_group(_GroupColumns._make(columns))
+
+
+# Between two visits most of a user's rows are as they were (only the groups just read or
+# posted to change), and a GroupStatus is a pure (frozen) function of its row: the same row
+# gives the same GroupStatus, remembered, so a visit costs a lookup per unchanged group.
+@lru_cache(maxsize=STATUS_MEMO)
+def _status(row: tuple[Any, ...]) -> GroupStatus:
+    subscribed, read_ranges = row[_GROUP_WIDTH:]
+    return GroupStatus(
+        group=_group(row[:_GROUP_WIDTH]),
+        subscribed=bool(subscribed),
+        unread=unread_count(_GroupColumns._make(row[:_GROUP_WIDTH]), read_ranges or ""),
+    )
 
 
 _SELECTOR = Prepared(_selector_statement(subscribed_only=False))
@@ -233,15 +247,10 @@ class GroupService:
         """Groups the user may read, with subscription and exact unread counts, by name."""
         q = _SELECTOR_SUBSCRIBED if subscribed_only else _SELECTOR
         values = {"level": int(user.level), "user_id": user.id}
-        rows = await self._db.read_unit(lambda raw: raw.rows(q, values))
-        return [
-            GroupStatus(
-                group=_group(g[:_GROUP_WIDTH]),
-                subscribed=bool(g.subscribed),
-                unread=unread_count(g, g.read_ranges or ""),
-            )
-            for g in rows
-        ]
+        # One indexed statement of a row per group (~4,000 SQLite steps for 100 groups): a
+        # short read, inline on SQLite (engine.read_quick), a reader thread if refused there.
+        rows = await self._db.fetch(q, values)
+        return [_status(g) for g in rows]
 
     async def status(self, user: User, name: str) -> GroupStatus:
         async with self._db.read() as s:
