@@ -47,7 +47,7 @@ from sqlalchemy import event, text  # noqa: E402
 
 from retroboard.bus import EventBus  # noqa: E402
 from retroboard.config import Settings  # noqa: E402
-from retroboard.db.engine import Database  # noqa: E402
+from retroboard.db.engine import SQLITE_PRAGMAS, Database  # noqa: E402
 from retroboard.db.maintenance import SqliteMaintenance  # noqa: E402
 from retroboard.db.migrate import upgrade  # noqa: E402
 from retroboard.domain.newsrc import RangeSet  # noqa: E402
@@ -326,15 +326,7 @@ def statement_count(call: Call) -> int:
 def floor_connection(path: Path) -> sqlite3.Connection:
     """A raw sqlite3 connection with the pragmas db/engine.py sets on the board's connections."""
     con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    for pragma in (
-        "journal_mode=WAL",
-        "foreign_keys=ON",
-        "busy_timeout=10000",
-        "synchronous=NORMAL",
-        "cache_size=-32000",
-        "temp_store=MEMORY",
-        "wal_autocheckpoint=20000",
-    ):
+    for pragma in SQLITE_PRAGMAS:
         con.execute(f"PRAGMA {pragma}")
     return con
 
@@ -390,6 +382,7 @@ class Op:
         self.floor: list[list[float]] = []
         self.calls: list[Call] = []
         self.writes = False  # its calls write: the floor replays them on a copy, rolled back
+        self.rows: list[int] = []  # article heads a thread-list call returned (its data size)
 
     def p50(self, floor: bool = False) -> float:
         runs = self.floor if floor else self.service
@@ -481,6 +474,7 @@ async def measure(
     async def thread_list(_: int) -> None:
         page = await sv.articles.thread_page(reader, groups[rng.choice(busy)], limit=20)
         assert page.threads
+        plan[1][0].rows.append(sum(len(t.articles) for t in page.threads))
 
     async def open_article(_: int) -> None:
         gi = rng.choice(busy)
@@ -531,6 +525,7 @@ async def measure(
         # tin's collapsed list: one row per thread, so a 24-row screen shows 22 whole threads
         page = await sv.articles.thread_page(reader, groups[rng.choice(busy)], limit=22)
         assert page.threads
+        plan[2][0].rows.append(sum(len(t.articles) for t in page.threads))
 
     plan: list[tuple[Op, Callable[[int], Awaitable[float | None]]]] = [
         (Op("group selector (100 subscribed)"), selector),
@@ -650,7 +645,7 @@ def report_size(ops: list[Op], samples: int, repeats: int) -> None:
         fp50 = op.p50(floor=True)
         print(
             f"   {op.name:<36} {op.statements():>5} {op.p50():>7.3f} {spread(op.p99s()):>30} "
-            f"{fp50:>9.3f} {op.p99(floor=True):>9.3f} {op.p50() / fp50:>7.1f}"
+            f"{fp50:>9.3f} {op.p99(floor=True):>9.3f} {op.p50() / fp50:>6.1f}x"
         )
     print(
         f"   targets: reads p50 <= {READ_P50_MS} ms, p50 <= {READ_FLOOR_X:.0f}x floor, "
@@ -717,6 +712,15 @@ def report_scale(small: int, large: int, at_small: list[Op], at_large: list[Op])
             f"p99 {b.p99():6.2f} -> {op.p99():6.2f} x{p:<5.2f} "
             f"stmts {b.statements()} -> {op.statements()}  {ok(m <= SCALE_X)}"
         )
+    for op in at_large:
+        b = base[op.name]
+        if op.rows and b.rows:  # a thread list holds every article of its threads
+            small_rows, large_rows = statistics.median(b.rows), statistics.median(op.rows)
+            per = (op.p50() / large_rows) / (b.p50() / small_rows)
+            print(
+                f"   {op.name:<36} holds a median {small_rows:.0f} -> {large_rows:.0f} article "
+                f"heads a page; per head x{per:.2f}"
+            )
 
 
 async def main() -> None:
