@@ -87,6 +87,8 @@ class KeyDecoder:
     (xterm's Shift/Ctrl-F3, ESC [ 1 ; m R, looks the same and is taken for a report too.)
     """
 
+    __slots__ = ("_decoder", "_after_cr", "_seq", "reports")  # one per caller
+
     def __init__(self, encoding: str = "utf-8") -> None:
         self._decoder = codecs.getincrementaldecoder(encoding)(errors="ignore")
         self._after_cr = False

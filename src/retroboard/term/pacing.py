@@ -109,6 +109,8 @@ class PaceQueue:
     """The bytes a paced session has written but the line has not yet carried, in the order
     written, each write remembered as a piece that is (or is not) skippable."""
 
+    __slots__ = ("_pieces", "pending")  # one per caller
+
     def __init__(self) -> None:
         # A list, not a deque: an empty deque is ~600 bytes and most sessions are never paced;
         # pieces are few (writes of the same kind join the last one), so pop(0) is cheap.

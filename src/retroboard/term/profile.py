@@ -186,6 +186,8 @@ class OutputFilter:
     line in a row, and spaces that only pad a blank line are never sent.
     """
 
+    __slots__ = ("profile", "_blank", "_breaks", "_pad")  # one per caller
+
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self._blank = False  # the current output line holds nothing but (held-back) padding

@@ -127,6 +127,8 @@ def _input_encoding(charset: str) -> str:
 class TokenBucket:
     """A token bucket holding at most one second's worth: `take` says how long to wait."""
 
+    __slots__ = ("_tokens", "_stamp")  # two per caller
+
     def __init__(self) -> None:
         self._tokens: float | None = None  # full on first use
         self._stamp = 0.0
@@ -223,6 +225,39 @@ class InputQueue(Generic[T]):
 
 class StreamTerminal:
     """A Terminal over a byte stream; transports fill in the I/O hooks."""
+
+    # Slots: one of these is held by every caller, and with more than 30 attributes (with a
+    # transport's own) an instance dict no longer shares its keys and costs ~1.5 KB.
+    # Subclasses without __slots__ (tests') get a __dict__ for their own attributes.
+    __slots__ = (
+        "_info",
+        "_filter",
+        "_decoder",
+        "_queue",
+        "_wake_pending",
+        "_esc_timer",
+        "_abort_timer",
+        "_closed",
+        "_hung_up",
+        "_eof_read",
+        "_dropped",
+        "_bucket",
+        "_line_len",
+        "bytes_out",
+        "drain_timeout",
+        "write_buffer_cap",
+        "key_rate",
+        "_pacer",
+        "_paced",
+        "_pump",
+        "_paced_done",
+        "_skippable",
+        "pace_clock",
+        "pace_sleep",
+        "probe_deadline",
+        "probed_charset",
+        "_cursor_reports",
+    )
 
     def __init__(self, info: TermInfo) -> None:
         self._info = info

@@ -68,6 +68,8 @@ class ReadGate:
     other paused. While paused the kernel's socket buffer fills and TCP holds the sender back.
     """
 
+    __slots__ = ("_transport", "_reasons", "_bucket", "_timer", "hold_back")  # one per caller
+
     def __init__(self, transport: Any) -> None:
         self._transport = transport
         self._reasons: set[str] = set()

@@ -192,6 +192,8 @@ class _Meter:
 
 
 class SSHTerminal(StreamTerminal):
+    __slots__ = ("_process", "_meter")
+
     def __init__(
         self, process: asyncssh.SSHServerProcess[bytes], info: Any, meter: _Meter | None = None
     ) -> None:

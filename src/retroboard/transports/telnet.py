@@ -26,6 +26,7 @@ from retroboard.transports.base import (
     limit_recv,
     run_with_pump,
 )
+from retroboard.transports.lean_writer import LeanTelnetWriter
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ _TTYPE_JUNK = re.compile(r"[^A-Za-z0-9._+-]+")
 
 class TelnetTerminal(StreamTerminal):
     """A Terminal over telnetlib3's writer (which doubles 0xFF bytes in data for us)."""
+
+    __slots__ = ("_writer", "_transport", "_pending", "_pending_size")
 
     def __init__(self, writer: Any, info: Any) -> None:
         super().__init__(info)
@@ -113,6 +116,15 @@ class _BoardTelnetProtocol(telnetlib3.TelnetServer):
     default_key_rate: float = KEY_RATE
     _refused = False
     speaks_telnet = False  # the client answered negotiation (it is a telnet program)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The lean writer: the stock one's behaviour, a third of its memory (see lean_writer).
+        kwargs.setdefault("writer_factory", LeanTelnetWriter)
+        super().__init__(*args, **kwargs)
+        # asyncio's FlowControlMixin keeps its drain waiters in a deque (~760 bytes, even
+        # empty) for every connection; it only appends, removes and iterates (Python 3.11):
+        # a list does that in 56 bytes while no one waits.
+        self._drain_waiters: Any = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         peer = transport.get_extra_info("peername") or ("-", 0)

@@ -24,11 +24,20 @@ def draw_welcome(ctx: SessionContext) -> None:
     ctx.clear()
     if ctx.modem_bps:  # a paced line: the modem's CONNECT comes first, as it did
         ctx.write(ctx.text("modem_connect", bps=ctx.modem_bps) + "\r\n\r\n")
+    # Every line below is the same for every caller of one skin and terminal shape: each is
+    # rendered once per (line, skin, size, colours) for the whole board (ctx.render_cached),
+    # not by rich for every connection. The art is cached by the art library, which drops it
+    # when its files change.
+    name = ctx.board.name
     if show_art(ctx, "welcome"):
-        ctx.print(Text(ctx.text("welcome", board=clean(ctx.board.name)), style="title"))
+        ctx.print_cached(
+            ("welcome-title", name),
+            lambda: Text(ctx.text("welcome", board=clean(name)), style="title"),
+        )
     else:
-        ctx.print(
-            Text(ctx.text("welcome_banner", board=clean(ctx.board.name).upper()), style="title")
+        ctx.print_cached(
+            ("welcome-banner", name),
+            lambda: Text(ctx.text("welcome_banner", board=clean(name).upper()), style="title"),
         )
     info = ctx.term.info
     ctx.print_cached(
@@ -56,7 +65,9 @@ def draw_welcome(ctx: SessionContext) -> None:
         lambda: Text(ctx.text("welcome_charset_hint", speed=speed), style="dim"),
     )
     if ctx.services.auth.policy.guests:  # a demo board: say how a class gets in
-        ctx.print(Text(ctx.text("welcome_guest_hint"), style="label"))
+        ctx.print_cached(
+            ("welcome-guest-hint",), lambda: Text(ctx.text("welcome_guest_hint"), style="label")
+        )
 
 
 def next_speed(ctx: SessionContext) -> int:
