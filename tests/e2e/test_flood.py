@@ -27,6 +27,7 @@ HANDLE, PASSWORD = "stalled", "Never-reads-42"
 IAC, WILL, SB, SE, NAWS = 255, 251, 250, 240, 31
 BOUND = 40.0  # seconds: drain gives up after 10 s, the output cap acts sooner
 DROPPED = "dropping a client that stopped reading"
+WINDOW = 16 * 1024  # the SSH caller's channel window: what the board may send ahead unread
 
 
 @dataclass
@@ -122,7 +123,13 @@ async def _ssh_stall(board: Served) -> int:
     )
     port = int(conn.get_extra_info("sockname")[1])
     try:
-        process = await conn.create_process(term_type="xterm", term_size=(80, 24), encoding=None)
+        # A small channel window, as the telnet caller's small receive buffer: asyncssh's
+        # default (2 MiB, and as much again held unread) takes minutes of menu redraws to fill
+        # at the rate a loaded machine draws them, so the board could not tell, within BOUND,
+        # a caller who stopped reading from one still taking its output.
+        process = await conn.create_process(
+            term_type="xterm", term_size=(80, 24), encoding=None, window=WINDOW, max_pktsize=WINDOW
+        )
         seen = b""
         while b"Goodbye" not in seen:
             seen += await asyncio.wait_for(process.stdout.read(65536), 10)
