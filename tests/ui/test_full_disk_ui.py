@@ -13,7 +13,7 @@ from tests.helpers.fakeui import FakeCaller
 async def test_full_disk_keeps_the_message_in_the_session(offline_board: Any) -> None:
     user = await offline_board.services.users.register("ada", "Analytical-1")
     db = offline_board.db
-    await db.engine.dispose()
+    await db.dispose()  # every connection, the ORM's and the fast path's
     with sqlite3.connect(
         offline_board.settings.data / "retroboard.db"
     ) as raw:  # no free pages left inside the file
@@ -26,6 +26,7 @@ async def test_full_disk_keeps_the_message_in_the_session(offline_board: Any) ->
         cur.execute(f"PRAGMA max_page_count = {pages + 1}")
         cur.close()
 
+    db.connect_hooks.append(lambda con: con.execute(f"PRAGMA max_page_count = {pages + 1}"))
     c = FakeCaller(offline_board, user=user)
     await c.wait_for(r"\[G\] Goodbye")
     await c.type("m")
