@@ -63,7 +63,16 @@ WORDS = (
     "the a of and to in is it that for on with as was at by this be from or have not "
     "are but what all were when we there can an your which their said if do will each"
 ).split()
-RARE = [f"zq{n:05d}" for n in range(2000)]  # rare words: each in ~N/2000 articles
+RARE_SHARE, RARE_HITS = 0.3, 20  # a third of articles hold one rare word; each word ~20 times
+
+
+def rare_words(n_articles: int) -> list[str]:
+    """Rare words for a board of `n_articles`: each held by ~RARE_HITS articles at any size
+    (a board's vocabulary grows with it), so a rare-word search finds a full page of hits at
+    10k and at 1M alike and the two sizes compare the same work."""
+    return [f"zq{k:06d}" for k in range(max(1, int(n_articles * RARE_SHARE / RARE_HITS)))]
+
+
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 PASSWORD_HASH = "$argon2id$v=19$m=1024,t=1,p=1$YmVuY2hiZW5jaA$2HbFwI7o7kS0zjDfOpmk6w"
 
@@ -72,7 +81,7 @@ def sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def body_text(rng: random.Random, quote: str | None) -> str:
+def body_text(rng: random.Random, quote: str | None, rare: list[str]) -> str:
     lines = []
     if quote:
         lines.append("On 12 Mar 1988 14:03, somebody wrote:")
@@ -80,8 +89,8 @@ def body_text(rng: random.Random, quote: str | None) -> str:
         lines.append("")
     for _ in range(rng.randint(2, 8)):
         lines.append(sentence(rng, rng.randint(6, 12)))
-    if rng.random() < 0.3:
-        lines.append(rng.choice(RARE))
+    if rng.random() < RARE_SHARE:
+        lines.append(rng.choice(rare))
     return "\n".join(lines)
 
 
@@ -95,6 +104,7 @@ def generate(
 ) -> dict[str, Any]:
     """Bulk-load a board into the migrated SQLite database at `path`."""
     rng = random.Random(seed)
+    rare = rare_words(n_articles)
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
@@ -160,7 +170,7 @@ def generate(
                 parent = members[max(0, len(members) - 1 - int(rng.expovariate(0.5)))]
                 refs = (parent[2] + " " + parent[1]).strip()
                 quote = parent[3]
-            body = body_text(rng, quote)
+            body = body_text(rng, quote, rare)
             user = rng.randint(1, n_users)
             articles.append(
                 (
@@ -205,7 +215,13 @@ def generate(
     con.execute("ANALYZE")
     con.commit()
     con.close()
-    return {"groups": groups, "high": high, "threads": tid, "fts_seconds": fts_s}
+    return {
+        "groups": groups,
+        "high": high,
+        "threads": tid,
+        "fts_seconds": fts_s,
+        "rare": rare,
+    }
 
 
 def _flush(
@@ -447,6 +463,7 @@ async def measure(
     capture = Capture(db)
     groups: list[str] = info["groups"]
     high: list[int] = info["high"]
+    rare: list[str] = info["rare"]
     reader = await sv.users.get("user1")
     # user1 subscribes to 100 groups with realistic, fragmented read marks
     for gi in range(min(100, len(groups))):
@@ -506,15 +523,15 @@ async def measure(
         )
 
     async def search(i: int) -> None:
-        q = rng.choice(RARE) if i % 2 else rng.choice(["amiga modem", "sysop", "zmodem kermit"])
+        q = rng.choice(rare) if i % 2 else rng.choice(["amiga modem", "sysop", "zmodem kermit"])
         await sv.search.search(reader, q, limit=20)
 
     async def stem_search(i: int) -> None:
         # a plural no article holds: found by its stem, ranked by bm25 (the default order)
-        await sv.search.search(reader, rng.choice(RARE) + "s", limit=20)
+        await sv.search.search(reader, rng.choice(rare) + "s", limit=20)
 
     async def newest_search(i: int) -> None:
-        await sv.search.search(reader, rng.choice(RARE), order="newest", limit=20)
+        await sv.search.search(reader, rng.choice(rare), order="newest", limit=20)
 
     async def common_search(i: int) -> None:
         # words in a third of all articles: relevance is scored over the newest matches only

@@ -24,7 +24,7 @@ from retroboard.db.tables import (
     utcnow,
 )
 from retroboard.domain.boards import Group, GroupStatus, Policy
-from retroboard.domain.errors import Conflict, ValidationError
+from retroboard.domain.errors import Conflict, NotFound, ValidationError
 from retroboard.domain.text import sanitize
 from retroboard.domain.usenet import UsenetRuleError, validate_group_name
 from retroboard.domain.users import Level, User
@@ -33,6 +33,7 @@ from retroboard.services.board_common import (
     SUBSCRIPTIONS,
     check_read,
     group_row,
+    normalise_name,
     subscription,
     to_group,
     unread_count,
@@ -57,16 +58,27 @@ def _clean_description(description: str) -> str:
     return description
 
 
-def _selector_statement(*, subscribed_only: bool) -> Any:
-    """The selector in one statement of columns: readable groups by name, each with the
-    user's subscription flag and read marks (NULL without a newsrc row). Subscribed only,
-    it starts from the user's newsrc rows (an inner join: a subscribed row always exists)."""
-    columns = (
+def _selector_columns() -> tuple[Any, ...]:
+    return (
         *(GROUPS.c[n] for n in _SELECTOR_GROUP_COLUMNS),
         # as stored (SQLite's 0/1, no result processor per row): the caller takes bool() of it
         type_coerce(SUBSCRIPTIONS.c.subscribed, Integer).label("subscribed"),
         SUBSCRIPTIONS.c.read_ranges,
     )
+
+
+def _with_subscription(user_id: Any) -> Any:
+    return GROUPS.outerjoin(
+        SUBSCRIPTIONS,
+        (SUBSCRIPTIONS.c.group_id == GROUPS.c.id) & (SUBSCRIPTIONS.c.user_id == user_id),
+    )
+
+
+def _selector_statement(*, subscribed_only: bool) -> Any:
+    """The selector in one statement of columns: readable groups by name, each with the
+    user's subscription flag and read marks (NULL without a newsrc row). Subscribed only,
+    it starts from the user's newsrc rows (an inner join: a subscribed row always exists)."""
+    columns = _selector_columns()
     if subscribed_only:
         q = (
             select(*columns)
@@ -77,13 +89,7 @@ def _selector_statement(*, subscribed_only: bool) -> Any:
             )
         )
     else:
-        q = select(*columns).select_from(
-            GROUPS.outerjoin(
-                SUBSCRIPTIONS,
-                (SUBSCRIPTIONS.c.group_id == GROUPS.c.id)
-                & (SUBSCRIPTIONS.c.user_id == bindparam("user_id")),
-            )
-        )
+        q = select(*columns).select_from(_with_subscription(bindparam("user_id")))
     return q.where(GROUPS.c.read_level <= bindparam("level")).order_by(GROUPS.c.name)
 
 
@@ -127,6 +133,12 @@ def _status(row: tuple[Any, ...]) -> GroupStatus:
 
 _SELECTOR = Prepared(_selector_statement(subscribed_only=False))
 _SELECTOR_SUBSCRIBED = Prepared(_selector_statement(subscribed_only=True))
+# One group by name as the selector shows it (the same columns, so the same memo).
+_STATUS = Prepared(
+    select(*_selector_columns())
+    .select_from(_with_subscription(bindparam("user_id")))
+    .where(GROUPS.c.name == bindparam("name"))
+)
 
 
 class GroupService:
@@ -253,15 +265,13 @@ class GroupService:
         return [_status(g) for g in rows]
 
     async def status(self, user: User, name: str) -> GroupStatus:
-        async with self._db.read() as s:
-            g = await group_row(s, name)
-            check_read(user, g)
-            sub = await subscription(s, user.id, g.id)
-            return GroupStatus(
-                group=to_group(g),
-                subscribed=bool(sub and sub.subscribed),
-                unread=unread_count(g, sub.read_ranges if sub else ""),
-            )
+        """The group `name` as the selector shows it to `user`: one short read (inline on
+        SQLite). Raises NotFound (no such group, or one the user may not read)."""
+        rows = await self._db.fetch(_STATUS, {"user_id": user.id, "name": normalise_name(name)})
+        if not rows:
+            raise NotFound(f"There is no group called '{name.strip()[:80]}'.")
+        check_read(user, rows[0])
+        return _status(rows[0])
 
     async def names(self, user: User) -> list[str]:
         async with self._db.read() as s:
