@@ -18,11 +18,13 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 
 from retroboard.bus import EventBus
 from retroboard.db.engine import Database
+from retroboard.db.fastpath import Prepared, Raw
 from retroboard.db.tables import UserRow
 from retroboard.domain.community import BROADCAST_MAX, PAGE_MAX
 from retroboard.domain.errors import NotFound, PermissionDenied, ValidationError
@@ -34,6 +36,12 @@ from retroboard.services.ignores import IgnoreService
 from retroboard.services.presence import Presence
 
 log = logging.getLogger(__name__)
+
+_USERS = cast(Table, UserRow.__table__)
+_PAGED = select(_USERS.c.id, _USERS.c.handle, _USERS.c.do_not_disturb)
+_USER_BY_ID = Prepared(_PAGED.where(_USERS.c.id == bindparam("id")))
+_USER_BY_KEY = Prepared(_PAGED.where(_USERS.c.handle_key == bindparam("key")))
+_LEVEL = Prepared(select(_USERS.c.level).where(_USERS.c.id == bindparam("id")))
 
 PAGES_PER_MINUTE = 5  # pages (and yells) one member may send in PAGE_WINDOW seconds
 PAGE_WINDOW = 60.0
@@ -116,12 +124,13 @@ class PageService:
         nodes = [
             n for n in self._presence.nodes() if n.user_id and n.handle.lower() == wanted.lower()
         ]
-        async with self._db.read() as s:
-            if nodes:
-                to = await s.get(UserRow, nodes[0].user_id)
-            else:
-                to = await s.scalar(select(UserRow).where(UserRow.handle_key == wanted.lower()))
-            sender_level = await s.scalar(select(UserRow.level).where(UserRow.id == sender.id))
+        key = {"id": nodes[0].user_id} if nodes else {"key": wanted.lower()}
+
+        def unit(raw: Raw) -> tuple[Any, Any]:
+            to = raw.first(_USER_BY_ID if nodes else _USER_BY_KEY, key)
+            return to, raw.scalar(_LEVEL, {"id": sender.id})
+
+        to, sender_level = await self._db.read_quick(unit)
         if to is None:
             raise NotFound(f"No user called '{wanted}'.")
         if not nodes:
