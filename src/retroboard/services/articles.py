@@ -44,6 +44,7 @@ from retroboard.domain.users import User
 from retroboard.services.board_common import (
     GROUP_WITH_READ,
     GROUPS,
+    HEAD_CORE,
     SUBSCRIPTIONS,
     check_read,
     group_row,
@@ -77,20 +78,6 @@ HEAD_COLUMNS = (
 _ARTICLES = cast(Table, ArticleRow.__table__)
 _THREADS = cast(Table, ThreadRow.__table__)
 _XREF = cast(Table, XrefRow.__table__)
-_HEAD_CORE = tuple(
-    _ARTICLES.c[n]
-    for n in (
-        "id",
-        "message_id",
-        "subject",
-        "author",
-        "author_name",
-        "date",
-        "refs",
-        "thread_id",
-        "deleted",
-    )
-)
 
 
 def _open_statement() -> Any:
@@ -107,7 +94,7 @@ def _open_statement() -> Any:
             GROUPS.c.id.label("g_id"),
             GROUPS.c.name.label("g_name"),
             GROUPS.c.read_level,
-            *_HEAD_CORE,
+            *HEAD_CORE,
             _ARTICLES.c.body,
             _ARTICLES.c.newsgroups,
             _ARTICLES.c.status,
@@ -139,7 +126,7 @@ def _open_statement() -> Any:
 
 _OPEN = Prepared(_open_statement())
 _HEAD_AT = (
-    select(*_HEAD_CORE)
+    select(*HEAD_CORE)
     .join(_XREF, _XREF.c.article_id == _ARTICLES.c.id)
     .where(_XREF.c.group_id == bindparam("group_id"), _XREF.c.number == bindparam("number"))
 )

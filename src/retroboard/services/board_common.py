@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from retroboard.db.fastpath import Prepared, Raw
-from retroboard.db.tables import GroupRow, SubscriptionRow, utc
+from retroboard.db.tables import ArticleRow, GroupRow, SubscriptionRow, utc
 from retroboard.domain.boards import ArticleHead, Group, Policy, posting_refusal
 from retroboard.domain.errors import NotFound, PermissionDenied
 from retroboard.domain.newsrc import RangeSet
@@ -31,6 +31,22 @@ from retroboard.domain.users import Level, User
 UNREAD_MEMO = 1024  # unread counts remembered (key: a group's high and two range strings)
 GROUPS = cast(Table, GroupRow.__table__)
 SUBSCRIPTIONS = cast(Table, SubscriptionRow.__table__)
+_ARTICLES = cast(Table, ArticleRow.__table__)
+# The article columns an ArticleHead is made of (head_of), for Core statements.
+HEAD_CORE = tuple(
+    _ARTICLES.c[n]
+    for n in (
+        "id",
+        "message_id",
+        "subject",
+        "author",
+        "author_name",
+        "date",
+        "refs",
+        "thread_id",
+        "deleted",
+    )
+)
 
 
 class GroupFields(Protocol):

@@ -14,30 +14,14 @@ from retroboard.domain.boards import ArticleHead, ThreadPage, ThreadView
 from retroboard.domain.errors import NotFound
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.users import User
-from retroboard.services.board_common import GROUP_WITH_READ, can_read, head_of
+from retroboard.services.board_common import GROUP_WITH_READ, HEAD_CORE, can_read, head_of
 
 HEADS_SHAPES = 256  # heads statements kept compiled, one per number of threads asked
 _ARTICLES = cast(Table, ArticleRow.__table__)
 _THREADS = cast(Table, ThreadRow.__table__)
 _XREF = cast(Table, XrefRow.__table__)
 _GROUP_THREADS = cast(Table, GroupThreadRow.__table__)
-_HEADS = (
-    *(
-        _ARTICLES.c[n]
-        for n in (
-            "id",
-            "message_id",
-            "subject",
-            "author",
-            "author_name",
-            "date",
-            "refs",
-            "thread_id",
-            "deleted",
-        )
-    ),
-    _XREF.c.number,
-)
+_HEADS = (*HEAD_CORE, _XREF.c.number)
 
 
 @lru_cache(maxsize=8)
