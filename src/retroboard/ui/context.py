@@ -215,10 +215,11 @@ class SessionContext:
     def render_cached(
         self, key: tuple[object, ...], make: Callable[[], RenderableType], end: str = "\n"
     ) -> str:
-        """`make()` rendered to text once per (key, size, colours, skin) for the whole board."""
+        """`make()` rendered to text once per (key, size, colours, skin) for the whole board
+        (and per the renderer's console shape: theme and colour system)."""
         self.sync_size()
         info = self.term.info
-        full = (*key, end, info.cols, info.rows, info.colors, self.skin.name)
+        full = (*key, end, info.cols, info.rows, info.colors, self.skin.name, self.renderer.shape)
         cache = self.board.render_cache
         text = cache.get(full)
         if text is None:

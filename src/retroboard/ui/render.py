@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console, RenderableType
+from rich.text import Text
 from rich.theme import Theme
 
 from retroboard.term.terminal import TermInfo
@@ -68,9 +69,36 @@ def _make_console(
     )
 
 
+def console_key(info: TermInfo, theme: Theme) -> tuple[object, ...]:
+    """Everything a shared Console is made from: what its output depends on besides the
+    renderable (theme, size, colour system, no-colour)."""
+    return (theme, info.cols, info.rows, info.profile.color_system, not info.colors)
+
+
+# Rendered single lines (`Renderer.render_line`): a list row looks the same every time it is
+# drawn with the same text, spans and console shape, so its ANSI text is kept here, most
+# recently used last, for every session; bounded (oldest dropped first).
+_LINES: dict[tuple[object, ...], str] = {}
+LINES_MAX = 8192
+
+
+def line_key(text: Text) -> tuple[object, ...]:
+    """Everything of a Text that its rendering depends on (besides the console)."""
+    return (
+        text.plain,
+        tuple(text.spans),
+        text.style,
+        text.justify,
+        text.overflow,
+        text.no_wrap,
+        text.end,
+        text.tab_size,
+    )
+
+
 def shared_console(info: TermInfo, theme: Theme) -> Console:
     """The board-wide Console for `info`'s size and colours with `theme` (made on first use)."""
-    key = (theme, info.cols, info.rows, info.profile.color_system, not info.colors)
+    key = console_key(info, theme)
     console = _CONSOLES.get(key)
     if console is None:
         if len(_CONSOLES) >= CONSOLES_MAX:  # many odd window sizes: start over, not grow
@@ -89,12 +117,22 @@ class Renderer:
         self._info = info
         self._theme = theme
         self._console: Console | None = None  # most callers never need one before login
+        self._key: tuple[object, ...] | None = None  # the console's console_key
 
     @property
     def console(self) -> Console:
         if self._console is None:
             self._console = shared_console(self._info, self._theme)
+            self._key = console_key(self._info, self._theme)
         return self._console
+
+    @property
+    def shape(self) -> tuple[object, ...]:
+        """The console's `console_key`: two renderers of one shape draw the same bytes."""
+        if self._key is None:
+            self.console  # noqa: B018 (made on first use)
+        assert self._key is not None
+        return self._key
 
     def update(self, info: TermInfo) -> None:
         if (info.cols, info.rows, info.colors) != (
@@ -103,6 +141,7 @@ class Renderer:
             self._info.colors,
         ):
             self._console = None
+            self._key = None
         self._info = info
 
     @property
@@ -118,3 +157,15 @@ class Renderer:
         with self.console.capture() as cap:
             self.console.print(*renderables, end=end, crop=True, overflow="fold")
         return cap.get()
+
+    def render_line(self, line: Text) -> str:
+        """`render(line, end="")` for one screen row, from the board-wide line cache when a
+        row with the same text, spans and console shape was drawn before (see `_LINES`)."""
+        key = (self.shape, *line_key(line))
+        text = _LINES.pop(key, None)
+        if text is None:
+            text = self.render(line, end="")
+            if len(_LINES) >= LINES_MAX:
+                del _LINES[next(iter(_LINES))]  # the least recently used
+        _LINES[key] = text  # (re)inserted last: the most recently used
+        return text

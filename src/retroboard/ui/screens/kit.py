@@ -112,7 +112,7 @@ def put(
     line.truncate(width(ctx), overflow="crop", pad=fill)
     if style:
         line.stylize(style)
-    ctx.write(f"{CSI}{row};1H" + ctx.renderer.render(line, end="") + f"{CSI}0m{CSI}K")
+    ctx.write(f"{CSI}{row};1H" + ctx.renderer.render_line(line) + f"{CSI}0m{CSI}K")
 
 
 def blank_rows(ctx: SessionContext, first: int, last: int) -> None:

@@ -168,11 +168,17 @@ class MenuScreen(KeyedScreen):
             letters = Text(new_letters_text(ctx, self.new_letters), style="unread")
             for line in self.greeting_notes(ctx, letters if self.new_letters else None):
                 ctx.print(line)
+        # The menu itself is the same for everyone of a level, size and skin: rendered once
+        # for the board (`render_cached` keys it by size, colours, skin and theme too).
+        level, name = ctx.user.level, clean(ctx.board.name)
         if ctx.skin.linear:
-            ctx.print(numbered_menu(menu, ctx.user.level, clean(ctx.board.name)))
+            key: tuple[object, ...] = ("menu_numbered", menu, level, name)
+            ctx.print_cached(key, lambda: numbered_menu(menu, level, name))
         else:
-            lit = min(self.bar, len(menu.visible(ctx.user.level)) - 1)
-            ctx.print(menu_panel(menu, ctx.user.level, ctx.cols, clean(ctx.board.name), lit))
+            lit = min(self.bar, len(menu.visible(level)) - 1)
+            cols = ctx.cols
+            key = ("menu_panel", menu, level, name, lit)
+            ctx.print_cached(key, lambda: menu_panel(menu, level, cols, name, lit))
         if self.message:  # what the screen just left said (a post's confirmation)
             say(ctx, self.message, self.message_style)
         self.prompt(ctx)
@@ -207,8 +213,9 @@ class MenuScreen(KeyedScreen):
         return notes
 
     def prompt(self, ctx: SessionContext) -> None:
-        ctx.print(
-            Text.assemble(
+        ctx.print_cached(  # the skin's words only: one rendering per skin and shape
+            ("menu_prompt",),
+            lambda: Text.assemble(
                 (ctx.text("menu_prompt"), "prompt"),
                 (ctx.text("menu_prompt_hint"), "dim"),
                 ("> ", "prompt"),
