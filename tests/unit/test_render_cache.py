@@ -139,3 +139,46 @@ def test_the_cached_main_menu_is_drawn_for_each_callers_shape(shape: dict[str, o
     expected = menu_bytes(fresh, fresh_term, bar)
     assert menu_bytes(other, other_term, bar) == expected
     assert menu_bytes(other, other_term, bar) == expected  # and again, from the cache
+
+
+def samples() -> list[Text]:
+    """Rows of every kind a screen draws, and a few the one-line path must hand to rich."""
+    lit = Text.assemble((">", "hotkey"), ("+ ", "unread"), ("Re: modems", "subject"))
+    lit.truncate(79, overflow="crop", pad=True)
+    lit.stylize("reverse")
+    overlapping = Text("overlapping spans here", style="dim")
+    overlapping.stylize("bold", 0, 11)
+    overlapping.stylize("info", 5, 16)
+    return [
+        Text(""),
+        Text("plain words"),
+        lit,
+        overlapping,
+        Text("wide 漢字 and é and e\u0301 and ☃", style="author"),
+        Text("a\ttab", style="date"),  # tabs are expanded by print
+        Text("two\nlines", style="label"),  # as is a newline
+        Text("right", style="info", justify="right"),
+        Text("centre", style="info", justify="center"),
+        Text("left", style="info", justify="left"),
+        Text("z" * 200, style="subject"),  # wider than any screen: print crops it
+        Text.assemble(("[", "dim"), ("x", "hotkey"), ("] label", "label"), style="title"),
+        Text("undefined style", style="no_such_style_in_the_theme"),
+    ]
+
+
+@pytest.mark.parametrize("colors", [0, 8, 16, 256, 16777216])
+@pytest.mark.parametrize("cols", [20, 80, 132])
+def test_the_one_line_path_draws_what_console_print_draws(cols: int, colors: int) -> None:
+    from retroboard.ui import render
+
+    for theme in (THEME, SKINS["default"].theme, SKINS["ansi1989"].theme):
+        renderer = Renderer(TermInfo(cols=cols, rows=24, colors=colors), theme)
+        for line in samples():
+            render._LINES.clear()  # a miss: drawn by the one-line path (or by print)
+            try:
+                expected = renderer.render(line, end="")
+            except Exception as exc:  # noqa: BLE001 (then render_line must fail alike)
+                with pytest.raises(type(exc)):
+                    renderer.render_line(line)
+                continue
+            assert renderer.render_line(line) == expected, (cols, colors, line)

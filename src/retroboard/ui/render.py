@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 from rich.console import Console, RenderableType
+from rich.segment import Segment
 from rich.text import Text
 from rich.theme import Theme
 
@@ -164,8 +166,34 @@ class Renderer:
         key = (self.shape, *line_key(line))
         text = _LINES.pop(key, None)
         if text is None:
-            text = self.render(line, end="")
+            text = self._render_one_line(line)
             if len(_LINES) >= LINES_MAX:
                 del _LINES[next(iter(_LINES))]  # the least recently used
         _LINES[key] = text  # (re)inserted last: the most recently used
         return text
+
+    def _render_one_line(self, line: Text) -> str:
+        """`render(line, end="")`, without `Console.print`'s machinery (~5x cheaper) when it
+        cannot change the line: one line (no newline, no tab), within the width, not justified.
+        Then print's wrap, crop and capture leave the segments as `Text.render` makes them,
+        and they are joined as `Console._render_buffer` joins them. Anything else: `render`."""
+        console = self.console
+        plain = line.plain
+        if (
+            "\n" in plain
+            or "\t" in plain
+            or line.justify not in (None, "default")
+            or line.cell_len > console.width
+            or not console.is_terminal
+        ):
+            return self.render(line, end="")
+        color_system = console._color_system  # what _render_buffer renders with
+        # print joins its Texts into one first: the base style becomes a span (Text.render
+        # alone ignores the base style of a Text without spans)
+        segments: Iterable[Segment] = Text(end="").join((line,)).render(console, end="")
+        if console.no_color and color_system:
+            segments = Segment.remove_color(segments)
+        return "".join(
+            style.render(text, color_system=color_system) if style else text
+            for text, style, _control in segments
+        )
