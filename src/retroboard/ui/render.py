@@ -81,7 +81,7 @@ def console_key(info: TermInfo, theme: Theme) -> tuple[object, ...]:
 # drawn with the same text, spans and console shape, so its ANSI text is kept here, most
 # recently used last, for every session; bounded (oldest dropped first).
 _LINES: dict[tuple[object, ...], str] = {}
-LINES_MAX = 8192
+LINES_MAX = 4096  # ~1.6 KB each with an 80-column row (tracemalloc): ~6.5 MB when full
 
 
 def line_key(text: Text) -> tuple[object, ...]:
