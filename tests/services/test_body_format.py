@@ -12,18 +12,10 @@ from sqlalchemy import select
 
 from retroboard.app import build_services
 from retroboard.bus import EventBus
-from retroboard.config import Settings
 from retroboard.db.engine import Database
 from retroboard.db.migrate import _config, upgrade
 from retroboard.db.tables import ArticleRow
-
-SETTINGS = Settings(
-    argon2_time_cost=1,
-    argon2_memory_kib=1024,
-    argon2_parallelism=1,
-    domain="test.example",
-    default_groups="",
-)
+from tests.helpers.boards import SERVICE_SETTINGS
 
 # body stored before 0010 -> what 0010 guesses: flowed?
 OLD_BODIES = {
@@ -95,7 +87,7 @@ async def test_migration_0010_guesses_which_old_bodies_were_flowed(db_url: str) 
             )
         assert "flowed" not in columns
         await upgrade(db)
-        sv = build_services(SETTINGS, db, EventBus())
+        sv = build_services(SERVICE_SETTINGS, db, EventBus())
         ada = await sv.users.register("ada", "Ada-pass-123")
         await sv.articles.post(ada, ["misc.test"], "Later", "modems posted after")
         assert [h.head.subject for h in await sv.search.search(ada, "modem")] == ["Later"]
@@ -107,7 +99,7 @@ async def test_a_post_is_stored_and_read_as_flowed(db_url: str) -> None:
     db = Database(db_url)
     try:
         await upgrade(db)
-        sv = build_services(SETTINGS, db, EventBus())
+        sv = build_services(SERVICE_SETTINGS, db, EventBus())
         ada = await sv.users.register("ada", "Ada-pass-123")
         posted = await sv.articles.post(ada, ["misc.test"], "Code", "Try:\n  indented code")
         assert posted.article.flowed is True

@@ -2,35 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from retroboard.app import Services, build_services
-from retroboard.bus import EventBus
-from retroboard.config import Settings
+from retroboard.app import Services
 from retroboard.db.engine import Database
-from retroboard.db.migrate import upgrade
 from retroboard.domain.boards import GroupStatus
 from retroboard.domain.users import Level, User
-
-SETTINGS = Settings(
-    argon2_time_cost=1,
-    argon2_memory_kib=1024,
-    argon2_parallelism=1,
-    domain="test.example",
-    default_groups="",
-)
-
-
-@pytest.fixture
-async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
-    db = Database(db_url)
-    await upgrade(db)
-    try:
-        yield build_services(SETTINGS, db, EventBus()), db
-    finally:
-        await db.dispose()
 
 
 async def seen(sv: Services, user: User, subscribed_only: bool = True) -> dict[str, GroupStatus]:

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
-from retroboard.app import Services, build_services
-from retroboard.bus import EventBus
-from retroboard.config import Settings
+from retroboard.app import Services
 from retroboard.db.engine import Database
-from retroboard.db.migrate import upgrade
-
-
-@pytest.fixture
-async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
-    db = Database(db_url)
-    await upgrade(db)
-    settings = Settings(
-        argon2_time_cost=1,
-        argon2_memory_kib=1024,
-        argon2_parallelism=1,
-        domain="test.example",
-        default_groups="",
-    )
-    try:
-        yield build_services(settings, db, EventBus()), db
-    finally:
-        await db.dispose()
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,31 +11,13 @@ from sqlalchemy import update
 
 from retroboard.app import Services, build_services
 from retroboard.bus import EventBus
-from retroboard.config import Settings
 from retroboard.db import fulltext
 from retroboard.db.engine import Database
 from retroboard.db.migrate import _config, upgrade
 from retroboard.db.tables import ArticleRow
 from retroboard.domain.errors import ValidationError
 from retroboard.domain.users import Level, User
-
-SETTINGS = Settings(
-    argon2_time_cost=1,
-    argon2_memory_kib=1024,
-    argon2_parallelism=1,
-    domain="test.example",
-    default_groups="",
-)
-
-
-@pytest.fixture
-async def board(db_url: str) -> AsyncIterator[tuple[Services, Database]]:
-    db = Database(db_url)
-    await upgrade(db)
-    try:
-        yield build_services(SETTINGS, db, EventBus()), db
-    finally:
-        await db.dispose()
+from tests.helpers.boards import SERVICE_SETTINGS
 
 
 async def post(sv: Services, who: User, subject: str, body: str, group: str = "misc.test") -> int:
@@ -239,7 +220,7 @@ async def test_migration_reindexes_existing_articles(db_url: str) -> None:
 
     try:
         await upgrade(db)  # posting needs today's columns, so post first, then go back
-        sv = build_services(SETTINGS, db, EventBus())
+        sv = build_services(SERVICE_SETTINGS, db, EventBus())
         ada = await sv.users.register("ada", "Ada-pass-123")
         await post(sv, ada, "Before", "these modems predate the stems")
         async with db.engine.begin() as conn:
