@@ -16,6 +16,7 @@ import gc
 import linecache
 import logging
 import tracemalloc
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -376,3 +377,35 @@ def test_memory_held_is_bounded_however_much_is_sent(
         if tracemalloc.is_tracing():
             tracemalloc.stop()
     assert held <= HELD_BOUND, (len(stream), held)
+
+
+# Options the board never offers; telnetlib3's stock writer keeps every message of the first
+# four in a per-connection list (and ZMP's in a dict by command) for as long as it is open.
+UNOFFERED = {"ATCP": 200, "MXP": 91, "AARDWOLF": 102, "ZMP": 93, "GMCP": 201, "MSDP": 69}
+
+
+@pytest.mark.parametrize("name", sorted(UNOFFERED))
+def test_subnegotiations_of_options_never_offered_are_not_kept(
+    runner: asyncio.Runner, name: str
+) -> None:
+    """300 KB of well-formed MUD-protocol messages, each different: none of them is held."""
+    option = UNOFFERED[name]
+    stream = b"".join(
+        bytes([IAC, SB, option]) + b"Char.Vitals %d\x00x" % n + bytes([IAC, SE])
+        for n in range(20_000)
+    )
+    try:
+        held, _, _ = runner.run(run_connection(stream, [], 1, 1 << 30, len(stream) // 2))
+    finally:
+        if tracemalloc.is_tracing():
+            tracemalloc.stop()
+    assert held <= HELD_BOUND, (name, len(stream), held)
+
+
+def test_an_unsolicited_mccp3_start_does_not_inflate_the_input(runner: asyncio.Runner) -> None:
+    """`IAC SB MCCP3 IAC SE` then zlib data: the server never agreed to MCCP3, so the bytes
+    stay what they are on the wire (a 1 MB bomb in ~1 KB would otherwise be a million keys)."""
+    bomb = zlib.compress(b"x" * 1_000_000, 9)
+    stream = bytes([IAC, SB, 87, IAC, SE]) + bomb
+    _, _, session = runner.run(run_connection(stream, [5], 1, 1 << 30))
+    assert session.keys <= len(bomb), (len(bomb), session.keys)

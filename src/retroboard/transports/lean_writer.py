@@ -19,7 +19,12 @@ paths, same attributes, the same values when read) but:
   attributes until set (so the instance dict stays under the 30 keys that keep it compact);
 - the subnegotiation callbacks hold what the protocol sets and bind the writer's own
   handlers only when one is looked up;
-- the option-state tables word their debug line only when debug logging is on.
+- the option-state tables word their debug line only when debug logging is on;
+- subnegotiations of options the board never offers (the MUD protocols and MCCP) are
+  discarded: the stock writer keeps every ATCP, MXP and Aardwolf message in a list for the
+  life of the connection (a client could grow it without end), and an unsolicited
+  `IAC SB MCCP3 IAC SE` would start inflating the client's input even though the server
+  refused MCCP3 (zlib turns 4 KiB on the wire into up to 4 MiB of input).
 
 Written against telnetlib3 5.0.1 (pinned); tests/unit/test_lean_writer.py compares it with
 the stock writer attribute by attribute, so an upgrade that changes `__init__` fails there.
@@ -55,6 +60,7 @@ from telnetlib3.telopt import (
     IP,
     LOGOUT,
     MCCP2_COMPRESS,
+    MCCP3_COMPRESS,
     MSDP,
     MSP,
     MSSP,
@@ -139,6 +145,12 @@ EXT_SEND_CALLBACKS = (
 EXT_OFFER_CALLBACKS = (
     (CHARSET, "handle_send_server_charset"),
     (NEW_ENVIRON, "handle_send_server_environ"),
+)
+
+
+# Options whose subnegotiations a client may send but the board never asked for: discarded.
+UNOFFERED_SUBNEGOTIATIONS = frozenset(
+    {GMCP, MSDP, MSSP, MSP, MXP, ZMP, AARDWOLF, ATCP, MCCP2_COMPRESS, MCCP3_COMPRESS}
 )
 
 
@@ -330,6 +342,13 @@ class LeanTelnetWriter(_Writer):  # type: ignore[misc]
     def _slc_change(self, func: bytes, slc_def: Any) -> None:
         self._own_slctab()
         super()._slc_change(func, slc_def)
+
+    def handle_subnegotiation(self, buf: collections.deque[bytes]) -> None:
+        """The stock handling, except for options the board never offers (discarded)."""
+        if buf and buf[0] in UNOFFERED_SUBNEGOTIATIONS:
+            log.debug("discarding a subnegotiation of an option not offered: %r", buf[0])
+            return
+        super().handle_subnegotiation(buf)
 
     def close(self) -> None:
         # The stock close() empties every callback table (breaking reference cycles): a

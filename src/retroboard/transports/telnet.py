@@ -2,7 +2,8 @@
 
 Bounded both ways: telnetlib3's reader is given a read gate as its transport, so reading stops
 while the session is behind; raw bytes are paced (telnet commands never reach the key rate);
-subnegotiations are capped; client-to-server compression (MCCP3, a zip bomb) is refused; and a
+subnegotiations are capped (those of options never offered are dropped, see lean_writer);
+client-to-server compression (MCCP3, a zip bomb) is refused, offered or started unasked; and a
 client whose output backs up is aborted.
 """
 
