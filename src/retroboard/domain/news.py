@@ -1,0 +1,78 @@
+"""What newsreaders see of the board (RFC 3977): groups with their marks, overview rows, submissions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from retroboard.domain.boards import Policy
+
+# RFC 3977 §8.4: the overview fields every server lists, in this order, after the number.
+OVERVIEW_FIELDS = (
+    "Subject:",
+    "From:",
+    "Date:",
+    "Message-ID:",
+    "References:",
+    ":bytes",
+    ":lines",
+)
+# The one extra field this board lists (LIST OVERVIEW.FMT), after the seven.
+OVERVIEW_EXTRA = ("Xref:full",)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsGroup:
+    """A group as one reader (or an anonymous one) sees it over NNTP.
+
+    `low`/`high`/`count` are over the articles that reader can be served (posted, not
+    deleted). An empty group has count 0 and high == low - 1 (RFC 3977 §6.1.1.2).
+    `posting` is the LIST ACTIVE flag for that reader: "y" (may post), "m" (posts go to the
+    moderation queue), "n" (may not post: read-only group, level too low, or not logged in).
+    """
+
+    name: str
+    description: str
+    low: int
+    high: int
+    count: int
+    policy: Policy
+    posting: str  # "y" | "m" | "n"
+    created_at: datetime  # UTC
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    """One article's overview line (RFC 3977 §8.3), as plain values.
+
+    Text fields are single-line already (no CR, LF or TAB: the NNTP layer still replaces
+    any it finds). `author` is the From header's value ("handle@host (Real Name)").
+    """
+
+    number: int
+    subject: str
+    author: str
+    date: datetime  # UTC
+    message_id: str
+    references: str  # space separated, as in the header ('' when none)
+    bytes: int  # the whole article as served (headers, blank line, body, CRLF line ends)
+    lines: int  # body lines
+    xref: str  # the Xref header's value: "host group:number ..."
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """An article a newsreader posts, parsed and checked by the NNTP layer.
+
+    `body` is exactly the text the reader sent (lines joined by LF, dot-stuffing undone);
+    `flowed` says it was sent as `text/plain; format=flowed` (RFC 3676), and is stored so.
+    `parent_message_id` is the last Message-ID of References (None for a new thread).
+    `message_id` is the one the reader chose (None: the board makes one).
+    """
+
+    newsgroups: tuple[str, ...]
+    subject: str
+    body: str
+    flowed: bool
+    parent_message_id: str | None = None
+    message_id: str | None = None
