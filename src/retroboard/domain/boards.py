@@ -92,7 +92,7 @@ class Article:
         h = self.head
         rows = [
             ("Path", self.path),
-            ("From", f"{h.author}@{self.path.split('!')[0]} ({h.author_name or h.author})"),
+            ("From", from_value(h.author, h.author_name, self.path)),
             ("Newsgroups", ",".join(self.newsgroups)),
             ("Subject", h.subject),
             ("Date", h.date.strftime("%a, %d %b %Y %H:%M:%S +0000")),
@@ -106,6 +106,11 @@ class Article:
             ("Xref", f"{self.path.split('!')[0]} " + " ".join(f"{g}:{n}" for g, n in self.xref)),
         ]
         return rows
+
+
+def from_value(handle: str, real_name: str, path: str) -> str:
+    """The From header of an article by `handle` stored with `path` (RFC 5536 §3.1.2)."""
+    return f"{handle}@{path.split('!')[0]} ({real_name or handle})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,21 +43,26 @@ class NewsGroup:
 
 @dataclass(frozen=True, slots=True)
 class OverviewRow:
-    """One article's overview line (RFC 3977 §8.3), as plain values.
+    """One article's overview data (RFC 3977 §8.3) as plain values, for one reader.
 
-    Text fields are single-line already (no CR, LF or TAB: the NNTP layer still replaces
-    any it finds). `author` is the From header's value ("handle@host (Real Name)").
+    The NNTP layer formats the line, and computes `:bytes` from the same header block it
+    serves in ARTICLE (so both agree). Text fields may still hold anything the database
+    holds; the NNTP layer replaces CR, LF and TAB. `newsgroups` and `xref` list only groups
+    the reader may read.
     """
 
     number: int
     subject: str
-    author: str
+    author: str  # handle
+    author_name: str  # real name, may be empty
     date: datetime  # UTC
     message_id: str
-    references: str  # space separated, as in the header ('' when none)
-    bytes: int  # the whole article as served (headers, blank line, body, CRLF line ends)
+    references: tuple[str, ...]
+    path: str  # as stored (Article.path)
+    newsgroups: tuple[str, ...]
+    xref: tuple[tuple[str, int], ...]  # (group, number)
+    body_bytes: int  # octets of the body as stored (UTF-8, LF line ends)
     lines: int  # body lines
-    xref: str  # the Xref header's value: "host group:number ..."
 
 
 @dataclass(frozen=True, slots=True)
