@@ -62,7 +62,10 @@ class OverviewRow:
     newsgroups: tuple[str, ...]
     xref: tuple[tuple[str, int], ...]  # (group, number)
     body_bytes: int  # octets of the body as stored (UTF-8, LF line ends)
-    lines: int  # body lines
+    lines: int  # body lines: body.count("\n") + 1, as stored in Article.lines
+    # The body is format=flowed (Article.flowed): its Content-Type header is longer, so
+    # `:bytes` needs it. Defaults to fixed; the news service must pass the stored value.
+    flowed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

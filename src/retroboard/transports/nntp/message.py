@@ -1,0 +1,490 @@
+"""Articles on the wire (RFC 5536 over RFC 3977): headers, overview lines, posted articles.
+
+Pure functions, no I/O. What ARTICLE sends and what OVER says about it come from one
+header builder (`_header_rows`), so the overview's `:bytes` is exactly the octets ARTICLE
+sends (headers, blank line, body; CRLF line ends; before dot-stuffing).
+"""
+
+from __future__ import annotations
+
+import email.errors
+import email.header
+import email.policy
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from retroboard.domain.boards import Article, from_value
+from retroboard.domain.news import OverviewRow, Submission
+from retroboard.domain.usenet import UsenetRuleError, is_valid_message_id, validate_group_name
+from retroboard.transports.nntp.options import NNTPOptions
+
+__all__ = [
+    "HEADER_MAX",
+    "HEADERS_MAX",
+    "TERMINATOR",
+    "ArticleRejected",
+    "article_headers",
+    "article_text",
+    "encode_lines",
+    "header_value",
+    "is_nntp_message_id",
+    "overview_fields",
+    "overview_header",
+    "overview_line",
+    "parse_submission",
+    "rfc5322_date",
+]
+
+TERMINATOR = b".\r\n"
+HEADER_MAX = 998  # octets of one header line (RFC 5322 §2.1.1), CRLF not counted
+HEADERS_MAX = 100  # header fields in one posted article
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ONE_LINE = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\x00": " "})
+
+
+# ----------------------------------------------------------------------------- wire text
+
+
+def _wire(text: str) -> bytes:
+    """`text` as UTF-8 octets; surrogate escapes go back to their octets, anything else
+    that UTF-8 cannot hold becomes U+FFFD. Used for every octet sent and counted."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "replace")
+
+
+def _octet_len(text: str) -> int:
+    return len(text) if text.isascii() else len(_wire(text))
+
+
+def encode_lines(lines: Iterable[str]) -> bytes:
+    """Each line dot-stuffed (RFC 3977 §3.1.1), UTF-8, CRLF-terminated; no terminator."""
+    out: list[bytes] = []
+    for line in lines:
+        if line.startswith("."):
+            line = "." + line
+        out.append(_wire(line))
+        out.append(b"\r\n")
+    return b"".join(out)
+
+
+def rfc5322_date(dt: datetime) -> str:
+    """RFC 5322 §3.3 date in UTC, e.g. "Thu, 03 Dec 2026 09:45:00 +0000" (no locale).
+
+    A naive datetime counts as UTC (the board stores UTC).
+    """
+    when = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    return (
+        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} +0000"
+    )
+
+
+def _one_line(value: str) -> str:
+    return value.translate(_ONE_LINE)
+
+
+def is_nntp_message_id(arg: str) -> bool:
+    """RFC 3977 §3.6: a command's message-id argument: "<", printable US-ASCII without ">",
+    ">", 3 to 250 octets. Laxer than the RFC 5536 form the board stores
+    (domain.usenet.is_valid_message_id): a lax id is a well-formed argument (answer 430 when
+    not found), a malformed one a syntax error (501)."""
+    return (
+        3 <= len(arg) <= 250
+        and arg.startswith("<")
+        and arg.endswith(">")
+        and all("\x21" <= ch <= "\x7e" and ch != ">" for ch in arg[1:-1])
+    )
+
+
+# ----------------------------------------------------------------------------- headers
+
+
+@lru_cache(maxsize=64)
+def _fixed_rows(board_name: str, flowed: bool) -> tuple[tuple[str, str], ...]:
+    content_type = "text/plain; charset=utf-8" + ("; format=flowed" if flowed else "")
+    return (
+        ("Organization", _one_line(board_name)),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", content_type),
+        ("Content-Transfer-Encoding", "8bit"),
+    )
+
+
+@lru_cache(maxsize=64)
+def _fixed_octets(board_name: str, flowed: bool) -> int:
+    return sum(
+        _octet_len(f"{name}: {value}") + 2 for name, value in _fixed_rows(board_name, flowed)
+    )
+
+
+def _xref_value(host: str, xref: Sequence[tuple[str, int]]) -> str:
+    return " ".join([host, *(f"{group}:{number}" for group, number in xref)])
+
+
+def _header_rows(
+    *,
+    path: str,
+    author: str,
+    author_name: str,
+    newsgroups: Sequence[str],
+    subject: str,
+    date: datetime,
+    message_id: str,
+    references: Sequence[str],
+    lines: int,
+    xref: Sequence[tuple[str, int]],
+    flowed: bool,
+    options: NNTPOptions,
+) -> list[tuple[str, str]]:
+    """The headers of one article, in the order Article.headers shows them, then MIME.
+
+    Values are single-line (CR, LF, TAB, NUL become spaces). From is the board's
+    from_value (the same text as the full-headers view), Date is rfc5322_date.
+    """
+    path = path or f"{options.host}!not-for-mail"
+    rows = [
+        ("Path", _one_line(path)),
+        ("From", _one_line(from_value(author, author_name, path))),
+        ("Newsgroups", _one_line(",".join(newsgroups))),
+        ("Subject", _one_line(subject)),
+        ("Date", rfc5322_date(date)),
+        ("Message-ID", _one_line(message_id)),
+    ]
+    if references:
+        rows.append(("References", _one_line(" ".join(references))))
+    rows.append(("Lines", str(lines)))
+    rows.append(("Xref", _one_line(_xref_value(options.host, xref))))
+    rows.extend(_fixed_rows(options.board_name, flowed))
+    return rows
+
+
+def article_headers(article: Article, options: NNTPOptions) -> list[tuple[str, str]]:
+    """RFC 5536 headers served for `article` (see _header_rows)."""
+    h = article.head
+    return _header_rows(
+        path=article.path,
+        author=h.author,
+        author_name=h.author_name,
+        newsgroups=article.newsgroups,
+        subject=h.subject,
+        date=h.date,
+        message_id=h.message_id,
+        references=h.references,
+        lines=article.lines,
+        xref=article.xref,
+        flowed=article.flowed,
+        options=options,
+    )
+
+
+def article_text(article: Article, options: NNTPOptions) -> tuple[list[str], list[str]]:
+    """(header lines "Name: value", body lines). ARTICLE sends headers, "", body; HEAD the
+    headers; BODY the body. Body lines are the stored body split on LF, as stored."""
+    headers = [f"{name}: {value}" for name, value in article_headers(article, options)]
+    return headers, article.body.split("\n")
+
+
+def _article_octets(article: Article, options: NNTPOptions) -> int:
+    headers, body = article_text(article, options)
+    return (
+        sum(_octet_len(line) + 2 for line in headers)
+        + 2
+        + sum(_octet_len(line) + 2 for line in body)
+    )
+
+
+def header_value(article: Article, options: NNTPOptions, name: str) -> str | None:
+    """One header of `article` by case-insensitive name, or the metadata ":bytes" /
+    ":lines" (RFC 3977 §8.5); None when the article has no such header."""
+    key = name.lower()
+    if key == ":bytes":
+        return str(_article_octets(article, options))
+    if key == ":lines":
+        return str(article.lines)
+    for header, value in article_headers(article, options):
+        if header.lower() == key:
+            return value
+    return None
+
+
+# ----------------------------------------------------------------------------- overview
+
+
+def _row_headers(row: OverviewRow, options: NNTPOptions) -> list[tuple[str, str]]:
+    return _header_rows(
+        path=row.path,
+        author=row.author,
+        author_name=row.author_name,
+        newsgroups=row.newsgroups,
+        subject=row.subject,
+        date=row.date,
+        message_id=row.message_id,
+        references=row.references,
+        lines=row.lines,
+        xref=row.xref,
+        flowed=row.flowed,
+        options=options,
+    )
+
+
+def _row_octets(row: OverviewRow, rows: Sequence[tuple[str, str]]) -> int:
+    """ARTICLE's octets for an overview row: its headers, the blank line, and the body.
+
+    The body is `row.lines` lines holding `row.body_bytes` octets with LF between them;
+    each is sent with CRLF: body_bytes - (lines - 1) + 2 * lines = body_bytes + lines + 1.
+    """
+    head = sum(_octet_len(name) + _octet_len(value) + 4 for name, value in rows)
+    return head + 2 + row.body_bytes + row.lines + 1
+
+
+def overview_fields(row: OverviewRow, options: NNTPOptions) -> list[str]:
+    """The 8 fields after the number, in LIST OVERVIEW.FMT order (RFC 3977 §8.4)."""
+    rows = _row_headers(row, options)
+    values = dict(rows)
+    return [
+        values["Subject"],
+        values["From"],
+        values["Date"],
+        values["Message-ID"],
+        values.get("References", ""),
+        str(_row_octets(row, rows)),
+        str(row.lines),
+        "Xref: " + values["Xref"],
+    ]
+
+
+def overview_line(row: OverviewRow, options: NNTPOptions) -> str:
+    """One OVER line: "number<TAB>Subject<TAB>...<TAB>Xref: host group:n"."""
+    return "\t".join([str(row.number), *overview_fields(row, options)])
+
+
+_OVERVIEW_INDEX = {
+    "subject": 0,
+    "from": 1,
+    "date": 2,
+    "message-id": 3,
+    "references": 4,
+    ":bytes": 5,
+    ":lines": 6,
+    "xref": 7,
+}
+
+
+def overview_header(row: OverviewRow, options: NNTPOptions, name: str) -> str | None:
+    """The value of one overview field for HDR (case-insensitive; "Xref" without its
+    name); None when `name` is not an overview field."""
+    index = _OVERVIEW_INDEX.get(name.lower())
+    if index is None:
+        return None
+    value = overview_fields(row, options)[index]
+    return value[len("Xref: ") :] if index == 7 else value
+
+
+# ----------------------------------------------------------------------------- POST
+
+
+class ArticleRejected(ValueError):
+    """A posted article the board will not take. `str()` is the text after the code."""
+
+    def __init__(self, reason: str, code: int = 441) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+_SINGLE = frozenset(
+    (
+        "newsgroups",
+        "subject",
+        "message-id",
+        "references",
+        "content-type",
+        "mime-version",
+        "content-transfer-encoding",
+    )
+)
+_PLAIN_ENCODINGS = {"7bit", "8bit", "binary"}
+_TEXT_CHARSETS = {"utf-8", "utf8", "us-ascii", "ascii"}
+
+
+def _field_name_ok(name: str) -> bool:
+    # RFC 5322 §3.6.8: ftext is printable US-ASCII except ":" (and no space).
+    return bool(name) and all("\x21" <= ch <= "\x7e" and ch != ":" for ch in name)
+
+
+def _decode(line: bytes, what: str) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ArticleRejected(f"{what} is not UTF-8") from None
+
+
+def _check_value(name: str, value: str) -> None:
+    for ch in value:
+        if ch == "\r" or ch == "\n":
+            raise ArticleRejected(f"{name} header holds a bare CR or LF")
+        if ch == "\x00":
+            raise ArticleRejected(f"{name} header holds NUL")
+        if ch < " " and ch != "\t" or ch == "\x7f":
+            raise ArticleRejected(f"{name} header holds a control character")
+
+
+def _headers(lines: Sequence[bytes]) -> list[tuple[str, str]]:
+    """(name, unfolded value) per field; the value without the one space after the colon."""
+    fields: list[tuple[str, str]] = []
+    for number, raw in enumerate(lines, 1):
+        if len(raw) > HEADER_MAX:
+            raise ArticleRejected(
+                f"header line {number} is {len(raw)} octets long (the limit is {HEADER_MAX})"
+            )
+        line = _decode(raw, f"header line {number}")
+        if line[:1] in (" ", "\t"):
+            if not fields:
+                raise ArticleRejected("the article starts with a continuation line")
+            name, value = fields[-1]
+            _check_value(name, line)
+            fields[-1] = (name, value + line)  # unfolding removes only the line break
+            continue
+        name, colon, value = line.partition(":")
+        if not colon:
+            raise ArticleRejected(f"header line {number} has no colon")
+        if not _field_name_ok(name):
+            raise ArticleRejected(f"header line {number} has an invalid name {name[:40]!r}")
+        _check_value(name, value)
+        fields.append((name, value))
+        if len(fields) > HEADERS_MAX:
+            raise ArticleRejected(f"more than {HEADERS_MAX} headers")
+    checked: list[tuple[str, str]] = []
+    for name, value in fields:
+        if not value.strip(" \t"):
+            raise ArticleRejected(f"{name} header is empty")
+        if value[0] not in " \t":
+            # RFC 5536 §2.2: the colon is followed by a space (after unfolding).
+            raise ArticleRejected(f"{name} header: no space after the colon")
+        checked.append((name, value[1:]))
+    return checked
+
+
+def _unstructured(name: str, value: str) -> str:
+    """An unstructured header (Subject) with RFC 2047 encoded-words decoded."""
+    value = value.strip()
+    if "=?" not in value:
+        return value
+    try:
+        decoded = str(email.header.make_header(email.header.decode_header(value)))
+    except (email.errors.HeaderParseError, UnicodeError, LookupError, ValueError):
+        raise ArticleRejected(f"{name} header has an encoded word that cannot be read") from None
+    _check_value(name, decoded)
+    return decoded
+
+
+def _content_type(value: str | None) -> tuple[bool, str | None]:
+    """(flowed, charset) from a Content-Type value; rejects anything but text/plain."""
+    if value is None:
+        return False, None
+    header = email.policy.default.header_factory("Content-Type", value)
+    kind = value.split(";", 1)[0].strip().lower()
+    if kind.count("/") != 1 or not all(kind.partition("/")[::2]):
+        raise ArticleRejected(f"Content-Type {value.strip()[:60]!r} cannot be read")
+    if kind.startswith("multipart/"):
+        raise ArticleRejected("multipart articles (attachments) are not accepted: send text/plain")
+    if kind != "text/plain":
+        raise ArticleRejected(f"Content-Type {kind} is not accepted: send text/plain")
+    params = {k.lower(): str(v).lower() for k, v in getattr(header, "params", {}).items()}
+    fmt = params.get("format", "fixed")
+    if fmt not in ("fixed", "flowed"):
+        raise ArticleRejected(f"format={fmt} is not accepted (fixed or flowed)")
+    flowed = fmt == "flowed"
+    if flowed and params.get("delsp", "no") != "no":
+        raise ArticleRejected("format=flowed with delsp=yes is not accepted: send delsp=no")
+    return flowed, params.get("charset")
+
+
+def parse_submission(lines: list[bytes], options: NNTPOptions) -> Submission:
+    """A POSTed article (lines dot-unstuffed, without CRLF and the final ".") checked and
+    parsed; raises ArticleRejected (441) with a reason fit to send after the code."""
+    size = sum(len(line) + 2 for line in lines)
+    if size > options.max_article_bytes:
+        raise ArticleRejected(
+            f"article is {size} octets (the limit is {options.max_article_bytes})"
+        )
+    try:
+        blank = lines.index(b"")
+    except ValueError:
+        raise ArticleRejected("the article has no body (no empty line after the headers)") from None
+    fields = _headers(lines[:blank])
+    seen: dict[str, str] = {}
+    for name, value in fields:
+        key = name.lower()
+        if key in seen and key in _SINGLE:
+            raise ArticleRejected(f"more than one {name} header")
+        seen.setdefault(key, value)
+    if "control" in seen:
+        raise ArticleRejected("control messages are not accepted")
+
+    if "newsgroups" not in seen:
+        raise ArticleRejected("Newsgroups header is missing")
+    groups: list[str] = []
+    for part in seen["newsgroups"].split(","):
+        name = part.strip(" \t")
+        if not name:
+            raise ArticleRejected("Newsgroups has an empty group name")
+        try:
+            normal = validate_group_name(name)
+        except UsenetRuleError as exc:
+            raise ArticleRejected(f"Newsgroups: {name[:80]!r}: {exc}") from None
+        if normal not in groups:
+            groups.append(normal)
+
+    if "subject" not in seen:
+        raise ArticleRejected("Subject header is missing")
+    subject = _unstructured("Subject", seen["subject"])
+    if not subject:
+        raise ArticleRejected("Subject header is empty")
+
+    message_id = None
+    if "message-id" in seen:
+        message_id = seen["message-id"].strip(" \t")
+        if not is_valid_message_id(message_id):
+            raise ArticleRejected(f"Message-ID {message_id[:80]!r} is not valid (RFC 5536 §3.1.3)")
+
+    parent = None
+    if "references" in seen:
+        refs = seen["references"].split()
+        for ref in refs:
+            if not is_valid_message_id(ref):
+                raise ArticleRejected(f"References holds an invalid Message-ID {ref[:80]!r}")
+        parent = refs[-1] if refs else None
+
+    encoding = seen.get("content-transfer-encoding", "8bit").strip().lower()
+    if encoding not in _PLAIN_ENCODINGS:
+        raise ArticleRejected(
+            f"Content-Transfer-Encoding {encoding} is not accepted: send 8bit UTF-8 text"
+        )
+    flowed, charset = _content_type(seen.get("content-type"))
+
+    body_lines: list[str] = []
+    for number, raw in enumerate(lines[blank + 1 :], 1):
+        if b"\x00" in raw:
+            raise ArticleRejected(f"body line {number} holds NUL")
+        if b"\r" in raw or b"\n" in raw:
+            raise ArticleRejected(f"body line {number} holds a bare CR or LF")
+        body_lines.append(_decode(raw, f"body line {number}"))
+    body = "\n".join(body_lines)
+    if charset is not None and charset.lower() not in _TEXT_CHARSETS and not body.isascii():
+        raise ArticleRejected(f"charset {charset} is not accepted: send UTF-8")
+    return Submission(
+        newsgroups=tuple(groups),
+        subject=subject,
+        body=body,
+        flowed=flowed,
+        parent_message_id=parent,
+        message_id=message_id,
+    )
