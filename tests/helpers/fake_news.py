@@ -219,6 +219,7 @@ class FakeNews:
             xref=a.xref,
             body_bytes=len(a.body.encode()),
             lines=a.lines,
+            flowed=a.flowed,
         )
 
     # -- NewsBackend -------------------------------------------------------------------------
