@@ -192,7 +192,7 @@ class _Meter:
 
 
 class SSHTerminal(StreamTerminal):
-    __slots__ = ("_process", "_meter")
+    __slots__ = ("_process", "_meter", "_pending", "_pending_size")
 
     def __init__(
         self, process: asyncssh.SSHServerProcess[bytes], info: Any, meter: _Meter | None = None
@@ -200,31 +200,58 @@ class SSHTerminal(StreamTerminal):
         super().__init__(info)
         self._process = process
         self._meter = meter
+        # Writes made in one turn of the event loop, sent as one at its end (as telnet does):
+        # each write would otherwise be its own channel packet, encrypted, MACed and sent
+        # (a list page is one write per row, a cursor move two or three).
+        self._pending: list[bytes] = []
+        self._pending_size = 0
 
     def _send(self, data: bytes) -> None:
+        if not self._pending:
+            try:
+                asyncio.get_running_loop().call_soon(self._flush)
+            except RuntimeError:  # no loop (a teardown): send it as it is
+                self._write(data)
+                return
+        self._pending.append(data)
+        self._pending_size += len(data)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
+        self._pending = []
+        self._pending_size = 0
+        self._write(data)
+
+    def _write(self, data: bytes) -> None:
         try:
             self._process.stdout.write(data)
         except (BrokenPipeError, ConnectionError, OSError):
             self.lost()
 
     async def _drain(self) -> None:
+        self._flush()
         await self._process.stdout.drain()
         if self._meter is not None:
             await self._meter.writable()
 
     def _close(self) -> None:
+        self._flush()
         try:
             self._process.exit(0)
         except (OSError, asyncssh.Error):
             pass
 
     def _write_buffer_size(self) -> int:
-        size = self._process.channel.get_write_buffer_size()
+        size = self._process.channel.get_write_buffer_size() + self._pending_size
         if self._meter is not None:
             size += self._meter.write_buffer_size()
         return int(size)
 
     def _abort(self) -> None:
+        self._pending = []
+        self._pending_size = 0
         if self._meter is not None:
             self._meter.cut = True
         self._process.channel.get_connection().abort()
