@@ -12,6 +12,10 @@ import pytest
 
 from retroboard.config import Settings
 
+# Boards started by tests (in-process or `retroboard serve` subprocesses) listen for NNTP only
+# when a test asks for it: the default port 1119 would be shared by every board at once.
+os.environ.setdefault("RETROBOARD_NNTP_PORT", "0")
+
 
 def cheap_settings(data: Path, **changes: object) -> Settings:
     """Settings for tests: loopback, port 0, fast (weak) password hashing."""
@@ -20,6 +24,7 @@ def cheap_settings(data: Path, **changes: object) -> Settings:
         host="127.0.0.1",
         telnet_port=0,
         ssh_port=0,
+        nntp_port=0,  # none unless a test asks (0 disables NNTP; tests pick a free port)
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         argon2_parallelism=1,

@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--ssh-port", dest="ssh_port", type=int, help="SSH port (default 2222)")
     serve.add_argument(
+        "--nntp-port",
+        dest="nntp_port",
+        type=int,
+        help="NNTP port for newsreaders (default 1119; 0: no NNTP)",
+    )
+    serve.add_argument(
         "--bps",
         dest="modem_bps",
         help="pace every caller's output at this modem speed: 300, 1200, 2400, 9600, 14400, "
@@ -112,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--telnet-port", dest="telnet_port", type=int, help="telnet port (default 2323)"
     )
     demo.add_argument("--ssh-port", dest="ssh_port", type=int, help="SSH port (default 2222)")
+    demo.add_argument(
+        "--nntp-port", dest="nntp_port", type=int, help="NNTP port (default 1119; 0: no NNTP)"
+    )
     demo.add_argument("--bps", dest="modem_bps", help="pace every caller's output (as serve)")
     demo.add_argument(
         "--reset",
@@ -290,6 +299,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             "host",
             "telnet_port",
             "ssh_port",
+            "nntp_port",
             "database_url",
             "modem_bps",
             "demo_guests_read_only",

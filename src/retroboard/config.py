@@ -23,6 +23,10 @@ class Settings:
     host: str = "0.0.0.0"
     telnet_port: int = 2323
     ssh_port: int = 2222
+    # Newsreaders (NNTP, RFC 3977): 0 disables. 119 is the standard port but needs root.
+    nntp_port: int = 1119
+    nntp_anonymous_read: bool = True  # readers that have not logged in may read public groups
+    nntp_idle_timeout: int = 600  # seconds without a command before a newsreader is hung up
     database_url: str = ""  # empty: SQLite file in the data folder
     board_name: str = "retroboard"
     domain: str = "retroboard.local"  # right-hand side of Message-IDs
@@ -89,6 +93,8 @@ class Settings:
 _INT_RANGES = {
     "telnet_port": (0, 65535),
     "ssh_port": (0, 65535),
+    "nntp_port": (0, 65535),
+    "nntp_idle_timeout": (10, 86400),
     "idle_timeout": (30, 86400),
     "idle_warning": (0, 3600),
     "max_sessions": (1, 100000),
@@ -108,7 +114,7 @@ _INT_RANGES = {
     "login_lock_failures": (1, 1000),
     "login_lock_minutes": (1, 10080),
 }
-_BOOLS = ("ssh_legacy_algorithms", "guests", "demo_guests_read_only", "demo")
+_BOOLS = ("nntp_anonymous_read", "ssh_legacy_algorithms", "guests", "demo_guests_read_only", "demo")
 _MODEM_SPEEDS = ("0", "300", "1200", "2400", "9600", "14400", "28800", "57600")  # domain.modem
 _CHOICES = {"duplicate_login": ("allow", "warn", "refuse")}
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
