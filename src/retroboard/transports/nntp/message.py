@@ -1,7 +1,7 @@
 """Articles on the wire (RFC 5536 over RFC 3977): headers, overview lines, posted articles.
 
 Pure functions, no I/O. What ARTICLE sends and what OVER says about it come from one
-header builder (`_header_rows`), so the overview's `:bytes` is exactly the octets ARTICLE
+header builder (`_variable_rows` + `_fixed_rows`), so the overview's `:bytes` is exactly the octets ARTICLE
 sends (headers, blank line, body; CRLF line ends; before dot-stuffing).
 """
 
@@ -88,7 +88,9 @@ def rfc5322_date(dt: datetime) -> str:
 
 
 def _one_line(value: str) -> str:
-    return value.translate(_ONE_LINE)
+    if "\r" in value or "\n" in value or "\t" in value or "\x00" in value:
+        return value.translate(_ONE_LINE)
+    return value
 
 
 def is_nntp_message_id(arg: str) -> bool:
@@ -129,7 +131,7 @@ def _xref_value(host: str, xref: Sequence[tuple[str, int]]) -> str:
     return " ".join([host, *(f"{group}:{number}" for group, number in xref)])
 
 
-def _header_rows(
+def _variable_rows(
     *,
     path: str,
     author: str,
@@ -141,10 +143,10 @@ def _header_rows(
     references: Sequence[str],
     lines: int,
     xref: Sequence[tuple[str, int]],
-    flowed: bool,
     options: NNTPOptions,
 ) -> list[tuple[str, str]]:
-    """The headers of one article, in the order Article.headers shows them, then MIME.
+    """The per-article headers, in the order Article.headers shows them: Path, From,
+    Newsgroups, Subject, Date, Message-ID, [References], Lines, Xref.
 
     Values are single-line (CR, LF, TAB, NUL become spaces). From is the board's
     from_value (the same text as the full-headers view), Date is rfc5322_date.
@@ -162,14 +164,17 @@ def _header_rows(
         rows.append(("References", _one_line(" ".join(references))))
     rows.append(("Lines", str(lines)))
     rows.append(("Xref", _one_line(_xref_value(options.host, xref))))
-    rows.extend(_fixed_rows(options.board_name, flowed))
     return rows
 
 
+# Where overview_fields finds its values in _variable_rows' list.
+_FROM, _SUBJECT, _DATE, _MESSAGE_ID, _REFERENCES = 1, 3, 4, 5, 6
+
+
 def article_headers(article: Article, options: NNTPOptions) -> list[tuple[str, str]]:
-    """RFC 5536 headers served for `article` (see _header_rows)."""
+    """RFC 5536 headers served for `article` (see _variable_rows, then the MIME rows)."""
     h = article.head
-    return _header_rows(
+    rows = _variable_rows(
         path=article.path,
         author=h.author,
         author_name=h.author_name,
@@ -180,9 +185,10 @@ def article_headers(article: Article, options: NNTPOptions) -> list[tuple[str, s
         references=h.references,
         lines=article.lines,
         xref=article.xref,
-        flowed=article.flowed,
         options=options,
     )
+    rows.extend(_fixed_rows(options.board_name, article.flowed))
+    return rows
 
 
 def article_text(article: Article, options: NNTPOptions) -> tuple[list[str], list[str]]:
@@ -218,8 +224,15 @@ def header_value(article: Article, options: NNTPOptions, name: str) -> str | Non
 # ----------------------------------------------------------------------------- overview
 
 
-def _row_headers(row: OverviewRow, options: NNTPOptions) -> list[tuple[str, str]]:
-    return _header_rows(
+def overview_fields(row: OverviewRow, options: NNTPOptions) -> list[str]:
+    """The 8 fields after the number, in LIST OVERVIEW.FMT order (RFC 3977 §8.4).
+
+    `:bytes` is ARTICLE's octets: the same header rows article_headers serves (CRLF after
+    each, ": " inside), the blank line, and the body: `row.lines` lines holding
+    `row.body_bytes` octets with LF between them, each sent with CRLF, so
+    body_bytes - (lines - 1) + 2 * lines = body_bytes + lines + 1.
+    """
+    rows = _variable_rows(
         path=row.path,
         author=row.author,
         author_name=row.author_name,
@@ -230,34 +243,19 @@ def _row_headers(row: OverviewRow, options: NNTPOptions) -> list[tuple[str, str]
         references=row.references,
         lines=row.lines,
         xref=row.xref,
-        flowed=row.flowed,
         options=options,
     )
-
-
-def _row_octets(row: OverviewRow, rows: Sequence[tuple[str, str]]) -> int:
-    """ARTICLE's octets for an overview row: its headers, the blank line, and the body.
-
-    The body is `row.lines` lines holding `row.body_bytes` octets with LF between them;
-    each is sent with CRLF: body_bytes - (lines - 1) + 2 * lines = body_bytes + lines + 1.
-    """
-    head = sum(_octet_len(name) + _octet_len(value) + 4 for name, value in rows)
-    return head + 2 + row.body_bytes + row.lines + 1
-
-
-def overview_fields(row: OverviewRow, options: NNTPOptions) -> list[str]:
-    """The 8 fields after the number, in LIST OVERVIEW.FMT order (RFC 3977 §8.4)."""
-    rows = _row_headers(row, options)
-    values = dict(rows)
+    head = _octet_len("".join([name + value for name, value in rows])) + 4 * len(rows)
+    head += _fixed_octets(options.board_name, row.flowed)
     return [
-        values["Subject"],
-        values["From"],
-        values["Date"],
-        values["Message-ID"],
-        values.get("References", ""),
-        str(_row_octets(row, rows)),
+        rows[_SUBJECT][1],
+        rows[_FROM][1],
+        rows[_DATE][1],
+        rows[_MESSAGE_ID][1],
+        rows[_REFERENCES][1] if row.references else "",
+        str(head + 2 + row.body_bytes + row.lines + 1),
         str(row.lines),
-        "Xref: " + values["Xref"],
+        "Xref: " + rows[-1][1],
     ]
 
 
