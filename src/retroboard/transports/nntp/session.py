@@ -770,19 +770,23 @@ class NNTPSession:
         if name.startswith(":") and name not in _METADATA:
             yield _status(f"503 HDR not permitted on {field}")
             return
-        status = "225 Headers follow" if words[0].upper() == "HDR" else "221 Header follows"
+        xhdr = words[0].upper() == "XHDR"
+        status = "221 Header follows" if xhdr else "225 Headers follow"
         arg = words[2] if len(words) > 2 else None
         error, article, bounds = await self._selection(arg)
         options = self.options
 
-        def entry(number: int, value: str | None) -> str:
+        def entry(number: int | str, value: str | None) -> str:
             value = value.replace("\r", " ").replace("\n", " ").replace("\t", " ") if value else ""
             return f"{number} {value}" if value else str(number)
 
         if error is not None:
             yield _status(error)
         elif article is not None:
-            for piece in _block(status, [entry(0, header_value(article, options, field))]):
+            # HDR says 0 for an article named by message-id (RFC 3977 §8.5.2); XHDR names it
+            # by its message-id (RFC 2980 §2.6), as INN does.
+            key = article.head.message_id if xhdr else 0
+            for piece in _block(status, [entry(key, header_value(article, options, field))]):
                 yield piece
         elif name in _OVERVIEW_HEADERS:
             assert bounds is not None
