@@ -51,7 +51,7 @@ from pathlib import Path
 import pytest
 
 from retroboard.domain.boards import Policy
-from retroboard.domain.errors import StorageError
+from retroboard.domain.errors import StorageError, ValidationError
 from retroboard.domain.users import Level, User
 from retroboard.transports.nntp.message import TERMINATOR
 from retroboard.transports.nntp.options import NNTPOptions
@@ -874,6 +874,22 @@ async def test_failure_before_the_first_piece_is_403() -> None:
     assert not session.closing
     fake.overview = real  # type: ignore[method-assign]
     assert code(await say(session, "OVER")) == "224"
+
+
+async def test_post_text_refused_any_way_by_the_parser_is_441(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import retroboard.transports.nntp.session as module
+
+    session, fake, _ = await logged_in()
+    for exc in (ValueError("bad article"), ValidationError("Bad group name.")):
+
+        def refuse(lines: list[bytes], options: NNTPOptions, exc: Exception = exc) -> None:
+            raise exc
+
+        monkeypatch.setattr(module, "parse_submission", refuse)
+        assert await post(session, ["Newsgroups: misc.test"]) == [f"441 {exc}"]
+    assert not any(c[0] == "post" for c in fake.calls)
 
 
 async def test_post_with_a_faulty_backend_is_403() -> None:

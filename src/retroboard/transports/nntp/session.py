@@ -858,6 +858,8 @@ class NNTPSession:
             submission = parse_submission(lines, self.options)
         except ArticleRejected as exc:
             return f"{exc.code} {_one_line(str(exc)) or 'Article rejected'}"
+        except (ValueError, BoardError) as exc:  # any other refusal of the text is a 441 too
+            return f"441 {_one_line(str(exc)) or 'Article rejected'}"
         try:
             result = await self.backend.post(user, submission)
         except (ValidationError, NotFound, PermissionDenied) as exc:
