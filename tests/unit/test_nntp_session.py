@@ -892,6 +892,20 @@ async def test_post_text_refused_any_way_by_the_parser_is_441(
     assert not any(c[0] == "post" for c in fake.calls)
 
 
+async def test_a_fault_during_authinfo_never_logs_the_password(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    session, fake, _ = make()
+    await say(session, "AUTHINFO USER fred")
+    fake.fail = RuntimeError("boom")
+    assert await say(session, "AUTHINFO PASS Secret-Word-9") == ["403 internal fault"]
+    fake.fail = StorageError("locked")
+    await say(session, "AUTHINFO USER fred")
+    assert await say(session, "AUTHINFO PASS Secret-Word-9") == ["403 locked"]
+    assert "AUTHINFO PASS ***" in caplog.text
+    assert "Secret-Word-9" not in caplog.text
+
+
 async def test_post_with_a_faulty_backend_is_403() -> None:
     session, fake, _ = await logged_in()
     assert code(await say(session, "POST")) == "340"

@@ -139,6 +139,14 @@ def _block(status: str, lines: Iterable[str]) -> Iterable[bytes]:
     yield pieces.end()
 
 
+def _loggable(line: str) -> str:
+    """A command line fit for the log: never an AUTHINFO argument (a password)."""
+    words = _words(line, 2)
+    if words and words[0].upper() == "AUTHINFO":
+        return " ".join(words[:2]) + " ***"
+    return line[:80]
+
+
 def _words(line: str, maxsplit: int = 0) -> list[str]:
     """A command's words (RFC 3977 §3.1: separated by spaces and TABs, nothing else);
     with `maxsplit`, the last one is the rest of the line."""
@@ -280,14 +288,16 @@ class NNTPSession:
                 started = True
                 yield piece
         except BoardError as exc:  # a service refused in a way this command does not expect
-            log.warning("nntp %s: %r: %s: %s", self.address, line[:80], type(exc).__name__, exc)
+            log.warning(
+                "nntp %s: %r: %s: %s", self.address, _loggable(line), type(exc).__name__, exc
+            )
             if started:
                 self.closing = True
                 yield TERMINATOR
             else:
                 yield _status(f"403 {_one_line(str(exc)) or 'internal fault'}")
         except Exception:
-            log.exception("nntp %s: %r failed", self.address, line[:80])
+            log.exception("nntp %s: %r failed", self.address, _loggable(line))
             if started:
                 # In the middle of a block: end it and hang up rather than send a short list
                 # as if it were whole.
