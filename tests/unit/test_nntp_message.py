@@ -630,3 +630,17 @@ def test_parse_submission_on_near_valid_articles(heads: list[str], body: list[st
     assert "\r" not in sub.subject and "\n" not in sub.subject and "\x00" not in sub.subject
     assert "\x00" not in sub.body and "\r" not in sub.body
     assert sub.parent_message_id is None or is_valid_message_id(sub.parent_message_id)
+
+
+def test_posted_message_ids_are_taken_with_surrounding_whitespace_stripped() -> None:
+    vectors = _message_id_vectors()
+    if not vectors:
+        pytest.skip("shared NNTP test data missing")
+    for mid in vectors["valid_only_if_surrounding_whitespace_stripped"]:
+        assert mid is not None
+        sub = post(*HEAD, f"Message-ID: {mid}", "", "x")
+        assert sub.message_id == mid.strip(" \t")
+    for mid in vectors["invalid_even_if_stripped"] + vectors["valid_only_with_lax_syntax"]:
+        assert mid is not None
+        assert "Message-ID" in rejected(*HEAD, f"Message-ID: {mid}", "", "x")
+        assert "References" in rejected(*HEAD, f"References: <ok@x.example> {mid}", "", "x")

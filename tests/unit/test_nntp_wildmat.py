@@ -10,6 +10,8 @@ from types import FrameType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retroboard.transports.nntp import wildmat
 from retroboard.transports.nntp.wildmat import (
@@ -217,3 +219,53 @@ def test_work_grows_linearly_with_the_text_on_a_failing_many_star_pattern() -> N
     _, small = _lines_run(pattern, "a" * 300)
     _, large = _lines_run(pattern, "a" * 600)
     assert large <= 3 * small, (small, large)
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+def _glob(text: str, pattern: str) -> bool:
+    """Plain glob ("*", "?" and literals) by dynamic programming: the textbook meaning the
+    one-resume-point matcher must agree with on ASCII."""
+    reach = [True] + [False] * len(text)  # reach[i]: pattern so far matches text[:i]
+    for ch in pattern:
+        if ch == "*":
+            for i in range(1, len(text) + 1):
+                reach[i] = reach[i] or reach[i - 1]
+        else:
+            reach = [False] + [reach[i] and (ch == "?" or text[i] == ch) for i in range(len(text))]
+    return reach[-1]
+
+
+def _reference(text: str, wildmat_: str) -> bool:
+    """RFC 3977 §4.2: the rightmost matching pattern decides; "!" means no match."""
+    decision = False
+    for piece in wildmat_.split(","):
+        negated = piece.startswith("!")
+        if _glob(text, piece[1:] if negated else piece):
+            decision = not negated
+    return decision
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="ab*?", max_size=10).flatmap(
+        lambda first: st.lists(
+            st.tuples(st.booleans(), st.text(alphabet="ab*?", max_size=6)), max_size=3
+        ).map(lambda rest: first + "".join(("," + ("!" if neg else "") + p) for neg, p in rest))
+    ),
+    st.text(alphabet="ab", max_size=12),
+)
+def test_agrees_with_textbook_glob_on_ascii(pattern: str, text: str) -> None:
+    assert compile_wildmat(pattern)(text) is _reference(text, pattern)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=30))
+def test_compile_raises_only_value_error(pattern: str) -> None:
+    for strict in (False, True):
+        try:
+            match = compile_wildmat(pattern, strict=strict)
+        except ValueError:
+            continue
+        assert match("comp.sys.amiga") in (True, False)
