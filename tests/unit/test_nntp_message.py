@@ -644,3 +644,51 @@ def test_posted_message_ids_are_taken_with_surrounding_whitespace_stripped() -> 
         assert mid is not None
         assert "Message-ID" in rejected(*HEAD, f"Message-ID: {mid}", "", "x")
         assert "References" in rejected(*HEAD, f"References: <ok@x.example> {mid}", "", "x")
+
+
+ANY_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)) | st.sampled_from("\t\r\n\x00\u00e9"),
+    max_size=40,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    subject=ANY_TEXT,
+    author_name=ANY_TEXT,
+    body=st.lists(ANY_TEXT.map(lambda s: s.replace("\n", "")), min_size=1, max_size=8).map(
+        "\n".join
+    ),
+    flowed=st.booleans(),
+    refs=st.lists(st.sampled_from(["<a@b.example>", "<c.d@e.example>"]), max_size=3),
+)
+def test_overview_bytes_equals_article_octets_for_any_text(
+    subject: str, author_name: str, body: str, flowed: bool, refs: list[str]
+) -> None:
+    article = make_article(
+        body, flowed=flowed, subject=subject, author_name=author_name, references=tuple(refs)
+    )
+    fields = overview_fields(row_of(article), OPTIONS)
+    assert int(fields[5]) == len(wire_article(article))
+    assert all("\t" not in f and "\r" not in f and "\n" not in f for f in fields)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(" \t."),
+            max_size=30,
+        ),
+        max_size=8,
+    ),
+    flowed=st.booleans(),
+)
+def test_a_posted_body_is_served_back_line_for_line(body: list[str], flowed: bool) -> None:
+    content_type = "text/plain; charset=utf-8" + ("; format=flowed" if flowed else "")
+    sub = post(*HEAD, f"Content-Type: {content_type}", "", *body)
+    assert sub.flowed is flowed
+    article = make_article(sub.body, flowed=sub.flowed)
+    _, served = article_text(article, OPTIONS)
+    assert served == (body or [""])
+    assert unstuff(encode_lines(served)) == [line.encode() for line in (body or [""])]
