@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retroboard.domain import flowed
 from retroboard.domain.boards import Article, ArticleHead, Status, from_value
 from retroboard.domain.news import OVERVIEW_EXTRA, OVERVIEW_FIELDS, OverviewRow, Submission
 from retroboard.domain.usenet import is_valid_message_id
@@ -34,6 +35,7 @@ from retroboard.transports.nntp.message import (
     overview_line,
     parse_submission,
     rfc5322_date,
+    undo_delsp,
 )
 from retroboard.transports.nntp.options import NNTPOptions
 
@@ -422,7 +424,7 @@ def test_flowed_and_encoded_subject() -> None:
     [
         ("Content-Type: multipart/mixed; boundary=xyz", "multipart"),
         ("Content-Type: text/html; charset=utf-8", "text/html"),
-        ("Content-Type: text/plain; format=flowed; delsp=yes", "delsp"),
+        ("Content-Type: text/plain; format=flowed; delsp=maybe", "delsp"),
         ("Content-Type: garbage", "cannot be read"),
         ("Content-Transfer-Encoding: base64", "base64"),
         ("Content-Transfer-Encoding: quoted-printable", "quoted-printable"),
@@ -692,3 +694,50 @@ def test_a_posted_body_is_served_back_line_for_line(body: list[str], flowed: boo
     _, served = article_text(article, OPTIONS)
     assert served == (body or [""])
     assert unstuff(encode_lines(served)) == [line.encode() for line in (body or [""])]
+
+
+def test_delsp_yes_is_rewritten_as_delsp_no() -> None:
+    sub = post(
+        *HEAD,
+        "Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes",
+        "",
+        "\u65e5\u672c\u8a9e\u306e ",
+        "\u6587\u7ae0 ",
+        "two spaces  ",
+        "kept.",
+        "> quoted ",
+        "> on",
+        "-- ",
+        "sig",
+    )
+    assert sub.flowed
+    assert sub.body.split("\n") == [
+        "\u65e5\u672c\u8a9e\u306e\u6587\u7ae0two spaces ",
+        "kept.",
+        "> quotedon",
+        "-- ",
+        "sig",
+    ]
+
+
+def _delsp_yes_paragraphs(lines: list[str]) -> list[tuple[int, str, bool]]:
+    """What a delsp=yes reader makes of `lines`: domain.flowed's paragraphs, each soft
+    break's trailing space deleted (not the last piece's: nothing follows it)."""
+    out = []
+    for p in flowed.decode("\n".join(lines)):
+        pieces = [piece[:-1] for piece in p.pieces[:-1]] + [p.pieces[-1]]
+        out.append((p.depth, "".join(pieces), p.signature))
+    return out
+
+
+FLOWED_LINE = st.lists(st.sampled_from(["a", "b", " ", ">", "> ", "\u00e9"]), max_size=6).map(
+    "".join
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(FLOWED_LINE, min_size=1, max_size=8))
+def test_undo_delsp_keeps_the_paragraphs(lines: list[str]) -> None:
+    rewritten = undo_delsp(lines)
+    got = [(p.depth, p.text, p.signature) for p in flowed.decode("\n".join(rewritten))]
+    assert got == _delsp_yes_paragraphs(lines)

@@ -34,6 +34,7 @@ __all__ = [
     "overview_line",
     "parse_submission",
     "rfc5322_date",
+    "undo_delsp",
 ]
 
 TERMINATOR = b".\r\n"
@@ -383,10 +384,10 @@ def _unstructured(name: str, value: str) -> str:
     return decoded
 
 
-def _content_type(value: str | None) -> tuple[bool, str | None]:
-    """(flowed, charset) from a Content-Type value; rejects anything but text/plain."""
+def _content_type(value: str | None) -> tuple[bool, bool, str | None]:
+    """(flowed, delsp, charset) from a Content-Type value; rejects anything but text/plain."""
     if value is None:
-        return False, None
+        return False, False, None
     header = email.policy.default.header_factory("Content-Type", value)
     kind = value.split(";", 1)[0].strip().lower()
     if kind.count("/") != 1 or not all(kind.partition("/")[::2]):
@@ -400,9 +401,54 @@ def _content_type(value: str | None) -> tuple[bool, str | None]:
     if fmt not in ("fixed", "flowed"):
         raise ArticleRejected(f"format={fmt} is not accepted (fixed or flowed)")
     flowed = fmt == "flowed"
-    if flowed and params.get("delsp", "no") != "no":
-        raise ArticleRejected("format=flowed with delsp=yes is not accepted: send delsp=no")
-    return flowed, params.get("charset")
+    delsp = params.get("delsp", "no")
+    if delsp not in ("no", "yes"):
+        raise ArticleRejected(f"delsp={delsp} is not understood (yes or no)")
+    return flowed, flowed and delsp == "yes", params.get("charset")
+
+
+def _quote_depth(line: str) -> tuple[int, str]:
+    """RFC 3676 §4.5: quote depth and the rest after the markers, one stuffing space off."""
+    depth = len(line) - len(line.lstrip(">"))
+    rest = line[depth:]
+    return depth, rest[1:] if rest.startswith(" ") else rest
+
+
+def _soft(line: str) -> bool:
+    depth, rest = _quote_depth(line)
+    return rest.endswith(" ") and rest != "-- " and not (depth == 0 and line == "-- ")
+
+
+def undo_delsp(lines: Sequence[str]) -> list[str]:
+    """format=flowed lines sent with delsp=yes (RFC 3676 §4.2: a soft break's trailing space
+    is deleted when the lines are joined) rewritten as the board stores them, delsp=no,
+    with the same paragraphs: a soft line whose text before that space ends in a space
+    keeps its break without it; any other soft line is joined to the next (same quote
+    depth, not a signature line)."""
+    out: list[str] = []
+    current: str | None = None
+    for line in lines:
+        if current is None:
+            current = line
+            continue
+        depth, rest = _quote_depth(line)
+        joinable = (
+            _soft(current)
+            and _quote_depth(current)[0] == depth
+            and rest != "-- "
+            and not (depth == 0 and line == "-- ")
+        )
+        if not joinable:
+            out.append(current)
+            current = line
+        elif _soft(current[:-1]):
+            out.append(current[:-1])
+            current = line
+        else:
+            current = current[:-1] + rest
+    if current is not None:
+        out.append(current)
+    return out
 
 
 def parse_submission(lines: list[bytes], options: NNTPOptions) -> Submission:
@@ -466,7 +512,7 @@ def parse_submission(lines: list[bytes], options: NNTPOptions) -> Submission:
         raise ArticleRejected(
             f"Content-Transfer-Encoding {encoding} is not accepted: send 8bit UTF-8 text"
         )
-    flowed, charset = _content_type(seen.get("content-type"))
+    flowed, delsp, charset = _content_type(seen.get("content-type"))
 
     body_lines: list[str] = []
     for number, raw in enumerate(lines[blank + 1 :], 1):
@@ -475,7 +521,7 @@ def parse_submission(lines: list[bytes], options: NNTPOptions) -> Submission:
         if b"\r" in raw or b"\n" in raw:
             raise ArticleRejected(f"body line {number} holds a bare CR or LF")
         body_lines.append(_decode(raw, f"body line {number}"))
-    body = "\n".join(body_lines)
+    body = "\n".join(undo_delsp(body_lines) if delsp else body_lines)
     if charset is not None and charset.lower() not in _TEXT_CHARSETS and not body.isascii():
         raise ArticleRejected(f"charset {charset} is not accepted: send UTF-8")
     return Submission(
