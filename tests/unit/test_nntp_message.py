@@ -741,3 +741,11 @@ def test_undo_delsp_keeps_the_paragraphs(lines: list[str]) -> None:
     rewritten = undo_delsp(lines)
     got = [(p.depth, p.text, p.signature) for p in flowed.decode("\n".join(rewritten))]
     assert got == _delsp_yes_paragraphs(lines)
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["=?UTF-8?Q?one=0D=0ABcc:_x?=", "=?UTF-8?B?AAE=?=", "=?x-no-such-charset?Q?abc?="],
+)
+def test_encoded_words_cannot_smuggle_controls(subject: str) -> None:
+    assert "Subject" in rejected("Newsgroups: comp.sys.retro", f"Subject: {subject}", "", "x")
