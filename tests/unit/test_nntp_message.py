@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from retroboard.domain import flowed
 from retroboard.domain.boards import Article, ArticleHead, Status, from_value
 from retroboard.domain.news import OVERVIEW_EXTRA, OVERVIEW_FIELDS, OverviewRow, Submission
-from retroboard.domain.usenet import is_valid_message_id
+from retroboard.domain.usenet import UsenetRuleError, is_valid_message_id, make_message_id
 from retroboard.transports.nntp.message import (
     TERMINATOR,
     ArticleRejected,
@@ -749,3 +749,28 @@ def test_undo_delsp_keeps_the_paragraphs(lines: list[str]) -> None:
 )
 def test_encoded_words_cannot_smuggle_controls(subject: str) -> None:
     assert "Subject" in rejected("Newsgroups: comp.sys.retro", f"Subject: {subject}", "", "x")
+
+
+def test_inn_domain_vectors_against_make_message_id() -> None:
+    """INN's domain vectors (the right side of a Message-ID it makes). The board agrees on
+    every bad one and on dot-atoms; it refuses domain literals ("[te.st]") as a host to
+    make ids with, although RFC 5536 §3.1.3 allows them in an id, and is_valid_message_id
+    takes them (so such ids posted by a reader are kept)."""
+    path = DATA / "inn-test-vectors.json"
+    if not path.exists():
+        pytest.skip("shared NNTP test data missing")
+    for v in json.loads(path.read_text())["domain"]:
+        domain = v["domain"]
+        if domain is None:
+            continue
+        try:
+            made: str | None = make_message_id(domain, "x")
+        except UsenetRuleError:
+            made = None
+        literal = domain.startswith("[")
+        if v["expect"] == "true" and not literal:
+            assert made == f"<x@{domain}>", v
+        elif v["expect"] == "true":
+            assert made is None and is_valid_message_id(f"<x@{domain}>"), v
+        else:
+            assert made is None, v
