@@ -29,6 +29,7 @@ _TRUE, _FALSE, _ABORT = 1, 0, -1
 _STAR, _QUESTION, _BACKSLASH = 0x2A, 0x3F, 0x5C
 _LBRACKET, _RBRACKET, _CARET, _DASH, _COMMA, _BANG = 0x5B, 0x5D, 0x5E, 0x2D, 0x2C, 0x21
 _META_AFTER_STAR = frozenset((_LBRACKET, _QUESTION, _BACKSLASH))
+_LITERAL_BREAKERS = frozenset((_LBRACKET, _QUESTION, _BACKSLASH))  # not "literals and *"
 # RFC 3977 §4.1 wildmat-exact: printable ASCII except ! * , ? [ \ ] (and UTF-8 non-ASCII).
 _RFC_SPECIAL = frozenset(b"!*,?[\\]")
 
@@ -322,6 +323,30 @@ def _always(_text: str) -> bool:
     return True
 
 
+def _literal_glob(pieces: tuple[str, ...]) -> Callable[[str], bool]:
+    """A pattern of literals and "*" only (`pieces` = pattern.split("*")), matched on str:
+    first piece a prefix, last a suffix, the middle ones leftmost in order. The same answer
+    as the octet matcher for ASCII text; the caller checks that."""
+    if len(pieces) == 1:
+        whole = pieces[0]
+        return lambda text: text == whole
+    head, tail, middle = pieces[0], pieces[-1], [piece for piece in pieces[1:-1] if piece]
+    least = len(head) + len(tail) + sum(len(piece) for piece in middle)
+
+    def matches(text: str) -> bool:
+        if len(text) < least or not text.startswith(head) or not text.endswith(tail):
+            return False
+        at, stop = len(head), len(text) - len(tail)
+        for piece in middle:
+            found = text.find(piece, at, stop)
+            if found < 0:
+                return False
+            at = found + len(piece)
+        return True
+
+    return matches
+
+
 @lru_cache(maxsize=256)
 def compile_wildmat(pattern: str, *, strict: bool = False) -> Callable[[str], bool]:
     """A predicate for `pattern` (see the module doc); raises ValueError when malformed.
@@ -348,10 +373,24 @@ def compile_wildmat(pattern: str, *, strict: bool = False) -> Callable[[str], bo
         if problem:
             raise ValueError(problem)
     plan = tuple((kind != 0, start, end) for kind, start, end in parts)
+    # Patterns of ASCII literals and "*" (most wildmats newsreaders send: "comp.*") are
+    # matched on the str when the text is ASCII too; anything else goes octet by octet.
+    fast: tuple[tuple[bool, Callable[[str], bool]], ...] | None = None
+    if pat.isascii() and not any(octet in _LITERAL_BREAKERS for octet in pat):
+        ascii_pattern = pat.decode("ascii")
+        fast = tuple(
+            (reverse, _literal_glob(tuple(ascii_pattern[start : end + 1].split("*"))))
+            for reverse, start, end in plan
+        )
 
     def matches(text: str) -> bool:
-        t = _octets(text)
         match = False
+        if fast is not None and text.isascii():
+            for reverse, glob in fast:
+                if match != (not reverse) and glob(text):
+                    match = not reverse
+            return match
+        t = _octets(text)
         for reverse, start, end in plan:
             if match == (not reverse):
                 continue
