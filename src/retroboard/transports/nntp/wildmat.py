@@ -16,6 +16,8 @@ RFC 3977's own example answers 501 to `LIST ACTIVE u[ks].*`.
 
 The matcher never backtracks further than the most recent "*" (INN's ABORT rule made
 explicit), so a pattern costs O(len(text) x len(pattern)) at worst, whatever its stars.
+Patterns of ASCII literals and "*" only are matched on the str when the text is ASCII (the
+same answer, without the octet walk).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-__all__ = ["compile_wildmat", "match_wildmat"]
+__all__ = ["compile_wildmat", "is_valid_utf8", "match_simple", "match_wildmat"]
 
 _TRUE, _FALSE, _ABORT = 1, 0, -1
 _STAR, _QUESTION, _BACKSLASH = 0x2A, 0x3F, 0x5C
