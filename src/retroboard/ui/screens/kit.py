@@ -108,11 +108,23 @@ def put(
     ctx: SessionContext, row: int, text: Text | str, *, fill: bool = False, style: str = ""
 ) -> None:
     """Draw one screen row (1-based) from column 1, cropped to the width, clearing the rest."""
-    line = text.copy() if isinstance(text, Text) else Text(text)
+    ctx.write(f"{CSI}{row};1H" + row_drawn(ctx, text, fill=fill, style=style) + f"{CSI}0m{CSI}K")
+
+
+def row_drawn(ctx: SessionContext, text: Text | str, *, fill: bool = False, style: str = "") -> str:
+    """What `put` draws of `text` after its cursor move: cropped to the width (padded with
+    `fill`, then `style` over all of it). `text` itself is never changed; a Text that needs
+    no change is drawn as it is, without the copy."""
+    if isinstance(text, str):
+        line = Text(text)
+    elif fill or style or text.cell_len > width(ctx):
+        line = text.copy()
+    else:  # truncate would leave it as it is (not padded, within the width)
+        return ctx.renderer.render_line(text)
     line.truncate(width(ctx), overflow="crop", pad=fill)
     if style:
         line.stylize(style)
-    ctx.write(f"{CSI}{row};1H" + ctx.renderer.render_line(line) + f"{CSI}0m{CSI}K")
+    return ctx.renderer.render_line(line)
 
 
 def blank_rows(ctx: SessionContext, first: int, last: int) -> None:
@@ -265,6 +277,15 @@ class NumberEntry:
         return number
 
 
+# List rows as drawn (`ListView.draw_row`, for screens that give a `row_key`), by screen class,
+# console shape, skin, character set, selection, row label and key, most recently used last,
+# for every session: a row drawn again (a page after reading, a cursor move) costs a key and a
+# lookup instead of its Texts and their rendering. Bounded (oldest dropped first); the strings
+# are mostly those `Renderer.render_line` keeps too.
+_ROWS: dict[tuple[object, ...], str] = {}
+ROWS_MAX = 4096
+
+
 class ListView(Generic[T]):
     """The one list widget: rows drawn a page at a time with a uniform selection bar.
 
@@ -317,20 +338,44 @@ class ListView(Generic[T]):
         """Rows carry their numbers, to be picked by number (a linear skin)."""
         return ctx.skin.linear
 
+    def row_key(self, ctx: SessionContext, item: T, selected: bool) -> tuple[object, ...] | None:
+        """Everything `row_text(ctx, item, selected)` depends on besides the console's shape,
+        the skin and the character set, or None (the default): not kept, drawn every time.
+        Rows of one screen class with equal keys are drawn once for the whole board."""
+        return None
+
     def draw_row(self, ctx: SessionContext, i: int) -> None:
         rows, top = self.rows(), self.top(ctx)
         if not top <= i < top + self.height(ctx) or i >= len(rows):
             return
         selected = i == self.index
+        numbered = self.numbered(ctx)
+        key = self.row_key(ctx, rows[i], selected)
+        if key is None:
+            drawn = self._draw_row(ctx, rows, i, selected, numbered)
+        else:
+            info = ctx.term.info
+            full = (type(self), ctx.renderer.shape, ctx.skin.name, info.unicode, info.colors,
+                    selected, (i, len(rows)) if numbered else None, *key)  # fmt: skip
+            found = _ROWS.pop(full, None)
+            drawn = self._draw_row(ctx, rows, i, selected, numbered) if found is None else found
+            if found is None and len(_ROWS) >= ROWS_MAX:
+                del _ROWS[next(iter(_ROWS))]  # the least recently used
+            _ROWS[full] = drawn  # (re)inserted last: the most recently used
+        ctx.write(f"{CSI}{self.first_row(ctx) + i - top};1H" + drawn + f"{CSI}0m{CSI}K")
+
+    def _draw_row(
+        self, ctx: SessionContext, rows: Sequence[T], i: int, selected: bool, numbered: bool
+    ) -> str:
         line = Text(SELECTED if selected else " ", style="hotkey")
         body = self.row_text(ctx, rows[i], selected)
-        if self.numbered(ctx):
+        if numbered:
             label = f"{i + 1:>{len(str(len(rows)))}}."
             line.append(label, style="hotkey")
             body = make_room(body, len(label), width(ctx) - 1)
         line.append_text(body)
         style = "reverse" if selected and ctx.term.info.colors else ""
-        put(ctx, self.first_row(ctx) + i - top, line, fill=selected, style=style)
+        return row_drawn(ctx, line, fill=selected, style=style)
 
     def draw_list(self, ctx: SessionContext) -> None:
         rows, top, h, first = self.rows(), self.top(ctx), self.height(ctx), self.first_row(ctx)

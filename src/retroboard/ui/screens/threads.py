@@ -217,6 +217,17 @@ class ThreadListScreen(ListScreen[Line]):
             ]
         return self._shown
 
+    def row_key(self, ctx: SessionContext, line: Line, selected: bool) -> tuple[object, ...]:
+        """What `row_text` shows of `line` (see ListView.row_key): the head's flags, words and
+        date as shown, the tree prefix, and the thread's counts and lock on its first row."""
+        head, thread = line.head, line.thread
+        whole = self.collapsed and line.first and thread.thread_id not in self.expanded
+        moderator = ctx.user is not None and ctx.user.is_moderator
+        return (head.deleted, head.read, head.subject, head.author, short_date(head.date),
+                head.deleted and moderator, line.prefix, line.first, line.show_subject, whole,
+                whole and thread.unread, len(thread.articles) if whole else 0,
+                thread.replies if line.first else 0, line.first and thread.locked)  # fmt: skip
+
     def row_text(self, ctx: SessionContext, line: Line, selected: bool) -> Text:
         w = width(ctx)
         narrow = w < NARROW

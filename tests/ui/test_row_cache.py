@@ -1,0 +1,136 @@
+"""The list-row cache (`ListView.draw_row` with a screen's `row_key`, kit._ROWS) never hands a
+caller a row drawn for another row, shape, skin or level: with the cache warmed by every other
+variant, each thread-list page is the same bytes as one drawn with no cache at all."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+import pytest
+
+from retroboard.domain.boards import ArticleHead, ThreadView
+from retroboard.domain.users import Level, User
+from retroboard.term.fake import FakeTerminal
+from retroboard.term.terminal import guess_info
+from retroboard.ui.context import BoardInfo, SessionContext
+from retroboard.ui.events import SessionTerminal
+from retroboard.ui.menus import load_menus
+from retroboard.ui.screens import kit
+from retroboard.ui.screens.threads import ThreadListScreen, thread_lines
+from retroboard.ui.skin import load_skins
+
+SKINS = load_skins()
+NOW = datetime.now(UTC)
+OLD = datetime(2019, 3, 4, 5, 6, tzinfo=UTC)
+
+
+def head(number: int, subject: str, refs: tuple[str, ...] = (), **kw: object) -> ArticleHead:
+    values: dict[str, object] = {"author": "ada", "author_name": "Ada", "date": NOW}
+    values.update(kw)
+    return ArticleHead(
+        id=number,
+        message_id=f"<{number}@x>",
+        subject=subject,
+        references=refs,
+        thread_id=kw.get("thread_id", number) if "thread_id" in kw else number,  # type: ignore[arg-type]
+        number=number,
+        **{k: v for k, v in values.items() if k != "thread_id"},  # type: ignore[arg-type]
+    )
+
+
+def views(all_read: bool = False) -> tuple[ThreadView, ...]:
+    """Threads with every flag a row shows: read, unread, deleted, locked, replies with the
+    same and other subjects, a long subject, another author, an old date (`all_read`: the
+    same rows, every one read)."""
+    root = head(1, "Modems " + "and more modems " * 8, read=True)  # a reply is unread
+    same = head(2, "Re: Modems", ("<1@x>",), thread_id=1, read=True)
+    other = head(3, "Baud rates", ("<1@x>", "<2@x>"), thread_id=1, author="grace", read=all_read)
+    gone = head(4, "Spam", ("<1@x>",), thread_id=1, deleted=True)
+    lone = head(5, "Floppies", date=OLD, read=True)
+    locked = head(6, "Rules", author="sysop", read=all_read)
+    return (
+        ThreadView(1, root.subject, NOW, False, (root, same, other, gone)),
+        ThreadView(5, "Floppies", OLD, False, (lone,)),
+        ThreadView(6, "Rules", NOW, True, (locked,)),
+    )
+
+
+SHAPES: list[dict[str, object]] = [
+    {},
+    {"cols": 132, "rows": 43},
+    {"cols": 40},
+    {"cols": 30},
+    {"term_type": "ansi"},
+    {"term_type": "dumb"},
+    {"skin": "plain"},
+    {"skin": "ansi1989"},
+    {"level": Level.SYSOP},
+]
+
+
+def page(
+    board: BoardInfo,
+    *,
+    cols: int = 80,
+    rows: int = 24,
+    term_type: str = "xterm",
+    skin: str = "",
+    level: Level = Level.USER,
+    collapsed: bool = False,
+    expanded: frozenset[int] = frozenset(),
+    index: int = 0,
+    all_read: bool = False,
+) -> bytes:
+    term = FakeTerminal(cols=cols, rows=rows, term_type=term_type)
+    term.info = guess_info("fake", term_type, cols, rows, "-")
+    user = User(
+        id=1, handle="ada", level=level, real_name="Ada", location="", created_at=NOW,
+        last_login_at=NOW, login_count=2, skin=skin,
+    )  # fmt: skip
+    ctx = SessionContext(
+        term=SessionTerminal(term), services=None, bus=None, board=board, art=None,  # type: ignore[arg-type]
+        menus=load_menus(), screens={}, session_id="t",
+        log=logging.LoggerAdapter(logging.getLogger("t")), user=user,
+    )  # fmt: skip
+    screen = ThreadListScreen("comp.sys.retro")
+    screen.lines = thread_lines(views(all_read), not kit.use_ascii(ctx))
+    screen.collapsed, screen.expanded, screen.exhausted = collapsed, set(expanded), True
+    screen.index = index
+    screen.draw_list(ctx)
+    for i in range(len(screen.rows())):  # every row selected once (the cursor moving down)
+        screen.place_cursor(ctx, i)
+    return bytes(term.output)
+
+
+VARIANTS: list[dict[str, object]] = [
+    {},
+    {"index": 2},
+    {"collapsed": True},
+    {"collapsed": True, "expanded": frozenset({1})},
+    {"all_read": True},
+    {"all_read": True, "collapsed": True},
+]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+def test_cached_rows_are_what_an_uncached_drawing_shows(
+    shape: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    board = BoardInfo(skins=SKINS)
+    for other in SHAPES:  # warm the cache with every shape and variant first
+        for variant in VARIANTS:
+            page(board, **other, **variant)  # type: ignore[arg-type]
+    cached = [page(board, **shape, **v) for v in VARIANTS]  # type: ignore[arg-type]
+    with monkeypatch.context() as m:
+        m.setattr(ThreadListScreen, "row_key", lambda self, ctx, line, selected: None)
+        fresh = [page(BoardInfo(skins=SKINS), **shape, **v) for v in VARIANTS]  # type: ignore[arg-type]
+    assert cached == fresh
+    assert [page(board, **shape, **v) for v in VARIANTS] == fresh  # hits again: the same
+
+
+def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kit, "ROWS_MAX", 5)
+    kit._ROWS.clear()
+    page(BoardInfo(skins=SKINS))
+    assert 0 < len(kit._ROWS) <= 5
