@@ -35,6 +35,8 @@ from retroboard.services.presence import NoSuchNode, Presence
 from retroboard.term.terminal import StreamTerminal
 from retroboard.transports.base import Ticket
 from retroboard.transports.control import ControlServer
+from retroboard.transports.nntp.options import NNTPOptions
+from retroboard.transports.nntp.server import NNTPTransport
 from retroboard.transports.ssh import SSHTransport
 from retroboard.transports.telnet import TelnetTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
@@ -224,6 +226,16 @@ class Board:
             host_key_path=settings.host_key_path,
             legacy_algorithms=settings.ssh_legacy_algorithms,
         )
+        # Newsreaders (RFC 3977) over the same services; settings.nntp_port 0: none.
+        self.nntp: NNTPTransport | None = None
+        if settings.nntp_port:
+            self.nntp = NNTPTransport(
+                self.services.news,
+                self.guard,
+                nntp_options(settings),
+                host=settings.host,
+                port=settings.nntp_port,
+            )
         self.control = ControlServer(
             settings.control_path,
             {
@@ -289,16 +301,19 @@ class Board:
         await self.control.start()
         await self.telnet.start()
         await self.ssh.start()
+        if self.nntp is not None:
+            await self.nntp.start()
         if self.settings.demo:
             self.regulars = Regulars(self.services, load_demo().regulars)
             await self.regulars.start()
         log.info(
-            "%s is up: telnet %s:%d, ssh %s:%d, database %s",
+            "%s is up: telnet %s:%d, ssh %s:%d, nntp %s, database %s",
             self.settings.board_name,
             self.settings.host,
             self.telnet.port,
             self.settings.host,
             self.ssh.port,
+            f"{self.settings.host}:{self.nntp.port}" if self.nntp is not None else "off",
             self.db.dialect,
         )
 
@@ -482,6 +497,20 @@ class Board:
                     log.exception("could not apply %s", type(event).__name__)
 
     async def _apply_user_change(self, event: UserChanged) -> None:
+        for reader in self.nntp.connections if self.nntp is not None else []:
+            user = reader.user
+            if user is None or user.id != event.user_id:
+                continue
+            if event.locked or event.level is None:
+                why = (
+                    "Your account was removed by the sysop"
+                    if event.level is None
+                    else "Your account is locked by the sysop"
+                )
+                log.info("nntp %s (%s) disconnected: account changed", reader.address, user.handle)
+                await reader.kick(why)
+            elif event.level != int(user.level):
+                reader.set_user(replace(user, level=Level(event.level)))
         for node in list(self.nodes.values()):
             user = node.ctx.user
             if user is None or user.id != event.user_id:
@@ -509,6 +538,13 @@ class Board:
             if ban is not None:
                 node.ctx.log.info("disconnected: banned")
                 await self.kick(node, ban_text(self.settings.board_name, ban).strip("* "))
+        for reader in self.nntp.connections if self.nntp is not None else []:
+            ban = self.guard.ban_for_address(reader.address)
+            if ban is None and reader.user is not None:
+                ban = self.guard.ban_for_handle(reader.user.handle.lower())
+            if ban is not None:
+                log.info("nntp %s disconnected: banned", reader.address)
+                await reader.kick(ban_text(self.settings.board_name, ban).strip("* "))
 
     async def kick(self, node: Line, reason: str) -> None:
         """Tell the caller on `node` why, and hang up (at most a second for the message)."""
@@ -606,6 +642,7 @@ class Board:
         return {
             "ok": True,
             "sessions": len(self.sessions),
+            "newsreaders": len(self.nntp.connections) if self.nntp is not None else 0,
             **self.guard.stats(),
             **self.services.auth.stats(),
         }
@@ -655,7 +692,14 @@ class Board:
         if self.regulars is not None:
             await self.regulars.stop()
         self.control.close()
+        if self.nntp is not None:  # newsreaders are told "400 <going down>" and hung up
+            self.nntp.stopping_text = self._going_down_text()
+            nntp_stopped = asyncio.ensure_future(self.nntp.stop())
         await self._say_going_down(list(self.nodes.values()))
+        if self.nntp is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(1.0):
+                    await nntp_stopped
         # Let sessions finish their teardown (a composer saves its draft) before the database goes.
         for _ in range(int(TEARDOWN_GRACE / 0.05)):
             if not self.sessions:
@@ -676,6 +720,16 @@ class Board:
         await self.maintenance.stop()
         await self.db.dispose()
         log.info("board stopped")
+
+
+def nntp_options(settings: Settings) -> NNTPOptions:
+    """The NNTP transport's options from the board's settings."""
+    return NNTPOptions(
+        host=settings.domain,
+        board_name=settings.board_name,
+        anonymous_read=settings.nntp_anonymous_read,
+        idle_timeout=float(settings.nntp_idle_timeout),
+    )
 
 
 def secure_data_folder(settings: Settings) -> None:
@@ -785,9 +839,10 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    nntp = f", nntp port {board.nntp.port}" if board.nntp is not None else ""
     print(
-        f"retroboard is running: telnet port {board.telnet.port}, ssh port {board.ssh.port} "
-        f"(data in {settings.data}). Ctrl-C to stop.",
+        f"retroboard is running: telnet port {board.telnet.port}, ssh port {board.ssh.port}"
+        f"{nntp} (data in {settings.data}). Ctrl-C to stop.",
         flush=True,
     )
     await stop.wait()
