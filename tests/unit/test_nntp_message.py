@@ -267,11 +267,15 @@ def test_overview_line_fields_in_overview_fmt_order() -> None:
     assert fields[7] == "Xref: news.test.example comp.sys.retro:7"
 
 
-def test_overview_fields_never_hold_tab_cr_or_lf() -> None:
-    article = make_article(subject="a\tb\r\nc", author_name="x\ty")
+@pytest.mark.parametrize("bad", ["\t", "\r", "\n", "\x00", "\r\n"])
+def test_overview_fields_never_hold_tab_cr_lf_or_nul(bad: str) -> None:
+    article = make_article(subject=f"a{bad}b", author_name=f"x{bad}y")
     line = overview_line(row_of(article), OPTIONS)
-    assert line.count("\t") == 8 and "\r" not in line and "\n" not in line
-    assert line.split("\t")[1] == "a b  c"
+    assert line.count("\t") == 8 and not re.search("[\r\n\x00]", line)
+    assert line.split("\t")[1] == "a" + " " * len(bad) + "b"
+    assert "x" + " " * len(bad) + "y" in line.split("\t")[2]
+    headers, _ = article_text(article, OPTIONS)
+    assert f"Subject: a{' ' * len(bad)}b" in headers
 
 
 def test_overview_header_for_hdr() -> None:

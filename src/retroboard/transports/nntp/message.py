@@ -1,7 +1,7 @@
 """Articles on the wire (RFC 5536 over RFC 3977): headers, overview lines, posted articles.
 
 Pure functions, no I/O. What ARTICLE sends and what OVER says about it come from one
-header builder (`_variable_rows` + `_fixed_rows`), so the overview's `:bytes` is exactly the octets ARTICLE
+header builder (`_values` + `_fixed_rows`), so the overview's `:bytes` is exactly the octets ARTICLE
 sends (headers, blank line, body; CRLF line ends; before dot-stuffing).
 """
 
@@ -89,9 +89,7 @@ def rfc5322_date(dt: datetime) -> str:
 
 
 def _one_line(value: str) -> str:
-    if "\r" in value or "\n" in value or "\t" in value or "\x00" in value:
-        return value.translate(_ONE_LINE)
-    return value
+    return value.translate(_ONE_LINE)
 
 
 def is_nntp_message_id(arg: str) -> bool:
@@ -132,8 +130,28 @@ def _xref_value(host: str, xref: Sequence[tuple[str, int]]) -> str:
     return " ".join([host, *(f"{group}:{number}" for group, number in xref)])
 
 
-def _variable_rows(
-    *,
+# The per-article headers, in the order Article.headers shows them (References only when
+# the article has some), then the MIME rows from _fixed_rows.
+_NAMES: tuple[str, ...] = (
+    "Path",
+    "From",
+    "Newsgroups",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "References",
+    "Lines",
+    "Xref",
+)
+_NAMES_NO_REFS = tuple(name for name in _NAMES if name != "References")
+# Octets each row adds besides its value: the name, ": " and CRLF.
+_NAMES_OCTETS = sum(len(name) + 4 for name in _NAMES)
+_NAMES_NO_REFS_OCTETS = sum(len(name) + 4 for name in _NAMES_NO_REFS)
+# Where overview_fields finds its values in _values' list.
+_FROM, _SUBJECT, _DATE, _MESSAGE_ID, _REFERENCES = 1, 3, 4, 5, 6
+
+
+def _values(
     path: str,
     author: str,
     author_name: str,
@@ -144,50 +162,52 @@ def _variable_rows(
     references: Sequence[str],
     lines: int,
     xref: Sequence[tuple[str, int]],
-    options: NNTPOptions,
-) -> list[tuple[str, str]]:
-    """The per-article headers, in the order Article.headers shows them: Path, From,
-    Newsgroups, Subject, Date, Message-ID, [References], Lines, Xref.
+    host: str,
+) -> list[str]:
+    """The values of the per-article headers (_NAMES, or _NAMES_NO_REFS when there are no
+    references): the one builder behind both ARTICLE and the overview.
 
     Values are single-line (CR, LF, TAB, NUL become spaces). From is the board's
-    from_value (the same text as the full-headers view), Date is rfc5322_date.
+    from_value (the same text as the full-headers view), Date is rfc5322_date, the Xref
+    host is this server's name.
     """
-    path = path or f"{options.host}!not-for-mail"
-    rows = [
-        ("Path", _one_line(path)),
-        ("From", _one_line(from_value(author, author_name, path))),
-        ("Newsgroups", _one_line(",".join(newsgroups))),
-        ("Subject", _one_line(subject)),
-        ("Date", rfc5322_date(date)),
-        ("Message-ID", _one_line(message_id)),
+    path = path or f"{host}!not-for-mail"
+    values = [
+        path,
+        from_value(author, author_name, path),
+        ",".join(newsgroups),
+        subject,
+        rfc5322_date(date),
+        message_id,
     ]
     if references:
-        rows.append(("References", _one_line(" ".join(references))))
-    rows.append(("Lines", str(lines)))
-    rows.append(("Xref", _one_line(_xref_value(options.host, xref))))
-    return rows
-
-
-# Where overview_fields finds its values in _variable_rows' list.
-_FROM, _SUBJECT, _DATE, _MESSAGE_ID, _REFERENCES = 1, 3, 4, 5, 6
+        values.append(" ".join(references))
+    values.append(str(lines))
+    values.append(_xref_value(host, xref))
+    probe = "".join(values)  # one scan for the common case: nothing to replace
+    if "\r" in probe or "\n" in probe or "\t" in probe or "\x00" in probe:
+        values = [value.translate(_ONE_LINE) for value in values]
+    return values
 
 
 def article_headers(article: Article, options: NNTPOptions) -> list[tuple[str, str]]:
-    """RFC 5536 headers served for `article` (see _variable_rows, then the MIME rows)."""
+    """RFC 5536 headers served for `article`: _values under their names, then the MIME
+    rows (Organization, MIME-Version, Content-Type, Content-Transfer-Encoding)."""
     h = article.head
-    rows = _variable_rows(
-        path=article.path,
-        author=h.author,
-        author_name=h.author_name,
-        newsgroups=article.newsgroups,
-        subject=h.subject,
-        date=h.date,
-        message_id=h.message_id,
-        references=h.references,
-        lines=article.lines,
-        xref=article.xref,
-        options=options,
+    values = _values(
+        article.path,
+        h.author,
+        h.author_name,
+        article.newsgroups,
+        h.subject,
+        h.date,
+        h.message_id,
+        h.references,
+        article.lines,
+        article.xref,
+        options.host,
     )
+    rows = list(zip(_NAMES if h.references else _NAMES_NO_REFS, values, strict=True))
     rows.extend(_fixed_rows(options.board_name, article.flowed))
     return rows
 
@@ -233,30 +253,31 @@ def overview_fields(row: OverviewRow, options: NNTPOptions) -> list[str]:
     `row.body_bytes` octets with LF between them, each sent with CRLF, so
     body_bytes - (lines - 1) + 2 * lines = body_bytes + lines + 1.
     """
-    rows = _variable_rows(
-        path=row.path,
-        author=row.author,
-        author_name=row.author_name,
-        newsgroups=row.newsgroups,
-        subject=row.subject,
-        date=row.date,
-        message_id=row.message_id,
-        references=row.references,
-        lines=row.lines,
-        xref=row.xref,
-        options=options,
+    refs = row.references
+    values = _values(
+        row.path,
+        row.author,
+        row.author_name,
+        row.newsgroups,
+        row.subject,
+        row.date,
+        row.message_id,
+        refs,
+        row.lines,
+        row.xref,
+        options.host,
     )
-    head = _octet_len("".join([name + value for name, value in rows])) + 4 * len(rows)
+    head = _octet_len("".join(values)) + (_NAMES_OCTETS if refs else _NAMES_NO_REFS_OCTETS)
     head += _fixed_octets(options.board_name, row.flowed)
     return [
-        rows[_SUBJECT][1],
-        rows[_FROM][1],
-        rows[_DATE][1],
-        rows[_MESSAGE_ID][1],
-        rows[_REFERENCES][1] if row.references else "",
+        values[_SUBJECT],
+        values[_FROM],
+        values[_DATE],
+        values[_MESSAGE_ID],
+        values[_REFERENCES] if refs else "",
         str(head + 2 + row.body_bytes + row.lines + 1),
         str(row.lines),
-        "Xref: " + rows[-1][1],
+        "Xref: " + values[-1],
     ]
 
 
