@@ -135,6 +135,20 @@ class Raw:
         make = c.make_row
         return [make(r) for r in cur.fetchall()]
 
+    def tuples(self, prep: Prepared, values: dict[str, Any]) -> list[Any]:
+        """Every row as the driver's sequence (sqlite3 tuples, asyncpg Records) in the
+        statement's column order: `rows` without a named tuple per row, for reads of many
+        rows (with no result processors on its columns, only the driver's fetchall)."""
+        c, cur = self._run(prep, values)
+        got = cur.fetchall()
+        procs = c.results
+        if not any(procs):
+            return got  # type: ignore[no-any-return]
+        return [
+            tuple(v if p is None or v is None else p(v) for p, v in zip(procs, r, strict=True))
+            for r in got
+        ]
+
     def first(self, prep: Prepared, values: dict[str, Any]) -> Any | None:
         """The first row, or None."""
         c, cur = self._run(prep, values)

@@ -204,6 +204,45 @@ class ArticleService:
             parent_message_id,
             date=None,
             message_id=None,
+            flowed=True,
+        )
+
+    async def post_as_sent(
+        self,
+        user: User,
+        groups: Sequence[str],
+        subject: str,
+        body: str,
+        *,
+        flowed: bool,
+        parent_message_id: str | None = None,
+        message_id: str | None = None,
+    ) -> PostResult:
+        """Post an article written elsewhere (a newsreader's POST): the rules of `post`
+        (levels, read-only and moderated groups, locked threads, limits, guests), but the
+        body is kept as it came, marked `flowed` (RFC 3676) or fixed as its sender declared:
+        only control and invisible characters are taken out (CR LF becomes LF), trailing
+        spaces (flowed soft breaks) and blank lines stay. The subject is sanitized as in
+        `post`. `message_id`, when given, is the article's Message-ID (else the board makes
+        one). Returns the PostResult (pending when a moderated group holds it). Raises
+        ValidationError (limits, empty, an invalid Message-ID), NotFound (group or parent),
+        PermissionDenied (as `post`), Conflict (an article with `message_id` exists),
+        StorageError (disk full).
+        """
+        if message_id is not None:
+            message_id = sanitize(message_id, multiline=False).strip()
+            if not is_valid_message_id(message_id):
+                raise ValidationError(f"'{message_id[:80]}' is not a valid Message-ID.")
+        subject = sanitize(subject, multiline=False).strip()
+        return await self._store(
+            user,
+            groups,
+            subject,
+            sanitize(body),
+            parent_message_id,
+            date=None,
+            message_id=message_id,
+            flowed=flowed,
         )
 
     async def import_article(
@@ -236,7 +275,15 @@ class ArticleService:
             raise ValidationError(f"'{message_id[:80]}' is not a valid Message-ID.")
         subject, body = _clean(subject, body)
         return await self._store(
-            author, groups, subject, body, parent_message_id, date=date, message_id=message_id
+            author,
+            groups,
+            subject,
+            body,
+            parent_message_id,
+            date=date,
+            message_id=message_id,
+            flowed=False,
+            imported=True,
         )
 
     async def known_message_ids(self, message_ids: Sequence[str]) -> set[str]:
@@ -263,10 +310,13 @@ class ArticleService:
         *,
         date: datetime | None,
         message_id: str | None,
+        flowed: bool,
+        imported: bool = False,
     ) -> PostResult:
-        """`post` and `import_article` after cleaning: `date` and `message_id` None for a post
-        made now (flowed, held in a moderated group), given for an imported one."""
-        imported = message_id is not None
+        """`post`, `post_as_sent` and `import_article` after cleaning: `date` None for a post
+        made now, `message_id` None for one the board names; `imported` (the seeder's
+        articles) is never held for moderation. A given `message_id` is checked for being
+        taken inside the write unit (Conflict)."""
         refusal = write_refusal(user, self._guests_read_only, "posting")
         if refusal:
             raise PermissionDenied(refusal)
@@ -294,7 +344,9 @@ class ArticleService:
                 parent_message_id,
                 message_id=message_id or make_message_id(self._domain),
                 date=date or utcnow(),
-                imported=imported,
+                flowed=flowed,
+                moderated=not imported,
+                check_taken=message_id is not None,
             )
         )
         result = self._article(

@@ -19,6 +19,7 @@ from retroboard.services.guard import ConnectionGuard, Limits
 from retroboard.services.ignores import IgnoreService
 from retroboard.services.mail import MailService
 from retroboard.services.moderation import ModerationService
+from retroboard.services.news import NewsService
 from retroboard.services.oneliners import OneLinerService
 from retroboard.services.pages import PageService
 from retroboard.services.passwords import HashParams, Passwords
@@ -48,6 +49,7 @@ class Services:
     ignores: IgnoreService
     chat: Teleconference
     pages: PageService
+    news: NewsService  # the NNTP transport's NewsBackend
 
 
 def limits_of(settings: Settings) -> Limits:
@@ -89,6 +91,7 @@ def build_services(
     groups = GroupService(db, bus)
     presence = Presence(bus, settings.duplicate_login)
     ignores = IgnoreService(db, bus)
+    auth = LoginService(db, passwords, bus, users, guard, policy)
     return Services(
         users=users,
         groups=groups,
@@ -96,7 +99,7 @@ def build_services(
         search=SearchService(db),
         moderation=ModerationService(db, bus, mail),
         drafts=DraftService(db),
-        auth=LoginService(db, passwords, bus, users, guard, policy),
+        auth=auth,
         bans=BanService(db, bus),
         presence=presence,
         mail=mail,
@@ -106,4 +109,13 @@ def build_services(
         ignores=ignores,
         chat=Teleconference(bus, ignores, presence, db),
         pages=PageService(db, bus, presence, ignores),
+        news=NewsService(
+            db,
+            articles,
+            auth,
+            guard,
+            path_host=settings.domain,
+            anonymous_read=settings.nntp_anonymous_read,
+            guests_read_only=read_only,
+        ),
     )

@@ -124,19 +124,23 @@ def post_unit(
     *,
     message_id: str,
     date: datetime,
-    imported: bool,
+    flowed: bool,
+    moderated: bool,
+    check_taken: bool,
 ) -> Callable[[Raw], Stored]:
     """A write unit (Database.write_unit) storing a post in the groups `names` (clean,
     lower-case, distinct): checks each group exists and takes the user's post, the parent
     (clean Message-ID) is posted and its thread not locked (moderators may); a new thread
-    without a parent; the article numbered in every group, or held for moderation when a
-    group is moderated (not for moderators, never when `imported`); the author's read marks.
-    Returns Stored. Raises NotFound (group, parent), PermissionDenied (a group's rules, a
-    locked thread), Conflict (`imported` and `message_id` is taken); the unit is undone.
+    without a parent; the article (its body marked `flowed` or fixed) numbered in every
+    group, or held for moderation when `moderated` and a group is moderated (not for
+    moderators); the author's read marks. `check_taken`: first look whether `message_id` is
+    taken (a Message-ID chosen by the caller; one statement more). Returns Stored. Raises
+    NotFound (group, parent), PermissionDenied (a group's rules, a locked thread), Conflict
+    (`check_taken` and `message_id` is taken); the unit is undone.
     """
 
     def unit(raw: Raw) -> Stored:
-        if imported and raw.scalar(_TAKEN, {"mid": message_id}) is not None:
+        if check_taken and raw.scalar(_TAKEN, {"mid": message_id}) is not None:
             raise Conflict(f"An article with the Message-ID {message_id} exists.")
         found = {
             g.name: g
@@ -163,7 +167,7 @@ def post_unit(
         else:
             thread_id = int(raw.scalar(_NEW_THREAD, {"subject": subject, "at": date}))
         held = (
-            not imported
+            moderated
             and any(g.policy == Policy.MODERATED for g in groups)
             and not user.is_moderator
         )
@@ -182,7 +186,7 @@ def post_unit(
             "status": str(Status.PENDING if held else Status.POSTED),
             "deleted": False,
             "lines": body.count("\n") + 1,
-            "flowed": not imported,
+            "flowed": flowed,
         }
         article_id = int(raw.scalar(_NEW_ARTICLE, values))
         xref: tuple[tuple[str, int], ...] = ()
