@@ -28,6 +28,7 @@ async def board(tmp_path: Path) -> AsyncIterator[Board]:
         host="127.0.0.1",
         telnet_port=0,
         ssh_port=0,
+        nntp_port=0,  # no NNTP: the default 1119 would be shared by boards running at once
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         argon2_parallelism=1,
