@@ -1,6 +1,7 @@
-"""The list-row cache (`ListView.draw_row` with a screen's `row_key`, kit._ROWS) never hands a
-caller a row drawn for another row, shape, skin or level: with the cache warmed by every other
-variant, each thread-list page is the same bytes as one drawn with no cache at all."""
+"""The screens' drawing caches never hand a caller rows made for another row, shape, skin or
+level. The list-row cache (`ListView.draw_row` with a screen's `row_key`, kit._ROWS): with the
+cache warmed by every other variant, each thread-list page is the same bytes as one drawn with
+no cache at all. The reader's body rows (reader._BODIES): the same as a fresh wrap."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+from rich.text import Text
 
-from retroboard.domain.boards import ArticleHead, ThreadView
+from retroboard.domain.boards import Article, ArticleHead, Status, ThreadView
 from retroboard.domain.users import Level, User
 from retroboard.term.fake import FakeTerminal
 from retroboard.term.terminal import guess_info
 from retroboard.ui.context import BoardInfo, SessionContext
 from retroboard.ui.events import SessionTerminal
 from retroboard.ui.menus import load_menus
-from retroboard.ui.screens import kit
+from retroboard.ui.screens import kit, reader
 from retroboard.ui.screens.threads import ThreadListScreen, thread_lines
 from retroboard.ui.skin import load_skins
 
@@ -134,3 +136,85 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     kit._ROWS.clear()
     page(BoardInfo(skins=SKINS))
     assert 0 < len(kit._ROWS) <= 5
+
+
+def article(body: str, *, flowed: bool = False, deleted: bool = False) -> Article:
+    return Article(
+        head=head(7, "Bodies", deleted=deleted), body=body, newsgroups=("comp.sys.retro",),
+        xref=(("comp.sys.retro", 7),), status=Status.POSTED, path="x", lines=body.count("\n"),
+        flowed=flowed,
+    )  # fmt: skip
+
+
+BODIES = [
+    article("Short.\n> quoted line\n\ttabbed\n\n" + "long words " * 30 + "\n-- \nsig"),
+    article(
+        "Short.\n> quoted line\n\ttabbed\n\n" + "long words " * 30 + "\n-- \nsig", deleted=True
+    ),
+    article("A flowed paragraph that goes on \nand on \nand ends.\n", flowed=True),
+    article("wide 漢字 " * 20),
+]
+
+
+def context(cols: int, term_type: str = "xterm") -> SessionContext:
+    term = FakeTerminal(cols=cols, rows=24, term_type=term_type)
+    term.info = guess_info("fake", term_type, cols, 24, "-")
+    return SessionContext(
+        term=SessionTerminal(term), services=None, bus=None, board=BoardInfo(skins=SKINS),  # type: ignore[arg-type]
+        art=None, menus=load_menus(), screens={}, session_id="t",
+        log=logging.LoggerAdapter(logging.getLogger("t")),
+    )  # fmt: skip
+
+
+def drawn(ctx: SessionContext, rows: tuple[Text, ...]) -> list[str]:
+    return [ctx.renderer.render(row, end="") for row in rows]
+
+
+def test_cached_body_rows_are_what_a_fresh_wrap_gives() -> None:
+    shapes = [context(80), context(40), context(132), context(80, "dumb")]
+    for ctx in shapes:  # warm the cache with every body, shape and rot13
+        for a in BODIES:
+            for rotated in (False, True):
+                reader.body_rows(ctx, a, rotated)
+    for ctx in shapes:
+        for a in BODIES:
+            for rotated in (False, True):
+                fresh = reader._wrap_body(ctx.renderer.console, a, rotated, kit.width(ctx))
+                assert drawn(ctx, reader.body_rows(ctx, a, rotated)) == drawn(ctx, fresh)
+    before = drawn(shapes[0], reader.body_rows(shapes[0], BODIES[0], False))
+    kit.put(
+        shapes[0], 3, reader.body_rows(shapes[0], BODIES[0], False)[0], fill=True, style="reverse"
+    )
+    assert drawn(shapes[0], reader.body_rows(shapes[0], BODIES[0], False)) == before  # unchanged
+
+
+def test_thread_rows_from_the_cache_are_those_of_a_fresh_tree() -> None:
+    from dataclasses import replace
+
+    from retroboard.ui.screens import threads
+
+    base = views()
+    root, same, other, gone = base[0].articles
+    moved = replace(other, references=("<1@x>",))  # the same heads, another tree
+    renamed = replace(same, subject="Something else")  # its subject shown now
+    variants = [
+        base,
+        (replace(base[0], articles=(root, same, moved, gone)), *base[1:]),
+        (replace(base[0], articles=(root, renamed, other, gone)), *base[1:]),
+        (replace(base[0], articles=(root, same)),),
+    ]
+
+    def fresh(v: tuple[ThreadView, ...], unicode: bool) -> list[threads.Line]:
+        threads._TREES.clear()
+        return threads.thread_lines(v, unicode)
+
+    expected = {(i, u): fresh(v, u) for i, v in enumerate(variants) for u in (True, False)}
+    for v in variants:  # warm with every variant
+        for u in (True, False):
+            threads.thread_lines(v, u)
+    for (i, u), lines in expected.items():
+        assert threads.thread_lines(variants[i], u) == lines
+        assert all(
+            a.head is b.head
+            for a, b in zip(threads.thread_lines(variants[i], u), lines, strict=True)
+        )

@@ -6,6 +6,7 @@ screen fetches, draws and dispatches keys through its BINDINGS table.
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.text import Text
 
 from retroboard.domain.activity import Activity
@@ -74,6 +75,50 @@ THREAD_MISSING = {
     "parent": "reader_no_parent",
     "reply": "reader_no_reply",
 }
+
+
+# An article's body as the reader's rows, by body, format, rot13, deleted, width and console
+# shape, for every session (most recently used last; oldest dropped first): many callers read
+# the same articles, and re-flowing and wrapping a body is most of opening one. The rows are
+# shared, so nothing may change them (`put` copies a row before cropping or styling it).
+_BODIES: dict[tuple[object, ...], tuple[Text, ...]] = {}
+BODIES_MAX = 256
+
+
+def body_rows(ctx: SessionContext, article: Article, rotated: bool) -> tuple[Text, ...]:
+    """The body re-flowed to the width (RFC 3676), tabs expanded, wrapped; a quote "quote",
+    the signature and a deleted article's text "dim"."""
+    w = width(ctx)
+    key = (article.body, article.flowed, rotated, article.head.deleted, w, ctx.renderer.shape)
+    rows = _BODIES.pop(key, None)
+    if rows is None:
+        rows = _wrap_body(ctx.renderer.console, article, rotated, w)
+        if len(_BODIES) >= BODIES_MAX:
+            del _BODIES[next(iter(_BODIES))]
+    _BODIES[key] = rows  # (re)inserted last: the most recently used
+    return rows
+
+
+def _wrap_body(console: Console, article: Article, rotated: bool, w: int) -> tuple[Text, ...]:
+    body = as_flowed(sanitize(article.body), article.flowed)  # an old body: line for line
+    if rotated:
+        body = rot13(body)
+    lines: list[Text] = []
+    signature = False
+    for raw in reflow(body, w):  # paragraphs re-flowed to this width (RFC 3676)
+        if raw == "-- ":
+            signature = True
+        style = (
+            "dim"
+            if signature or article.head.deleted
+            else "quote"
+            if raw.lstrip().startswith(">")
+            else ""
+        )
+        text = Text(raw, style=style)
+        text.expand_tabs(8)
+        lines.extend(text.wrap(console, w, overflow="fold") if raw else [Text("")])
+    return tuple(lines)
 
 
 class ReaderScreen(PagedText, KeyedScreen):
@@ -170,23 +215,7 @@ class ReaderScreen(PagedText, KeyedScreen):
             lines.append(folded[0])
             lines.extend(Text("    ") + rest for rest in folded[1:])  # RFC 5322 folding
         lines.append(Text(("─" if not use_ascii(ctx) else "-") * w, style="dim"))
-        body = as_flowed(sanitize(article.body), article.flowed)  # an old body: line for line
-        if r.rot13:
-            body = rot13(body)
-        signature = False
-        for raw in reflow(body, w):  # paragraphs re-flowed to this width (RFC 3676)
-            if raw == "-- ":
-                signature = True
-            style = (
-                "dim"
-                if signature or head.deleted
-                else "quote"
-                if raw.lstrip().startswith(">")
-                else ""
-            )
-            text = Text(raw, style=style)
-            text.expand_tabs(8)
-            lines.extend(text.wrap(console, w, overflow="fold") if raw else [Text("")])
+        lines.extend(body_rows(ctx, article, r.rot13))
         self._content, self._content_key = lines, key
         return lines
 

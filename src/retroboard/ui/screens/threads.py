@@ -90,16 +90,42 @@ def normal_subject(subject: str) -> str:
     return text
 
 
+# The rows of a thread as (place in its articles, tree prefix, subject shown), by the heads'
+# numbers, Message-IDs, references, dates and subjects (all the tree and the subjects shown
+# depend on) and the glyphs, for every session: each caller's page holds the same threads,
+# with only their read marks differing. Most recently used last; oldest dropped first.
+_TREES: dict[tuple[object, ...], tuple[tuple[int, str, bool], ...]] = {}
+TREES_MAX = 2048
+
+
 def thread_lines(views: tuple[ThreadView, ...], unicode: bool) -> list[Line]:
     lines: list[Line] = []
     for view in views:
-        parents = ThreadMoves.of(view.articles).parent
-        subjects = {head.number: head.subject for head in view.articles}
-        for i, row in enumerate(flatten(build_tree(view.articles))):
-            parent = parents.get(row.item.number)
-            shown = parent is None or not same_subject(row.item.subject, subjects[parent])
-            lines.append(Line(row.item, view, tree_prefix(row, unicode), i == 0, shown))
+        heads = view.articles
+        key = (unicode, *((h.number, h.message_id, h.references, h.date, h.subject) for h in heads))
+        rows = _TREES.pop(key, None)
+        if rows is None:
+            rows = _thread_rows(heads, unicode)
+            if len(_TREES) >= TREES_MAX:
+                del _TREES[next(iter(_TREES))]
+        _TREES[key] = rows  # (re)inserted last: the most recently used
+        for i, (at, prefix, shown) in enumerate(rows):
+            lines.append(Line(heads[at], view, prefix, i == 0, shown))
     return lines
+
+
+def _thread_rows(
+    heads: tuple[ArticleHead, ...], unicode: bool
+) -> tuple[tuple[int, str, bool], ...]:
+    parents = ThreadMoves.of(heads).parent
+    subjects = {head.number: head.subject for head in heads}
+    place = {id(head): i for i, head in enumerate(heads)}
+    rows: list[tuple[int, str, bool]] = []
+    for row in flatten(build_tree(heads)):
+        parent = parents.get(row.item.number)
+        shown = parent is None or not same_subject(row.item.subject, subjects[parent])
+        rows.append((place[id(row.item)], tree_prefix(row, unicode), shown))
+    return tuple(rows)
 
 
 class ThreadListScreen(ListScreen[Line]):
