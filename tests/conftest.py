@@ -95,10 +95,11 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 async def offline_board(tmp_path: Path) -> AsyncIterator[object]:
     """A Board with a fresh database, not listening: drive it with FakeCaller."""
     from retroboard.app import Board
-    from retroboard.db.migrate import upgrade
+    from tests.helpers.fresh_db import put_fresh_database
 
-    board = Board(cheap_settings(tmp_path))
-    await upgrade(board.db)
+    settings = cheap_settings(tmp_path)
+    await put_fresh_database(settings.data / "retroboard.db")  # as migrated from empty
+    board = Board(settings)
     try:
         yield board
     finally:

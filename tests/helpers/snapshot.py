@@ -343,10 +343,11 @@ async def fresh_board(data: Path, **settings: object) -> AsyncIterator[Any]:
     """A Board with a fresh database in `data`, not listening (as the offline_board fixture);
     `settings` change the test settings (e.g. skin="plain")."""
     from retroboard.app import Board
-    from retroboard.db.migrate import upgrade
+    from tests.helpers.fresh_db import put_fresh_database
 
-    board = Board(cheap_settings(data, **settings))
-    await upgrade(board.db)
+    chosen = cheap_settings(data, **settings)
+    await put_fresh_database(chosen.data / "retroboard.db")  # as migrated from empty
+    board = Board(chosen)
     try:
         yield board
     finally:
