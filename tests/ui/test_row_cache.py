@@ -1,5 +1,5 @@
 """The screens' drawing caches never hand a caller rows made for another row, shape, skin or
-level. The list-row cache (`ListView.draw_row` with a screen's `row_key`, kit._ROWS): with the
+level. The list-row cache (`ListView.draw_row` with a screen's `row_key`, BoardInfo.row_cache): with the
 cache warmed by every other variant, each thread-list page is the same bytes as one drawn with
 no cache at all. The reader's body rows (reader._BODIES): the same as a fresh wrap."""
 
@@ -131,11 +131,11 @@ def test_cached_rows_are_what_an_uncached_drawing_shows(
     assert [page(board, **shape, **v) for v in VARIANTS] == fresh  # hits again: the same
 
 
-def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_is_bounded_and_the_boards_own(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kit, "ROWS_MAX", 5)
-    kit._ROWS.clear()
-    page(BoardInfo(skins=SKINS))
-    assert 0 < len(kit._ROWS) <= 5
+    board, other = BoardInfo(skins=SKINS), BoardInfo(skins=SKINS)
+    page(board)
+    assert 0 < len(board.row_cache) <= 5 and not other.row_cache
 
 
 def article(body: str, *, flowed: bool = False, deleted: bool = False) -> Article:

@@ -44,6 +44,9 @@ class BoardInfo:
     # Rendered text of screens that look the same for everyone at a given size (the welcome
     # screen, prompts): rendering is CPU work on the event loop, done once per shape here.
     render_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
+    # List rows as drawn, for screens that name what their rows show (ui.screens.kit,
+    # ListView.row_key); per board, so a row is only ever shared between this board's skins.
+    row_cache: dict[tuple[object, ...], str] = field(default_factory=dict)
     # The board's modem speed (Settings.modem_bps, `--bps`): output is paced at it unless the
     # member's own speed or the skin's (an era's) says otherwise; 0 is unthrottled.
     modem_bps: int = 0

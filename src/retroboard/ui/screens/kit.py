@@ -277,12 +277,12 @@ class NumberEntry:
         return number
 
 
-# List rows as drawn (`ListView.draw_row`, for screens that give a `row_key`), by screen class,
-# console shape, skin, character set, selection, row label and key, most recently used last,
-# for every session: a row drawn again (a page after reading, a cursor move) costs a key and a
-# lookup instead of its Texts and their rendering. Bounded (oldest dropped first); the strings
-# are mostly those `Renderer.render_line` keeps too.
-_ROWS: dict[tuple[object, ...], str] = {}
+# List rows as drawn (`ListView.draw_row`, for screens that give a `row_key`) are kept in the
+# board's `BoardInfo.row_cache` by screen class, console shape, skin, character set, selection,
+# row label and key, most recently used last, for every session: a row drawn again (a page
+# after reading, a cursor move) costs a key and a lookup instead of its Texts and their
+# rendering. Bounded (oldest dropped first); the strings are mostly those
+# `Renderer.render_line` keeps too.
 ROWS_MAX = 4096
 
 
@@ -357,11 +357,12 @@ class ListView(Generic[T]):
             info = ctx.term.info
             full = (type(self), ctx.renderer.shape, ctx.skin.name, info.unicode, info.colors,
                     selected, (i, len(rows)) if numbered else None, *key)  # fmt: skip
-            found = _ROWS.pop(full, None)
+            cache = ctx.board.row_cache
+            found = cache.pop(full, None)
             drawn = self._draw_row(ctx, rows, i, selected, numbered) if found is None else found
-            if found is None and len(_ROWS) >= ROWS_MAX:
-                del _ROWS[next(iter(_ROWS))]  # the least recently used
-            _ROWS[full] = drawn  # (re)inserted last: the most recently used
+            if found is None and len(cache) >= ROWS_MAX:
+                del cache[next(iter(cache))]  # the least recently used
+            cache[full] = drawn  # (re)inserted last: the most recently used
         ctx.write(f"{CSI}{self.first_row(ctx) + i - top};1H" + drawn + f"{CSI}0m{CSI}K")
 
     def _draw_row(
