@@ -689,8 +689,9 @@ class NewsService:
     ) -> AsyncIterator[list[str]]:
         """Message-IDs of servable articles numbered in any of `groups` (unknown or hidden
         names are left out) dated at or after `since`, in (date, id) order, NEWNEWS_CHUNK a
-        list, each article once. Each list is one read; without an index on the date, each
-        is a scan of the articles (NEWNEWS is rare)."""
+        list, each article once. Each list is one read of ix_articles_date (migration 0012)
+        from the last (date, id) on, probing xref for the groups (100,000 articles on SQLite:
+        ~2.7 s for all of them, ~0.07 s for the 2,801 of the last day)."""
         return self._new_message_ids(reader, groups, since)
 
     async def _new_message_ids(
