@@ -571,3 +571,14 @@ async def test_newnews_walks_the_date_index(board: Board) -> None:
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_articles_date'"
             )
             assert "(date, id)" in str(rows.all())
+
+
+async def test_a_demo_boards_read_only_guests_may_not_post(board: Board) -> None:
+    sv, db = board
+    guest = await sv.users.new_guest()
+    guard = ConnectionGuard(limits_of(SERVICE_SETTINGS), "test")
+    demo = NewsService(
+        db, sv.articles, sv.auth, guard, path_host="x.example", guests_read_only=True
+    )
+    assert {g.posting for g in await demo.groups(guest)} == {"n"}
+    assert (await sv.news.group(guest, "misc.test")).posting == "y"  # guests may post here
