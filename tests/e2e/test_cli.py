@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,21 +13,17 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.clients import TelnetClient
-from tests.helpers.serve import CHEAP, free_port
+from tests.helpers.serve import CHEAP, free_port, wait_listening
+from tests.helpers.warm_cli import run_warm
 
 
 def run(
     data: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`python -m retroboard ARGS` in a process of its own (forked from one that has the board
+    imported: tests/helpers/warm_cli.py)."""
     full_env = dict(os.environ, RETROBOARD_DATA=str(data), **CHEAP, **(env or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "retroboard", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=full_env,
-        timeout=60,
-    )
+    return run_warm(list(args), stdin=stdin, env=full_env, timeout=60)
 
 
 def test_user_add_list_set_level(tmp_path: Path) -> None:
@@ -100,12 +95,8 @@ async def test_serve_then_sigterm_tells_users_and_exits(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", sport), 0.2):
-                    break
-            except OSError:
-                await asyncio.sleep(0.1)
+        # the SSH port opens last; a loaded machine takes a while to import the board
+        await asyncio.to_thread(wait_listening, sport, 90)
         c = await TelnetClient.connect(tport)
         await c.wait_for("Handle:")
         key = tmp_path / "ssh_host_ed25519_key"

@@ -12,15 +12,14 @@ from pathlib import Path
 
 from tests.helpers.clients import TelnetClient
 from tests.helpers.serve import CHEAP, free_port, wait_listening
+from tests.helpers.warm_cli import run_warm
 
 
 def run(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "retroboard", *args, "--data", str(data)],
-        text=True,
-        capture_output=True,
-        env=dict(os.environ, **CHEAP),
-        timeout=120,
+    """`python -m retroboard ARGS --data DATA` in a process of its own (forked from one that
+    has the board imported: tests/helpers/warm_cli.py; `demo` itself starts cold below)."""
+    return run_warm(
+        [*args, "--data", str(data)], stdin="", env=dict(os.environ, **CHEAP), timeout=120
     )
 
 
