@@ -33,7 +33,7 @@ from retroboard.transports.telnet import (
     PARSE_CHUNK,
     TelnetTransport,
 )
-from tests.fuzz import FUZZ, FUZZ_LARGE
+from tests.fuzz import FUZZ_CONNECTIONS, FUZZ_LARGE
 
 IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 TTYPE, NAWS, IS = 24, 31, 0
@@ -323,7 +323,7 @@ CUTS = st.lists(st.integers(0, 40_000), max_size=16)
 BURSTS = st.sampled_from([1 << 30, 300, 7])
 
 
-@FUZZ
+@FUZZ_CONNECTIONS
 @given(STREAMS, CUTS, st.integers(0, 16), st.sampled_from([1 << 30, 65536, 512]), BURSTS)
 def test_hostile_telnet_input_is_survived(
     runner: asyncio.Runner, data: bytes, cuts: list[int], shell_at: int, budget: int, burst: int
@@ -388,11 +388,12 @@ UNOFFERED = {"ATCP": 200, "MXP": 91, "AARDWOLF": 102, "ZMP": 93, "GMCP": 201, "M
 def test_subnegotiations_of_options_never_offered_are_not_kept(
     runner: asyncio.Runner, name: str
 ) -> None:
-    """300 KB of well-formed MUD-protocol messages, each different: none of them is held."""
+    """110 KB of well-formed MUD-protocol messages, each different: none of them is held
+    (measured with the stock handling: MXP, ATCP, ZMP and Aardwolf hold 150-650 KB)."""
     option = UNOFFERED[name]
     stream = b"".join(
         bytes([IAC, SB, option]) + b"Char.Vitals %d\x00x" % n + bytes([IAC, SE])
-        for n in range(20_000)
+        for n in range(5_000)
     )
     try:
         held, _, _ = runner.run(run_connection(stream, [], 1, 1 << 30, len(stream) // 2))
