@@ -19,6 +19,7 @@ import atexit
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -135,6 +136,8 @@ def _start() -> tuple[subprocess.Popen[bytes], str]:
             proc.wait(5)
         except subprocess.TimeoutExpired:
             proc.kill()
+        errors.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
     atexit.register(stop)
     return proc, path
