@@ -30,9 +30,11 @@ from retroboard.transports.nntp.message import (
     encode_lines,
     header_value,
     is_nntp_message_id,
+    overview_block,
     overview_fields,
     overview_header,
     overview_line,
+    overview_lines,
     parse_submission,
     rfc5322_date,
     undo_delsp,
@@ -778,3 +780,102 @@ def test_inn_domain_vectors_against_make_message_id() -> None:
             assert made is None and is_valid_message_id(f"<x@{domain}>"), v
         else:
             assert made is None, v
+
+
+def _reference_encode(lines: list[str]) -> bytes:
+    """encode_lines as specified: each line on its own, dot-stuffed, _wire'd, CRLF."""
+    out = b""
+    for line in lines:
+        line = "." + line if line.startswith(".") else line
+        try:
+            data = line.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                data = line.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                data = line.encode("utf-8", "replace")
+        out += data + b"\r\n"
+    return out
+
+
+ODD_LINE = st.text(
+    alphabet=st.characters() | st.sampled_from(["\n", ".", "\r", "\udc80", "\ud800"]),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(ODD_LINE, DOTTY, st.tuples(DOTTY, ODD_LINE).map("".join)), max_size=8))
+def test_encode_lines_of_a_whole_block_equals_line_by_line(lines: list[str]) -> None:
+    """The block encoder (one join, one encode, one replace) gives the octets of the per-line
+    rule for any lines: dots, LF inside a line, surrogate escapes, lone surrogates."""
+    assert encode_lines(lines) == _reference_encode(lines)
+    assert encode_lines(iter(lines)) == _reference_encode(lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    subject=ANY_TEXT,
+    author=st.sampled_from(["alice", "b\tob", "caf\u00e9"]),
+    author_name=ANY_TEXT,
+    path=st.sampled_from(["", "news.test.example!not-for-mail", "a\rb!x"]),
+    body_bytes=st.integers(0, 10**6),
+    lines=st.integers(1, 10**4),
+    flowed=st.booleans(),
+    refs=st.lists(st.sampled_from(["<a@b.example>", "<c\td@e.example>"]), max_size=3),
+    xref=st.lists(
+        st.tuples(st.sampled_from(["comp.sys.retro", "alt.x"]), st.integers(1, 99)),
+        min_size=1,
+        max_size=3,
+    ),  # fmt: skip
+    when=st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5))]))
+    | st.datetimes(),
+)
+def test_overview_lines_equal_the_fields_joined(
+    subject: str,
+    author: str,
+    author_name: str,
+    path: str,
+    body_bytes: int,
+    lines: int,
+    flowed: bool,
+    refs: list[str],
+    xref: list[tuple[str, int]],
+    when: datetime,
+) -> None:
+    """The one-pass overview line is the number and overview_fields joined by TABs, for any
+    text (TAB/CR/LF/NUL, non-ASCII), path, date and Xref; the block is those lines encoded."""
+    row = OverviewRow(
+        number=42,
+        subject=subject,
+        author=author,
+        author_name=author_name,
+        date=when,
+        message_id="<m\r1@x.example>" if "\r" in path else "<m1@x.example>",
+        references=tuple(refs),
+        path=path,
+        newsgroups=tuple(g for g, _ in xref),
+        xref=tuple(xref),
+        body_bytes=body_bytes,
+        lines=lines,
+        flowed=flowed,
+    )
+    expected = "\t".join(["42", *overview_fields(row, OPTIONS)])
+    assert overview_lines([row, row], OPTIONS) == [expected, expected]
+    assert overview_line(row, OPTIONS) == expected
+    assert overview_block([row, row], OPTIONS) == encode_lines([expected, expected])
+    assert overview_block([], OPTIONS) == b""
+
+
+def test_rfc5322_date_of_an_aware_utc_date_equals_the_general_rule() -> None:
+    """The fast path (aware UTC, day text remembered) and the general one agree, every day
+    of a leap year and at every second edge, with and without microseconds."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for day in range(367):
+        for when in (start + timedelta(days=day, seconds=86399, microseconds=999999),
+                     start + timedelta(days=day)):  # fmt: skip
+            naive = when.replace(tzinfo=None)
+            assert rfc5322_date(when) == rfc5322_date(naive)
+            assert rfc5322_date(when) == email.utils.format_datetime(naive).replace(
+                "-0000", "+0000"
+            )

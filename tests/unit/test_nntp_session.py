@@ -1248,3 +1248,32 @@ async def test_rfc3977_example(number: int) -> None:
     spec = SPECS[number]
     ours, expected = await replay(example, spec)
     compare(number, spec.mode, ours, expected)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pieces_are_whole_lines_of_at_most_a_piece(seed: int) -> None:
+    """_Pieces.feed, for blocks of any line lengths fed in any sizes (lines shorter and
+    longer than a piece among them): the pieces join to status + blocks + terminator, each
+    ends with an LF, and each is at most PIECE octets unless it is one line longer than that."""
+    import random
+
+    from retroboard.transports.nntp.message import encode_lines
+    from retroboard.transports.nntp.session import _Pieces
+
+    rng = random.Random(seed)
+    pieces = _Pieces("224 Overview information follows")
+    out: list[bytes] = []
+    sent = b"224 Overview information follows\r\n"
+    for _ in range(rng.randint(0, 40)):
+        lines = [
+            "x" * rng.choice([0, 1, 50, 300, 5000, PIECE - 2, PIECE + 7, 3 * PIECE])
+            for _ in range(rng.randint(0, 30))
+        ]
+        block = encode_lines(lines)
+        sent += block
+        out += pieces.feed(block)
+    out.append(pieces.end())
+    assert b"".join(out) == sent + TERMINATOR
+    for piece in out[:-1]:
+        assert piece.endswith(b"\n")
+        assert len(piece) <= PIECE or piece.count(b"\n") == 1

@@ -30,8 +30,10 @@ __all__ = [
     "header_value",
     "is_nntp_message_id",
     "overview_fields",
+    "overview_block",
     "overview_header",
     "overview_line",
+    "overview_lines",
     "parse_submission",
     "rfc5322_date",
     "undo_delsp",
@@ -66,7 +68,28 @@ def _octet_len(text: str) -> int:
 
 
 def encode_lines(lines: Iterable[str]) -> bytes:
-    """Each line dot-stuffed (RFC 3977 §3.1.1), UTF-8, CRLF-terminated; no terminator."""
+    """Each line dot-stuffed (RFC 3977 §3.1.1), UTF-8, CRLF-terminated; no terminator.
+
+    The lines are joined and encoded at once (one str.join, one encode); dot-stuffing is one
+    replace of "\n." when some line starts with "."; only a block with a line that holds an
+    LF of its own, or text that is not plain UTF-8, goes line by line."""
+    if not isinstance(lines, list):
+        lines = list(lines)
+    if not lines:
+        return b""
+    text = "\r\n".join(lines)
+    text += "\r\n"
+    if text.count("\n") == len(lines):  # no line holds an LF of its own
+        if text[0] == "." or "\n." in text:
+            text = ("." if text[0] == "." else "") + text.replace("\n.", "\n..")
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:
+            pass  # surrogates: each line its own way (_wire), as below
+    return _encode_each(lines)
+
+
+def _encode_each(lines: Iterable[str]) -> bytes:
     out: list[bytes] = []
     for line in lines:
         if line.startswith("."):
@@ -81,11 +104,31 @@ def rfc5322_date(dt: datetime) -> str:
 
     A naive datetime counts as UTC (the board stores UTC).
     """
+    if dt.tzinfo is UTC:
+        # The common case (the board's dates are aware UTC): the day's text remembered, the
+        # time cut from isoformat ("YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00").
+        iso = dt.isoformat()
+        day = _DAY_TEXT.get(iso[:10])
+        if day is None:
+            day = _day_text(dt)
+        return f"{day}{iso[11:19]} +0000"
     when = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
     return (
         f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
         f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} +0000"
     )
+
+
+_DAY_TEXT: dict[str, str] = {}  # "2026-12-03" -> "Thu, 03 Dec 2026 " (bounded below)
+_DAY_TEXT_MAX = 4096
+
+
+def _day_text(when: datetime) -> str:
+    text = f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+    if len(_DAY_TEXT) >= _DAY_TEXT_MAX:
+        _DAY_TEXT.clear()
+    _DAY_TEXT[f"{when.year:04d}-{when.month:02d}-{when.day:02d}"] = text
+    return text
 
 
 def _one_line(value: str) -> str:
@@ -283,7 +326,79 @@ def overview_fields(row: OverviewRow, options: NNTPOptions) -> list[str]:
 
 def overview_line(row: OverviewRow, options: NNTPOptions) -> str:
     """One OVER line: "number<TAB>Subject<TAB>...<TAB>Xref: host group:n"."""
-    return "\t".join([str(row.number), *overview_fields(row, options)])
+    return overview_lines([row], options)[0]
+
+
+def overview_lines(rows: Iterable[OverviewRow], options: NNTPOptions) -> list[str]:
+    """The OVER line of each row: "number<TAB>" and overview_fields joined by TABs, made
+    in one pass per row (one f-string, no list of fields; the values _values would give, the
+    same octet count), with what is the same for every row worked out once."""
+    host = options.host
+    own_path = f"{host}!not-for-mail"
+    fixed = (_fixed_octets(options.board_name, False), _fixed_octets(options.board_name, True))
+    # ": " and CRLF of each row, the blank line, and the body's CRLFs past its LFs (+1).
+    with_refs = _NAMES_OCTETS + 2 + 1
+    no_refs = _NAMES_NO_REFS_OCTETS + 2 + 1
+    date_text = rfc5322_date
+    out: list[str] = []
+    append = out.append
+    for row in rows:
+        path = row.path or own_path
+        author_name = row.author_name
+        author = row.author
+        site = path.split("!", 1)[0]
+        sender = f"{author}@{site} ({author_name or author})"  # from_value
+        groups = row.newsgroups
+        newsgroups = groups[0] if len(groups) == 1 else ",".join(groups)
+        xref = row.xref
+        if len(xref) == 1:
+            x_group, x_number = xref[0]
+            xref_text = f"{host} {x_group}:{x_number}"
+        else:
+            xref_text = _xref_value(host, xref)
+        refs = row.references
+        references = " ".join(refs) if refs else ""
+        subject = row.subject
+        message_id = row.message_id
+        date = date_text(row.date)
+        lines = row.lines
+        lines_text = str(lines)
+        probe = (
+            f"{path}{sender}{newsgroups}{subject}{date}{message_id}{references}"
+            f"{lines_text}{xref_text}"
+        )
+        if "\r" in probe or "\n" in probe or "\t" in probe or "\x00" in probe:
+            path, sender, newsgroups, subject, message_id, references, xref_text = (
+                v.translate(_ONE_LINE)
+                for v in (path, sender, newsgroups, subject, message_id, references, xref_text)
+            )
+            probe = probe.translate(_ONE_LINE)  # the same length: one character for one
+        octets = len(probe) if probe.isascii() else len(_wire(probe))
+        octets += (
+            (with_refs if refs else no_refs)
+            + fixed[1 if row.flowed else 0]
+            + row.body_bytes
+            + lines
+        )
+        append(
+            f"{row.number}\t{subject}\t{sender}\t{date}\t{message_id}\t{references}"
+            f"\t{octets}\t{lines_text}\tXref: {xref_text}"
+        )
+    return out
+
+
+def overview_block(rows: Iterable[OverviewRow], options: NNTPOptions) -> bytes:
+    """The OVER lines of `rows` as sent: UTF-8, each with CRLF, one encode for the block. No
+    line needs dot-stuffing (each starts with its number)."""
+    lines = overview_lines(rows, options)
+    if not lines:
+        return b""
+    text = "\r\n".join(lines)
+    text += "\r\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _encode_each(lines)
 
 
 _OVERVIEW_INDEX = {

@@ -37,6 +37,7 @@ from retroboard.transports.nntp.message import (
     encode_lines,
     header_value,
     is_nntp_message_id,
+    overview_block,
     overview_header,
     overview_line,
     parse_submission,
@@ -101,28 +102,51 @@ def _one_line(text: str) -> str:
 
 class _Pieces:
     """A multi-line response built up a batch of lines at a time, handed out in pieces of
-    about PIECE characters, the status line in the first and the terminator in the last."""
+    about PIECE octets (whole lines, cut at an LF; a longer line goes whole), the status
+    line in the first and the terminator in the last."""
 
     __slots__ = ("_parts", "_size")
 
     def __init__(self, status: str) -> None:
-        self._parts = [_status(status)]
-        self._size = len(status) + 2
+        first = _status(status)
+        self._parts = [first]
+        self._size = len(first)
 
     def add(self, lines: list[str]) -> list[bytes]:
-        ready: list[bytes] = []
-        start = 0
+        return self.feed(encode_lines(lines))
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Take `data` (whole lines, encoded and dot-stuffed); the pieces now ready."""
         size = self._size
-        for i, line in enumerate(lines):
-            size += len(line) + 2
-            if size >= PIECE:
-                self._parts.append(encode_lines(lines[start : i + 1]))
-                ready.append(b"".join(self._parts))
-                self._parts = []
-                start = i + 1
-                size = 0
-        if start < len(lines):
-            self._parts.append(encode_lines(lines[start:] if start else lines))
+        if not data:
+            return []
+        if size + len(data) < PIECE:
+            self._parts.append(data)
+            self._size = size + len(data)
+            return []
+        ready: list[bytes] = []
+        parts = self._parts
+        pos, end = 0, len(data)
+        while size + end - pos >= PIECE:
+            cut = data.rfind(b"\n", pos, pos + PIECE - size)
+            if cut < 0:
+                if size:  # the next line does not fit: what is held goes first
+                    ready.append(b"".join(parts))
+                    parts = []
+                    size = 0
+                    continue
+                cut = data.find(b"\n", pos)  # one line longer than a piece
+                if cut < 0:
+                    break
+            parts.append(data[pos : cut + 1])
+            ready.append(b"".join(parts) if len(parts) > 1 else parts[0])
+            parts = []
+            size = 0
+            pos = cut + 1
+        if pos < end:
+            parts.append(data[pos:] if pos else data)
+            size += end - pos
+        self._parts = parts
         self._size = size
         return ready
 
@@ -720,9 +744,15 @@ class NNTPSession:
         return b"423 No articles in that range\r\n"
 
     async def _rows(
-        self, low: int, high: int, status: str, arg: str | None, fmt: Callable[[OverviewRow], str]
+        self,
+        low: int,
+        high: int,
+        status: str,
+        arg: str | None,
+        fmt: Callable[[list[OverviewRow]], bytes],
     ) -> AsyncIterator[bytes]:
-        """Overview rows of [low, high] in the selected group, formatted by `fmt` and streamed
+        """Overview rows of [low, high] in the selected group, a chunk at a time made into
+        lines (encoded, dot-stuffed) by `fmt`, and streamed
         a backend chunk at a time; the status line goes out once the first row is known (no
         rows: 423, or 420 for the current article), so nothing waits for the whole range."""
         group = self.group
@@ -739,7 +769,7 @@ class NNTPSession:
                         continue
                     if pieces is None:
                         pieces = _Pieces(status)
-                    for piece in pieces.add([fmt(row) for row in rows]):
+                    for piece in pieces.feed(fmt(rows)):
                         yield piece
             except NotFound:
                 if pieces is not None:
@@ -767,7 +797,7 @@ class NNTPSession:
         else:
             assert bounds is not None
             async for piece in self._rows(
-                *bounds, status, arg, lambda r: overview_line(r, options)
+                *bounds, status, arg, lambda rows: overview_block(rows, options)
             ):
                 yield piece
 
@@ -804,7 +834,9 @@ class NNTPSession:
                 *bounds,
                 status,
                 arg,
-                lambda r: entry(r.number, overview_header(r, options, field)),
+                lambda rows: encode_lines(
+                    [entry(r.number, overview_header(r, options, field)) for r in rows]
+                ),
             ):
                 yield piece
         else:
