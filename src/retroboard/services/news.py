@@ -14,6 +14,7 @@ NEXT and LAST read one groups row; they never count or scan xref.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -403,6 +404,13 @@ def _in_order(newsgroups: str, numbered: dict[str, int]) -> tuple[tuple[str, int
     return tuple((n, numbered[n]) for n in dict.fromkeys([*named, *rest]))
 
 
+def _unwanted(future: asyncio.Future[Any]) -> None:
+    """A read nobody waits for any more: its outcome read, so a failure is not logged as
+    never retrieved."""
+    if not future.cancelled():
+        future.exception()
+
+
 class NewsService:
     """NewsBackend (transports/nntp/backend.py) over the board's services and database.
 
@@ -554,20 +562,37 @@ class NewsService:
         """Overview rows of the servable articles numbered low..high, in number order, at most
         `chunk` (the service's by default) a list: each list one read of an indexed range of
         xref joined to the articles, continuing after the last number; never an empty list.
-        Raises NotFound (group) on the first iteration."""
+        Raises NotFound (group) on the first iteration.
+
+        The next chunk is read (on a reader thread) while the caller works on this one: at
+        most one read ahead, cancelled if the caller stops."""
         g = await self._group_row(reader, group)
         level = self._level(reader)
         assert level is not None
         size = max(1, chunk or self._chunk)
         lo, hi = max(low, 1), min(high, g.high)
         statement = _OVERVIEW[self._db.dialect]
-        while lo <= hi:
-            rows = await self._db.read_unit(self._overview_unit(statement, g, level, lo, hi, size))
-            if rows:
-                yield rows
-            if len(rows) < size:
-                return
-            lo = rows[-1].number + 1
+        if lo > hi:
+            return
+        db = self._db
+
+        def read(lo: int) -> asyncio.Future[list[OverviewRow]]:
+            unit = self._overview_unit(statement, g, level, lo, hi, size)
+            return asyncio.ensure_future(db.read_unit(unit))
+
+        ahead: asyncio.Future[list[OverviewRow]] | None = read(lo)
+        try:
+            while ahead is not None:
+                rows = await ahead
+                ahead = None
+                if len(rows) == size and rows[-1].number < hi:
+                    ahead = read(rows[-1].number + 1)
+                if rows:
+                    yield rows
+        finally:
+            if ahead is not None:  # the caller stopped early: the read ahead is not wanted
+                ahead.add_done_callback(_unwanted)
+                ahead.cancel()
 
     def _overview_unit(
         self, statement: Prepared, g: _GroupColumns, level: int, lo: int, hi: int, size: int
