@@ -879,3 +879,49 @@ def test_rfc5322_date_of_an_aware_utc_date_equals_the_general_rule() -> None:
             assert rfc5322_date(when) == email.utils.format_datetime(naive).replace(
                 "-0000", "+0000"
             )
+
+
+def _content_type_by_email(value: str) -> tuple[bool, bool, str | None] | str:
+    """What the email package's header parser reads in a text/plain Content-Type (the
+    general path of message._content_type), or the refusal's text."""
+    header = email.policy.default.header_factory("Content-Type", value)
+    params = {k.lower(): str(v).lower() for k, v in getattr(header, "params", {}).items()}
+    fmt = params.get("format", "fixed")
+    if fmt not in ("fixed", "flowed"):
+        return f"format={fmt} is not accepted (fixed or flowed)"
+    delsp = params.get("delsp", "no")
+    if delsp not in ("no", "yes"):
+        return f"delsp={delsp} is not understood (yes or no)"
+    return fmt == "flowed", fmt == "flowed" and delsp == "yes", params.get("charset")
+
+
+SPACE = st.sampled_from(["", " ", "\t", "  "])
+TOKEN = st.text(alphabet="abcXYZ019._-", min_size=1, max_size=8) | st.sampled_from(
+    ["UTF-8", "us-ascii", "flowed", "Fixed", "yes", "No", "iso-8859-1"]
+)
+PARAM = st.tuples(
+    SPACE,
+    st.sampled_from(["charset", "Format", "DELSP", "name", "x-opt"]),
+    TOKEN,
+    st.booleans(),
+    SPACE,
+).map(lambda p: f";{p[0]}{p[1]}={chr(34) + p[2] + chr(34) if p[3] else p[2]}{p[4]}")
+
+
+@settings(max_examples=400, deadline=None)
+@given(SPACE, st.sampled_from(["text/plain", "Text/Plain", "TEXT/PLAIN"]), SPACE, st.lists(PARAM))
+def test_simple_content_types_read_as_the_email_parser_reads_them(
+    lead: str, kind: str, gap: str, params: list[str]
+) -> None:
+    """A text/plain Content-Type of token parameters is read without the email package (a
+    repeated parameter goes to it), with the same flowed, delsp and charset, or refusal."""
+    from retroboard.transports.nntp import message
+
+    value = lead + kind + gap + "".join(params)
+    names = [p.split("=")[0].lstrip("; \t").lower() for p in params]
+    assert (message._plain_params(value) is None) == (len(set(names)) < len(names))
+    try:
+        got: tuple[bool, bool, str | None] | str = message._content_type(value)
+    except ArticleRejected as exc:
+        got = str(exc)
+    assert got == _content_type_by_email(value)

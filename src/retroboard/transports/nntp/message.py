@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.errors
 import email.header
 import email.policy
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -520,10 +521,39 @@ def _unstructured(name: str, value: str) -> str:
     return decoded
 
 
+# The Content-Type newsreaders send (text/plain with plain token or quoted-token parameters,
+# no comments, no RFC 2231 continuations): its parameters read directly, ~40x cheaper than
+# the email package's header parser, which takes every other value.
+_PLAIN_TYPE = re.compile(
+    r'[ \t]*text/plain[ \t]*((?:;[ \t]*[A-Za-z][A-Za-z0-9-]*=(?:[A-Za-z0-9._-]+|"[A-Za-z0-9._-]+")'
+    r"[ \t]*)*)",
+    re.IGNORECASE,
+)
+_PLAIN_PARAM = re.compile(r';[ \t]*([A-Za-z][A-Za-z0-9-]*)="?([A-Za-z0-9._-]+)"?[ \t]*')
+
+
+def _plain_params(value: str) -> dict[str, str] | None:
+    """The parameters (names and values lowercased) of a simple text/plain Content-Type, or
+    None when the value is anything else (a repeated name included)."""
+    match = _PLAIN_TYPE.fullmatch(value)
+    if match is None:
+        return None
+    params: dict[str, str] = {}
+    for name, param in _PLAIN_PARAM.findall(match.group(1)):
+        key = name.lower()
+        if key in params:
+            return None
+        params[key] = param.lower()
+    return params
+
+
 def _content_type(value: str | None) -> tuple[bool, bool, str | None]:
     """(flowed, delsp, charset) from a Content-Type value; rejects anything but text/plain."""
     if value is None:
         return False, False, None
+    simple = _plain_params(value)
+    if simple is not None:
+        return _type_params(simple)
     header = email.policy.default.header_factory("Content-Type", value)
     kind = value.split(";", 1)[0].strip().lower()
     if kind.count("/") != 1 or not all(kind.partition("/")[::2]):
@@ -533,6 +563,11 @@ def _content_type(value: str | None) -> tuple[bool, bool, str | None]:
     if kind != "text/plain":
         raise ArticleRejected(f"Content-Type {kind} is not accepted: send text/plain")
     params = {k.lower(): str(v).lower() for k, v in getattr(header, "params", {}).items()}
+    return _type_params(params)
+
+
+def _type_params(params: dict[str, str]) -> tuple[bool, bool, str | None]:
+    """(flowed, delsp, charset) from text/plain's parameters (lowercased)."""
     fmt = params.get("format", "fixed")
     if fmt not in ("fixed", "flowed"):
         raise ArticleRejected(f"format={fmt} is not accepted (fixed or flowed)")
