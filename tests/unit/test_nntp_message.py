@@ -879,6 +879,9 @@ def test_rfc5322_date_of_an_aware_utc_date_equals_the_general_rule() -> None:
             assert rfc5322_date(when) == email.utils.format_datetime(naive).replace(
                 "-0000", "+0000"
             )
+    for second in range(0, 86400, 7):  # every hour, minute and second of a day
+        when = start + timedelta(seconds=second, microseconds=second)
+        assert rfc5322_date(when) == rfc5322_date(when.replace(tzinfo=None))
 
 
 def _content_type_by_email(value: str) -> tuple[bool, bool, str | None] | str:

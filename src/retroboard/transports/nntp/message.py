@@ -107,12 +107,11 @@ def rfc5322_date(dt: datetime) -> str:
     """
     if dt.tzinfo is UTC:
         # The common case (the board's dates are aware UTC): the day's text remembered, the
-        # time cut from isoformat ("YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00").
-        iso = dt.isoformat()
-        day = _DAY_TEXT.get(iso[:10])
+        # time of day from tables (~0.4 us where formatting each field costs ~1.8 us).
+        day = _DAY_TEXT.get(dt.toordinal())
         if day is None:
             day = _day_text(dt)
-        return f"{day}{iso[11:19]} +0000"
+        return day + _HOUR_MINUTE[dt.hour * 60 + dt.minute] + _SECOND_ZONE[dt.second]
     when = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
     return (
         f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
@@ -120,15 +119,17 @@ def rfc5322_date(dt: datetime) -> str:
     )
 
 
-_DAY_TEXT: dict[str, str] = {}  # "2026-12-03" -> "Thu, 03 Dec 2026 " (bounded below)
-_DAY_TEXT_MAX = 4096
+_DAY_TEXT: dict[int, str] = {}  # date ordinal -> "Thu, 03 Dec 2026 " (bounded below)
+_DAY_TEXT_MAX = 16384  # 45 years of days
+_HOUR_MINUTE = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
+_SECOND_ZONE = tuple(f":{s:02d} +0000" for s in range(60))
 
 
 def _day_text(when: datetime) -> str:
     text = f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
     if len(_DAY_TEXT) >= _DAY_TEXT_MAX:
         _DAY_TEXT.clear()
-    _DAY_TEXT[f"{when.year:04d}-{when.month:02d}-{when.day:02d}"] = text
+    _DAY_TEXT[when.toordinal()] = text
     return text
 
 
