@@ -188,3 +188,14 @@ def test_logging_in_twice_under_allow_says_nothing() -> None:
 def test_an_unknown_policy_is_refused() -> None:
     with pytest.raises(ValueError, match="allow, warn, refuse"):
         Presence(EventBus(), "sometimes")
+
+
+def test_members_are_what_the_nodes_say_of_them_in_node_order() -> None:
+    p, _bus, _clock = make()
+    numbers = [open_node(p, s) for s in ("a", "b", "c", "d")]
+    p.logged_in(numbers[2], user(3, "cy"))
+    p.logged_in(numbers[0], user(1, "ada"))
+    p.close(numbers[1])
+    open_node(p, "e")  # fills node 2, not logged in yet
+    assert p.members() == [(n.user_id, n.handle) for n in p.nodes()]
+    assert p.members() == [(1, "ada"), (0, ""), (3, "cy"), (0, "")]

@@ -87,9 +87,9 @@ class PageService:
     def online_handles(self, but: str = "") -> list[str]:
         """The handles logged in now, each once, alphabetically (without `but`)."""
         seen: dict[str, str] = {}
-        for node in self._presence.nodes():
-            if node.user_id and node.handle.lower() != but.lower():
-                seen.setdefault(node.handle.lower(), node.handle)
+        for user_id, handle in self._presence.members():
+            if user_id and handle.lower() != but.lower():
+                seen.setdefault(handle.lower(), handle)
         return [seen[k] for k in sorted(seen)]
 
     # ---- pages -----------------------------------------------------------------------------
@@ -121,10 +121,8 @@ class PageService:
             raise NotFound(f"No user called '{wanted[:HANDLE_MAX]}...'.")
         if wanted.lower() == sender.handle.lower():
             raise ValidationError("That is you: you cannot page yourself.")
-        nodes = [
-            n for n in self._presence.nodes() if n.user_id and n.handle.lower() == wanted.lower()
-        ]
-        key = {"id": nodes[0].user_id} if nodes else {"key": wanted.lower()}
+        nodes = [uid for uid, h in self._presence.members() if uid and h.lower() == wanted.lower()]
+        key = {"id": nodes[0]} if nodes else {"key": wanted.lower()}
 
         def unit(raw: Raw) -> tuple[Any, Any]:
             to = raw.first(_USER_BY_ID if nodes else _USER_BY_KEY, key)

@@ -243,6 +243,12 @@ class Presence:
         """A snapshot of every node in use, by number."""
         return tuple(self._snapshot(self._lines[n]) for n in sorted(self._lines))
 
+    def members(self) -> list[tuple[int, str]]:
+        """(user id, handle) of every node in use, by number (0 and "" before login): what
+        `nodes` says of them without a snapshot of each (paging asks on every page)."""
+        lines = self._lines
+        return [(lines[n].user_id, lines[n].handle) for n in sorted(lines)]
+
     def node(self, number: int) -> Node | None:
         """The snapshot of node `number`, or None when nobody is on it."""
         line = self._lines.get(number)
