@@ -41,7 +41,7 @@ from retroboard.transports.nntp.message import (
 )
 from retroboard.transports.nntp.options import NNTPOptions
 
-DATA = Path("/work/shared/testdata/nntp")
+DATA = Path(__file__).resolve().parents[1] / "data" / "nntp"
 OPTIONS = NNTPOptions(host="news.test.example", board_name="The Retro Board")
 WHEN = datetime(2026, 12, 3, 9, 45, 0, tzinfo=UTC)
 

@@ -41,7 +41,6 @@ Skipped examples and why:
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -58,9 +57,7 @@ from retroboard.transports.nntp.options import NNTPOptions
 from retroboard.transports.nntp.session import PIECE, NNTPSession
 from tests.helpers.fake_news import HOST, FakeNews
 
-TESTDATA = Path(
-    os.environ.get("NNTP_TESTDATA", Path(__file__).resolve().parents[3] / "shared/testdata/nntp")
-)
+TESTDATA = Path(__file__).resolve().parents[1] / "data" / "nntp"
 EXAMPLES = TESTDATA / "rfc3977-example-sessions.txt"
 OPTIONS = NNTPOptions(host=HOST, board_name="Test Board")
 OLD = datetime(1998, 10, 6, 9, 38, 40, tzinfo=UTC)

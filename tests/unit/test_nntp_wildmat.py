@@ -21,8 +21,7 @@ from retroboard.transports.nntp.wildmat import (
     match_wildmat,
 )
 
-VECTORS = Path("/work/shared/testdata/nntp/inn-test-vectors.json")
-pytestmark = pytest.mark.skipif(not VECTORS.exists(), reason="shared NNTP test data missing")
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "nntp" / "inn-test-vectors.json"
 
 
 def _vectors(fn: str) -> list[dict[str, Any]]:
