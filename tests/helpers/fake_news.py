@@ -213,7 +213,7 @@ class FakeNews:
             author_name=h.author_name,
             date=h.date,
             message_id=h.message_id,
-            references=h.references,
+            references=" ".join(h.references),
             path=a.path,
             newsgroups=a.newsgroups,
             xref=a.xref,

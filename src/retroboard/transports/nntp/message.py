@@ -307,7 +307,7 @@ def overview_fields(row: OverviewRow, options: NNTPOptions) -> list[str]:
         row.subject,
         row.date,
         row.message_id,
-        refs,
+        (refs,) if refs else (),
         row.lines,
         row.xref,
         options.host,
@@ -334,36 +334,53 @@ def overview_line(row: OverviewRow, options: NNTPOptions) -> str:
 def overview_lines(rows: Iterable[OverviewRow], options: NNTPOptions) -> list[str]:
     """The OVER line of each row: "number<TAB>" and overview_fields joined by TABs, made
     in one pass per row (one f-string, no list of fields; the values _values would give, the
-    same octet count), with what is the same for every row worked out once."""
+    same octet count), with what is the same for every row worked out once: the From site of
+    each Path, the Newsgroups text of each group tuple (one for a whole chunk, as the service
+    hands them out), the day part of each date."""
     host = options.host
     own_path = f"{host}!not-for-mail"
     fixed = (_fixed_octets(options.board_name, False), _fixed_octets(options.board_name, True))
     # ": " and CRLF of each row, the blank line, and the body's CRLFs past its LFs (+1).
     with_refs = _NAMES_OCTETS + 2 + 1
     no_refs = _NAMES_NO_REFS_OCTETS + 2 + 1
-    date_text = rfc5322_date
+    days, day_text, hour_minute, second_zone = _DAY_TEXT, _day_text, _HOUR_MINUTE, _SECOND_ZONE
+    sites: dict[str, str] = {}
+    joined: dict[tuple[str, ...], str] = {}
     out: list[str] = []
     append = out.append
-    for row in rows:
-        path = row.path or own_path
-        author_name = row.author_name
-        author = row.author
-        site = path.split("!", 1)[0]
+    for (
+        number,
+        subject,
+        author,
+        author_name,
+        when,
+        message_id,
+        references,
+        path,
+        groups,
+        xref,
+        body_bytes,
+        lines,
+        flowed,
+    ) in rows:
+        path = path or own_path
+        site = sites.get(path)
+        if site is None:
+            site = sites[path] = path.split("!", 1)[0]
         sender = f"{author}@{site} ({author_name or author})"  # from_value
-        groups = row.newsgroups
-        newsgroups = groups[0] if len(groups) == 1 else ",".join(groups)
-        xref = row.xref
+        newsgroups = joined.get(groups)
+        if newsgroups is None:
+            newsgroups = joined[groups] = ",".join(groups)
         if len(xref) == 1:
             x_group, x_number = xref[0]
             xref_text = f"{host} {x_group}:{x_number}"
         else:
             xref_text = _xref_value(host, xref)
-        refs = row.references
-        references = " ".join(refs) if refs else ""
-        subject = row.subject
-        message_id = row.message_id
-        date = date_text(row.date)
-        lines = row.lines
+        if when.tzinfo is UTC:  # rfc5322_date's common case, inline
+            day = days.get(when.toordinal()) or day_text(when)
+            date = f"{day}{hour_minute[when.hour * 60 + when.minute]}{second_zone[when.second]}"
+        else:
+            date = rfc5322_date(when)
         lines_text = str(lines)
         probe = (
             f"{path}{sender}{newsgroups}{subject}{date}{message_id}{references}"
@@ -375,15 +392,15 @@ def overview_lines(rows: Iterable[OverviewRow], options: NNTPOptions) -> list[st
                 for v in (path, sender, newsgroups, subject, message_id, references, xref_text)
             )
             probe = probe.translate(_ONE_LINE)  # the same length: one character for one
-        octets = len(probe) if probe.isascii() else len(_wire(probe))
-        octets += (
-            (with_refs if refs else no_refs)
-            + fixed[1 if row.flowed else 0]
-            + row.body_bytes
+        octets = (
+            (len(probe) if probe.isascii() else len(_wire(probe)))
+            + (with_refs if references else no_refs)
+            + fixed[1 if flowed else 0]
+            + body_bytes
             + lines
         )
         append(
-            f"{row.number}\t{subject}\t{sender}\t{date}\t{message_id}\t{references}"
+            f"{number}\t{subject}\t{sender}\t{date}\t{message_id}\t{references}"
             f"\t{octets}\t{lines_text}\tXref: {xref_text}"
         )
     return out

@@ -221,7 +221,7 @@ def _article_row(article: Article) -> OverviewRow:
         author_name=h.author_name,
         date=h.date,
         message_id=h.message_id,
-        references=h.references,
+        references=" ".join(h.references),
         path=article.path,
         newsgroups=article.newsgroups,
         xref=article.xref,
