@@ -350,13 +350,6 @@ def _text_date(value: str) -> datetime:
 _FROM_ISO = datetime.fromisoformat
 
 
-def _plain_refs(refs: str) -> bool:
-    """Whether stored References text is already ids separated by single spaces (as the
-    board stores it: " ".join), so OverviewRow.references is the text itself; other text is
-    split on whitespace and joined again, as Article.head.references has it."""
-    return refs.isprintable() and "  " not in refs and refs[0] != " " and refs[-1] != " "
-
-
 def _in_order(newsgroups: str, numbered: dict[str, int]) -> tuple[tuple[str, int], ...]:
     """The (group, number) pairs of `numbered` in the order of the Newsgroups line (then any
     others by name), so ARTICLE's Xref and OVER's agree."""
@@ -614,7 +607,7 @@ class NewsService:
                             author_name,
                             d,
                             mid,
-                            refs if not refs or _plain_refs(refs) else " ".join(refs.split()),
+                            refs,  # as stored: " ".join of valid ids (posting.py, the one writer)
                             path,
                             newsgroups,
                             xref,
