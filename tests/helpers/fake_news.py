@@ -23,7 +23,7 @@ from retroboard.domain.errors import (
     StorageError,
     ValidationError,
 )
-from retroboard.domain.news import NewsGroup, OverviewRow, Submission
+from retroboard.domain.news import NewsGroup, OverviewRow, Submission, overview_of
 from retroboard.domain.users import Level, User
 
 HOST = "news.test.example"
@@ -205,22 +205,7 @@ class FakeNews:
 
     def _row(self, reader: User | None, article: Article, number: int) -> OverviewRow:
         a = self._seen(reader, article, number)
-        h = a.head
-        return OverviewRow(
-            number=number,
-            subject=h.subject,
-            author=h.author,
-            author_name=h.author_name,
-            date=h.date,
-            message_id=h.message_id,
-            references=" ".join(h.references),
-            path=a.path,
-            newsgroups=a.newsgroups,
-            xref=a.xref,
-            body_bytes=len(a.body.encode()),
-            lines=a.lines,
-            flowed=a.flowed,
-        )
+        return overview_of(a, number)
 
     # -- NewsBackend -------------------------------------------------------------------------
 

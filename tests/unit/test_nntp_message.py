@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 
 from retroboard.domain import flowed
 from retroboard.domain.boards import Article, ArticleHead, Status, from_value
-from retroboard.domain.news import OVERVIEW_EXTRA, OVERVIEW_FIELDS, OverviewRow, Submission
+from retroboard.domain.news import (
+    OVERVIEW_EXTRA,
+    OVERVIEW_FIELDS,
+    OverviewRow,
+    Submission,
+    overview_of,
+)
 from retroboard.domain.usenet import UsenetRuleError, is_valid_message_id, make_message_id
 from retroboard.transports.nntp.message import (
     TERMINATOR,
@@ -83,22 +89,7 @@ def make_article(
 
 def row_of(article: Article) -> OverviewRow:
     """The overview row the news service builds for `article` (same stored values)."""
-    h = article.head
-    return OverviewRow(
-        number=h.number,
-        subject=h.subject,
-        author=h.author,
-        author_name=h.author_name,
-        date=h.date,
-        message_id=h.message_id,
-        references=" ".join(h.references),
-        path=article.path,
-        newsgroups=article.newsgroups,
-        xref=article.xref,
-        body_bytes=len(article.body.encode("utf-8")),
-        lines=article.lines,
-        flowed=article.flowed,
-    )
+    return overview_of(article, article.head.number)
 
 
 def wire_article(article: Article) -> bytes:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from retroboard.domain.boards import Policy
+from retroboard.domain.boards import Article, Policy
 
 # RFC 3977 §8.4: the overview fields every server lists, in this order, after the number.
 OVERVIEW_FIELDS = (
@@ -88,3 +88,24 @@ class Submission:
     flowed: bool
     parent_message_id: str | None = None
     message_id: str | None = None
+
+
+def overview_of(article: Article, number: int) -> OverviewRow:
+    """The overview row of `article` numbered `number` (0 for one fetched by Message-ID): the
+    values the news service reads for it from the database."""
+    h = article.head
+    return OverviewRow(
+        number=number,
+        subject=h.subject,
+        author=h.author,
+        author_name=h.author_name,
+        date=h.date,
+        message_id=h.message_id,
+        references=" ".join(h.references),
+        path=article.path,
+        newsgroups=article.newsgroups,
+        xref=article.xref,
+        body_bytes=len(article.body.encode("utf-8", "surrogateescape")),
+        lines=article.lines,
+        flowed=article.flowed,
+    )

@@ -27,7 +27,13 @@ from retroboard.domain.errors import (
     StorageError,
     ValidationError,
 )
-from retroboard.domain.news import OVERVIEW_EXTRA, OVERVIEW_FIELDS, NewsGroup, OverviewRow
+from retroboard.domain.news import (
+    OVERVIEW_EXTRA,
+    OVERVIEW_FIELDS,
+    NewsGroup,
+    OverviewRow,
+    overview_of,
+)
 from retroboard.domain.users import Level, User
 from retroboard.transports.nntp.backend import NewsBackend
 from retroboard.transports.nntp.message import (
@@ -209,26 +215,6 @@ def _since(date: str, hhmmss: str, zone: str | None, now: datetime) -> datetime:
         year = century + yy if yy <= now.year % 100 else century - 100 + yy
         date = f"{year:04d}{date[2:]}"
     return datetime.strptime(date + hhmmss, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-
-
-def _article_row(article: Article) -> OverviewRow:
-    """The overview row of an article fetched by message-id (its number is 0)."""
-    h = article.head
-    return OverviewRow(
-        number=0,
-        subject=h.subject,
-        author=h.author,
-        author_name=h.author_name,
-        date=h.date,
-        message_id=h.message_id,
-        references=" ".join(h.references),
-        path=article.path,
-        newsgroups=article.newsgroups,
-        xref=article.xref,
-        body_bytes=len(article.body.encode("utf-8", "surrogateescape")),
-        lines=article.lines,
-        flowed=article.flowed,
-    )
 
 
 async def _close(iterator: AsyncIterator[Any]) -> None:
@@ -792,7 +778,7 @@ class NNTPSession:
         if error is not None:
             yield _status(error)
         elif article is not None:
-            for piece in _block(status, [overview_line(_article_row(article), options)]):
+            for piece in _block(status, [overview_line(overview_of(article, 0), options)]):
                 yield piece
         else:
             assert bounds is not None
