@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -37,6 +38,29 @@ async def goto_group(c: TelnetClient | SSHClient, name: str) -> str:
     await c.wait_for(r"Go to group:\s*$")
     await c.line(name)
     return await c.wait_for(name)
+
+
+async def post_thread(
+    c: TelnetClient | SSHClient, group: str, subject: str, body: list[str]
+) -> str:
+    """From the main menu: a new thread in `group` typed in the line editor, saved with /s;
+    back at the main menu after. Returns the screen that said it was posted."""
+    await c.send("m")
+    await c.wait_for("groups")
+    await goto_group(c, group)
+    await c.send("w")
+    await c.wait_for(r"Subject:\s*$")
+    await c.line(subject)
+    await c.wait_for(r"Also post to.*:\s*$")
+    await c.line("")
+    for n, text in enumerate(body, 1):
+        await c.wait_for(rf"^ {n}:$")
+        await c.line(text)
+    await c.wait_for(rf"^ {len(body) + 1}:$")
+    await c.line("/s")
+    screen = await c.wait_for(r"Article posted \(" + re.escape(group) + r" #\d+\)")
+    await back_to_menu(c)
+    return screen
 
 
 async def test_a_posts_b_follows_up_a_sees_exactly_the_reply(live_board: Any) -> None:

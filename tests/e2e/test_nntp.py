@@ -22,7 +22,7 @@ import pytest_asyncio
 from retroboard.domain.boards import Policy
 from retroboard.domain.users import Level
 from tests.conftest import cheap_settings
-from tests.e2e.test_discussions import back_to_menu, goto_group, telnet_login
+from tests.e2e.test_discussions import goto_group, post_thread, telnet_login
 from tests.helpers.serve import free_port
 
 with warnings.catch_warnings():
@@ -101,21 +101,7 @@ async def in_thread(fn: Any, *args: Any) -> Any:
 # ---- the whole conversation: telnet post -> NNTP -> NNTP follow-up -> telnet ----------------
 async def test_telnet_post_read_over_nntp_and_follow_up_seen_over_telnet(board: Any) -> None:
     a = await telnet_login(board.telnet.port, "alice", PW["alice"])
-    await a.send("m")
-    await a.wait_for("groups")
-    await goto_group(a, "comp.sys.retro")
-    await a.send("w")
-    await a.wait_for(r"Subject:\s*$")
-    await a.line(SUBJECT)
-    await a.wait_for(r"Also post to.*:\s*$")
-    await a.line("")
-    for n, text in enumerate(BODY, 1):
-        await a.wait_for(rf"^ {n}:$")
-        await a.line(text)
-    await a.wait_for(rf"^ {len(BODY) + 1}:$")
-    await a.line("/s")
-    await a.wait_for(r"Article posted \(comp\.sys\.retro #\d+\)")
-    await back_to_menu(a)
+    await post_thread(a, "comp.sys.retro", SUBJECT, BODY)
 
     def read_and_follow_up() -> tuple[str, str]:
         n = connect(board)

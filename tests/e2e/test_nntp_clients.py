@@ -15,7 +15,7 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import cheap_settings
-from tests.e2e.test_discussions import back_to_menu, goto_group, telnet_login
+from tests.e2e.test_discussions import goto_group, post_thread, telnet_login
 from tests.helpers.clients import ProgramClient
 from tests.helpers.serve import free_port
 
@@ -40,21 +40,7 @@ async def board(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Any]:
     for handle, password in PW.items():
         await b.services.users.register(handle, password)
     a = await telnet_login(b.telnet.port, "alice", PW["alice"])
-    await a.send("m")
-    await a.wait_for("groups")
-    await goto_group(a, "comp.sys.retro")
-    await a.send("w")
-    await a.wait_for(r"Subject:\s*$")
-    await a.line(SUBJECT)
-    await a.wait_for(r"Also post to.*:\s*$")
-    await a.line("")
-    for n, text in enumerate(BODY, 1):
-        await a.wait_for(rf"^ {n}:$")
-        await a.line(text)
-    await a.wait_for(rf"^ {len(BODY) + 1}:$")
-    await a.line("/s")
-    await a.wait_for(r"Article posted")
-    await back_to_menu(a)
+    await post_thread(a, "comp.sys.retro", SUBJECT, BODY)
     a.close()
     try:
         yield b
