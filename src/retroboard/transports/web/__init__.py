@@ -1,0 +1,1 @@
+"""The board in a browser: HTTP pages and a WebSocket terminal (aiohttp)."""
