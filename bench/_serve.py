@@ -94,6 +94,7 @@ def board_env(src: str | None, extra: dict[str, str]) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env["RETROBOARD_LOG_LEVEL"] = "INFO"
     env["RETROBOARD_NNTP_PORT"] = "0"  # no NNTP listener unless `extra` gives it a port
+    env["RETROBOARD_HTTP_PORT"] = "0"  # no HTTP listener either
     if src:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(Path(src).resolve()), env.get("PYTHONPATH", "")) if p

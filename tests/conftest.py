@@ -15,6 +15,7 @@ from retroboard.config import Settings
 # Boards started by tests (in-process or `retroboard serve` subprocesses) listen for NNTP only
 # when a test asks for it: the default port 1119 would be shared by every board at once.
 os.environ.setdefault("RETROBOARD_NNTP_PORT", "0")
+os.environ.setdefault("RETROBOARD_HTTP_PORT", "0")  # the same for HTTP (default 8080)
 
 
 def cheap_settings(data: Path, **changes: object) -> Settings:
@@ -25,6 +26,7 @@ def cheap_settings(data: Path, **changes: object) -> Settings:
         telnet_port=0,
         ssh_port=0,
         nntp_port=0,  # none unless a test asks (0 disables NNTP; tests pick a free port)
+        http_port=0,  # the same for the web transport
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         argon2_parallelism=1,

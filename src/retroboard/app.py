@@ -39,6 +39,9 @@ from retroboard.transports.nntp.options import NNTPOptions
 from retroboard.transports.nntp.server import NNTPTransport
 from retroboard.transports.ssh import SSHTransport
 from retroboard.transports.telnet import TelnetTransport
+from retroboard.transports.web.backend import WebBackend
+from retroboard.transports.web.options import WebOptions
+from retroboard.transports.web.server import WebTransport
 from retroboard.ui.art import ArtLibrary, default_art_dir
 from retroboard.ui.bindings import Bindings
 from retroboard.ui.context import BoardInfo, SessionContext, describe_activity
@@ -236,6 +239,13 @@ class Board:
                 host=settings.host,
                 port=settings.nntp_port,
             )
+        # The web pages and the browser terminal; settings.http_port 0: none. The backend
+        # (the front page's and classroom's read models) is set by `use_web_backend`.
+        self.web: WebTransport | None = None
+        if settings.http_port:
+            self.web = WebTransport(
+                self.on_session, self.guard, self._web_backend(), web_options(settings)
+            )
         self.control = ControlServer(
             settings.control_path,
             {
@@ -249,6 +259,10 @@ class Board:
                 "broadcast": self._ctl_broadcast,
             },
         )
+
+    def _web_backend(self) -> WebBackend:
+        """The front page's and classroom's read models (ui.web_front, over the services)."""
+        return _NoWebFront(self)
 
     def use_skins(
         self, skins: Mapping[str, Skin], menu_dir: Path = MENU_DIR, art_root: Path | None = None
@@ -303,17 +317,20 @@ class Board:
         await self.ssh.start()
         if self.nntp is not None:
             await self.nntp.start()
+        if self.web is not None:
+            await self.web.start()
         if self.settings.demo:
             self.regulars = Regulars(self.services, load_demo().regulars)
             await self.regulars.start()
         log.info(
-            "%s is up: telnet %s:%d, ssh %s:%d, nntp %s, database %s",
+            "%s is up: telnet %s:%d, ssh %s:%d, nntp %s, http %s, database %s",
             self.settings.board_name,
             self.settings.host,
             self.telnet.port,
             self.settings.host,
             self.ssh.port,
             f"{self.settings.host}:{self.nntp.port}" if self.nntp is not None else "off",
+            f"{self.settings.host}:{self.web.port}" if self.web is not None else "off",
             self.db.dialect,
         )
 
@@ -643,6 +660,7 @@ class Board:
             "ok": True,
             "sessions": len(self.sessions),
             "newsreaders": len(self.nntp.connections) if self.nntp is not None else 0,
+            "web": len(self.web.connections) if self.web is not None else 0,
             **self.guard.stats(),
             **self.services.auth.stats(),
         }
@@ -705,6 +723,10 @@ class Board:
             if not self.sessions:
                 break
             await asyncio.sleep(0.05)
+        if self.web is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(1.0):
+                    await self.web.stop()
         self.telnet.close()
         self.ssh.close()
         with contextlib.suppress(Exception):
@@ -720,6 +742,42 @@ class Board:
         await self.maintenance.stop()
         await self.db.dispose()
         log.info("board stopped")
+
+
+class _NoWebFront:
+    """Until ui.web_front is wired in: the board's name, how to connect, who is online."""
+
+    def __init__(self, board: Board) -> None:
+        self._board = board
+
+    async def front_page(self) -> Any:
+        from retroboard.domain.web import ConnectInfo, FrontPage
+
+        b = self._board
+        connect = ConnectInfo(
+            b.settings.domain,
+            b.telnet.port,
+            b.ssh.port,
+            b.nntp.port if b.nntp is not None else 0,
+            b.web.port if b.web is not None else 0,
+        )
+        return FrontPage(b.settings.board_name, "", len(b.presence), (), (), (), connect)
+
+    async def classroom(self) -> Any:
+        from retroboard.domain.web import Classroom
+
+        return Classroom(self._board.settings.board_name, self._board.settings.demo, ())
+
+
+def web_options(settings: Settings) -> WebOptions:
+    """The web transport's options from the board's settings."""
+    return WebOptions(
+        host=settings.host,
+        port=settings.http_port,
+        board_name=settings.board_name,
+        allowed_origins=settings.http_origin_list,
+        idle_timeout=float(settings.idle_timeout),
+    )
 
 
 def nntp_options(settings: Settings) -> NNTPOptions:
@@ -840,9 +898,10 @@ async def serve(settings: Settings) -> None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     nntp = f", nntp port {board.nntp.port}" if board.nntp is not None else ""
+    http = f", http port {board.web.port}" if board.web is not None else ""
     print(
         f"retroboard is running: telnet port {board.telnet.port}, ssh port {board.ssh.port}"
-        f"{nntp} (data in {settings.data}). Ctrl-C to stop.",
+        f"{nntp}{http} (data in {settings.data}). Ctrl-C to stop.",
         flush=True,
     )
     await stop.wait()

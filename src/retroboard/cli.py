@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="NNTP port for newsreaders (default 1119; 0: no NNTP)",
     )
     serve.add_argument(
+        "--http-port",
+        dest="http_port",
+        type=int,
+        help="HTTP port for the web pages and the browser terminal (default 8080; 0: no web)",
+    )
+    serve.add_argument(
         "--bps",
         dest="modem_bps",
         help="pace every caller's output at this modem speed: 300, 1200, 2400, 9600, 14400, "
@@ -120,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--ssh-port", dest="ssh_port", type=int, help="SSH port (default 2222)")
     demo.add_argument(
         "--nntp-port", dest="nntp_port", type=int, help="NNTP port (default 1119; 0: no NNTP)"
+    )
+    demo.add_argument(
+        "--http-port", dest="http_port", type=int, help="HTTP port (default 8080; 0: no web)"
     )
     demo.add_argument("--bps", dest="modem_bps", help="pace every caller's output (as serve)")
     demo.add_argument(
@@ -300,6 +309,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             "telnet_port",
             "ssh_port",
             "nntp_port",
+            "http_port",
             "database_url",
             "modem_bps",
             "demo_guests_read_only",

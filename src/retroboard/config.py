@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -27,6 +28,11 @@ class Settings:
     nntp_port: int = 1119
     nntp_anonymous_read: bool = True  # readers that have not logged in may read public groups
     nntp_idle_timeout: int = 600  # seconds without a command before a newsreader is hung up
+    # The web pages and the browser terminal (HTTP + WebSocket): 0 disables.
+    http_port: int = 8080
+    # Origins (scheme://host[:port], comma separated) a browser terminal's WebSocket may come
+    # from besides the page's own: the public address behind a reverse proxy, for one.
+    http_origins: str = ""
     database_url: str = ""  # empty: SQLite file in the data folder
     board_name: str = "retroboard"
     domain: str = "retroboard.local"  # right-hand side of Message-IDs
@@ -77,6 +83,11 @@ class Settings:
         return f"sqlite+aiosqlite:///{(self.data / 'retroboard.db').resolve()}"
 
     @property
+    def http_origin_list(self) -> tuple[str, ...]:
+        """`http_origins` as a tuple (empty names dropped)."""
+        return tuple(o.strip() for o in self.http_origins.split(",") if o.strip())
+
+    @property
     def host_key_path(self) -> Path:
         return self.data / "ssh_host_ed25519_key"
 
@@ -94,6 +105,7 @@ _INT_RANGES = {
     "telnet_port": (0, 65535),
     "ssh_port": (0, 65535),
     "nntp_port": (0, 65535),
+    "http_port": (0, 65535),
     "nntp_idle_timeout": (10, 86400),
     "idle_timeout": (30, 86400),
     "idle_warning": (0, 3600),
@@ -175,6 +187,14 @@ def _coerce(key: str, value: Any, source: str) -> Any:
         return value.upper()
     if key == "database_url" and value and not value.startswith(("sqlite", "postgresql")):
         raise ConfigError(f"{where}: expected a sqlite+aiosqlite:// or postgresql+asyncpg:// URL")
+    if key == "http_origins":
+        for origin in (o.strip() for o in value.split(",")):
+            if origin and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ConfigError(
+                    f"{where}: an origin is scheme://host[:port] (http or https, no path), "
+                    f"not {origin!r}"
+                )
+        return value
     if key == "host" and not value.strip():
         raise ConfigError(f"{where}: expected an address such as 0.0.0.0 or 127.0.0.1")
     return value

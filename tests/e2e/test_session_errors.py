@@ -27,6 +27,7 @@ async def board(tmp_path: Path) -> AsyncIterator[Board]:
         telnet_port=0,
         ssh_port=0,
         nntp_port=0,  # no NNTP: the default 1119 would be shared by boards running at once
+        http_port=0,  # no web either (the default 8080)
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         argon2_parallelism=1,
