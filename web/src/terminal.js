@@ -7,9 +7,11 @@
 //
 // The page is served with a strict Content-Security-Policy (script-src 'self', style-src
 // 'self'): nothing here adds inline scripts, and styling lives in terminal.css. The page
-// may provide <div id="terminal"></div>; without one it is made here.
+// may provide <div id="terminal"></div>; without one it is made here. xterm's renderer styles
+// the screen from script, which that policy blocks: csp.js routes those styles through CSSOM.
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
+import { installCspSafeStyles } from "./csp.js";
 
 // The CGA/VGA text-mode palette that BBS art is drawn for (ANSI colour n -> VGA attribute).
 const CGA_THEME = {
@@ -78,6 +80,7 @@ function socketUrl() {
 }
 
 function start() {
+  installCspSafeStyles();
   document.body.classList.add("rb-terminal");
   setState("connecting");
   const term = new Terminal({
