@@ -47,11 +47,13 @@ def serve(
     *,
     telnet_port: int,
     ssh_port: int = 0,
+    http_port: int | None = None,
     env: dict[str, str] | None = None,
     preexec_fn: Callable[[], None] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A board on loopback with cheap hashing, its output in `log_path`; stopped (SIGTERM) on
-    exit. Yields once the telnet port accepts connections."""
+    exit. Yields once the telnet port (and the SSH and HTTP ports asked for) accept
+    connections. `http_port` is passed as --http-port (None: the environment's, 0 in tests)."""
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [
@@ -67,6 +69,7 @@ def serve(
                 str(telnet_port),
                 "--ssh-port",
                 str(ssh_port),
+                *([] if http_port is None else ["--http-port", str(http_port)]),
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -77,6 +80,8 @@ def serve(
             wait_listening(telnet_port)
             if ssh_port:
                 wait_listening(ssh_port)
+            if http_port:
+                wait_listening(http_port)
             yield proc
         finally:
             proc.terminate()
