@@ -187,9 +187,6 @@ async def test_front_page_terminal_register_read_a_thread_and_resize(
     assert new_cols != cols
     await term.wait_for(MENU)
     await term.settle()
-    assert await term.writes_since_mark() > 0
-    lines = await term.lines()
-    assert len(lines) == new_rows and max(len(line) for line in lines) <= new_cols
     await term.screenshot("menu-800x600.png")
     await term.press("i")
     await term.wait_for(rf"\b{new_cols}x{new_rows}\b")
