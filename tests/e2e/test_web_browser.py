@@ -208,8 +208,11 @@ async def test_telnet_and_browser_callers_see_each_other_and_chat(board: Live, p
         await ada.wait_for(r"Password:\s*$")
         await ada.line(PASSWORD)
         await ada.wait_for(MENU)
+        await page.set_viewport_size({"width": 800, "height": 600})  # the smaller window
         bea = await open_terminal(page, board)
         await bea.wait_for(r"Handle:\s*$")
+        await bea.settle()
+        await bea.screenshot("welcome-800x600.png")
         await bea.line("bea")
         await bea.wait_for(r"Password:\s*$")
         await bea.line(PASSWORD)
@@ -240,7 +243,7 @@ async def test_telnet_and_browser_callers_see_each_other_and_chat(board: Live, p
         await bea.line("and hello from the browser")
         await ada.wait_for(r"^<bea> and hello from the browser$", after=said)
         await bea.settle()
-        await bea.screenshot("chat-1280x800.png")
+        await bea.screenshot("chat-800x600.png")
     finally:
         ada.close()
 
