@@ -190,8 +190,16 @@ async def test_front_page_terminal_register_read_a_thread_and_resize(
     await term.screenshot("menu-800x600.png")
     await term.press("i")
     await term.wait_for(rf"\b{new_cols}x{new_rows}\b")
+    await back_to_menu(term)
 
+    # log off: the board hangs up, the page says the connection is closed
     assert await term.ws_state() == "open"
+    await term.press("g")
+    await term.wait_for(r"Log off now\?")
+    await term.type("y")
+    await term.wait_for("NO CARRIER")
+    await term.wait_for("Connection closed")
+    assert await term.ws_state() == "closed"
     # the pages work under their own security policy: nothing of theirs was blocked
     assert front_csp == [] and await term.csp_violations() == [], (front_csp, term.errors)
     assert not [e for e in term.errors if "Content Security Policy" in e], term.errors
