@@ -303,3 +303,13 @@ def test_site_css_has_every_art_class() -> None:
     assert "pre.art .blink" in css and "pre.art .ul" in css
     assert "url(" not in css and "@import" not in css  # nothing from elsewhere
     assert css.count("{") == css.count("}")
+
+
+def test_html_pages_is_the_servers_pages_object() -> None:
+    p = pages.HtmlPages()
+    assert p.front_page(FRONT) == pages.front_page_html(FRONT)
+    assert "telnet retro.example 2323" in words(p.front_page(FRONT, host="retro.example"))
+    assert p.classroom(ROOM) == pages.classroom_html(ROOM)
+    assert p.terminal("Floppy Shack") == pages.terminal_html("Floppy Shack", True)
+    assert p.error("B", 404, "x") == pages.error_html("B", 404, "x")
+    assert p.site_css() == pages.site_css()

@@ -6,6 +6,7 @@
                   connect: ConnectInfo | None = None) -> str                     GET /terminal
     error_html(board_name: str, status: int, message: str) -> str               404, 503, ...
     site_css() -> str                                     GET /assets/site.css (text/css)
+    HtmlPages()        the same as the object server.WebServer(pages=...) takes (its Pages)
 
 Every page is a whole document (<!doctype html>, lang, charset, viewport, the board's name as
 title) with no inline script, no inline style and no style attribute (the CSP is script-src
@@ -313,3 +314,25 @@ def site_css() -> str:
     art += [f"pre.art .fg{i} {{ color: {c}; }}" for i, c in enumerate(PALETTE)]
     art += [f"pre.art .bg{i} {{ background: {c}; }}" for i, c in enumerate(PALETTE)]
     return _LAYOUT_CSS + "\n".join(art) + "\n"
+
+
+class HtmlPages:
+    """These pages as the object server.WebServer takes (its `Pages` protocol):
+    `WebServer(..., pages=HtmlPages())`. `front_page` also takes the browser's host (the
+    request's Host without its port) to show in the connect lines; `terminal` assumes the
+    assets are built (the server shows its own build hint when they are not)."""
+
+    def front_page(self, page: FrontPage, host: str | None = None) -> str:
+        return front_page_html(page, host=host)
+
+    def classroom(self, room: Classroom) -> str:
+        return classroom_html(room)
+
+    def terminal(self, board_name: str) -> str:
+        return terminal_html(board_name, True)
+
+    def error(self, board_name: str, status: int, message: str) -> str:
+        return error_html(board_name, status, message)
+
+    def site_css(self) -> str:
+        return site_css()
