@@ -76,6 +76,10 @@ TRUECOLOR = 1 << 24
 # key (6 bytes of header and the key's UTF-8), resizes while a window is dragged, and pastes
 # as one frame. A flood of ignored or empty frames (which yield no keys) is held back by it.
 RAW_BYTES_PER_KEY = 16
+# What aiohttp's message queue may hold (its own accounting: payload + 128 octets a message)
+# before the meter stops reading the socket; aiohttp itself pauses only at 512 KiB. Reading
+# resumes when the session has taken it down to half.
+BACKLOG = 64 * 1024
 # The socket's write buffer above which the session's drain waits.
 WRITE_HIGH_WATER = 64 * 1024
 # Key frames that may arrive before the first resize message; more start the session at once.
@@ -233,6 +237,8 @@ class _Meter(asyncio.Protocol):
         self.cut = False
         self.terminal: WebSocketTerminal | None = None
         self.bytes_in = 0
+        # What aiohttp's message queue holds, once the WebSocket is open (see `queued_by`).
+        self._queued: Callable[[], int] = lambda: 0
         transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
         limit_recv(transport)
 
@@ -252,6 +258,19 @@ class _Meter(asyncio.Protocol):
         if ticket.logged_in:
             self.gate.pace(len(data), self.key_rate * RAW_BYTES_PER_KEY)
         self._inner.data_received(data)
+        if self._queued() > BACKLOG:
+            self.gate.pause("backlog")
+
+    def queued_by(self, ws: web.WebSocketResponse) -> None:
+        """Watch `ws`'s message queue: reading stops while it holds more than BACKLOG."""
+        # aiohttp 3.14's queue counts what it holds in `_size` (readonly in its C build,
+        # plain in the Python one; aiohttp is pinned, and tests/e2e/test_web.py checks it).
+        self._queued = lambda: int(getattr(ws._reader, "_size", 0) or 0)
+
+    def taken(self) -> None:
+        """The session took a message: read on once the queue is down to half of BACKLOG."""
+        if self.gate.paused and self._queued() <= BACKLOG // 2:
+            self.gate.resume("backlog")
 
     def eof_received(self) -> bool | None:
         result = self._inner.eof_received()
@@ -461,6 +480,7 @@ class WebTransport:
         meter = _Meter(transport, request.protocol, ticket)
         meter.install()
         await ws.prepare(request)
+        meter.queued_by(ws)
         self._sockets.add(ws)
         try:
             await self._session(ws, meter, ticket, f"{peer[0]}:{peer[1]}")
@@ -483,6 +503,7 @@ class WebTransport:
             async with asyncio.timeout(self.options.handshake_timeout):
                 while len(early) < EARLY_FRAMES:
                     msg = await ws.receive()
+                    meter.taken()
                     if msg.type is WSMsgType.TEXT:
                         size = parse_resize(msg.data)
                         if size is not None:
@@ -509,6 +530,7 @@ class WebTransport:
                     await term.feed(data)
                 while True:
                     msg = await ws.receive()
+                    meter.taken()
                     if msg.type is WSMsgType.BINARY:
                         meter.key_rate = term.key_rate
                         await term.feed(msg.data)
