@@ -51,6 +51,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from retroboard.config import Settings
+from retroboard.domain.activity import Activity
 from retroboard.domain.community import LAST_CALLERS_SHOWN
 from retroboard.domain.errors import NotFound
 from retroboard.domain.web import (
@@ -73,6 +74,7 @@ WELCOME = "welcome"  # the art the telnet welcome screen draws
 LOGGING_IN = "(logging in)"  # the classroom's name for a node before its login
 WILDCARD_HOSTS = ("", "0.0.0.0", "::", "[::]", "*")
 GUEST_CACHE_MAX = 10_000  # accounts whose guest flag is remembered
+WORDS_MAX = 4096  # activities whose words are remembered
 BULK_LOOKUP = 4  # this many unknown accounts or more: one read of all accounts instead
 
 
@@ -120,6 +122,17 @@ class WebFront:
         self._reads: tuple[float, tuple[RecentCaller, ...], tuple[PublicGroup, ...]] | None = None
         self._reading = asyncio.Lock()
         self._guests: dict[int, bool] = {}
+        self._words: dict[Activity, str] = {}
+
+    def doing(self, activity: Activity) -> str:
+        """`activity` in the skin's words, remembered (a page words every node's activity,
+        and most nodes are doing one of a few things)."""
+        text = self._words.get(activity)
+        if text is None:
+            if len(self._words) >= WORDS_MAX:
+                self._words.clear()
+            text = self._words[activity] = describe_activity(self._skin, activity)
+        return text
 
     # ---- the welcome art ----------------------------------------------------------------------
     def welcome_html(self) -> str:
@@ -161,7 +174,7 @@ class WebFront:
             OnlineCaller(
                 node=n.number,
                 handle=n.handle,
-                doing=describe_activity(self._skin, n.activity),
+                doing=self.doing(n.activity),
                 transport=n.transport,
             )
             for n in nodes
@@ -207,7 +220,7 @@ class WebFront:
                 node=n.number,
                 handle=n.handle if n.user_id else LOGGING_IN,
                 guest=guests.get(n.user_id, False),
-                doing=describe_activity(self._skin, n.activity),
+                doing=self.doing(n.activity),
                 doing_seconds=max(0.0, (now - n.activity_since).total_seconds()),
                 idle_seconds=n.idle_seconds,
                 transport=n.transport,
