@@ -50,6 +50,7 @@ from retroboard.ui.menus import MENU_DIR, Menu, MenuError, load_menus, skin_menu
 from retroboard.ui.registry import MENU_TARGETS, screen_table
 from retroboard.ui.session import first_screen, run_session
 from retroboard.ui.skin import DEFAULT, Skin, SkinError, key_tables, load_skins
+from retroboard.ui.web_front import WebFront
 
 log = logging.getLogger(__name__)
 
@@ -261,8 +262,15 @@ class Board:
         )
 
     def _web_backend(self) -> WebBackend:
-        """The front page's and classroom's read models (ui.web_front, over the services)."""
-        return _NoWebFront(self)
+        """The front page's and classroom's read models (ui.web_front, over the services):
+        the welcome art is the default skin's, the one the telnet welcome draws."""
+        name = self.settings.skin if self.settings.skin in self.board_info.skins else DEFAULT
+        return WebFront(
+            self.services,
+            self.board_info.skin_art.get(name, self.art),
+            self.board_info.skins[name],
+            self.settings,
+        )
 
     def use_skins(
         self, skins: Mapping[str, Skin], menu_dir: Path = MENU_DIR, art_root: Path | None = None
@@ -742,31 +750,6 @@ class Board:
         await self.maintenance.stop()
         await self.db.dispose()
         log.info("board stopped")
-
-
-class _NoWebFront:
-    """Until ui.web_front is wired in: the board's name, how to connect, who is online."""
-
-    def __init__(self, board: Board) -> None:
-        self._board = board
-
-    async def front_page(self) -> Any:
-        from retroboard.domain.web import ConnectInfo, FrontPage
-
-        b = self._board
-        connect = ConnectInfo(
-            b.settings.domain,
-            b.telnet.port,
-            b.ssh.port,
-            b.nntp.port if b.nntp is not None else 0,
-            b.web.port if b.web is not None else 0,
-        )
-        return FrontPage(b.settings.board_name, "", len(b.presence), (), (), (), connect)
-
-    async def classroom(self) -> Any:
-        from retroboard.domain.web import Classroom
-
-        return Classroom(self._board.settings.board_name, self._board.settings.demo, ())
 
 
 def web_options(settings: Settings) -> WebOptions:

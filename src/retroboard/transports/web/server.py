@@ -18,7 +18,6 @@ Every response carries the security headers (SECURITY_HEADERS); no URL carries s
 from __future__ import annotations
 
 import asyncio
-import html
 import json
 import logging
 import re
@@ -42,18 +41,14 @@ from retroboard.transports.base import (
 )
 from retroboard.transports.web.backend import WebBackend
 from retroboard.transports.web.options import WebOptions
-from retroboard.transports.web.terminal import WebSocketTerminal
+from retroboard.transports.web.pages import SITE_CSS_PATH, HtmlPages, terminal_html
+from retroboard.transports.web.terminal import WebSocketTerminal, frame
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 # The terminal page's script: without it the assets are not built.
 TERMINAL_JS = "terminal.js"
-BUILD_HINT = (
-    "The web terminal's scripts are not built. Build them with npm (Node.js 18 or newer): "
-    "`npm ci && npm run build` in the web/ folder of the source, or reinstall with "
-    "`pip install .` on a machine where npm is installed."
-)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -101,59 +96,17 @@ _CONTENT_TYPES = {
 
 # ---- pages ------------------------------------------------------------------------------
 class Pages(Protocol):
-    """The HTML of the three pages (transports/web/pages.py; everything in it escaped)."""
+    """The HTML of the pages (transports/web/pages.py's HtmlPages; everything in it escaped)."""
 
-    def front_page(self, page: FrontPage) -> str: ...
+    def front_page(self, page: FrontPage, host: str | None = None) -> str: ...
 
     def classroom(self, room: Classroom) -> str: ...
 
     def terminal(self, board_name: str) -> str: ...
 
+    def error(self, board_name: str, status: int, message: str) -> str: ...
 
-class FallbackPages:
-    """Plain pages used when no renderer is given (until pages.py is wired in, and in tests)."""
-
-    @staticmethod
-    def _page(title: str, body: str) -> str:
-        return (
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title></head><body>{body}</body></html>"
-        )
-
-    def front_page(self, page: FrontPage) -> str:
-        c = page.connect
-        host = html.escape(c.host)
-        ways = [f"<li>telnet {host} {c.telnet_port}</li>"] if c.telnet_port else []
-        if c.ssh_port:
-            ways.append(f"<li>ssh -p {c.ssh_port} {host}</li>")
-        if c.nntp_port:
-            ways.append(f"<li>news://{host}:{c.nntp_port}</li>")
-        online = "".join(f"<li>{html.escape(o.handle)}</li>" for o in page.online)
-        return self._page(
-            page.board_name,
-            f"<h1>{html.escape(page.board_name)}</h1>{page.welcome_html}"
-            f'<p><a href="/terminal">Call the board in your browser</a></p>'
-            f"<h2>How to connect</h2><ul>{''.join(ways)}</ul>"
-            f"<h2>Online: {page.online_count}</h2><ul>{online}</ul>",
-        )
-
-    def classroom(self, room: Classroom) -> str:
-        rows = "".join(
-            f"<tr><td>{n.node}</td><td>{html.escape(n.handle)}</td>"
-            f"<td>{html.escape(n.doing)}</td><td>{html.escape(n.transport)}</td></tr>"
-            for n in room.nodes
-        )
-        return self._page(
-            f"{room.board_name}: classroom",
-            f"<h1>{html.escape(room.board_name)}: classroom</h1><table>{rows}</table>",
-        )
-
-    def terminal(self, board_name: str) -> str:
-        return self._page(
-            board_name,
-            '<link rel="stylesheet" href="/assets/terminal.css">'
-            '<div id="terminal"></div><script src="/assets/terminal.js"></script>',
-        )
+    def site_css(self) -> str: ...
 
 
 # ---- pure checks ----------------------------------------------------------------------------
@@ -305,8 +258,6 @@ class _Meter(asyncio.Protocol):
             self.terminal.lost()
         transport = self.transport
         if not transport.is_closing():
-            from retroboard.transports.web.terminal import frame
-
             transport.write(frame(TOO_MUCH_INPUT.encode()))
             transport.write(frame((1008).to_bytes(2, "big") + b"too much input", 0x8))
             transport.close()
@@ -338,7 +289,7 @@ class WebTransport:
         self.guard = guard
         self.backend = backend
         self.options = options
-        self.pages: Pages = pages if pages is not None else FallbackPages()
+        self.pages: Pages = pages if pages is not None else HtmlPages()
         self.static_dir = static_dir
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
@@ -349,13 +300,14 @@ class WebTransport:
 
     # ---- lifecycle -------------------------------------------------------------------------
     def make_app(self) -> web.Application:
-        app = web.Application(client_max_size=4096)
+        app = web.Application(client_max_size=4096, middlewares=[self._error_pages])
         app.on_response_prepare.append(self._headers)
         routes: list[tuple[str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = [
             ("/", self._front_page),
             ("/classroom", self._classroom),
             ("/classroom.json", self._classroom_json),
             ("/terminal", self._terminal),
+            (SITE_CSS_PATH, self._site_css),
             ("/assets/{name:.+}", self._asset),
             ("/ws", self._websocket),
         ]
@@ -385,6 +337,23 @@ class WebTransport:
             await self._runner.cleanup()
 
     # ---- HTTP ------------------------------------------------------------------------------
+    @web.middleware
+    async def _error_pages(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
+        """A page's 4xx/5xx as the board's error page (the WebSocket's refusals stay text)."""
+        try:
+            return await handler(request)
+        except web.HTTPException as exc:
+            if exc.status < 400 or request.path == "/ws":
+                raise
+            text = self.pages.error(self.options.board_name, exc.status, exc.reason)
+            return web.Response(
+                status=exc.status, text=text, content_type="text/html", charset="utf-8"
+            )
+
     async def _headers(self, _request: web.Request, response: web.StreamResponse) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
@@ -398,7 +367,7 @@ class WebTransport:
             headers={"Cache-Control": "no-store"},
         )
 
-    async def _front_page(self, _request: web.Request) -> web.StreamResponse:
+    async def _front_page(self, request: web.Request) -> web.StreamResponse:
         try:
             page = await self.backend.front_page()
         except BoardError:
@@ -406,7 +375,7 @@ class WebTransport:
             raise web.HTTPServiceUnavailable(
                 text="The board cannot show this page just now."
             ) from None
-        return self._html(self.pages.front_page(page))
+        return self._html(self.pages.front_page(page, request.url.host))
 
     async def _read_classroom(self) -> Classroom:
         try:
@@ -425,15 +394,17 @@ class WebTransport:
         return web.json_response(asdict(room), headers={"Cache-Control": "no-store"})
 
     async def _terminal(self, _request: web.Request) -> web.StreamResponse:
-        if asset_path(self.static_dir, TERMINAL_JS) is None:
-            return self._html(
-                FallbackPages._page(
-                    self.options.board_name,
-                    f"<h1>{html.escape(self.options.board_name)}</h1>"
-                    f"<p>{html.escape(BUILD_HINT)}</p>",
-                )
-            )
+        if asset_path(self.static_dir, TERMINAL_JS) is None:  # not built: say how to build
+            return self._html(terminal_html(self.options.board_name, False))
         return self._html(self.pages.terminal(self.options.board_name))
+
+    async def _site_css(self, _request: web.Request) -> web.StreamResponse:
+        return web.Response(
+            text=self.pages.site_css(),
+            content_type="text/css",
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache"},
+        )
 
     async def _asset(self, request: web.Request) -> web.StreamResponse:
         path = asset_path(self.static_dir, request.match_info["name"])
