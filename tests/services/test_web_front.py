@@ -316,6 +316,7 @@ def test_host_and_http_port() -> None:
     art = ArtLibrary([default_art_dir()])
     named = WebFront(sv, art, SKINS["default"], replace(SERVICE_SETTINGS, host="10.0.0.5"))
     assert named.connect.host == "10.0.0.5"
+    assert named.connect.http_port == SERVICE_SETTINGS.http_port == 8080
     given = WebFront(sv, art, SKINS["default"], SERVICE_SETTINGS, host="bbs.example", http_port=81)
     assert (given.connect.host, given.connect.http_port) == ("bbs.example", 81)
 

@@ -10,7 +10,8 @@
         http_port: int | None = None,
         last_callers: int = LAST_CALLERS_SHOWN,
         cache_seconds: float = CACHE_SECONDS,
-        now: Callable[[], datetime] = <UTC now>,
+        now: Callable[[], datetime] = <UTC now>,      # wall time (the classroom's "for")
+        clock: Callable[[], float] = time.monotonic,  # for the read cache
     )
     await front.front_page() -> domain.web.FrontPage
     await front.classroom() -> domain.web.Classroom
@@ -32,7 +33,8 @@ What a visitor who has not logged in may see, and nothing else:
 - groups: those an anonymous newsreader may read (NewsService.groups(None): read level of a
   new user or lower; none at all when the sysop turned nntp_anonymous_read off).
 - connect: `host` (default: settings.host, or settings.domain when that is a wildcard such as
-  0.0.0.0, as the NNTP transport names itself) and each listener's port (0: off).
+  0.0.0.0, as the NNTP transport names itself) and each listener's port (0: off; the http
+  port is settings.http_port unless `http_port` is given).
 
 Cost: the welcome art is rendered once per art object (the art library makes a new one when
 the file changes: mtime or size); presence is read from memory on every call; the two
@@ -106,7 +108,7 @@ class WebFront:
         self._demo = bool(settings.demo or settings.guests)
         if host is None:
             host = settings.domain if settings.host.strip() in WILDCARD_HOSTS else settings.host
-        port = http_port if http_port is not None else int(getattr(settings, "http_port", 8080))
+        port = http_port if http_port is not None else settings.http_port
         self.connect = ConnectInfo(
             host=host,
             telnet_port=settings.telnet_port,
