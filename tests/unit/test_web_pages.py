@@ -216,6 +216,8 @@ def test_the_browsers_host_is_shown_when_it_is_a_plain_name() -> None:
         doc = pages.front_page_html(FRONT, host=odd)
         assert "telnet bbs.example.org 2323" in words(doc), odd
     assert "telnet [::1] 2323" in words(pages.front_page_html(FRONT, host="[::1]"))
+    for with_port, shown in (("retro.example:8080", "retro.example"), ("[::1]:80", "[::1]")):
+        assert f"telnet {shown} 2323" in words(pages.front_page_html(FRONT, host=with_port))
 
 
 def test_empty_lists_say_so() -> None:

@@ -22,8 +22,8 @@ host) is cleaned of control characters, terminal escapes and invisible Unicode
 (domain.text.sanitize) and HTML-escaped. The one exception is FrontPage.welcome_html, which
 is the board's own art renderer's output (ui.art_html: escaped there) and goes in as it is.
 
-`host` on the front page is the host name the browser used (the Host header without its
-port); when it is a plain host name or address it is shown in the connect lines instead of
+`host` on the front page is the host name the browser used (the Host header; a port after it
+is dropped); when it is a plain host name or address it is shown in the connect lines instead of
 page.connect.host, so a board behind a name shows that name.
 """
 
@@ -42,6 +42,7 @@ SITE_CSS_PATH = "/assets/site.css"
 TERMINAL_CSS_PATH = "/assets/terminal.css"
 TERMINAL_JS_PATH = "/assets/terminal.js"
 TEXT_MAX = 200  # characters of any one piece of board text shown (a name, a description)
+_PORT = re.compile(r"(?<=[A-Za-z0-9\]]):[0-9]{1,5}\Z")
 _HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\]")
 
 
@@ -104,7 +105,7 @@ def duration(seconds: float) -> str:
 
 def _shown_host(connect: ConnectInfo, host: str | None) -> str:
     if host is not None:
-        cleaned = host.strip()
+        cleaned = _PORT.sub("", host.strip())  # "bbs.example:8080" (the Host header) too
         if _HOST.fullmatch(cleaned):
             return cleaned
     return connect.host
