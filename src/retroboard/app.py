@@ -63,6 +63,7 @@ def going_down(text: str) -> str:
 BOARD_FULL = "\r\nSorry, all lines are busy. Please call again later.\r\n"
 LOGIN_TIME_UP = "\r\n*** Time to log in is up. Goodbye. ***\r\n"
 BROADCAST_MAX = 240  # characters of a sysop's broadcast
+WEB_SIZE_WAIT = 1.0  # seconds a WebSocket caller's first size message is waited for
 # File descriptors kept back from connections: the database, logs, listeners, the control
 # socket and what the libraries open, plus room for one burst of accepts (asyncio accepts up
 # to the listen backlog, 100, in one go before the guard can refuse any of them).
@@ -759,6 +760,10 @@ def web_options(settings: Settings) -> WebOptions:
         port=settings.http_port,
         board_name=settings.board_name,
         allowed_origins=settings.http_origin_list,
+        # The page sends its size as soon as the socket opens; a client that sends none (a
+        # script, a bare WebSocket tool) sees its screen after this long, at 80x25, as a raw
+        # telnet client does. A size that comes later still redraws the screen.
+        handshake_timeout=WEB_SIZE_WAIT,
         idle_timeout=float(settings.idle_timeout),
     )
 

@@ -61,6 +61,7 @@ class WebClient(_Waiting):
         source: str | None = None,
         origin: str | None = "own",
         max_msg_size: int = 0,
+        send_size: bool = True,
     ) -> WebClient:
         base = f"http://127.0.0.1:{port}"
         connector = aiohttp.TCPConnector(local_addr=(source, 0) if source else None)
@@ -78,7 +79,8 @@ class WebClient(_Waiting):
             await session.close()
             raise
         client = cls(session, ws, cols, rows)
-        await client.resize_to(cols, rows)
+        if send_size:
+            await client.resize_to(cols, rows)
         return client
 
     async def _pump(self, wait: float) -> None:
@@ -219,6 +221,44 @@ async def test_page_origin_reaches_handle_registers_and_logs_in(live: Live) -> N
     screen = await again.wait_for("80x25")
     assert "web" in screen
     await again.close()
+
+
+@ON_BOARD
+async def test_a_client_that_sends_no_size_gets_its_screen_at_80x25(live: Live) -> None:
+    t0 = time.monotonic()
+    c = await WebClient.connect(live.port, send_size=False)
+    screen = await c.wait_for(r"Handle:\s*$")
+    took = time.monotonic() - t0
+    assert "80x25" in screen
+    assert took < 3, f"{took:.1f} s to the login screen"  # app.WEB_SIZE_WAIT is 1 s
+    await c.close()
+
+
+@ON_BOARD
+async def test_going_down_is_told_to_web_callers(tmp_path: Path) -> None:
+    from retroboard.app import Board
+
+    board = Board(replace(cheap_settings(tmp_path), http_port=free_port()))
+    await board.start()
+    stopped = False
+    try:
+        assert board.web is not None
+        await board.services.users.register("leaver", PASSWORD)
+        menu = await log_in(board.web.port, "leaver")
+        prompt = await WebClient.connect(board.web.port)
+        await prompt.wait_for(r"Handle:\s*$")
+        marks = (menu.mark(), prompt.mark())
+        stopping = asyncio.ensure_future(board.stop())
+        for client, mark in zip((menu, prompt), marks, strict=True):
+            await client.wait_for("going down", after=mark)
+            await client.wait_closed()
+        await stopping
+        stopped = True
+        await menu.close()
+        await prompt.close()
+    finally:
+        if not stopped:
+            await board.stop()
 
 
 @ON_BOARD
