@@ -32,6 +32,7 @@ BOARD_NAME = "Heron Point BBS"
 PASSWORD = "Web-pass-1"
 MENU = r"\[G\] Goodbye"
 IN_CHAT = r"/\? lists the commands"
+PAIR = ("ada", "bea")  # the telnet and the browser caller of the chat test
 SUBJECT = "Amiga 500 power supply hum"
 BODY = "Mine hums loudly when the drive spins up."
 
@@ -61,7 +62,7 @@ async def board(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Live]
     try:
         users = seeding.services.users
         alice = await users.register("alice", "Alice-pass-1")
-        for handle in ("ada", "bea"):
+        for handle in PAIR:
             await users.register(handle, PASSWORD)
         await seeding.services.articles.post(alice, ["misc.test"], SUBJECT, BODY + "\n")
     finally:
@@ -225,6 +226,17 @@ async def test_telnet_and_browser_callers_see_each_other_and_chat(board: Live, p
         await bea.wait_for(r"Password:\s*$")
         await bea.line(PASSWORD)
         await bea.wait_for(MENU)
+
+        # the front page lists both, each with how they called
+        front = await page.context.new_page()
+        try:
+            await front.goto(board.url + "/")
+            handles = await front.locator("#online tbody td.handle").all_inner_texts()
+            via = await front.locator("#online tbody td.via").all_inner_texts()
+            listed = sorted(row for row in zip(handles, via, strict=True) if row[0] in PAIR)
+            assert listed == [("ada", "telnet"), ("bea", "web")], (handles, via)
+        finally:
+            await front.close()
 
         # who's online, both ways: bea over the web, ada over telnet
         await ada.send("w")
