@@ -11,9 +11,13 @@ writes into the shadow, in stream order, a screenful of a private-use character 
 attributes saved and restored around it); a cell still holding it was not drawn since. So
 `text_after()` is the screen with those cells as NUL (blank if blank on the real terminal):
 the same rule as the pyte helper's generations (a cell redrawn with the same character counts
-as drawn), and scrolled text keeps its stamp. A match must also be on the real terminal's screen. `resize` marks in
-the Terminal's onResize, right after xterm.js reflowed and before the board can answer, so
-only the board's redraw at the new size counts.
+as drawn), and scrolled text keeps its stamp. A match must also be on the real terminal's
+screen. `resize` marks in the Terminal's onResize, right after xterm.js reflowed and before
+the board can answer, so only the board's redraw at the new size counts.
+
+The pages run under their Content-Security-Policy (no bypass): the helper reads the page with
+playwright's evaluate (not subject to it) and polls from Python, since wait_for_function
+evaluates its predicate with eval, which script-src 'self' refuses.
 """
 
 from __future__ import annotations
