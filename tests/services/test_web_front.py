@@ -325,3 +325,19 @@ def test_it_is_a_web_backend() -> None:
     sv = build_services(SERVICE_SETTINGS, Database("sqlite+aiosqlite://"), EventBus())
     backend: WebBackend = WebFront(sv, ArtLibrary([]), SKINS["default"], SERVICE_SETTINGS)
     assert callable(backend.front_page) and callable(backend.classroom)
+
+
+async def test_long_lists_are_capped_guests_kept(b: Board, monkeypatch: pytest.MonkeyPatch) -> None:
+    from retroboard.ui import web_front
+
+    monkeypatch.setattr(web_front, "ONLINE_SHOWN", 2)
+    monkeypatch.setattr(web_front, "CLASSROOM_SHOWN", 2)
+    await populate(b)  # alice and bob on nodes 1 and 2
+    guest = await b.sv.users.new_guest()
+    node = connect(b.sv, guest)  # node 3
+    web = front(b)
+    page = await web.front_page()
+    assert page.online_count == 3 and [c.node for c in page.online] == [1, 2]
+    assert "3 callers connected, 2 of them listed below." in pages.front_page_html(page)
+    room = await web.classroom()
+    assert [(n.node, n.guest) for n in room.nodes] == [(node, True), (1, False)]

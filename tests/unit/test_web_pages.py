@@ -193,7 +193,7 @@ def test_front_page_says_how_to_connect() -> None:
     hrefs = [a.get("href") for a in p.named("a")]
     assert "/terminal" in hrefs and "news://bbs.example.org:1119" in hrefs
     assert WELCOME in doc  # the renderer's fragment goes in as it is
-    assert "3 callers connected" in text
+    assert "3 callers connected, 2 of them listed below." in text
     assert "Zed Reading comp.sys.retro telnet" in text
     assert "2026-12-03 12:30 UTC" in text and 'datetime="2026-12-03T12:30:05Z"' in doc
     assert "comp.sys.retro Vintage computers 42" in text

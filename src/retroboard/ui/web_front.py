@@ -27,8 +27,9 @@ when that skin draws art at all; activities are worded by that skin, as who's on
 them for its callers.
 
 What a visitor who has not logged in may see, and nothing else:
-- online: logged-in nodes only, as (node, handle, activity in words, transport); never an
-  address, a real name, a location or a terminal type. online_count counts every node.
+- online: logged-in nodes only (the first ONLINE_SHOWN by node number), as (node, handle,
+  activity in words, transport); never an address, a real name, a location or a terminal
+  type. online_count counts every node.
 - last_callers: handle, time and transport of the newest calls (never the location).
 - groups: those an anonymous newsreader may read (NewsService.groups(None): read level of a
   new user or lower; none at all when the sysop turned nntp_anonymous_read off).
@@ -39,15 +40,17 @@ What a visitor who has not logged in may see, and nothing else:
 Cost: the welcome art is rendered once per art object (the art library makes a new one when
 the file changes: mtime or size); presence is read from memory on every call; the two
 database reads (last callers, groups) are shared by all calls within `cache_seconds`, and only
-one call reads at a time. classroom() reads presence and, for nodes of accounts it has not
-seen before, whether they are guests (one read per new account, or one read of all accounts
-when many are new); that answer is kept (an account never becomes or stops being a guest).
+one call reads at a time. classroom() (at most CLASSROOM_SHOWN nodes, guests first) reads
+presence and, for nodes of accounts it has not seen before, whether they are guests (one read
+per new account, or one read of all accounts when many are new); that answer is kept (an
+account never becomes or stops being a guest).
 A failing read raises StorageError (domain.errors), which the web transport shows as a 503.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -76,6 +79,8 @@ WELCOME = "welcome"  # the art the telnet welcome screen draws
 LOGGING_IN = "(logging in)"  # the classroom's name for a node before its login
 WILDCARD_HOSTS = ("", "0.0.0.0", "::", "[::]", "*")
 GUEST_CACHE_MAX = 10_000  # accounts whose guest flag is remembered
+ONLINE_SHOWN = 200  # logged-in nodes listed on the front page at most (by node number)
+CLASSROOM_SHOWN = 500  # nodes in the classroom view at most (guests first)
 WORDS_MAX = 4096  # activities whose words are remembered
 BULK_LOOKUP = 4  # this many unknown accounts or more: one read of all accounts instead
 
@@ -179,8 +184,7 @@ class WebFront:
                 doing=self.doing(n.activity),
                 transport=n.transport,
             )
-            for n in nodes
-            if n.user_id
+            for n in itertools.islice((n for n in nodes if n.user_id), ONLINE_SHOWN)
         )
         return FrontPage(
             board_name=self._board_name,
@@ -230,4 +234,6 @@ class WebFront:
             for n in nodes
         ]
         rows.sort(key=lambda r: (not r.guest, r.node))
-        return Classroom(board_name=self._board_name, demo=self._demo, nodes=tuple(rows))
+        return Classroom(
+            board_name=self._board_name, demo=self._demo, nodes=tuple(rows[:CLASSROOM_SHOWN])
+        )

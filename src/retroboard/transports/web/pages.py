@@ -151,12 +151,17 @@ def front_page_html(page: FrontPage, *, host: str | None = None) -> str:
         parts.append(f'<section class="welcome">\n{page.welcome_html}\n</section>\n')
     parts.append(_connect_section(page.connect, shown))
 
-    count = page.online_count
+    count, listed = page.online_count, len(page.online)
     callers = "caller" if count == 1 else "callers"
+    if count and not listed:
+        more = " (none logged in yet)"
+    elif listed < count:
+        more = f", {listed} of them listed below"
+    else:
+        more = ""
     parts.append(
         '<section class="online" id="online">\n'
-        f'<h2>Who\'s online</h2>\n<p class="count">{count} {callers} connected'
-        f"{'' if page.online or not count else ' (none logged in yet)'}.</p>\n"
+        f'<h2>Who\'s online</h2>\n<p class="count">{count} {callers} connected{more}.</p>\n'
     )
     if page.online:
         rows = "\n".join(
