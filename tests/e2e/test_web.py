@@ -685,3 +685,50 @@ async def test_frames_that_yield_no_keys_are_held_to_the_byte_rate() -> None:
     read = await flood(reader, True, noise, 2.0)
     print(f"ignored frames: {read / 1e3:.0f} KB read in 2 s (rate 32 KB/s, burst 32 KB)")
     assert read < 400_000, f"{read / 1e3:.0f} KB read in 2 s"
+
+
+@ON_BOARD
+async def test_idle_http_connections_are_closed_and_capped_but_sockets_stay() -> None:
+    from retroboard.term.events import Disconnected
+    from retroboard.transports.web.options import WebOptions
+    from retroboard.transports.web.server import WebTransport
+
+    async def echo(term: Any, *_: Any) -> None:
+        term.write("Handle: ")
+        try:
+            while True:
+                await term.read_input()
+        except Disconnected:
+            pass
+
+    web = WebTransport(
+        echo,
+        _Guard(False),
+        _Backend(),
+        WebOptions(host="127.0.0.1", port=0),
+        http_max_open=3,
+        http_idle=0.5,
+    )
+    await web.start()
+    try:
+        # a WebSocket is not an idle HTTP connection: it outlives http_idle
+        caller = await WebClient.connect(web.port)
+        await caller.wait_for("Handle:")
+        idle = [await asyncio.open_connection("127.0.0.1", web.port) for _ in range(3)]
+        idle[0][1].write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # a request that never ends
+        await asyncio.sleep(0.05)
+        busy_r, busy_w = await asyncio.open_connection("127.0.0.1", web.port)
+        assert (await asyncio.wait_for(busy_r.read(), 2)).startswith(b"HTTP/1.1 503")
+        assert web.http_refused == 1
+        for r, _ in idle:  # closed by the board after http_idle (0.5 s), silent or slow
+            assert await asyncio.wait_for(r.read(), 3) == b""
+        await asyncio.sleep(1.0)
+        await caller.send("x")
+        assert not caller.ws.closed
+        for _, w in [*idle, (busy_r, busy_w)]:
+            w.close()
+        status, _, _ = await http_get(f"http://127.0.0.1:{web.port}/nowhere")
+        assert status == 404  # room again
+        await caller.close()
+    finally:
+        await web.stop()

@@ -24,7 +24,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from aiohttp import WSMsgType, web
 
@@ -81,6 +81,15 @@ WRITE_HIGH_WATER = 64 * 1024
 EARLY_FRAMES = 16
 # Seconds without a frame before aiohttp pings the browser (a dead peer is found and closed).
 HEARTBEAT = 60.0
+# HTTP connections that are not (yet) a WebSocket: at most this many open at once (more are
+# answered 503 and closed as they come), and each is closed after this many seconds without a
+# request (aiohttp's own default is an hour: a slow or silent client would hold a descriptor).
+HTTP_MAX_OPEN = 256
+HTTP_IDLE = 15.0
+BUSY_RESPONSE = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 24\r\n"
+    b"Connection: close\r\n\r\nToo many connections.\r\n\r\n"
+)
 TOO_MUCH_INPUT = "\r\n*** Too much input before logging in. Goodbye. ***\r\n"
 _ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 _CONTENT_TYPES = {
@@ -272,6 +281,43 @@ class _Meter(asyncio.Protocol):
         self.transport.abort()
 
 
+# ---- the listener ------------------------------------------------------------------------------
+class _Busy(asyncio.Protocol):
+    """A connection over HTTP_MAX_OPEN: told so, and closed."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        writer = cast(asyncio.WriteTransport, transport)
+        writer.write(BUSY_RESPONSE)
+        writer.close()
+
+
+class _Site(web.TCPSite):
+    """aiohttp's TCPSite, with each connection's protocol from `factory` (the HTTP cap)."""
+
+    __slots__ = ("_factory",)
+
+    def __init__(
+        self,
+        runner: web.AppRunner,
+        host: str,
+        port: int,
+        factory: Callable[[], asyncio.BaseProtocol],
+    ) -> None:
+        super().__init__(runner, host, port)
+        self._factory = factory
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        self._server = await asyncio.get_running_loop().create_server(
+            self._factory,
+            self._host,
+            self._port,
+            backlog=self._backlog,
+            reuse_address=self._reuse_address,
+            reuse_port=self._reuse_port,
+        )
+
+
 # ---- the transport ---------------------------------------------------------------------------
 class WebTransport:
     """Listens for HTTP on the board's loop; each admitted /ws becomes a WebSocketTerminal."""
@@ -284,6 +330,9 @@ class WebTransport:
         options: WebOptions,
         pages: Pages | None = None,
         static_dir: Path = STATIC_DIR,
+        *,
+        http_max_open: int = HTTP_MAX_OPEN,
+        http_idle: float = HTTP_IDLE,
     ) -> None:
         self._on_session = on_session
         self.guard = guard
@@ -291,6 +340,9 @@ class WebTransport:
         self.options = options
         self.pages: Pages = pages if pages is not None else HtmlPages()
         self.static_dir = static_dir
+        self.http_max_open = http_max_open
+        self._http_idle = http_idle
+        self.http_refused = 0  # connections answered 503 for HTTP_MAX_OPEN
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         # The open WebSockets (admitted, upgraded, not yet closed).
@@ -317,11 +369,30 @@ class WebTransport:
 
     async def start(self) -> None:
         self._runner = web.AppRunner(
-            self.make_app(), access_log=None, shutdown_timeout=0.5, handle_signals=False
+            self.make_app(),
+            access_log=None,
+            shutdown_timeout=0.5,
+            handle_signals=False,
+            keepalive_timeout=self._http_idle,
         )
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, self.options.host, self.options.port)
+        self._site = _Site(self._runner, self.options.host, self.options.port, self._accept)
         await self._site.start()
+
+    def _accept(self) -> asyncio.BaseProtocol:
+        """A new connection's protocol: aiohttp's, unless HTTP_MAX_OPEN are open already."""
+        assert self._runner is not None and self._runner.server is not None
+        server = self._runner.server
+        if len(server.connections) - len(self._sockets) >= self.http_max_open:
+            self.http_refused += 1
+            if self.http_refused % 1000 == 1:
+                log.warning(
+                    "web: %d HTTP connections open: refusing more (%d so far)",
+                    self.http_max_open,
+                    self.http_refused,
+                )
+            return _Busy()
+        return server()
 
     @property
     def port(self) -> int:
