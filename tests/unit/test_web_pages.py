@@ -6,6 +6,7 @@ import html
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -303,8 +304,16 @@ def test_site_css_has_every_art_class() -> None:
     for i in range(16):
         assert f"pre.art .fg{i} " in css and f"pre.art .bg{i} " in css
     assert "pre.art .blink" in css and "pre.art .ul" in css
-    assert "url(" not in css and "@import" not in css  # nothing from elsewhere
+    assert "@import" not in css
+    assert re.findall(r"url\(([^)]*)\)", css) == [f'"{pages.ART_FONT_PATH}"']  # only our own
     assert css.count("{") == css.count("}")
+
+
+def test_the_art_font_is_the_one_the_web_build_ships() -> None:
+    static = Path(pages.__file__).parent / "static"
+    if not (static / "BUILT").exists():
+        pytest.skip("the web assets are not built (npm)")
+    assert (static / pages.ART_FONT_PATH.removeprefix("/assets/")).is_file()
 
 
 def test_html_pages_is_the_servers_pages_object() -> None:

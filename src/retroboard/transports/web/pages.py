@@ -314,10 +314,17 @@ body.classroom { max-width: none; font-size: 1.4rem; }
 """
 
 
+# The web build's copy of DejaVu Sans Mono (web/: @fontsource/dejavu-mono, all of CP437's
+# glyphs); without the build the art falls back to the system's DejaVu Sans Mono or monospace.
+ART_FONT_PATH = "/assets/fonts/dejavu-mono-latin-400-normal.woff2"
+
+
 def site_css() -> str:
     """The stylesheet of the front page and the classroom (GET /assets/site.css): layout, and
-    the art palette (pre.art: 80 columns of DejaVu Sans Mono, grey on black)."""
+    the art palette (pre.art: DejaVu Sans Mono, grey on black, lines touching)."""
     art = [
+        '@font-face { font-family: "DejaVu Mono"; font-style: normal; font-weight: 400;'
+        f' font-display: swap; src: url("{ART_FONT_PATH}") format("woff2"); }}',
         "pre.art { display: inline-block; margin: 0; padding: .5rem; background: #000;"
         ' color: #aaaaaa; font-family: "DejaVu Sans Mono", "DejaVu Mono", monospace;'
         " font-size: 14px; line-height: 1; white-space: pre; }",
