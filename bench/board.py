@@ -50,6 +50,7 @@ from retroboard.config import Settings  # noqa: E402
 from retroboard.db.engine import SQLITE_PRAGMAS, Database  # noqa: E402
 from retroboard.db.maintenance import SqliteMaintenance  # noqa: E402
 from retroboard.db.migrate import upgrade  # noqa: E402
+from retroboard.domain.news import overview_parts, wire_octets  # noqa: E402
 from retroboard.domain.newsrc import RangeSet  # noqa: E402
 from retroboard.services.facade import build_services  # noqa: E402
 
@@ -172,6 +173,12 @@ def generate(
                 quote = parent[3]
             body = body_text(rng, quote, rare)
             user = rng.randint(1, n_users)
+            this_subject = subject if k == 0 else "Re: " + subject
+            # the overview the posting service stores with each article (migration 0013)
+            head, tail, octets = overview_parts(
+                this_subject, f"user{user}", f"User {user}", t, msgid, refs,
+                wire_octets(body), body.count("\n") + 1,
+            )  # fmt: skip
             articles.append(
                 (
                     aid,
@@ -181,12 +188,15 @@ def generate(
                     user,
                     f"user{user}",
                     f"User {user}",
-                    subject if k == 0 else "Re: " + subject,
+                    this_subject,
                     body,
                     t.strftime(FMT),
                     refs,
                     ",".join(groups[g - 1] for g in gids),
                     body.count("\n") + 1,
+                    head,
+                    tail,
+                    octets,
                 )
             )
             members.append((aid, msgid, refs, body))
@@ -234,7 +244,8 @@ def _flush(
     con.executemany(
         "INSERT INTO articles (id, message_id, thread_id, parent_id, author_id,"
         " author, author_name, subject, body, date, refs, newsgroups, status,"
-        " deleted, lines) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'posted',0,?)",
+        " deleted, lines, overview_head, overview_tail, overview_octets)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'posted',0,?,?,?,?)",
         articles,
     )
     con.executemany(

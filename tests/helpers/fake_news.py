@@ -23,7 +23,7 @@ from retroboard.domain.errors import (
     StorageError,
     ValidationError,
 )
-from retroboard.domain.news import NewsGroup, OverviewRow, Submission, overview_of
+from retroboard.domain.news import NewsGroup, OverviewForm, OverviewRow, Submission, overview_of
 from retroboard.domain.users import Level, User
 
 HOST = "news.test.example"
@@ -242,15 +242,15 @@ class FakeNews:
         return [n for n in sorted(g.articles) if low <= n <= high]
 
     async def overview(
-        self, reader: User | None, group: str, low: int, high: int
-    ) -> AsyncIterator[list[OverviewRow]]:
+        self, reader: User | None, group: str, low: int, high: int, form: OverviewForm
+    ) -> AsyncIterator[list[str]]:
         self._record("overview", group, low, high)
         g = self._visible(reader, group)
         numbers = [n for n in sorted(g.articles) if low <= n <= high]
         for i in range(0, len(numbers), self.chunk):
             rows = [self._row(reader, g.articles[n], n) for n in numbers[i : i + self.chunk]]
             self.chunk_sizes.append(len(rows))
-            yield rows
+            yield form.lines_of(rows)
 
     async def article(self, reader: User | None, group: str, number: int) -> Article:
         self._record("article", group, number)

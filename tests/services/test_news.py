@@ -7,9 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from retroboard.app import Services
 from retroboard.db.engine import Database
+from retroboard.db.tables import ArticleRow
 from retroboard.domain.boards import Policy
 from retroboard.domain.errors import (
     AuthFailed,
@@ -18,13 +20,15 @@ from retroboard.domain.errors import (
     PermissionDenied,
     ValidationError,
 )
-from retroboard.domain.news import NewsGroup, OverviewRow, Submission
+from retroboard.domain.news import NewsGroup, Submission, overview_of
 from retroboard.domain.users import Level, User
 from retroboard.services import news as news_module
 from retroboard.services.facade import limits_of
 from retroboard.services.guard import ConnectionGuard
 from retroboard.services.news import NewsService
 from retroboard.transports.nntp.backend import NewsBackend
+from retroboard.transports.nntp.message import overview_form
+from retroboard.transports.nntp.options import NNTPOptions
 from tests.helpers.boards import SERVICE_SETTINGS
 from tests.services.test_read_statements import statements
 
@@ -42,9 +46,23 @@ async def _users(sv: Services) -> tuple[User, User, User]:
     return alice, mo, root
 
 
+FORM = overview_form(NNTPOptions(host="test.example", board_name="Test Board"))
+
+
 async def _all_rows(news: NewsService, reader: User | None, group: str, lo: int, hi: int,
-                    chunk: int | None = None) -> list[list[OverviewRow]]:  # fmt: skip
-    return [rows async for rows in news.overview(reader, group, lo, hi, chunk=chunk)]
+                    chunk: int | None = None) -> list[list[str]]:  # fmt: skip
+    return [lines async for lines in news.overview(reader, group, lo, hi, FORM, chunk=chunk)]
+
+
+def _number(line: str) -> int:
+    return int(line.split("\t", 1)[0])
+
+
+async def _expected(news: NewsService, reader: User | None, group: str, line: str) -> str:
+    """The line the NNTP layer's own formatter makes of the article as the service serves it
+    (ARTICLE's values): what the database-made line must equal."""
+    number = _number(line)
+    return FORM.lines_of([overview_of(await news.article(reader, group, number), number)])[0]
 
 
 async def _ids(news: NewsService, reader: User | None, groups: list[str], since: datetime):  # type: ignore[no-untyped-def]
@@ -113,7 +131,8 @@ async def test_groups_above_a_readers_level_do_not_exist_for_it(board: Board) ->
         assert by_id.newsgroups == ("misc.test",) and by_id.xref == (("misc.test", 1),)
         assert by_id.head.number == 0 and by_id.head.group == "misc.test"
         [[row]] = await _all_rows(news, reader, "misc.test", 1, 10)
-        assert row.newsgroups == ("misc.test",) and row.xref == (("misc.test", 1),)
+        assert row.endswith("\tXref: test.example misc.test:1")
+        assert row == await _expected(news, reader, "misc.test", row)  # Newsgroups: in :bytes
         with pytest.raises(NotFound):
             await news.article(reader, "local.secret", 1)
         with pytest.raises(NotFound):
@@ -123,7 +142,8 @@ async def test_groups_above_a_readers_level_do_not_exist_for_it(board: Board) ->
     assert (await news.article(root, "local.secret", 1)).xref == both
     assert (await news.article_by_message_id(root, cross.head.message_id)).xref == both
     [[row]] = await _all_rows(news, root, "local.secret", 1, 1)
-    assert row.newsgroups == ("misc.test", "local.secret") and row.xref == both
+    assert row.endswith("\tXref: test.example misc.test:1 local.secret:1")
+    assert row == await _expected(news, root, "local.secret", row)
 
 
 async def test_anonymous_reading_can_be_switched_off(board: Board) -> None:
@@ -171,7 +191,7 @@ async def test_marks_count_only_servable_articles(board: Board) -> None:
     assert await news.numbers(alice, "misc.test", 1, 100) == [2, 4, 5]
     assert await news.numbers(alice, "misc.test", 3, 4) == [4]
     [rows] = await _all_rows(news, alice, "misc.test", 1, 100)
-    assert [r.number for r in rows] == [2, 4, 5]
+    assert [_number(r) for r in rows] == [2, 4, 5]
     assert await news.neighbour(alice, "misc.test", 2, forward=True) == 4
     assert await news.neighbour(alice, "misc.test", 4, forward=False) == 2
     assert await news.neighbour(alice, "misc.test", 2, forward=False) is None
@@ -217,37 +237,20 @@ async def test_overview_streams_exact_rows_in_bounded_chunks(
     chunks = await _all_rows(news, alice, "comp.sys.retro", 1, 23, chunk=10)
     assert [len(c) for c in chunks] == [10, 10, 2]
     rows = [r for c in chunks for r in c]
-    assert [r.number for r in rows] == [n for n in range(1, 24) if n != 4]
+    assert [_number(r) for r in rows] == [n for n in range(1, 24) if n != 4]
     for row in rows:
-        art = await news.article(alice, "comp.sys.retro", row.number)
-        h = art.head
-        assert row == OverviewRow(
-            number=h.number,
-            subject=h.subject,
-            author="alice",
-            author_name="Alice A.",
-            date=h.date,
-            message_id=h.message_id,
-            references=" ".join(h.references),
-            path=PATH,
-            newsgroups=art.newsgroups,
-            xref=art.xref,
-            body_bytes=len(art.body.encode("utf-8")),
-            lines=art.lines,
-            flowed=art.flowed,
-        )
-        assert row.date.tzinfo is not None and row.lines == art.body.count("\n") + 1
-    assert all(r.flowed for r in rows)  # posted from the composer: format=flowed
-    assert rows[0].body_bytes == len("Ünïcödé — body.".encode()) > len("Ünïcödé — body.")
-    assert rows[0].references == "" and rows[1].references == parent
-    [crossed] = [r for r in rows if r.number == 7]
-    assert crossed.newsgroups == ("comp.sys.retro", "misc.test")
-    assert crossed.xref == (("comp.sys.retro", 7), ("misc.test", 1))
+        # made by the database from what was stored when posted == made now by the NNTP
+        # layer's formatter from the article as served
+        assert row == await _expected(news, alice, "comp.sys.retro", row)
+    assert "\t\t" in rows[0] and f"\t{parent}\t" in rows[1]  # References: none, the parent
+    [crossed] = [r for r in rows if _number(r) == 7]
+    assert crossed.endswith("\tXref: test.example comp.sys.retro:7 misc.test:1")
+    assert rows[0].endswith("\tXref: test.example comp.sys.retro:1")
     # a range inside the group; past the high end; low above high; default chunk
     inner = await _all_rows(news, alice, "comp.sys.retro", 3, 12, chunk=4)
-    assert [[r.number for r in c] for c in inner] == [[3, 5, 6, 7], [8, 9, 10, 11], [12]]
+    assert [[_number(r) for r in c] for c in inner] == [[3, 5, 6, 7], [8, 9, 10, 11], [12]]
     assert [
-        r.number for c in await _all_rows(news, alice, "comp.sys.retro", 20, 10**9) for r in c
+        _number(r) for c in await _all_rows(news, alice, "comp.sys.retro", 20, 10**9) for r in c
     ] == [
         20,
         21,
@@ -257,11 +260,6 @@ async def test_overview_streams_exact_rows_in_bounded_chunks(
     assert await _all_rows(news, alice, "comp.sys.retro", 9, 8) == []
     [whole] = await _all_rows(news, None, "comp.sys.retro", 1, 23)
     assert whole == rows
-    # made with tuple.__new__: OverviewRows all the same, read-only
-    assert all(type(r) is OverviewRow for r in rows)
-    assert [OverviewRow(*r) for r in rows] == rows
-    with pytest.raises(AttributeError):
-        rows[0].number = 99  # type: ignore[misc]
     # each chunk is one read (two when it holds a cross-post: its Xref)
     with statements(db) as seen:
         await _all_rows(news, alice, "comp.sys.retro", 8, 23, chunk=10)
@@ -269,6 +267,34 @@ async def test_overview_streams_exact_rows_in_bounded_chunks(
     with statements(db) as seen:
         await _all_rows(news, alice, "comp.sys.retro", 1, 10, chunk=10)
     assert len(seen) == 1 + 2, seen  # the group, one chunk with its Xref read
+
+
+async def test_articles_with_no_stored_overview_are_served_the_same(board: Board) -> None:
+    """A row whose stored overview is NULL (older rows, a deleted author's) is made from the
+    article's columns: the same rows as stored, in every chunk that holds one, and a deleted
+    account's articles are served under "(deleted user)"."""
+    sv, db = board
+    alice, _, _ = await _users(sv)
+    news = sv.news
+    bob = await sv.users.register("bob", "Bobby-pass-1", real_name="Bob B.")
+    for i in range(1, 13):
+        who = bob if i % 4 == 0 else alice
+        groups = ["comp.sys.retro", "misc.test"] if i == 5 else ["comp.sys.retro"]
+        await sv.articles.post(who, groups, f"Topic {i} \u2014 caf\u00e9", f"Body {i}\nline\n")
+    stored = [r for c in await _all_rows(news, alice, "comp.sys.retro", 1, 12) for r in c]
+    async with db.write() as s:
+        await s.execute(
+            update(ArticleRow)
+            .where(ArticleRow.subject.in_(["Topic 2 \u2014 caf\u00e9", "Topic 5 \u2014 caf\u00e9"]))
+            .values(overview_head=None, overview_tail=None, overview_octets=None)
+        )
+    chunks = await _all_rows(news, alice, "comp.sys.retro", 1, 12, chunk=4)
+    assert [r for c in chunks for r in c] == stored
+    await sv.users.delete("bob")
+    after = [r for c in await _all_rows(news, alice, "comp.sys.retro", 1, 12) for r in c]
+    for row in after:
+        assert row == await _expected(news, alice, "comp.sys.retro", row)
+    assert ["\t(deleted user)@" in r for r in after] == [i % 4 == 0 for i in range(1, 13)]
 
 
 async def test_articles_by_number_and_message_id_leave_read_marks_alone(board: Board) -> None:
@@ -406,7 +432,7 @@ async def test_posted_bodies_are_stored_as_sent(board: Board) -> None:
             assert art.body == body and art.flowed is is_flowed
             assert art.lines == body.count("\n") + 1
         [[row]] = await _all_rows(news, alice, "misc.test", number, number)
-        assert row.body_bytes == len(body.encode()) and row.flowed is is_flowed
+        assert row == await _expected(news, alice, "misc.test", row)
     # control characters still go; the rest stays
     dirty = await news.post(
         alice, _sub(("misc.test",), "Dirty\x1b[2J", "a\x1b[31mb\r\nc ", flowed=False)

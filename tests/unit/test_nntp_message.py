@@ -38,6 +38,7 @@ from retroboard.transports.nntp.message import (
     is_nntp_message_id,
     overview_block,
     overview_fields,
+    overview_form,
     overview_header,
     overview_line,
     overview_lines,
@@ -273,16 +274,16 @@ def test_overview_fields_never_hold_tab_cr_lf_or_nul(bad: str) -> None:
 
 def test_overview_header_for_hdr() -> None:
     article = make_article()
-    row = row_of(article)
+    line = overview_line(row_of(article), OPTIONS)
     served = dict(article_headers(article, OPTIONS))
     for asked, header in [("Subject", "Subject"), ("from", "From"), ("DATE", "Date")]:
-        assert overview_header(row, OPTIONS, asked) == served[header]
-    assert overview_header(row, OPTIONS, "message-ID") == served["Message-ID"]
-    assert overview_header(row, OPTIONS, "xref") == served["Xref"]
-    assert overview_header(row, OPTIONS, "references") == ""
-    assert overview_header(row, OPTIONS, ":bytes") == str(len(wire_article(article)))
-    assert overview_header(row, OPTIONS, ":lines") == "2"
-    assert overview_header(row, OPTIONS, "Organization") is None
+        assert overview_header(line, asked) == served[header]
+    assert overview_header(line, "message-ID") == served["Message-ID"]
+    assert overview_header(line, "xref") == served["Xref"]
+    assert overview_header(line, "references") == ""
+    assert overview_header(line, ":bytes") == str(len(wire_article(article)))
+    assert overview_header(line, ":lines") == "2"
+    assert overview_header(line, "Organization") is None
 
 
 # ----------------------------------------------------------------------------- message ids
@@ -810,8 +811,9 @@ def test_encode_lines_of_a_whole_block_equals_line_by_line(lines: list[str]) -> 
     author=st.sampled_from(["alice", "b\tob", "caf\u00e9"]),
     author_name=ANY_TEXT,
     path=st.sampled_from(["", "news.test.example!not-for-mail", "a\rb!x"]),
-    body_bytes=st.integers(0, 10**6),
-    lines=st.integers(1, 10**4),
+    body=st.lists(ANY_TEXT.map(lambda s: s.replace("\n", "")), min_size=1, max_size=4).map(
+        "\n".join
+    ),
     flowed=st.booleans(),
     refs=st.lists(st.sampled_from(["<a@b.example>", "<c\td@e.example>"]), max_size=3),
     xref=st.lists(
@@ -822,40 +824,51 @@ def test_encode_lines_of_a_whole_block_equals_line_by_line(lines: list[str]) -> 
     when=st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5))]))
     | st.datetimes(),
 )
-def test_overview_lines_equal_the_fields_joined(
+def test_overview_line_is_what_article_serves(
     subject: str,
     author: str,
     author_name: str,
     path: str,
-    body_bytes: int,
-    lines: int,
+    body: str,
     flowed: bool,
     refs: list[str],
     xref: list[tuple[str, int]],
     when: datetime,
 ) -> None:
-    """The one-pass overview line is the number and overview_fields joined by TABs, for any
-    text (TAB/CR/LF/NUL, non-ASCII), path, date and Xref; the block is those lines encoded."""
-    row = OverviewRow(
-        number=42,
+    """The overview line, made from the stored parts (overview_parts) plus what the server
+    adds, holds exactly the header values ARTICLE serves and ARTICLE's octets as `:bytes`,
+    for any text (TAB/CR/LF/NUL, non-ASCII), path, date and Xref; a block is those lines
+    encoded."""
+    article = make_article(
+        body,
+        flowed=flowed,
         subject=subject,
         author=author,
         author_name=author_name,
-        date=when,
-        message_id="<m\r1@x.example>" if "\r" in path else "<m1@x.example>",
-        references=" ".join(refs),
-        path=path,
-        newsgroups=tuple(g for g, _ in xref),
+        references=tuple(refs),
         xref=tuple(xref),
-        body_bytes=body_bytes,
-        lines=lines,
-        flowed=flowed,
+        newsgroups=tuple(g for g, _ in xref),
     )
-    expected = "\t".join(["42", *overview_fields(row, OPTIONS)])
-    assert overview_lines([row, row], OPTIONS) == [expected, expected]
-    assert overview_line(row, OPTIONS) == expected
-    assert overview_block([row, row], OPTIONS) == encode_lines([expected, expected])
-    assert overview_block([], OPTIONS) == b""
+    mid = "<m\r1@x.example>" if "\r" in path else "<m1@x.example>"
+    article = replace(article, path=path, head=replace(article.head, date=when, message_id=mid))
+    row = overview_of(article, 42)
+    line = overview_line(row, OPTIONS)
+    served = dict(article_headers(article, OPTIONS))
+    assert line.split("\t") == [
+        "42",
+        served["Subject"],
+        served["From"],
+        served["Date"],
+        served["Message-ID"],
+        served.get("References", ""),
+        str(len(wire_article(article))),
+        str(article.lines),
+        "Xref: " + served["Xref"],
+    ]
+    assert overview_lines([row, row], OPTIONS) == [line, line]
+    assert overview_block([line, line]) == encode_lines([line, line])
+    assert overview_block([]) == b""
+    assert overview_form(OPTIONS).lines_of([row]) == [line]
 
 
 def test_rfc5322_date_of_an_aware_utc_date_equals_the_general_rule() -> None:

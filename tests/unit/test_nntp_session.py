@@ -843,8 +843,8 @@ async def test_failure_in_mid_stream_ends_the_block_and_closes() -> None:
     await say(session, "GROUP big.group")
     real = fake.overview
 
-    async def broken(reader, group, low, high):  # type: ignore[no-untyped-def]
-        async for rows in real(reader, group, low, high):
+    async def broken(reader, group, low, high, form):  # type: ignore[no-untyped-def]
+        async for rows in real(reader, group, low, high, form):
             yield rows
             raise RuntimeError("disk went away")
 
@@ -861,8 +861,8 @@ async def test_failure_before_the_first_piece_is_403() -> None:
     await say(session, "GROUP misc.test")
     real = fake.overview
 
-    async def broken(reader, group, low, high):  # type: ignore[no-untyped-def]
-        async for rows in real(reader, group, low, high):
+    async def broken(reader, group, low, high, form):  # type: ignore[no-untyped-def]
+        async for rows in real(reader, group, low, high, form):
             yield rows
             raise RuntimeError("disk went away")
 

@@ -104,6 +104,12 @@ class ArticleRow(Base):
     lines: Mapped[int] = mapped_column(Integer, default=0)
     # RFC 3676 format=flowed (posts here) or fixed, as it came (older bodies; see 0010)
     flowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The overview as stored when posted (domain.news.overview_parts; migration 0013): what
+    # NNTP's OVER serves without reading seven columns and the body. NULL: not stored (the
+    # news service makes it from the other columns).
+    overview_head: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    overview_tail: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    overview_octets: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
 
 
 class XrefRow(Base):

@@ -29,10 +29,13 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     exists,
     false,
     func,
+    literal_column,
     select,
+    true,
     tuple_,
     type_coerce,
 )
@@ -46,7 +49,15 @@ from retroboard.db.tables import ArticleRow, ThreadRow, UserRow, XrefRow, utc
 from retroboard.domain.boards import Article, Group, Policy, PostResult, Status, posting_refusal
 from retroboard.domain.errors import AuthFailed, BoardError, NotFound
 from retroboard.domain.guests import write_refusal
-from retroboard.domain.news import NewsGroup, OverviewRow, Submission
+from retroboard.domain.news import (
+    ONE_LINE,
+    NewsGroup,
+    OverviewForm,
+    OverviewRow,
+    Submission,
+    overview_parts,
+    wire_octets,
+)
 from retroboard.domain.newsrc import RangeSet
 from retroboard.domain.usenet import is_valid_message_id
 from retroboard.domain.users import Level, User
@@ -146,31 +157,98 @@ _OVERVIEW = {
 }
 
 
-def _xref_range_statement() -> Prepared:
-    """Every (group, number) of the articles numbered lo..hi in group g: the Xref of a chunk's
-    cross-posted rows (read only for a chunk that has some)."""
-    here = _XREF.alias("here")
-    other = _XREF.alias("other")
+def _overview_lines_statement(dialect: str) -> Prepared:
+    """A chunk of OVER lines: the servable articles numbered lo..hi in group g, in number
+    order, at most n, each row (number, line).
+
+    An article in this group only with a stored overview (migration 0013) gets its whole
+    line made by the database, in one printf (SQLite) or format (PostgreSQL), as
+    OverviewForm describes it (the bind parameters: site; k = the Path, site, Xref host and
+    group octets; no_refs/with_refs; fixed_body/flowed_body; xref = "<TAB>Xref: host
+    group:"). Any other row gets a NULL line: the service reads its stored columns
+    (_stored_of_statement) and makes its line with the form's own formatter."""
+    a, x = _ARTICLES, _XREF
+    plain = and_(a.c.newsgroups == bindparam("name", type_=String), a.c.overview_head.is_not(None))
+    octets = (
+        a.c.overview_octets
+        + bindparam("k", type_=Integer)
+        + func.length(sql_cast(x.c.number, String))
+        + func.length(sql_cast(a.c.lines, String))
+        + case(
+            (a.c.refs == "", bindparam("no_refs", type_=Integer)),
+            else_=bindparam("with_refs", type_=Integer),
+        )
+        + case(
+            (a.c.flowed == true(), bindparam("flowed_body", type_=Integer)),
+            else_=bindparam("fixed_body", type_=Integer),
+        )
+    )
+    pieces = (
+        x.c.number,
+        a.c.overview_head,
+        bindparam("site", type_=String),
+        a.c.overview_tail,
+        octets,
+        a.c.lines,
+        bindparam("xref", type_=String),
+        x.c.number,
+    )
+    if dialect == "sqlite":  # one printf: one string built, where || copies it at each step
+        line = func.printf(literal_column("'%d	%s%s%s	%d	%d%s%d'"), *pieces)
+    else:
+        line = func.format(literal_column("'%s	%s%s%s	%s	%s%s%s'"), *pieces)
+    return Prepared(
+        select(x.c.number, case((plain, line)).label("line"))
+        .join(a, a.c.id == x.c.article_id)
+        .where(
+            x.c.group_id == bindparam("g"),
+            x.c.number.between(bindparam("lo"), bindparam("hi")),
+            _servable(),
+        )
+        .order_by(x.c.number)
+        .limit(bindparam("n"))
+    )
+
+
+_OVERVIEW_LINES = {
+    "sqlite": _overview_lines_statement("sqlite"),
+    "postgresql": _overview_lines_statement("postgresql"),
+}
+
+
+@lru_cache(maxsize=16)
+def _others_statement(count: int) -> Prepared:
+    """The rows of a chunk the database made no line for: the servable articles numbered
+    n0..n<count-1> in group g (_padded sizes) with their stored overview columns, once per
+    group each is numbered in (that group's name, read level and number: the Xref)."""
+    a, here, other = _ARTICLES, _XREF.alias("here"), _XREF.alias("other")
     return Prepared(
         select(
             here.c.number,
+            a.c.newsgroups,
+            a.c.overview_head,
+            a.c.overview_tail,
+            a.c.overview_octets,
+            a.c.lines,
+            type_coerce(a.c.flowed, Integer).label("flowed"),
             GROUPS.c.name,
             GROUPS.c.read_level,
             other.c.number.label("x_number"),
         )
         .select_from(
-            here.join(other, other.c.article_id == here.c.article_id).join(
-                GROUPS, GROUPS.c.id == other.c.group_id
-            )
+            here.join(a, a.c.id == here.c.article_id)
+            .join(other, other.c.article_id == here.c.article_id)
+            .join(GROUPS, GROUPS.c.id == other.c.group_id)
         )
         .where(
             here.c.group_id == bindparam("g"),
-            here.c.number.between(bindparam("lo"), bindparam("hi")),
+            here.c.number.in_([bindparam(f"n{i}") for i in range(count)]),
+            _servable(),
         )
+        .order_by(here.c.number)
     )
 
 
-_XREF_RANGE = _xref_range_statement()
 _ARTICLE_COLUMNS = (
     *HEAD_CORE,
     _ARTICLES.c.body,
@@ -358,6 +436,22 @@ def _in_order(newsgroups: str, numbered: dict[str, int]) -> tuple[tuple[str, int
     return tuple((n, numbered[n]) for n in dict.fromkeys([*named, *rest]))
 
 
+def _made_parts(rows: Sequence[Any], sqlite: bool) -> dict[int, tuple[str, str, int]]:
+    """number -> overview_parts of the full overview rows `rows` (_OVERVIEW's columns): for
+    articles with no stored overview."""
+    made: dict[int, tuple[str, str, int]] = {}
+    for n, subject, author, author_name, date, mid, refs, _, octets, lines, _ in rows:
+        if sqlite:
+            try:  # SQLite's naive UTC text, made aware by its "+00:00" (see _text_date)
+                when = _FROM_ISO(date + "+00:00")
+            except ValueError:
+                when = _text_date(date)
+        else:
+            when = _date(date)
+        made[n] = overview_parts(subject, author, author_name, when, mid, refs, octets or 0, lines)
+    return made
+
+
 def _unwanted(future: asyncio.Future[Any]) -> None:
     """A read nobody waits for any more: its outcome read, so a failure is not logged as
     never retrieved."""
@@ -510,13 +604,14 @@ class NewsService:
         group: str,
         low: int,
         high: int,
+        form: OverviewForm,
         *,
         chunk: int | None = None,
-    ) -> AsyncIterator[list[OverviewRow]]:
-        """Overview rows of the servable articles numbered low..high, in number order, at most
-        `chunk` (the service's by default) a list: each list one read of an indexed range of
-        xref joined to the articles, continuing after the last number; never an empty list.
-        Raises NotFound (group) on the first iteration.
+    ) -> AsyncIterator[list[str]]:
+        """The OVER lines (as `form` writes them) of the servable articles numbered low..high,
+        in number order, at most `chunk` (the service's by default) a list: each list one
+        read of an indexed range of xref joined to the articles, continuing after the last
+        number; never an empty list. Raises NotFound (group) on the first iteration.
 
         The next chunk is read (on a reader thread) while the caller works on this one: at
         most one read ahead, cancelled if the caller stops."""
@@ -525,101 +620,114 @@ class NewsService:
         assert level is not None
         size = max(1, chunk or self._chunk)
         lo, hi = max(low, 1), min(high, g.high)
-        statement = _OVERVIEW[self._db.dialect]
         if lo > hi:
             return
         db = self._db
 
-        def read(lo: int) -> asyncio.Future[list[OverviewRow]]:
-            unit = self._overview_unit(statement, g, level, lo, hi, size)
-            return asyncio.ensure_future(db.read_unit(unit))
+        def read(lo: int) -> asyncio.Future[tuple[list[str], int, int]]:
+            return asyncio.ensure_future(
+                db.read_unit(self._overview_unit(g, level, lo, hi, size, form))
+            )
 
-        ahead: asyncio.Future[list[OverviewRow]] | None = read(lo)
+        ahead: asyncio.Future[tuple[list[str], int, int]] | None = read(lo)
         try:
             while ahead is not None:
-                rows = await ahead
+                lines, count, last = await ahead
                 ahead = None
-                if len(rows) == size and rows[-1].number < hi:
-                    ahead = read(rows[-1].number + 1)
-                if rows:
-                    yield rows
+                if count == size and last < hi:
+                    ahead = read(last + 1)
+                if lines:
+                    yield lines
         finally:
             if ahead is not None:  # the caller stopped early: the read ahead is not wanted
                 ahead.add_done_callback(_unwanted)
                 ahead.cancel()
 
     def _overview_unit(
-        self, statement: Prepared, g: _GroupColumns, level: int, lo: int, hi: int, size: int
-    ) -> Callable[[Raw], list[OverviewRow]]:
-        """One chunk: its rows as plain tuples (no named tuple, no result processor per row),
-        the Xref of its cross-posted rows (a second statement, only when it has any), and an
-        OverviewRow each, made in one tuple.__new__ (~1 us a row all in)."""
-        name, path = g.name, self._path
-        alone = (name,)
+        self, g: _GroupColumns, level: int, lo: int, hi: int, size: int, form: OverviewForm
+    ) -> Callable[[Raw], tuple[list[str], int, int]]:
+        """One chunk from `lo`: (its lines, rows read, the last number read). The lines of
+        articles in this group only come made by the database (_OVERVIEW_LINES); the others
+        (cross-posted, or with no stored overview) become OverviewRows, with the Xref of the
+        groups the reader may read (a second statement) and the overview made from the
+        article's columns where none is stored (a third), and go through form.lines_of."""
+        name = g.name
+        path = self._path.translate(ONE_LINE)
+        site = path.split("!", 1)[0]
         sqlite = self._db.is_sqlite
+        statement = _OVERVIEW_LINES[self._db.dialect]
+        full = _OVERVIEW[self._db.dialect]
+        params = {
+            "g": g.id,
+            "lo": lo,
+            "hi": hi,
+            "n": size,
+            "name": name,
+            "site": site,
+            "k": wire_octets(path + site) + form.xref_octets + 2 * len(name) + 1,
+            "no_refs": form.no_refs,
+            "with_refs": form.with_refs,
+            "fixed_body": form.fixed,
+            "flowed_body": form.flowed,
+            "xref": f"\tXref: {form.host} {name}:",
+        }
 
-        def unit(raw: Raw) -> list[OverviewRow]:
-            rows = raw.tuples(statement, {"g": g.id, "lo": lo, "hi": hi, "n": size})
-            crossed: dict[int, tuple[tuple[str, ...], tuple[tuple[str, int], ...]]] = {}
-            if any(r[7] != name for r in rows):
-                numbered: dict[int, dict[str, int]] = {}
-                for x in raw.rows(_XREF_RANGE, {"g": g.id, "lo": rows[0][0], "hi": rows[-1][0]}):
-                    if x.read_level <= level:
-                        numbered.setdefault(x.number, {})[x.name] = x.x_number
-                for r in rows:
-                    if r[7] != name:
-                        pairs = _in_order(r[7], numbered.get(r[0], {name: r[0]}))
-                        crossed[r[0]] = (tuple(n for n, _ in pairs), pairs)
-            if sqlite:
-                try:  # SQLite's naive UTC text, made aware by its "+00:00" (see _text_date)
-                    dates = [_FROM_ISO(r[4] + "+00:00") for r in rows]
-                except ValueError:
-                    dates = [_text_date(r[4]) for r in rows]
-            else:
-                dates = [_date(r[4]) for r in rows]
-            out: list[OverviewRow] = []
-            append, new, row_type = out.append, tuple.__new__, OverviewRow
-            for (
-                n,
-                subject,
-                author,
-                author_name,
-                _,
-                mid,
-                refs,
-                groups,
-                octets,
-                lines,
-                fl,
-            ), d in zip(rows, dates, strict=True):
-                if groups == name:
-                    newsgroups: tuple[str, ...] = alone
-                    xref: tuple[tuple[str, int], ...] = ((name, n),)
-                else:
-                    newsgroups, xref = crossed[n]
-                append(
-                    new(
-                        row_type,
-                        (
-                            n,
-                            subject,
-                            author,
-                            author_name,
-                            d,
-                            mid,
-                            refs,  # as stored: " ".join of valid ids (posting.py, the one writer)
-                            path,
-                            newsgroups,
-                            xref,
-                            octets or 0,
-                            lines,
-                            True if fl else False,
-                        ),
-                    )
-                )
-            return out
+        def unit(raw: Raw) -> tuple[list[str], int, int]:
+            rows = raw.tuples(statement, params)
+            if not rows:
+                return [], 0, lo
+            lines = [r[1] for r in rows]
+            if None in lines:
+                made = self._other_lines(raw, rows, g, level, path, form, full, sqlite)
+                lines = [made.get(r[0]) if r[1] is None else r[1] for r in rows]
+                lines = [line for line in lines if line is not None]
+            return lines, len(rows), rows[-1][0]
 
         return unit
+
+    def _other_lines(
+        self,
+        raw: Raw,
+        rows: Sequence[Any],
+        g: _GroupColumns,
+        level: int,
+        path: str,
+        form: OverviewForm,
+        full: Prepared,
+        sqlite: bool,
+    ) -> dict[int, str]:
+        """number -> line of the rows of a chunk the database did not make a line for: one
+        statement for their stored columns and Xref (_others_statement), one more for those
+        with nothing stored (made from the article's columns)."""
+        name = g.name
+        padded = _padded([r[0] for r in rows if r[1] is None])
+        values: dict[str, Any] = {f"n{i}": n for i, n in enumerate(padded)}
+        values["g"] = g.id
+        stored: dict[int, tuple[Any, ...]] = {}
+        numbered: dict[int, dict[str, int]] = {}
+        for r in raw.tuples(_others_statement(len(padded)), values):
+            stored[r[0]] = r[1:7]
+            if r[8] <= level:
+                numbered.setdefault(r[0], {})[r[7]] = r[9]
+        if not stored:
+            return {}
+        made: dict[int, tuple[str, str, int]] = {}
+        if any(v[1] is None for v in stored.values()):
+            lo, hi = min(stored), max(stored)
+            made = _made_parts(
+                raw.tuples(full, {"g": g.id, "lo": lo, "hi": hi, "n": len(rows)}), sqlite
+            )
+        out: list[OverviewRow] = []
+        for n, (groups, head, tail, octets, lines, fl) in stored.items():
+            if head is None:
+                parts = made.get(n)
+                if parts is None:  # gone between the two reads (PostgreSQL)
+                    continue
+                head, tail, octets = parts
+            pairs = _in_order(groups, numbered.get(n, {name: n}))
+            newsgroups = tuple(group for group, _ in pairs)
+            out.append(OverviewRow(n, head, tail, octets, lines, path, newsgroups, pairs, bool(fl)))
+        return dict(zip((r.number for r in out), form.lines_of(out), strict=True))
 
     # ---- articles -------------------------------------------------------------------------
     def _article(self, rows: list[Any], level: int, *, number: int, group: str) -> Article:

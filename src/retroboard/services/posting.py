@@ -14,6 +14,7 @@ from retroboard.db.fastpath import Prepared, Raw
 from retroboard.db.tables import ArticleRow, PendingGroupRow, ThreadRow
 from retroboard.domain.boards import Policy, Status
 from retroboard.domain.errors import Conflict, NotFound, PermissionDenied
+from retroboard.domain.news import overview_parts, wire_octets
 from retroboard.domain.usenet import followup_references, parse_references
 from retroboard.domain.users import User
 from retroboard.services.board_common import GROUPS
@@ -40,6 +41,9 @@ _ARTICLE_COLUMNS = (
     "deleted",
     "lines",
     "flowed",
+    "overview_head",
+    "overview_tail",
+    "overview_octets",
 )
 
 
@@ -113,6 +117,9 @@ class _ArticleColumns:
     deleted: bool
     lines: int
     flowed: bool
+    overview_head: str
+    overview_tail: str
+    overview_octets: int
 
 
 def post_unit(
@@ -188,6 +195,17 @@ def post_unit(
             "lines": body.count("\n") + 1,
             "flowed": flowed,
         }
+        head, tail, octets = overview_parts(
+            subject,
+            user.handle,
+            user.real_name,
+            date,
+            message_id,
+            values["refs"],
+            wire_octets(body),
+            values["lines"],
+        )
+        values.update(overview_head=head, overview_tail=tail, overview_octets=octets)
         article_id = int(raw.scalar(_NEW_ARTICLE, values))
         xref: tuple[tuple[str, int], ...] = ()
         if held:

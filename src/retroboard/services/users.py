@@ -518,7 +518,15 @@ class UserService:
                 update(ArticleRow)
                 .where(ArticleRow.author_id == user_id)
                 # SQLite's full-text trigger re-indexes it under the new author (0004).
-                .values(author=DELETED_AUTHOR, author_name="", author_id=None)
+                # The stored overview named the old author: NULL, made again when served.
+                .values(
+                    author=DELETED_AUTHOR,
+                    author_name="",
+                    author_id=None,
+                    overview_head=None,
+                    overview_tail=None,
+                    overview_octets=None,
+                )
                 .execution_options(synchronize_session=False)
             )
             await s.execute(delete(SubscriptionRow).where(SubscriptionRow.user_id == user_id))

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from retroboard.domain.boards import Article, PostResult
-from retroboard.domain.news import NewsGroup, OverviewRow, Submission
+from retroboard.domain.news import NewsGroup, OverviewForm, Submission
 from retroboard.domain.users import User
 
 
@@ -46,11 +46,12 @@ class NewsBackend(Protocol):
         ...
 
     def overview(
-        self, reader: User | None, group: str, low: int, high: int
-    ) -> AsyncIterator[list[OverviewRow]]:
-        """Overview rows for the numbers in [low, high], in number order, a bounded chunk at
-        a time (each chunk one short read), so a range of 100,000 is never held at once.
-        Raises NotFound (group) on the first iteration."""
+        self, reader: User | None, group: str, low: int, high: int, form: OverviewForm
+    ) -> AsyncIterator[list[str]]:
+        """The OVER lines (written as `form` says, without CRLF) of the articles numbered
+        [low, high] that `reader` can be served, in number order, a bounded chunk at a time
+        (each chunk one short read), so a range of 100,000 is never held at once; never an
+        empty chunk. Raises NotFound (group) on the first iteration."""
         ...
 
     async def article(self, reader: User | None, group: str, number: int) -> Article:

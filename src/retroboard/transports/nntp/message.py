@@ -1,8 +1,10 @@
 """Articles on the wire (RFC 5536 over RFC 3977): headers, overview lines, posted articles.
 
-Pure functions, no I/O. What ARTICLE sends and what OVER says about it come from one
-header builder (`_values` + `_fixed_rows`), so the overview's `:bytes` is exactly the octets ARTICLE
-sends (headers, blank line, body; CRLF line ends; before dot-stuffing).
+Pure functions, no I/O. What OVER says of an article agrees with what ARTICLE sends: ARTICLE's
+headers come from `_values` + `_fixed_rows`, the overview from the values stored with the
+article (domain.news.overview_parts) and the same header names, MIME rows and Path, so
+`:bytes` is exactly the octets ARTICLE sends (headers, blank line, body; CRLF line ends;
+before dot-stuffing). The message tests check the two agree for any text.
 """
 
 from __future__ import annotations
@@ -12,11 +14,18 @@ import email.header
 import email.policy
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from functools import lru_cache
+from datetime import datetime
+from functools import lru_cache, partial
 
 from retroboard.domain.boards import Article, from_value
-from retroboard.domain.news import OverviewRow, Submission
+from retroboard.domain.news import (
+    ONE_LINE,
+    OverviewForm,
+    OverviewRow,
+    Submission,
+    rfc5322_date,
+    wire_octets,
+)
 from retroboard.domain.usenet import UsenetRuleError, is_valid_message_id, validate_group_name
 from retroboard.transports.nntp.options import NNTPOptions
 
@@ -32,6 +41,7 @@ __all__ = [
     "is_nntp_message_id",
     "overview_fields",
     "overview_block",
+    "overview_form",
     "overview_header",
     "overview_line",
     "overview_lines",
@@ -44,9 +54,7 @@ TERMINATOR = b".\r\n"
 HEADER_MAX = 998  # octets of one header line (RFC 5322 §2.1.1), CRLF not counted
 HEADERS_MAX = 100  # header fields in one posted article
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_ONE_LINE = str.maketrans({"\r": " ", "\n": " ", "\t": " ", "\x00": " "})
+_ONE_LINE = ONE_LINE
 
 
 # ----------------------------------------------------------------------------- wire text
@@ -64,8 +72,7 @@ def _wire(text: str) -> bytes:
             return text.encode("utf-8", "replace")
 
 
-def _octet_len(text: str) -> int:
-    return len(text) if text.isascii() else len(_wire(text))
+_octet_len = wire_octets
 
 
 def encode_lines(lines: Iterable[str]) -> bytes:
@@ -98,39 +105,6 @@ def _encode_each(lines: Iterable[str]) -> bytes:
         out.append(_wire(line))
         out.append(b"\r\n")
     return b"".join(out)
-
-
-def rfc5322_date(dt: datetime) -> str:
-    """RFC 5322 §3.3 date in UTC, e.g. "Thu, 03 Dec 2026 09:45:00 +0000" (no locale).
-
-    A naive datetime counts as UTC (the board stores UTC).
-    """
-    if dt.tzinfo is UTC:
-        # The common case (the board's dates are aware UTC): the day's text remembered, the
-        # time of day from tables (~0.4 us where formatting each field costs ~1.8 us).
-        day = _DAY_TEXT.get(dt.toordinal())
-        if day is None:
-            day = _day_text(dt)
-        return day + _HOUR_MINUTE[dt.hour * 60 + dt.minute] + _SECOND_ZONE[dt.second]
-    when = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
-    return (
-        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
-        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} +0000"
-    )
-
-
-_DAY_TEXT: dict[int, str] = {}  # date ordinal -> "Thu, 03 Dec 2026 " (bounded below)
-_DAY_TEXT_MAX = 16384  # 45 years of days
-_HOUR_MINUTE = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
-_SECOND_ZONE = tuple(f":{s:02d} +0000" for s in range(60))
-
-
-def _day_text(when: datetime) -> str:
-    text = f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
-    if len(_DAY_TEXT) >= _DAY_TEXT_MAX:
-        _DAY_TEXT.clear()
-    _DAY_TEXT[when.toordinal()] = text
-    return text
 
 
 def _one_line(value: str) -> str:
@@ -192,8 +166,6 @@ _NAMES_NO_REFS = tuple(name for name in _NAMES if name != "References")
 # Octets each row adds besides its value: the name, ": " and CRLF.
 _NAMES_OCTETS = sum(len(name) + 4 for name in _NAMES)
 _NAMES_NO_REFS_OCTETS = sum(len(name) + 4 for name in _NAMES_NO_REFS)
-# Where overview_fields finds its values in _values' list.
-_FROM, _SUBJECT, _DATE, _MESSAGE_ID, _REFERENCES = 1, 3, 4, 5, 6
 
 
 def _values(
@@ -291,39 +263,9 @@ def header_value(article: Article, options: NNTPOptions, name: str) -> str | Non
 
 
 def overview_fields(row: OverviewRow, options: NNTPOptions) -> list[str]:
-    """The 8 fields after the number, in LIST OVERVIEW.FMT order (RFC 3977 §8.4).
-
-    `:bytes` is ARTICLE's octets: the same header rows article_headers serves (CRLF after
-    each, ": " inside), the blank line, and the body: `row.lines` lines holding
-    `row.body_bytes` octets with LF between them, each sent with CRLF, so
-    body_bytes - (lines - 1) + 2 * lines = body_bytes + lines + 1.
-    """
-    refs = row.references
-    values = _values(
-        row.path,
-        row.author,
-        row.author_name,
-        row.newsgroups,
-        row.subject,
-        row.date,
-        row.message_id,
-        (refs,) if refs else (),
-        row.lines,
-        row.xref,
-        options.host,
-    )
-    head = _octet_len("".join(values)) + (_NAMES_OCTETS if refs else _NAMES_NO_REFS_OCTETS)
-    head += _fixed_octets(options.board_name, row.flowed)
-    return [
-        values[_SUBJECT],
-        values[_FROM],
-        values[_DATE],
-        values[_MESSAGE_ID],
-        values[_REFERENCES] if refs else "",
-        str(head + 2 + row.body_bytes + row.lines + 1),
-        str(row.lines),
-        "Xref: " + values[-1],
-    ]
+    """The 8 fields after the number, in LIST OVERVIEW.FMT order (RFC 3977 §8.4): the OVER
+    line split at its TABs (no field holds one)."""
+    return overview_lines([row], options)[0].split("\t")[1:]
 
 
 def overview_line(row: OverviewRow, options: NNTPOptions) -> str:
@@ -332,84 +274,64 @@ def overview_line(row: OverviewRow, options: NNTPOptions) -> str:
 
 
 def overview_lines(rows: Iterable[OverviewRow], options: NNTPOptions) -> list[str]:
-    """The OVER line of each row: "number<TAB>" and overview_fields joined by TABs, made
-    in one pass per row (one f-string, no list of fields; the values _values would give, the
-    same octet count), with what is the same for every row worked out once: the From site of
-    each Path, the Newsgroups text of each group tuple (one for a whole chunk, as the service
-    hands them out), the day part of each date."""
+    """The OVER line of each row: the number, the stored head, the From site, the stored
+    tail, `:bytes`, `:lines` and the Xref, made in one f-string per row.
+
+    `:bytes` is ARTICLE's octets: the row's stored octets (its header values and body, see
+    OverviewRow) plus what this server adds: each header row's name, ": " and CRLF, the
+    Path, the From site, Newsgroups, Lines and Xref values, the MIME rows, the blank line
+    and the body's last CRLF. What is the same for many rows is worked out once: the site
+    and octets of each Path, the Newsgroups text of each group tuple (one for a whole chunk,
+    as the service hands them out)."""
     host = options.host
-    own_path = f"{host}!not-for-mail"
     fixed = (_fixed_octets(options.board_name, False), _fixed_octets(options.board_name, True))
-    # ": " and CRLF of each row, the blank line, and the body's CRLFs past its LFs (+1).
+    # ": " and CRLF of each row, the blank line, and the body's last CRLF.
     with_refs = _NAMES_OCTETS + 2 + 1
     no_refs = _NAMES_NO_REFS_OCTETS + 2 + 1
-    days, day_text, hour_minute, second_zone = _DAY_TEXT, _day_text, _HOUR_MINUTE, _SECOND_ZONE
-    sites: dict[str, str] = {}
+    host_octets = _octet_len(host) + 1  # the Xref value's host and the space after it
+    paths: dict[str, tuple[str, int]] = {}
     joined: dict[tuple[str, ...], str] = {}
     out: list[str] = []
     append = out.append
-    for (
-        number,
-        subject,
-        author,
-        author_name,
-        when,
-        message_id,
-        references,
-        path,
-        groups,
-        xref,
-        body_bytes,
-        lines,
-        flowed,
-    ) in rows:
-        path = path or own_path
-        site = sites.get(path)
-        if site is None:
-            site = sites[path] = path.split("!", 1)[0]
-        sender = f"{author}@{site} ({author_name or author})"  # from_value
+    for number, head, tail, octets, lines, path, groups, xref, flowed in rows:
+        known = paths.get(path)
+        if known is None:
+            served = (path or f"{host}!not-for-mail").translate(_ONE_LINE)
+            site = served.split("!", 1)[0]
+            known = paths[path] = (site, _octet_len(served + site))
+        site, path_octets = known
         newsgroups = joined.get(groups)
         if newsgroups is None:
-            newsgroups = joined[groups] = ",".join(groups)
+            newsgroups = joined[groups] = ",".join(groups).translate(_ONE_LINE)
         if len(xref) == 1:
             x_group, x_number = xref[0]
-            xref_text = f"{host} {x_group}:{x_number}"
+            xref_text = f"{x_group}:{x_number}"
         else:
-            xref_text = _xref_value(host, xref)
-        if when.tzinfo is UTC:  # rfc5322_date's common case, inline
-            day = days.get(when.toordinal()) or day_text(when)
-            date = f"{day}{hour_minute[when.hour * 60 + when.minute]}{second_zone[when.second]}"
-        else:
-            date = rfc5322_date(when)
+            xref_text = " ".join(f"{group}:{n}" for group, n in xref)
         lines_text = str(lines)
-        probe = (
-            f"{path}{sender}{newsgroups}{subject}{date}{message_id}{references}"
-            f"{lines_text}{xref_text}"
-        )
-        if "\r" in probe or "\n" in probe or "\t" in probe or "\x00" in probe:
-            path, sender, newsgroups, subject, message_id, references, xref_text = (
-                v.translate(_ONE_LINE)
-                for v in (path, sender, newsgroups, subject, message_id, references, xref_text)
-            )
-            probe = probe.translate(_ONE_LINE)  # the same length: one character for one
-        octets = (
-            (len(probe) if probe.isascii() else len(_wire(probe)))
-            + (with_refs if references else no_refs)
-            + fixed[1 if flowed else 0]
-            + body_bytes
-            + lines
-        )
-        append(
-            f"{number}\t{subject}\t{sender}\t{date}\t{message_id}\t{references}"
-            f"\t{octets}\t{lines_text}\tXref: {xref_text}"
-        )
+        octets += path_octets + host_octets + len(newsgroups) + len(lines_text) + len(xref_text)
+        octets += (no_refs if tail[-1] == "\t" else with_refs) + fixed[1 if flowed else 0]
+        append(f"{number}\t{head}{site}{tail}\t{octets}\t{lines_text}\tXref: {host} {xref_text}")
     return out
 
 
-def overview_block(rows: Iterable[OverviewRow], options: NNTPOptions) -> bytes:
-    """The OVER lines of `rows` as sent: UTF-8, each with CRLF, one encode for the block. No
-    line needs dot-stuffing (each starts with its number)."""
-    lines = overview_lines(rows, options)
+def overview_form(options: NNTPOptions) -> OverviewForm:
+    """The OverviewForm of this server's OVER lines (what overview_lines adds to a row), for
+    a backend that assembles lines itself."""
+    return OverviewForm(
+        host=options.host,
+        xref_octets=_octet_len(options.host) + 1,
+        with_refs=_NAMES_OCTETS + 2 + 1,
+        no_refs=_NAMES_NO_REFS_OCTETS + 2 + 1,
+        fixed=_fixed_octets(options.board_name, False),
+        flowed=_fixed_octets(options.board_name, True),
+        lines_of=partial(overview_lines, options=options),
+    )
+
+
+def overview_block(lines: list[str]) -> bytes:
+    """OVER lines as sent: UTF-8, each with CRLF, one encode for the block. No line needs
+    dot-stuffing (each starts with its number)."""
     if not lines:
         return b""
     text = "\r\n".join(lines)
@@ -421,25 +343,25 @@ def overview_block(rows: Iterable[OverviewRow], options: NNTPOptions) -> bytes:
 
 
 _OVERVIEW_INDEX = {
-    "subject": 0,
-    "from": 1,
-    "date": 2,
-    "message-id": 3,
-    "references": 4,
-    ":bytes": 5,
-    ":lines": 6,
-    "xref": 7,
+    "subject": 1,
+    "from": 2,
+    "date": 3,
+    "message-id": 4,
+    "references": 5,
+    ":bytes": 6,
+    ":lines": 7,
+    "xref": 8,
 }
 
 
-def overview_header(row: OverviewRow, options: NNTPOptions, name: str) -> str | None:
-    """The value of one overview field for HDR (case-insensitive; "Xref" without its
-    name); None when `name` is not an overview field."""
+def overview_header(line: str, name: str) -> str | None:
+    """The value of one overview field of an OVER line, for HDR (case-insensitive; "Xref"
+    without its name); None when `name` is not an overview field."""
     index = _OVERVIEW_INDEX.get(name.lower())
     if index is None:
         return None
-    value = overview_fields(row, options)[index]
-    return value[len("Xref: ") :] if index == 7 else value
+    value = line.split("\t", 9)[index]
+    return value[len("Xref: ") :] if index == 8 else value
 
 
 # ----------------------------------------------------------------------------- POST

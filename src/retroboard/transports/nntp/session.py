@@ -31,7 +31,6 @@ from retroboard.domain.news import (
     OVERVIEW_EXTRA,
     OVERVIEW_FIELDS,
     NewsGroup,
-    OverviewRow,
     overview_of,
 )
 from retroboard.domain.users import Level, User
@@ -44,6 +43,7 @@ from retroboard.transports.nntp.message import (
     header_value,
     is_nntp_message_id,
     overview_block,
+    overview_form,
     overview_header,
     overview_line,
     parse_submission,
@@ -238,6 +238,7 @@ class NNTPSession:
     ) -> None:
         self.backend = backend
         self.options = options
+        self._form = overview_form(options)
         self.address = address
         self.user: User | None = None
         self.expecting_article = False
@@ -735,7 +736,7 @@ class NNTPSession:
         high: int,
         status: str,
         arg: str | None,
-        fmt: Callable[[list[OverviewRow]], bytes],
+        fmt: Callable[[list[str]], bytes],
     ) -> AsyncIterator[bytes]:
         """Overview rows of [low, high] in the selected group, a chunk at a time made into
         lines (encoded, dot-stuffed) by `fmt`, and streamed
@@ -746,7 +747,7 @@ class NNTPSession:
         if low > high:
             yield self._empty(arg)
             return
-        chunks = self.backend.overview(self.user, group.name, low, high)
+        chunks = self.backend.overview(self.user, group.name, low, high, self._form)
         pieces: _Pieces | None = None
         try:
             try:
@@ -782,9 +783,7 @@ class NNTPSession:
                 yield piece
         else:
             assert bounds is not None
-            async for piece in self._rows(
-                *bounds, status, arg, lambda rows: overview_block(rows, options)
-            ):
+            async for piece in self._rows(*bounds, status, arg, overview_block):
                 yield piece
 
     async def _hdr(self, words: list[str], line: str) -> AsyncIterator[bytes]:
@@ -820,8 +819,11 @@ class NNTPSession:
                 *bounds,
                 status,
                 arg,
-                lambda rows: encode_lines(
-                    [entry(r.number, overview_header(r, options, field)) for r in rows]
+                lambda lines: encode_lines(
+                    [
+                        entry(line[: line.index("\t")], overview_header(line, field))
+                        for line in lines
+                    ]
                 ),
             ):
                 yield piece
