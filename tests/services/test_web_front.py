@@ -224,16 +224,43 @@ async def test_guest_flags_are_read_once_per_account(b: Board) -> None:
 
     b.sv.users.get_by_id = get_by_id  # type: ignore[method-assign]
     b.sv.users.list = every  # type: ignore[method-assign]
+    member = await b.sv.users.register("guest7", "battery staple 8")  # a member, named so
+    connect(b.sv, member)
+    room = await web.classroom()
+    assert reads == ["get", "get"]  # the two guest-like handles, each read once
+    assert [(n.handle, n.guest) for n in room.nodes if n.handle.startswith("guest")] == [
+        (guest.handle, True),
+        ("guest7", False),
+    ]
     await web.classroom()
-    assert reads == ["get", "get", "get"]  # three accounts, each read once
     await web.classroom()
-    await web.classroom()
-    assert reads == ["get", "get", "get"]
+    assert reads == ["get", "get"]
     for _ in range(4):  # many new accounts at once: one read of them all
         connect(b.sv, await b.sv.users.new_guest())
     room = await web.classroom()
-    assert reads == ["get", "get", "get", "list"]
+    assert reads == ["get", "get", "list"]
     assert sum(n.guest for n in room.nodes) == 5
+
+
+async def test_a_board_without_guest_logins_reads_no_accounts(db_url: str) -> None:
+    db = Database(db_url)
+    await upgrade(db)
+    try:
+        settings = _settings()
+        sv = build_services(settings, db, EventBus())
+        old_guest = await sv.users.new_guest()  # from when the board was a demo
+        connect(sv, old_guest)
+        web = WebFront(sv, ArtLibrary([]), SKINS["default"], settings)
+
+        async def no_reads(*_: object) -> None:
+            raise AssertionError("read an account")
+
+        sv.users.get_by_id = no_reads  # type: ignore[method-assign,assignment]
+        sv.users.list = no_reads  # type: ignore[method-assign,assignment]
+        room = await web.classroom()
+        assert [(n.handle, n.guest) for n in room.nodes] == [(old_guest.handle, False)]
+    finally:
+        await db.dispose()
 
 
 async def test_last_callers_and_groups_are_read_once_per_interval(b: Board) -> None:

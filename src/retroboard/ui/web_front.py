@@ -41,9 +41,10 @@ Cost: the welcome art is rendered once per art object (the art library makes a n
 the file changes: mtime or size); presence is read from memory on every call; the two
 database reads (last callers, groups) are shared by all calls within `cache_seconds`, and only
 one call reads at a time. classroom() (at most CLASSROOM_SHOWN nodes, guests first) reads
-presence and, for nodes of accounts it has not seen before, whether they are guests (one read
-per new account, or one read of all accounts when many are new); that answer is kept (an
-account never becomes or stops being a guest).
+presence and, on a board with guest logins, for nodes with a guest account's handle it has
+not seen before, whether the account is a guest's (one read per new account, or one read of
+all accounts when many are new); that answer is kept (an account never becomes or stops
+being a guest). Without guest logins it reads nothing.
 A failing read raises StorageError (domain.errors), which the web transport shows as a 503.
 """
 
@@ -69,6 +70,8 @@ from retroboard.domain.web import (
     RecentCaller,
 )
 from retroboard.services.facade import Services
+from retroboard.services.presence import Node
+from retroboard.services.users import GUEST_PREFIX
 from retroboard.ui.art import Art, ArtLibrary
 from retroboard.ui.art_html import art_html
 from retroboard.ui.context import describe_activity
@@ -197,6 +200,12 @@ class WebFront:
         )
 
     # ---- the classroom ------------------------------------------------------------------------
+    def _maybe_guest(self, node: Node) -> bool:
+        """Only a logged-in node of a board with guest logins, whose handle is a guest
+        account's (guest1, guest2, ...: UserService.new_guest), can be a guest's; the others
+        need no read (a member may be called guest7, so the account still says)."""
+        return bool(self._demo and node.user_id and node.handle.lower().startswith(GUEST_PREFIX))
+
     async def _guest_flags(self, user_ids: set[int]) -> dict[int, bool]:
         """Whether each account is a guest account, read once per account ever."""
         unknown = [u for u in sorted(user_ids) if u not in self._guests]
@@ -219,7 +228,7 @@ class WebFront:
         """GET /classroom: every node, guests first (then by node number), with its activity
         in the skin's words, how long it has been doing it, how idle it is and its transport."""
         nodes = self._services.presence.nodes()
-        guests = await self._guest_flags({n.user_id for n in nodes if n.user_id})
+        guests = await self._guest_flags({n.user_id for n in nodes if self._maybe_guest(n)})
         now = self._now()
         rows = [
             ClassroomNode(
