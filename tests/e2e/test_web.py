@@ -461,9 +461,13 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 class RawSocket:
     """A WebSocket client on a plain non-blocking socket: the test decides every byte sent."""
 
-    def __init__(self, port: int) -> None:
-        self.sock = socket.create_connection(("127.0.0.1", port), 5)
+    def __init__(self, port: int, rcvbuf: int = 0) -> None:
+        self.sock = socket.socket()
+        self.sock.settimeout(5)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        if rcvbuf:  # the kernel holds little for us once we stop reading
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.sock.connect(("127.0.0.1", port))
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall(
             f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n"
@@ -519,12 +523,13 @@ class RawSocket:
         self.sock.sendall(self.frame(payload, opcode))
 
 
-def test_a_flood_of_key_frames_is_held_back_and_costs_no_memory(served: Served) -> None:
-    ws = RawSocket(served.http)
+def raw_register(port: int, handle: str, rcvbuf: int = 0) -> RawSocket:
+    """A new member, registered over a RawSocket, at the main menu."""
+    ws = RawSocket(port, rcvbuf)
     ws.send(b'{"type":"resize","cols":80,"rows":25}', opcode=1)
     for prompt, answer in [
         (r"Handle:\s*$", "new\r"),
-        (r"Handle \(2-20 letters\):\s*$", "flooder\r"),
+        (r"Handle \(2-20 letters\):\s*$", handle + "\r"),
         (r"Password \(8 or more characters\):\s*$", PASSWORD + "\r"),
         (r"confirm:\s*$", PASSWORD + "\r"),
         (r"Real name \(optional\):\s*$", "\r"),
@@ -534,6 +539,46 @@ def test_a_flood_of_key_frames_is_held_back_and_costs_no_memory(served: Served) 
         ws.until(prompt)
         ws.send(answer.encode())
     ws.until(MENU)
+    return ws
+
+
+def test_a_caller_who_stops_reading_is_hung_up(served: Served) -> None:
+    ws = raw_register(served.http, "stalled", rcvbuf=4096)
+    port = ws.sock.getsockname()[1]
+    memory = PeakRSS(served.proc.pid)
+    t0 = time.monotonic()
+    gone, resizes = False, 0
+    ws.sock.settimeout(1)
+    while not gone and time.monotonic() - t0 < 40:
+        try:  # from here on nothing is read: every redraw piles up
+            ws.send(b'{"type":"resize","cols":%d,"rows":25}' % (80 + resizes % 2), opcode=1)
+            resizes += 1
+            time.sleep(0.002)
+        except (BrokenPipeError, ConnectionResetError):
+            gone = True
+        except TimeoutError:
+            pass  # our own send buffer is full: the board is not reading us either
+    took = time.monotonic() - t0
+    grew = memory.grew_mb()
+    ws.sock.close()
+    print(f"web: hung up after {took:.1f} s, {resizes} resizes, RSS +{grew:.2f} MB")
+    assert gone, f"still connected after {resizes} resizes in {took:.0f} s"
+    assert grew < 5, f"the board grew by {grew:.1f} MB"
+    dropped: list[str] = []
+    for _ in range(50):  # the log is written off the loop
+        dropped = [
+            line
+            for line in served.log.read_text(errors="replace").splitlines()
+            if "dropping a client that stopped reading" in line and f":{port}" in line
+        ]
+        if dropped:
+            break
+        time.sleep(0.1)
+    assert len(dropped) == 1, dropped  # once for the session, never once per write
+
+
+def test_a_flood_of_key_frames_is_held_back_and_costs_no_memory(served: Served) -> None:
+    ws = raw_register(served.http, "flooder")
     time.sleep(0.5)
     memory = PeakRSS(served.proc.pid)
     # keys the main menu ignores, and control messages the board ignores, as fast as TCP takes
