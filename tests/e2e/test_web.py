@@ -774,3 +774,45 @@ async def test_idle_http_connections_are_closed_and_capped_but_sockets_stay() ->
         await caller.close()
     finally:
         await web.stop()
+
+
+@ON_BOARD
+async def test_a_web_caller_costs_at_most_three_tasks(tmp_path: Path) -> None:
+    """One more than telnet and SSH (tests/e2e/test_session_tasks.py): aiohttp's task for the
+    connection awaits a task of its own per request (aiohttp 3.14 on Python 3.11: "a new task
+    is used for copy context vars"), which runs the session; and the reader pump."""
+    from retroboard.app import Board
+
+    board = Board(replace(cheap_settings(tmp_path), http_port=free_port()))
+    await board.start()
+    try:
+        assert board.web is not None
+        await asyncio.sleep(0.1)
+        before = set(asyncio.all_tasks())
+        reader, writer = await asyncio.open_connection("127.0.0.1", board.web.port)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write(
+            f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{board.web.port}\r\nOrigin: http://127.0.0.1:"
+            f"{board.web.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+            f"{key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+            + RawSocket.frame(b'{"type":"resize","cols":80,"rows":25}', opcode=1)
+        )
+        seen = b""
+        async with asyncio.timeout(10):
+            while b"Handle:" not in seen:
+                seen += await reader.read(65536)
+        await asyncio.sleep(0.2)
+        mine = asyncio.current_task()
+        tasks = sorted(
+            getattr(t.get_coro(), "__qualname__", repr(t.get_coro()))
+            for t in asyncio.all_tasks() - before
+            if t is not mine
+        )
+        assert len(tasks) <= 3, tasks
+        assert "WebTransport._session.<locals>.pump" in tasks
+        writer.close()
+        async with asyncio.timeout(10):
+            while set(asyncio.all_tasks()) - before - {mine}:
+                await asyncio.sleep(0.05)
+    finally:
+        await board.stop()
