@@ -10,9 +10,12 @@ must admit its address (else 503 with the guard's text: banned, busy). After the
 raw byte passes a meter first (`_Meter`, set as the socket's protocol in front of aiohttp's):
 it counts against the guard's pre-login budget, is paced at a byte rate once logged in, and
 aiohttp's own read flow control (its message queue full because the session is behind) goes
-through the same ReadGate as telnet's, so neither resumes what the other paused. Messages are
-at most `max_frame` octets (more: close 1009); no compression is offered (a deflate bomb).
-Every response carries the security headers (SECURITY_HEADERS); no URL carries session data.
+through the same ReadGate as telnet's, so neither resumes what the other paused; reading also
+stops while aiohttp's message queue holds more than BACKLOG (aiohttp's own limit is 512 KiB).
+Messages are at most `max_frame` octets (more: close 1009); no compression is offered (a
+deflate bomb). HTTP connections that are not a WebSocket are capped (HTTP_MAX_OPEN) and closed
+when idle (HTTP_IDLE). Every response carries the security headers (SECURITY_HEADERS); no URL
+carries session data.
 """
 
 from __future__ import annotations
