@@ -356,6 +356,17 @@ async def test_banned_address_is_refused_and_a_banned_caller_is_cut_off(live: Li
     await caller.close()
 
 
+@ON_BOARD
+async def test_a_locked_account_is_cut_off_on_the_web_too(live: Live) -> None:
+    await live.board.services.users.register("lockme", PASSWORD)
+    c = await log_in(live.port, "lockme")
+    mark = c.mark()
+    await live.board.services.users.lock("lockme", "testing")
+    await c.wait_for("locked", after=mark)
+    await c.wait_closed()
+    await c.close()
+
+
 # ---- limits after the upgrade --------------------------------------------------------------
 @ON_BOARD
 async def test_an_oversized_message_closes_with_1009(live: Live) -> None:
