@@ -298,6 +298,17 @@ async def test_web_and_telnet_callers_see_each_other(live: Live) -> None:
     await w.close()
 
 
+@ON_BOARD
+async def test_a_member_who_chose_cp437_still_gets_utf8_in_the_browser(live: Live) -> None:
+    user = await live.board.services.users.register("vga", PASSWORD)
+    await live.board.services.users.set_charset(user.id, "cp437")
+    c = await log_in(live.port, "vga")
+    assert "╔" in c.text and "Main Menu" in c.text  # box drawing read as UTF-8 by the browser
+    (term,) = [t for t in live.board.web.connections if not t.closed]
+    assert term.info.encoding == "utf-8"
+    await c.close()
+
+
 # ---- refused before the upgrade ---------------------------------------------------------------
 @ON_BOARD
 async def test_foreign_and_missing_origin_get_403_and_no_session(live: Live) -> None:

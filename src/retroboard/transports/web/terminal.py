@@ -53,6 +53,12 @@ class WebSocketTerminal(StreamTerminal):
         self._pending: list[bytes] = []
         self._pending_size = 0
 
+    def set_encoding(self, encoding: str) -> None:
+        """A browser's terminal is UTF-8 by the wire protocol: a member's CP437 setting (made
+        on a telnet client that shows CP437) keeps UTF-8 here, where the board's codec maps the
+        CP437 art to the same glyphs; ASCII, a subset, is honoured."""
+        super().set_encoding("utf-8" if encoding == "cp437" else encoding)
+
     def _send(self, data: bytes) -> None:
         if not self._pending:
             try:
