@@ -89,9 +89,11 @@ HEARTBEAT = 60.0
 # request (aiohttp's own default is an hour: a slow or silent client would hold a descriptor).
 HTTP_MAX_OPEN = 256
 HTTP_IDLE = 15.0
+BUSY_TEXT = b"The board has too many web connections just now. Please try again.\r\n"
 BUSY_RESPONSE = (
-    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 24\r\n"
-    b"Connection: close\r\n\r\nToo many connections.\r\n\r\n"
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Length: %d\r\nConnection: close\r\nRetry-After: 5\r\n\r\n%s"
+    % (len(BUSY_TEXT), BUSY_TEXT)
 )
 TOO_MUCH_INPUT = "\r\n*** Too much input before logging in. Goodbye. ***\r\n"
 _ASSET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
