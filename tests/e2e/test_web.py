@@ -473,6 +473,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     log = data / "serve.log"
     with serve(data, log, telnet_port=telnet, env={"RETROBOARD_HTTP_PORT": str(http)}) as proc:
         wait_listening(http)
+        for _ in range(100):  # the start-up line names the http port
+            if f"http port {http}" in log.read_text(errors="replace"):
+                break
+            time.sleep(0.05)
+        assert f"http port {http}" in log.read_text(errors="replace")
         yield Served(proc, telnet, http, log)
     assert "Traceback" not in log.read_text(errors="replace")
 
