@@ -873,18 +873,33 @@ def _art_check(settings: Settings) -> int:
 
 
 # ---- the classroom demo board ------------------------------------------------------------------
+# A class usually calls from one address (the school's NAT, or the web terminal behind one
+# reverse proxy): the demo lets that many in at once unless the sysop set their own limits.
+CLASSROOM_PER_ADDRESS = 200
+CLASSROOM_PRELOGIN_PER_ADDRESS = 64
+
+
 def demo_settings(settings: Settings, group_names: list[str]) -> Settings:
-    """The demo board's settings: guests and regulars on; the board's name and the groups a
-    new account (a guest) starts in are the demo's unless the sysop configured their own."""
+    """The demo board's settings: guests and regulars on; the board's name, the groups a
+    new account (a guest) starts in and the per-address connection limits (a class behind one
+    address) are the demo's unless the sysop configured their own."""
     from dataclasses import replace
 
     from retroboard.demo.seed import DEMO_BOARD_NAME
 
     base = Settings()
+    per_address = settings.max_per_address
+    if per_address == base.max_per_address:
+        per_address = max(per_address, CLASSROOM_PER_ADDRESS)
+    prelogin = settings.max_prelogin_per_address
+    if prelogin == base.max_prelogin_per_address:
+        prelogin = max(prelogin, min(CLASSROOM_PRELOGIN_PER_ADDRESS, settings.max_prelogin))
     return replace(
         settings,
         demo=True,
         guests=True,
+        max_per_address=per_address,
+        max_prelogin_per_address=prelogin,
         board_name=DEMO_BOARD_NAME
         if settings.board_name == base.board_name
         else settings.board_name,
