@@ -68,7 +68,7 @@ from retroboard.services.guard import ConnectionGuard
 
 log = logging.getLogger(__name__)
 
-OVERVIEW_CHUNK = 1000  # rows per read while streaming OVER (NNTPOptions.overview_chunk)
+OVERVIEW_CHUNK = 2000  # rows per read while streaming OVER (NNTPOptions.overview_chunk)
 NEWNEWS_CHUNK = 1000  # Message-IDs per read for NEWNEWS
 MARKS_MEMO = 1024  # marks, tombstone sets and NewsGroups remembered (as groups.GROUP_MEMO)
 MUST_CHANGE = (

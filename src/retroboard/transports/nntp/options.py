@@ -16,4 +16,4 @@ class NNTPOptions:
     max_article_bytes: int = 96 * 1024  # a posted article, headers included
     idle_timeout: float = 600.0  # seconds without a command before the server says 400 and hangs up
     refresh_seconds: float = 5.0  # how stale a logged-in reader's level may be
-    overview_chunk: int = 1000  # rows per backend read while streaming OVER
+    overview_chunk: int = 2000  # rows per backend read while streaming OVER
