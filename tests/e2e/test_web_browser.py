@@ -273,3 +273,17 @@ def _shots() -> Path:
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+async def test_a_paste_bigger_than_a_message_reaches_the_board(board: Live, page: Any) -> None:
+    """A paste of 24,000 octets (12,000 two-octet characters) goes to the board in pieces
+    within its 4,096-octet message limit (split inside characters), instead of one message
+    the board would answer by closing the socket (1009); the login prompt takes the line."""
+    term = await open_terminal(page, board)
+    await term.wait_for(r"Handle:\s*$")
+    await term.mark()
+    await page.evaluate("window.retroboardTerm.paste('\\u00e9'.repeat(12000))")
+    await term.press("Enter")
+    await term.wait_for(r"(Password|Handle):\s*$", timeout=15)
+    assert await term.ws_state() == "open"
+    assert "Connection closed" not in await term.text()

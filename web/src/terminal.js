@@ -48,6 +48,8 @@ const FONT_SIZES = [20, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8];
 const MIN_COLS = 80;
 const MIN_ROWS = 25;
 const RESIZE_DEBOUNCE_MS = 150;
+// The most octets one message to the board may hold (WebOptions.max_frame).
+const MAX_MESSAGE = 4096;
 const FONT_WAIT_MS = 3000;
 const CLOSED_LINE = "\r\n\x1b[0m\x1b[1;37;41m Connection closed. Reload to call again. \x1b[0m\r\n";
 
@@ -133,9 +135,18 @@ function start() {
     sendResize();
   }
 
+  // The board closes a socket whose message is over its frame limit (WebOptions.max_frame,
+  // 4096 octets): a paste goes in pieces no bigger (the board's decoder is incremental, so
+  // a piece may end inside a UTF-8 character).
+  function sendKeys(bytes) {
+    for (let at = 0; at < bytes.length; at += MAX_MESSAGE) {
+      ws.send(bytes.subarray(at, at + MAX_MESSAGE));
+    }
+  }
+
   term.onData((data) => {
     if (ws && ws.readyState === WebSocket.OPEN) {
-      ws.send(encoder.encode(data));
+      sendKeys(encoder.encode(data));
     }
   });
   // Some mouse reports come as a "binary" string: one octet per character.
@@ -145,7 +156,7 @@ function start() {
       for (let i = 0; i < data.length; i++) {
         bytes[i] = data.charCodeAt(i) & 0xff;
       }
-      ws.send(bytes);
+      sendKeys(bytes);
     }
   });
 

@@ -520,7 +520,7 @@ class WebTransport:
             autoping=True,
             heartbeat=HEARTBEAT,
             compress=False,
-            max_msg_size=self.options.max_frame,
+            max_msg_size=self.options.max_frame + 1,  # aiohttp refuses a message of this size
         )
         if not ws.can_prepare(request).ok:
             raise web.HTTPBadRequest(text="Not a WebSocket request.")
