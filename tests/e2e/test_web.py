@@ -384,9 +384,10 @@ async def test_an_oversized_message_closes_with_1009(live: Live) -> None:
     c = await WebClient.connect(live.port)
     await c.wait_for(r"Handle:\s*$")
     mark = c.mark()
-    await c.ws.send_bytes(b"x" * 4096)  # WebOptions.max_frame: the page's largest piece
+    # WebOptions.max_frame octets, the page's largest piece: taken (2,048 keys at the key rate)
+    await c.ws.send_bytes("\u00e9".encode() * 2048)
     await c.ws.send_bytes(b"\r")
-    await c.wait_for(r"Password:\s*$", after=mark)
+    await c.wait_for(r"Password:\s*$", timeout=30, after=mark)
     await c.ws.send_bytes(b"x" * 4097)  # over it
     assert await c.wait_closed() == 1009
     await c.close()
