@@ -367,6 +367,7 @@ class WebTransport:
             (SITE_CSS_PATH, self._site_css),
             ("/assets/{name:.+}", self._asset),
             ("/ws", self._websocket),
+            ("/favicon.ico", self._no_icon),
         ]
         for path, handler in routes:
             app.router.add_get(path, handler)
@@ -461,6 +462,10 @@ class WebTransport:
             raise web.HTTPServiceUnavailable(
                 text="The board cannot show this page just now."
             ) from None
+
+    async def _no_icon(self, _request: web.Request) -> web.StreamResponse:
+        """The board has no icon: 204, where a 404 would be logged in every browser console."""
+        return web.Response(status=204)
 
     async def _classroom(self, _request: web.Request) -> web.StreamResponse:
         return self._html(self.pages.classroom(await self._read_classroom()))
