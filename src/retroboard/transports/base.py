@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from retroboard.term.terminal import StreamTerminal, TokenBucket
+from retroboard.term.terminal import StreamTerminal, TermInfo, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +127,46 @@ class ReadGate:
             getattr(self._transport, method)()
         except (AttributeError, NotImplementedError, RuntimeError):
             pass  # a transport that cannot pause (or is gone): nothing to hold back
+
+
+class TurnBufferedTerminal(StreamTerminal):
+    """A StreamTerminal whose writes made in one turn of the event loop go out as one at its
+    end, through the transport's own `_write`: a screen is many writes, and each would
+    otherwise be its own send (telnet: an IAC-escaping pass and send(); SSH: a channel
+    packet, encrypted and MACed; the web: a WebSocket frame). `_pending_size` counts what
+    waits, for the transport's write buffer size; `_drop_pending()` forgets it (an abort)."""
+
+    __slots__ = ("_pending", "_pending_size")
+
+    def __init__(self, info: TermInfo) -> None:
+        super().__init__(info)
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+
+    def _write(self, data: bytes) -> None:
+        """Send `data` now (the transport's own write)."""
+        raise NotImplementedError
+
+    def _send(self, data: bytes) -> None:
+        if not self._pending:
+            try:
+                asyncio.get_running_loop().call_soon(self._flush)
+            except RuntimeError:  # no loop (a teardown): send it as it is
+                self._write(data)
+                return
+        self._pending.append(data)
+        self._pending_size += len(data)
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
+        self._drop_pending()
+        self._write(data)
+
+    def _drop_pending(self) -> None:
+        self._pending = []
+        self._pending_size = 0
 
 
 SESSION_GRACE = 5.0  # seconds a session has to clean up once its connection is gone

@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncssh
 
-from retroboard.term.terminal import KEY_RATE, StreamTerminal, guess_info
+from retroboard.term.terminal import KEY_RATE, guess_info
 from retroboard.transports.base import (
     READ_SIZE,
     Authenticate,
@@ -26,6 +26,7 @@ from retroboard.transports.base import (
     OnSession,
     ReadGate,
     Ticket,
+    TurnBufferedTerminal,
     limit_recv,
     run_with_pump,
 )
@@ -191,8 +192,8 @@ class _Meter:
         self._writable.set()
 
 
-class SSHTerminal(StreamTerminal):
-    __slots__ = ("_process", "_meter", "_pending", "_pending_size")
+class SSHTerminal(TurnBufferedTerminal):
+    __slots__ = ("_process", "_meter")
 
     def __init__(
         self, process: asyncssh.SSHServerProcess[bytes], info: Any, meter: _Meter | None = None
@@ -200,29 +201,6 @@ class SSHTerminal(StreamTerminal):
         super().__init__(info)
         self._process = process
         self._meter = meter
-        # Writes made in one turn of the event loop, sent as one at its end (as telnet does):
-        # each write would otherwise be its own channel packet, encrypted, MACed and sent
-        # (a list page is one write per row, a cursor move two or three).
-        self._pending: list[bytes] = []
-        self._pending_size = 0
-
-    def _send(self, data: bytes) -> None:
-        if not self._pending:
-            try:
-                asyncio.get_running_loop().call_soon(self._flush)
-            except RuntimeError:  # no loop (a teardown): send it as it is
-                self._write(data)
-                return
-        self._pending.append(data)
-        self._pending_size += len(data)
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
-        self._pending = []
-        self._pending_size = 0
-        self._write(data)
 
     def _write(self, data: bytes) -> None:
         try:
@@ -250,8 +228,7 @@ class SSHTerminal(StreamTerminal):
         return int(size)
 
     def _abort(self) -> None:
-        self._pending = []
-        self._pending_size = 0
+        self._drop_pending()
         if self._meter is not None:
             self._meter.cut = True
         self._process.channel.get_connection().abort()

@@ -17,13 +17,14 @@ from typing import Any, cast
 import telnetlib3
 
 from retroboard.term.probe import PROBE_DEADLINE, RAW_PROBE_DEADLINE
-from retroboard.term.terminal import KEY_RATE, WRITE_BUFFER_CAP, StreamTerminal, guess_info
+from retroboard.term.terminal import KEY_RATE, WRITE_BUFFER_CAP, guess_info
 from retroboard.transports.base import (
     READ_SIZE,
     Guard,
     OnSession,
     ReadGate,
     Ticket,
+    TurnBufferedTerminal,
     limit_recv,
     run_with_pump,
 )
@@ -48,37 +49,18 @@ MAX_SUBNEGOTIATION = 1024
 _TTYPE_JUNK = re.compile(r"[^A-Za-z0-9._+-]+")
 
 
-class TelnetTerminal(StreamTerminal):
+class TelnetTerminal(TurnBufferedTerminal):
     """A Terminal over telnetlib3's writer (which doubles 0xFF bytes in data for us)."""
 
-    __slots__ = ("_writer", "_transport", "_pending", "_pending_size")
+    __slots__ = ("_writer", "_transport")
 
     def __init__(self, writer: Any, info: Any) -> None:
         super().__init__(info)
         self._writer = writer
         # Kept for the abort and the buffer size: telnetlib3 forgets it on close.
         self._transport: Any = writer.transport
-        # Writes made in one turn of the event loop, sent as one at its end: a screen is
-        # several writes, and each would otherwise be its own IAC-escaping pass and send().
-        self._pending: list[bytes] = []
-        self._pending_size = 0
 
-    def _send(self, data: bytes) -> None:
-        if not self._pending:
-            try:
-                asyncio.get_running_loop().call_soon(self._flush)
-            except RuntimeError:  # no loop (a teardown): send it as it is
-                self._writer.write(data)
-                return
-        self._pending.append(data)
-        self._pending_size += len(data)
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
-        self._pending = []
-        self._pending_size = 0
+    def _write(self, data: bytes) -> None:
         self._writer.write(data)
 
     async def _drain(self) -> None:
@@ -95,8 +77,7 @@ class TelnetTerminal(StreamTerminal):
         return int(self._transport.get_write_buffer_size()) + self._pending_size
 
     def _abort(self) -> None:
-        self._pending = []
-        self._pending_size = 0
+        self._drop_pending()
         if self._transport is not None:
             self._transport.abort()
         self._writer.close()

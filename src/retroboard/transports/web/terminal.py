@@ -9,10 +9,10 @@ drain timeout of StreamTerminal bound: a browser tab that stops reading is dropp
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Protocol
 
-from retroboard.term.terminal import StreamTerminal, TermInfo
+from retroboard.term.terminal import TermInfo
+from retroboard.transports.base import TurnBufferedTerminal
 
 OP_BINARY = 0x2
 
@@ -44,38 +44,18 @@ class Link(Protocol):
         ...
 
 
-class WebSocketTerminal(StreamTerminal):
-    __slots__ = ("_link", "_pending", "_pending_size")
+class WebSocketTerminal(TurnBufferedTerminal):
+    __slots__ = ("_link",)
 
     def __init__(self, link: Link, info: TermInfo) -> None:
         super().__init__(info)
         self._link = link
-        self._pending: list[bytes] = []
-        self._pending_size = 0
 
     def set_encoding(self, encoding: str) -> None:
         """A browser's terminal is UTF-8 by the wire protocol: a member's CP437 setting (made
         on a telnet client that shows CP437) keeps UTF-8 here, where the board's codec maps the
         CP437 art to the same glyphs; ASCII, a subset, is honoured."""
         super().set_encoding("utf-8" if encoding == "cp437" else encoding)
-
-    def _send(self, data: bytes) -> None:
-        if not self._pending:
-            try:
-                asyncio.get_running_loop().call_soon(self._flush)
-            except RuntimeError:  # no loop (a teardown): send it as it is
-                self._write(data)
-                return
-        self._pending.append(data)
-        self._pending_size += len(data)
-
-    def _flush(self) -> None:
-        if not self._pending:
-            return
-        data = self._pending[0] if len(self._pending) == 1 else b"".join(self._pending)
-        self._pending = []
-        self._pending_size = 0
-        self._write(data)
 
     def _write(self, data: bytes) -> None:
         transport = self._link.transport
@@ -107,6 +87,5 @@ class WebSocketTerminal(StreamTerminal):
         return size
 
     def _abort(self) -> None:
-        self._pending = []
-        self._pending_size = 0
+        self._drop_pending()
         self._link.abort("")
