@@ -321,13 +321,14 @@ ART_FONT_PATH = "/assets/fonts/dejavu-mono-latin-400-normal.woff2"
 
 def site_css() -> str:
     """The stylesheet of the front page and the classroom (GET /assets/site.css): layout, and
-    the art palette (pre.art: DejaVu Sans Mono, grey on black, lines touching)."""
+    the art palette (pre.art: DejaVu Sans Mono, grey on black; line-height normal: rows of
+    blocks touch as in the terminal, and letters keep their descenders)."""
     art = [
         '@font-face { font-family: "DejaVu Mono"; font-style: normal; font-weight: 400;'
         f' font-display: swap; src: url("{ART_FONT_PATH}") format("woff2"); }}',
         "pre.art { display: inline-block; margin: 0; padding: .5rem; background: #000;"
         ' color: #aaaaaa; font-family: "DejaVu Sans Mono", "DejaVu Mono", monospace;'
-        " font-size: 14px; line-height: 1; white-space: pre; }",
+        " font-size: 14px; line-height: normal; white-space: pre; }",
         "pre.art .ul { text-decoration: underline; }",
         "pre.art .blink { animation: art-blink 1s steps(1) infinite; }",
         "@keyframes art-blink { 50% { color: transparent; } }",
