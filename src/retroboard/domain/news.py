@@ -105,18 +105,21 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def wire_octets(text: str) -> int:
-    """Octets of `text` in UTF-8 as the NNTP layer sends it (surrogate escapes as their
-    octets, anything else UTF-8 cannot hold as U+FFFD)."""
-    if text.isascii():
-        return len(text)
+def wire_bytes(text: str) -> bytes:
+    """`text` as the UTF-8 octets the NNTP layer sends: surrogate escapes go back to their
+    octets, anything else UTF-8 cannot hold becomes U+FFFD."""
     try:
-        return len(text.encode("utf-8"))
+        return text.encode("utf-8")
     except UnicodeEncodeError:
         try:
-            return len(text.encode("utf-8", "surrogateescape"))
+            return text.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:
-            return len(text.encode("utf-8", "replace"))
+            return text.encode("utf-8", "replace")
+
+
+def wire_octets(text: str) -> int:
+    """len(wire_bytes(text)), without encoding plain ASCII."""
+    return len(text) if text.isascii() else len(wire_bytes(text))
 
 
 def rfc5322_date(dt: datetime) -> str:

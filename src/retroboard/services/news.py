@@ -115,9 +115,10 @@ def _servable() -> Any:
 
 
 def _overview_statement(dialect: str) -> Prepared:
-    """A chunk of overview rows: the servable articles numbered lo..hi in group g, in number
-    order, at most n. The body's size in octets is counted by the database (the body itself
-    never leaves it); SQLite's date comes as its stored text (parsed by fromisoformat)."""
+    """The columns an overview is made from, for the servable articles numbered lo..hi in
+    group g, in number order, at most n: read only for rows with no stored overview (see
+    _made_parts). The body's size in octets is counted by the database (the body itself never
+    leaves it); SQLite's date comes as its stored text (parsed by _text_date)."""
     a = _ARTICLES
     if dialect == "sqlite":
         size = func.length(sql_cast(a.c.body, LargeBinary))
@@ -441,13 +442,7 @@ def _made_parts(rows: Sequence[Any], sqlite: bool) -> dict[int, tuple[str, str, 
     articles with no stored overview."""
     made: dict[int, tuple[str, str, int]] = {}
     for n, subject, author, author_name, date, mid, refs, _, octets, lines, _ in rows:
-        if sqlite:
-            try:  # SQLite's naive UTC text, made aware by its "+00:00" (see _text_date)
-                when = _FROM_ISO(date + "+00:00")
-            except ValueError:
-                when = _text_date(date)
-        else:
-            when = _date(date)
+        when = _text_date(date) if sqlite else _date(date)
         made[n] = overview_parts(subject, author, author_name, when, mid, refs, octets or 0, lines)
     return made
 

@@ -24,6 +24,7 @@ from retroboard.domain.news import (
     OverviewRow,
     Submission,
     rfc5322_date,
+    wire_bytes,
     wire_octets,
 )
 from retroboard.domain.usenet import UsenetRuleError, is_valid_message_id, validate_group_name
@@ -60,18 +61,7 @@ _ONE_LINE = ONE_LINE
 # ----------------------------------------------------------------------------- wire text
 
 
-def _wire(text: str) -> bytes:
-    """`text` as UTF-8 octets; surrogate escapes go back to their octets, anything else
-    that UTF-8 cannot hold becomes U+FFFD. Used for every octet sent and counted."""
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            return text.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:
-            return text.encode("utf-8", "replace")
-
-
+_wire = wire_bytes  # every octet sent and counted
 _octet_len = wire_octets
 
 
